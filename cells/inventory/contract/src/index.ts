@@ -1,0 +1,1 @@
+export { InventorySubjects, InventoryStream, stockChangedEventSchema, type StockChangedEvent } from './events.ts';

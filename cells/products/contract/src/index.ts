@@ -1,0 +1,27 @@
+export { productsCell, ProductScopes } from './cell.ts';
+export { ProductSubjects } from './subjects.ts';
+export {
+  skuSchema,
+  priceSchema,
+  currencySchema,
+  categorySchema,
+  createProductSchema,
+  updateProductSchema,
+  productSchema,
+  availabilitySchema,
+  catalogItemSchema,
+  listProductsQuerySchema,
+  productPageSchema,
+  productEventSchema,
+  productDeletedEventSchema,
+  sortSchema,
+  type CreateProduct,
+  type UpdateProduct,
+  type Product,
+  type Availability,
+  type CatalogItem,
+  type ListProductsQuery,
+  type ProductPage,
+  type ProductEvent,
+  type ProductDeletedEvent,
+} from './schemas.ts';

@@ -1,0 +1,7 @@
+import { productsCell } from '@retail/products-contract';
+import type { CellDescriptor } from '@retail/topology';
+
+/** The cells of the system. gateway-global routes to each; the local runner and compose start each. */
+export const cells: readonly CellDescriptor[] = [productsCell];
+
+export const globalGateway = { name: 'gateway-global', port: 8080 } as const;

@@ -1,0 +1,13 @@
+export { openKeyStore, type KeyStore, type SigningKey, type SigningAlgorithm } from './keystore.ts';
+export {
+  signToken,
+  createVerifier,
+  bearerToken,
+  principalFromClaims,
+  type Principal,
+  type TokenRequest,
+  type TokenVerifier,
+  type VerifierOptions,
+} from './tokens.ts';
+export { requireInternalToken, requireScopes, hasScopes, type AuthEnv } from './middleware.ts';
+export { internalAudience, internalIssuer } from './internal.ts';

@@ -1,0 +1,2 @@
+export { openDatabase, type Db, type Tx, type OpenDatabaseOptions, type Database_ as Database } from './database.ts';
+export { outbox, inbox } from './tables.ts';

@@ -1,0 +1,54 @@
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { Logger } from '@retail/kernel';
+
+export interface Bus {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  jsm: JetStreamManager;
+  isConnected(): boolean;
+  /** Drain subscriptions and pending publishes, then close. */
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  url: string;
+  /** Client name shown in NATS monitoring, e.g. `products-catalog`. */
+  name: string;
+  user?: string;
+  pass?: string;
+  logger: Logger;
+}
+
+/** Connect with endless reconnects (and wait for a server at first start), and log connection changes. */
+export async function connectBus(options: ConnectOptions): Promise<Bus> {
+  const nc = await connect({
+    servers: options.url.split(','),
+    name: options.name,
+    user: options.user || undefined,
+    pass: options.pass || undefined,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: true,
+  });
+  let connected = true;
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === 'disconnect') connected = false;
+      if (status.type === 'reconnect') connected = true;
+      if (status.type === 'disconnect' || status.type === 'reconnect' || status.type === 'error') {
+        options.logger.warn({ nats: status.type }, `nats ${status.type}`);
+      }
+    }
+  })();
+  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+  return {
+    nc,
+    js: jetstream(nc, { timeout: 10_000 }),
+    jsm,
+    isConnected: () => connected && !nc.isClosed(),
+    close: async () => {
+      if (!nc.isClosed()) await nc.drain();
+    },
+  };
+}

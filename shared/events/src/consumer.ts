@@ -1,0 +1,163 @@
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
+import { context, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { z } from 'zod';
+import { inbox, type Db, type Tx } from '@retail/data';
+import type { Logger } from '@retail/kernel';
+import type { Bus } from './connection.ts';
+import { parseCloudEvent, type CloudEvent } from './cloudevent.ts';
+import { contextFromHeaders } from './trace.ts';
+import { isNotFound } from './streams.ts';
+
+export interface EventHandler<T = any> {
+  schema: z.ZodType<T>;
+  /** Runs inside the transaction that also records the event id in the inbox: the effect happens once. */
+  handle(tx: Tx<any>, data: T, event: CloudEvent<T>): void;
+}
+
+export interface ConsumerOptions {
+  bus: Bus;
+  db: Db<any>;
+  /** The stream that holds the subjects, e.g. `INVENTORY`. */
+  stream: string;
+  /** Durable name `<cell>-<component>`. */
+  durable: string;
+  /** Handlers by event type (= subject). Only these subjects are consumed. */
+  handlers: Record<string, EventHandler>;
+  /** Where poison messages go, on the consuming cell's own stream: `<cell>.dlq.<component>`. */
+  deadLetterSubject: string;
+  logger: Logger;
+  maxDeliver?: number;
+  ackWaitMs?: number;
+}
+
+export interface RunningConsumer {
+  /** Messages handled (applied, duplicates skipped, or dead-lettered) since start. */
+  handled(): number;
+  stop(): Promise<void>;
+}
+
+const tracer = trace.getTracer('@retail/events');
+
+/**
+ * A durable pull consumer with explicit acks. Malformed, unknown and invalid events are dead-lettered at
+ * once; a handler that keeps failing is dead-lettered after `maxDeliver` attempts; the consumer keeps going.
+ * A stream that does not exist yet (its cell not started) is waited for.
+ */
+export function startConsumer(options: ConsumerOptions): RunningConsumer {
+  const { bus, db, stream, durable, handlers, logger, maxDeliver = 5, ackWaitMs = 30_000 } = options;
+  const log = logger.child({ consumer: durable, stream });
+  const subjects = Object.keys(handlers);
+  let stopped = false;
+  let current: ConsumerMessages | undefined;
+  let count = 0;
+
+  const ensureConsumer = async () => {
+    const config = {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subjects: subjects,
+      max_deliver: maxDeliver,
+      ack_wait: nanos(ackWaitMs),
+    };
+    try {
+      const info = await bus.jsm.consumers.info(stream, durable);
+      const filters = info.config.filter_subjects ?? (info.config.filter_subject ? [info.config.filter_subject] : []);
+      const same = filters.length === subjects.length && subjects.every((s) => filters.includes(s));
+      if (!same || info.config.max_deliver !== maxDeliver) {
+        await bus.jsm.consumers.update(stream, durable, { filter_subjects: subjects, max_deliver: maxDeliver });
+      }
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      await bus.jsm.consumers.add(stream, config);
+    }
+  };
+
+  const deadLetter = async (msg: JsMsg, reason: string) => {
+    const h = natsHeaders();
+    h.set('Dlq-Reason', reason.slice(0, 512));
+    h.set('Dlq-Original-Subject', msg.subject);
+    h.set('Dlq-Consumer', durable);
+    await bus.js.publish(options.deadLetterSubject, msg.data, { headers: h });
+    msg.term(reason.slice(0, 128));
+    log.warn({ subject: msg.subject, reason }, 'event dead-lettered');
+  };
+
+  const apply = (msg: JsMsg, event: CloudEvent, handler: EventHandler) => {
+    const parsed = handler.schema.safeParse(event.data);
+    if (!parsed.success) return { invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    db.transaction((tx) => {
+      const recorded = tx
+        .insert(inbox)
+        .values({ eventId: event.id, consumer: durable, type: event.type, receivedAt: Date.now() })
+        .onConflictDoNothing()
+        .run();
+      if (recorded.changes === 0) return; // seen before: redelivery is harmless
+      handler.handle(tx, parsed.data, { ...event, data: parsed.data });
+    });
+    return { invalid: undefined };
+  };
+
+  const handleMessage = async (msg: JsMsg) => {
+    let event: CloudEvent;
+    try {
+      event = parseCloudEvent(msg.data);
+    } catch {
+      return deadLetter(msg, 'malformed: not a CloudEvents JSON envelope');
+    }
+    const handler = handlers[event.type];
+    if (!handler) return deadLetter(msg, `unknown event type ${event.type}`);
+
+    const parent = contextFromHeaders((key) => msg.headers?.get(key) || undefined);
+    const span = tracer.startSpan(`${event.type} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.consumer.group.name': durable, 'messaging.message.id': event.id } }, parent);
+    try {
+      const { invalid } = context.with(trace.setSpan(parent, span), () => apply(msg, event, handler));
+      if (invalid) return await deadLetter(msg, `invalid ${event.type}: ${invalid}`);
+      msg.ack();
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      if (msg.info.deliveryCount >= maxDeliver) return deadLetter(msg, `handler failed ${maxDeliver} times: ${(error as Error).message}`);
+      log.warn({ err: error, attempt: msg.info.deliveryCount }, 'event handler failed; will retry');
+      msg.nak(Math.min(10_000, 250 * 2 ** msg.info.deliveryCount));
+    } finally {
+      span.end();
+      count++;
+    }
+  };
+
+  const run = async () => {
+    let attempt = 0;
+    while (!stopped) {
+      try {
+        await ensureConsumer();
+        const consumer = await bus.js.consumers.get(stream, durable);
+        current = await consumer.consume({ max_messages: 256 });
+        attempt = 0;
+        for await (const msg of current) {
+          try {
+            await handleMessage(msg);
+          } catch (error) {
+            log.warn({ err: error }, 'could not settle event; it will be redelivered');
+          }
+        }
+      } catch (error) {
+        if (stopped) break;
+        attempt++;
+        if (attempt === 1 || attempt % 30 === 0) log.warn({ err: (error as Error).message }, 'consumer not running yet; retrying');
+      }
+      if (!stopped) await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * Math.max(1, attempt))));
+    }
+  };
+
+  const running = run();
+  return {
+    handled: () => count,
+    stop: async () => {
+      stopped = true;
+      await current?.close();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,5 @@
+export { createEvent, parseCloudEvent, cloudEventSchema, type CloudEvent, type NewEvent } from './cloudevent.ts';
+export { connectBus, type Bus, type ConnectOptions } from './connection.ts';
+export { ensureStream, type StreamSpec } from './streams.ts';
+export { appendToOutbox, startOutboxRelay, type OutboxRelay, type RelayOptions } from './outbox.ts';
+export { startConsumer, type EventHandler, type ConsumerOptions, type RunningConsumer } from './consumer.ts';

@@ -1,0 +1,122 @@
+import { asc, isNull, and, isNotNull, lt, eq, count } from 'drizzle-orm';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import { outbox, type Db, type Tx } from '@retail/data';
+import type { Logger } from '@retail/kernel';
+import type { CloudEvent } from './cloudevent.ts';
+import { currentTraceHeaders } from './trace.ts';
+
+type AnyTx = Tx<any> | Db<any>;
+
+/** Write an event in the caller's transaction; the relay publishes it after commit. */
+export function appendToOutbox(tx: AnyTx, event: CloudEvent): void {
+  tx.insert(outbox)
+    .values({
+      id: event.id,
+      subject: event.type,
+      payload: JSON.stringify(event),
+      headers: JSON.stringify(currentTraceHeaders()),
+      createdAt: Date.now(),
+    })
+    .run();
+}
+
+export interface OutboxRelay {
+  /** Publish now rather than at the next tick (call after a commit). */
+  poke(): void;
+  /** Events written but not yet acknowledged by JetStream. */
+  backlog(): number;
+  stop(): Promise<void>;
+}
+
+export interface RelayOptions {
+  db: Db<any>;
+  js: JetStreamClient;
+  logger: Logger;
+  intervalMs?: number;
+  batchSize?: number;
+  /** Sent rows are kept this long for inspection, then deleted. */
+  retainSentMs?: number;
+}
+
+/** Publish unsent outbox rows in order with Nats-Msg-Id = event id; stamp them sent on the PubAck. */
+export function startOutboxRelay(options: RelayOptions): OutboxRelay {
+  const { db, js, logger, intervalMs = 250, batchSize = 200, retainSentMs = 60 * 60_000 } = options;
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  let poked = false;
+  let failures = 0;
+  let lastPurge = 0;
+
+  const publishBatch = async (): Promise<number> => {
+    const rows = db.select().from(outbox).where(isNull(outbox.sentAt)).orderBy(asc(outbox.seq)).limit(batchSize).all();
+    if (rows.length === 0) return 0;
+    const results = await Promise.allSettled(
+      rows.map((row) => {
+        const h = natsHeaders();
+        for (const [key, value] of Object.entries(JSON.parse(row.headers) as Record<string, string>)) h.set(key, value);
+        return js.publish(row.subject, row.payload, { msgID: row.id, headers: h });
+      }),
+    );
+    const sentAt = Date.now();
+    let sent = 0;
+    db.transaction((tx) => {
+      results.forEach((result, i) => {
+        if (result.status === 'fulfilled') {
+          tx.update(outbox).set({ sentAt }).where(eq(outbox.seq, rows[i]!.seq)).run();
+          sent++;
+        }
+      });
+    });
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return sent;
+  };
+
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        const sent = await publishBatch();
+        failures = 0;
+        if (Date.now() - lastPurge > 60_000) {
+          lastPurge = Date.now();
+          db.delete(outbox).where(and(isNotNull(outbox.sentAt), lt(outbox.sentAt, Date.now() - retainSentMs))).run();
+        }
+        if (sent === batchSize || poked) {
+          poked = false;
+          continue;
+        }
+        await sleep(intervalMs);
+      } catch (error) {
+        failures++;
+        if (failures === 1 || failures % 20 === 0) logger.warn({ err: error, failures }, 'outbox relay cannot publish yet; retrying');
+        await sleep(Math.min(5_000, 200 * failures));
+      }
+    }
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+
+  const running = loop();
+  return {
+    poke: () => {
+      poked = true;
+      wake?.();
+    },
+    backlog: () => db.select({ n: count() }).from(outbox).where(isNull(outbox.sentAt)).get()?.n ?? 0,
+    stop: async () => {
+      stopped = true;
+      wake?.();
+      await running;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { Hono } from 'hono';
+import { bearerToken, hasScopes, type KeyStore, type Principal, type TokenVerifier } from '@retail/auth';
+import { createServiceApp, ForbiddenError, UnauthorizedError, type Logger, type ServiceEnv } from '@retail/kernel';
+import type { CellDescriptor, RouteDescriptor } from '@retail/topology';
+import type { Forwarder } from './forwarder.ts';
+import { createInternalTokenMinter } from './internal-tokens.ts';
+
+export interface CellGatewayDeps {
+  cell: CellDescriptor;
+  logger: Logger;
+  /** Verifies tokens issued by gateway-global's token service (issuer, audience, algorithm pinned). */
+  verifyToken: TokenVerifier;
+  /** The cell's own signing keys for internal tokens; their public half is served at /.well-known/jwks.json. */
+  internalKeys: KeyStore;
+  /** Where each component listens, by component name. */
+  upstreams: Record<string, string>;
+  forwarder: Forwarder;
+}
+
+const ANONYMOUS: Principal = { sub: 'anonymous', scopes: [] };
+
+/**
+ * The cell's edge: the only way into the cell over HTTP. For each route of the descriptor it verifies
+ * the caller's JWT itself, enforces the route's scopes, swaps the token for a cell-internal one and
+ * forwards to the component on the fast path.
+ */
+export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceEnv> {
+  const { cell, verifyToken, forwarder, upstreams } = deps;
+  const minter = createInternalTokenMinter(cell.name, deps.internalKeys);
+  const app = createServiceApp({ logger: deps.logger, maxBodyBytes: null });
+
+  app.get('/.well-known/jwks.json', (c) => c.json(deps.internalKeys.jwks()));
+
+  const authorize = async (route: RouteDescriptor, authorization: string | undefined): Promise<Principal> => {
+    const token = bearerToken(authorization);
+    if (!token) {
+      if (authorization) throw new UnauthorizedError('Use the Authorization: Bearer <token> scheme.');
+      if (route.access === 'public') return ANONYMOUS;
+      throw new UnauthorizedError();
+    }
+    const principal = await verifyToken(token);
+    if (route.scopes && !hasScopes(principal, route.scopes)) throw new ForbiddenError(`Requires scope ${route.scopes.join(' ')}.`);
+    return principal;
+  };
+
+  for (const route of cell.routes) {
+    const origin = upstreams[route.component];
+    if (!origin) throw new Error(`${cell.name} gateway: no upstream URL for component ${route.component}`);
+    app.on(route.method, route.path, async (c) => {
+      const principal = await authorize(route, c.req.header('authorization'));
+      const internal = await minter.mint(principal);
+      const url = c.req.url;
+      const path = url.slice(url.indexOf('/', url.indexOf('//') + 2));
+      return forwarder.forward(c, { origin, path, headers: { authorization: `Bearer ${internal}` }, name: `${cell.name} ${route.component}` });
+    });
+  }
+  return app;
+}

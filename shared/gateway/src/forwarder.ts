@@ -1,0 +1,142 @@
+import type { IncomingMessage, ServerResponse, IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Context } from 'hono';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { Agent, errors as undiciErrors } from 'undici';
+import { PayloadTooLargeError, ServiceUnavailableError, AppError } from '@retail/kernel';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
+
+export interface ForwardTarget {
+  /** e.g. `http://127.0.0.1:4101` */
+  origin: string;
+  /** Path and query on the target, e.g. `/products/SKU-1?x=1`. */
+  path: string;
+  /** Headers to set or replace (e.g. the internal token). */
+  headers: Record<string, string>;
+  /** Shown in the 503 when the target is down. */
+  name: string;
+}
+
+export interface Forwarder {
+  forward(c: Context, target: ForwardTarget): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface ForwarderOptions {
+  maxBodyBytes?: number;
+  timeoutMs?: number;
+  connectionsPerOrigin?: number;
+}
+
+type NodeBindings = { incoming?: IncomingMessage; outgoing?: ServerResponse };
+
+/**
+ * The gateway hot path: keep-alive undici Agent, request body streamed from the Node request and the
+ * upstream response streamed straight into the Node response (no fetch(), no Web-stream copies).
+ * Under `app.request()` in tests there is no Node response, so the same call returns a Response instead.
+ */
+export function createForwarder(options: ForwarderOptions = {}): Forwarder {
+  const { maxBodyBytes = 64 * 1024, timeoutMs = 10_000, connectionsPerOrigin = 128 } = options;
+  const agent = new Agent({
+    connections: connectionsPerOrigin,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+
+  const upstreamHeaders = (source: IncomingHttpHeaders | Headers, target: ForwardTarget, c: Context) => {
+    const out: Record<string, string | string[]> = {};
+    const put = (key: string, value: string | string[] | undefined) => {
+      if (value !== undefined && !HOP_BY_HOP.has(key)) out[key] = value;
+    };
+    if (source instanceof Headers) source.forEach((value, key) => put(key, value));
+    else for (const key in source) put(key, source[key]);
+    const forwardedFor = c.env && (c.env as NodeBindings).incoming?.socket.remoteAddress;
+    if (forwardedFor) out['x-forwarded-for'] = out['x-forwarded-for'] ? `${out['x-forwarded-for']}, ${forwardedFor}` : forwardedFor;
+    const requestId = c.get('requestId') as string | undefined;
+    if (requestId) out['x-request-id'] = requestId;
+    Object.assign(out, target.headers);
+    return out;
+  };
+
+  const failure = (error: unknown, target: ForwardTarget): AppError => {
+    if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
+      return new AppError(504, 'Gateway timeout', `${target.name} did not answer in time.`);
+    }
+    return new ServiceUnavailableError(`${target.name} is unavailable; try again shortly.`);
+  };
+
+  const checkLength = (length: string | undefined | null) => {
+    if (length && Number(length) > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
+  };
+
+  return {
+    async forward(c, target) {
+      const method = c.req.method;
+      const hasBody = method !== 'GET' && method !== 'HEAD';
+      const { incoming, outgoing } = (c.env ?? {}) as NodeBindings;
+
+      if (incoming && outgoing) {
+        checkLength(incoming.headers['content-length']);
+        try {
+          await agent.stream(
+            {
+              origin: target.origin,
+              path: target.path,
+              method: method as 'GET',
+              headers: upstreamHeaders(incoming.headers, target, c),
+              body: hasBody ? incoming : null,
+            },
+            ({ statusCode, headers }) => {
+              for (const key of Object.keys(headers)) if (HOP_BY_HOP.has(key)) delete headers[key];
+              outgoing.writeHead(statusCode, headers as Record<string, string | string[]>);
+              return outgoing;
+            },
+          );
+        } catch (error) {
+          if (outgoing.headersSent) {
+            outgoing.destroy();
+            return RESPONSE_ALREADY_SENT;
+          }
+          throw failure(error, target);
+        }
+        return RESPONSE_ALREADY_SENT;
+      }
+
+      checkLength(c.req.header('content-length'));
+      const body = hasBody ? Buffer.from(await c.req.arrayBuffer()) : null;
+      try {
+        const res = await agent.request({
+          origin: target.origin,
+          path: target.path,
+          method: method as 'GET',
+          headers: upstreamHeaders(c.req.raw.headers, target, c),
+          body,
+        });
+        const headers = new Headers();
+        for (const [key, value] of Object.entries(res.headers)) {
+          if (HOP_BY_HOP.has(key) || value === undefined) continue;
+          for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);
+        }
+        const stream = res.statusCode === 204 || res.statusCode === 304 ? null : (Readable.toWeb(res.body) as ReadableStream);
+        return new Response(stream, { status: res.statusCode, headers });
+      } catch (error) {
+        throw failure(error, target);
+      }
+    },
+    close: () => agent.close(),
+  };
+}

@@ -1,0 +1,3 @@
+export { createForwarder, type Forwarder, type ForwardTarget, type ForwarderOptions } from './forwarder.ts';
+export { createCellGateway, type CellGatewayDeps } from './cell-gateway.ts';
+export { createInternalTokenMinter, type InternalTokenMinter } from './internal-tokens.ts';

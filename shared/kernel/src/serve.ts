@@ -1,0 +1,66 @@
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Hono } from 'hono';
+import type { Logger } from './logger.ts';
+
+export interface RunningServer {
+  server: ServerType;
+  port: number;
+  /** Stop accepting, finish in-flight requests, then run the shutdown hooks in reverse order. */
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  app: Hono<any>;
+  port: number;
+  hostname: string;
+  logger: Logger;
+  /** Closed in reverse order on SIGTERM/SIGINT (e.g. NATS drain, database close). */
+  onShutdown?: Array<() => Promise<void> | void>;
+  /** Leave the incoming body unread for handlers that stream it themselves (gateways). */
+  streamingBodies?: boolean;
+}
+
+/** Listen, and shut down gracefully on SIGTERM/SIGINT: drain HTTP, then close resources. */
+export async function serveApp(options: ServeOptions): Promise<RunningServer> {
+  const { app, logger, onShutdown = [] } = options;
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve(
+      { fetch: app.fetch, port: options.port, hostname: options.hostname, autoCleanupIncoming: !options.streamingBodies },
+      () => resolve(s),
+    );
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, host: options.hostname }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      logger.info('shutting down');
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        setTimeout(() => {
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        }, 5_000).unref();
+      });
+      for (const hook of [...onShutdown].reverse()) {
+        try {
+          await hook();
+        } catch (error) {
+          logger.warn({ err: error }, 'shutdown hook failed');
+        }
+      }
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      void close().then(() => process.exit(0));
+    });
+  }
+  return { server, port, close };
+}

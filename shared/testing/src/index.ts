@@ -1,0 +1,5 @@
+export { freePort, waitFor } from './ports.ts';
+export { tempDir, type TempDir } from './tempdir.ts';
+export { realProcess, type RealProcess, type ProcessSpec } from './process.ts';
+export { startTestNats, natsServerBinary, type TestNats } from './nats.ts';
+export { internalTestTokens, type TestTokens } from './tokens.ts';

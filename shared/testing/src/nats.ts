@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { freePort, waitFor } from './ports.ts';
+import { realProcess, type RealProcess } from './process.ts';
+import { tempDir } from './tempdir.ts';
+
+export interface TestNats {
+  url: string;
+  port: number;
+  storeDir: string;
+  /** Stop the server (JetStream data stays on disk). */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stop and remove its store. */
+  dispose(): Promise<void>;
+  process: RealProcess;
+}
+
+export function natsServerBinary(): string {
+  const candidates = [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
+  const found = candidates.find((c): c is string => !!c && existsSync(c));
+  if (!found) throw new Error('nats-server not found: install it (apt-get install nats-server) or set NATS_SERVER_BIN');
+  return found;
+}
+
+/** A private nats-server with JetStream file storage, on a free port, for one test file. */
+export async function startTestNats(options: { configFile?: string } = {}): Promise<TestNats> {
+  const port = await freePort();
+  const store = tempDir('retail-nats-');
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store.path];
+  if (options.configFile) args.push('-c', options.configFile);
+  const proc = realProcess({ name: 'nats-server', command: natsServerBinary(), args });
+  const start = async () => {
+    await proc.start();
+    await waitFor(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const socket = createConnection({ port, host: '127.0.0.1' }, () => {
+            socket.end();
+            resolve(true);
+          });
+          socket.once('error', () => resolve(false));
+        }),
+      { what: 'nats-server to listen' },
+    );
+  };
+  await start();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir: store.path,
+    stop: () => proc.stop(),
+    start,
+    dispose: async () => {
+      await proc.stop();
+      store.remove();
+    },
+    process: proc,
+  };
+}

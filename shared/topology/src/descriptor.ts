@@ -1,0 +1,60 @@
+/**
+ * A cell declares itself once, in its contract package (`cells/<cell>/contract/src/cell.ts`). Routing
+ * tables, the local runner, compose, NATS permissions and diagrams are derived from these values.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDescriptor {
+  method: HttpMethod;
+  /** Path on the cell gateway, Hono syntax, e.g. `/products/:sku`. Public through gateway-global as `/api` + path. */
+  path: string;
+  /** The component that serves it. */
+  component: string;
+  /** `public`: no token needed; `token`: any valid token with `scopes`. */
+  access: 'public' | 'token';
+  scopes?: readonly string[];
+  summary: string;
+}
+
+export interface ComponentDescriptor {
+  name: string;
+  kind: 'core' | 'composite';
+  /** Default local port; every process can be moved with PORT. */
+  port: number;
+  /** Its own SQLite datastore, if it has state. */
+  datastore?: string;
+  /** Event subjects this component publishes (through its outbox). */
+  publishes?: readonly string[];
+  /** Event subjects this component consumes, with the stream that holds them. */
+  consumes?: readonly { stream: string; subject: string }[];
+  /** Other cells it calls synchronously (through their gateways). */
+  calls?: readonly string[];
+  summary: string;
+}
+
+export interface CellDescriptor {
+  name: string;
+  summary: string;
+  /** JetStream stream owned by the cell; holds every subject `<name>.>`. */
+  stream: string;
+  gateway: { port: number };
+  components: readonly ComponentDescriptor[];
+  routes: readonly RouteDescriptor[];
+}
+
+export function defineCell<const C extends CellDescriptor>(cell: C): C {
+  validateCell(cell);
+  return cell;
+}
+
+function validateCell(cell: CellDescriptor): void {
+  const names = new Set(cell.components.map((c) => c.name));
+  for (const route of cell.routes) {
+    if (!names.has(route.component)) throw new Error(`${cell.name}: route ${route.method} ${route.path} targets unknown component ${route.component}`);
+  }
+  for (const component of cell.components) {
+    for (const subject of component.publishes ?? []) {
+      if (!subject.startsWith(`${cell.name}.`)) throw new Error(`${cell.name}.${component.name} may publish only on ${cell.name}.>, not ${subject}`);
+    }
+  }
+}

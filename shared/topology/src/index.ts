@@ -1,0 +1,11 @@
+export { defineCell, type CellDescriptor, type ComponentDescriptor, type RouteDescriptor, type HttpMethod } from './descriptor.ts';
+export {
+  componentUrlVar,
+  gatewayUrlVar,
+  localUrl,
+  component,
+  routePrefixes,
+  durableName,
+  deadLetterSubject,
+  consumedByStream,
+} from './derive.ts';
