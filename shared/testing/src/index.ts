@@ -1,4 +1,4 @@
-export { freePort, waitFor } from './ports.ts';
+export { freePort, waitFor, json } from './ports.ts';
 export { tempDir, type TempDir } from './tempdir.ts';
 export { realProcess, type RealProcess, type ProcessSpec } from './process.ts';
 export { startTestNats, natsServerBinary, type TestNats } from './nats.ts';

@@ -29,3 +29,6 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
+
+/** A response body as loosely typed JSON, for assertions. */
+export const json = (res: Response): Promise<any> => res.json();

@@ -14,17 +14,24 @@ export const priceSchema = z.strictObject({
 
 export const categorySchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'category: a lower-case slug such as "kitchen"');
 
-export const createProductSchema = z.strictObject({
-  sku: skuSchema,
+const productFields = {
   name: z.string().trim().min(1).max(120),
-  description: z.string().max(2000).default(''),
+  description: z.string().max(2000),
   category: categorySchema,
   price: priceSchema,
-  imageUrl: z.url({ protocol: /^https?$/ }).max(500).nullable().default(null),
+  imageUrl: z.url({ protocol: /^https?$/ }).max(500).nullable(),
+};
+
+export const createProductSchema = z.strictObject({
+  sku: skuSchema,
+  ...productFields,
+  description: productFields.description.default(''),
+  imageUrl: productFields.imageUrl.default(null),
 });
 
-export const updateProductSchema = createProductSchema
-  .omit({ sku: true })
+/** PATCH: only the fields sent change (no defaults here, or a patch would reset what it did not mention). */
+export const updateProductSchema = z
+  .strictObject(productFields)
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'Send at least one field to change' });
 

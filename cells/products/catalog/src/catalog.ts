@@ -1,0 +1,114 @@
+import { eq } from 'drizzle-orm';
+import { ConflictError, NotFoundError } from '@retail/kernel';
+import { appendToOutbox, createEvent } from '@retail/events';
+import type { Db } from '@retail/data';
+import { ProductSubjects, type CreateProduct, type Product, type UpdateProduct } from '@retail/products-contract';
+import * as schema from './db/schema.ts';
+
+export type CatalogDb = Db<typeof schema>;
+type Row = typeof schema.products.$inferSelect;
+
+const SOURCE = '/cells/products/catalog';
+
+export function toProduct(row: Row): Product {
+  return {
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    category: row.category,
+    price: { amount: row.priceAmount, currency: row.currency as Product['price']['currency'] },
+    imageUrl: row.imageUrl,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/**
+ * The product aggregate. Each change and the event announcing it are one SQLite transaction
+ * (transactional outbox), so an event is never lost and never published for a change that rolled back.
+ */
+export interface Catalog {
+  get(sku: string): Product;
+  create(input: CreateProduct): Product;
+  update(sku: string, changes: UpdateProduct): Product;
+  remove(sku: string): void;
+}
+
+export function createCatalog(db: CatalogDb, afterCommit: () => void = () => {}): Catalog {
+  const find = (tx: Pick<CatalogDb, 'select'>, sku: string) => tx.select().from(schema.products).where(eq(schema.products.sku, sku)).get();
+
+  const catalog: Catalog = {
+    get(sku) {
+      const row = find(db, sku);
+      if (!row) throw new NotFoundError(`No product with SKU ${sku}.`);
+      return toProduct(row);
+    },
+
+    create(input) {
+      const now = new Date().toISOString();
+      const product = db.transaction((tx) => {
+        if (find(tx, input.sku)) throw new ConflictError(`A product with SKU ${input.sku} already exists.`);
+        const row = tx
+          .insert(schema.products)
+          .values({
+            sku: input.sku,
+            name: input.name,
+            description: input.description,
+            category: input.category,
+            priceAmount: input.price.amount,
+            currency: input.price.currency,
+            imageUrl: input.imageUrl,
+            version: 1,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning()
+          .get();
+        const created = toProduct(row);
+        appendToOutbox(tx, createEvent({ source: SOURCE, type: ProductSubjects.created, subject: created.sku, data: { product: created } }));
+        return created;
+      });
+      afterCommit();
+      return product;
+    },
+
+    update(sku, changes) {
+      const product = db.transaction((tx) => {
+        const current = find(tx, sku);
+        if (!current) throw new NotFoundError(`No product with SKU ${sku}.`);
+        const row = tx
+          .update(schema.products)
+          .set({
+            name: changes.name,
+            description: changes.description,
+            category: changes.category,
+            priceAmount: changes.price?.amount,
+            currency: changes.price?.currency,
+            imageUrl: changes.imageUrl,
+            version: current.version + 1,
+            updatedAt: new Date().toISOString(),
+          })
+          .where(eq(schema.products.sku, sku))
+          .returning()
+          .get();
+        const updated = toProduct(row);
+        appendToOutbox(tx, createEvent({ source: SOURCE, type: ProductSubjects.updated, subject: sku, data: { product: updated } }));
+        return updated;
+      });
+      afterCommit();
+      return product;
+    },
+
+    remove(sku) {
+      db.transaction((tx) => {
+        const current = find(tx, sku);
+        if (!current) throw new NotFoundError(`No product with SKU ${sku}.`);
+        tx.delete(schema.products).where(eq(schema.products.sku, sku)).run();
+        appendToOutbox(tx, createEvent({ source: SOURCE, type: ProductSubjects.deleted, subject: sku, data: { sku, version: current.version + 1 } }));
+      });
+      afterCommit();
+    },
+  };
+  return catalog;
+}

@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { createVerifier, internalAudience, internalIssuer } from '@retail/auth';
+import { openDatabase } from '@retail/data';
+import { connectBus, ensureStream, startOutboxRelay } from '@retail/events';
+import { createLogger, runMain, serveApp } from '@retail/kernel';
+import { productsCell } from '@retail/products-contract';
+import type { Telemetry } from '@retail/telemetry';
+import { createApp } from './app.ts';
+import { createCatalog } from './catalog.ts';
+import * as schema from './db/schema.ts';
+import { databaseFile, loadEnv } from './env.ts';
+import { seedDemoCatalog } from './seed.ts';
+
+/** Composition root: env → database → NATS (stream + outbox relay) → HTTP; torn down in reverse. */
+export function start(telemetry: Telemetry): void {
+  runMain(async () => {
+    const env = loadEnv();
+    const logger = createLogger({ name: 'products-catalog', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'products', component: 'catalog' } });
+    const database = openDatabase({ file: databaseFile(env), schema, migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)) });
+    const bus = await connectBus({ url: env.NATS_URL, name: 'products-catalog', user: env.NATS_USER, pass: env.NATS_PASS, logger });
+    await ensureStream(bus.jsm, { name: productsCell.stream, subjects: [`${productsCell.name}.>`] });
+    const relay = startOutboxRelay({ db: database.db, js: bus.js, logger });
+    const catalog = createCatalog(database.db, relay.poke);
+    if (env.SEED_DEMO_DATA) {
+      const seeded = seedDemoCatalog(database.db, catalog);
+      if (seeded) logger.info({ products: seeded }, 'seeded the demo catalog');
+    }
+    const verifyToken = createVerifier({
+      jwks: new URL(env.INTERNAL_JWKS_URL),
+      issuer: internalIssuer(productsCell.name),
+      audience: internalAudience(productsCell.name),
+      algorithms: ['EdDSA'],
+    });
+    const app = createApp({ catalog, verifyToken, logger, isReady: bus.isConnected });
+    await serveApp({
+      app,
+      port: env.PORT,
+      hostname: env.HOST,
+      logger,
+      onShutdown: [telemetry.shutdown, database.close, bus.close, relay.stop],
+    });
+  });
+}
