@@ -1,3 +1,10 @@
+import { createVerifier } from './tokens.ts';
+
 /** Claims of the cell-internal token: minted by the cell's gateway, accepted only inside that cell. */
 export const internalAudience = (cell: string) => `cell:${cell}`;
 export const internalIssuer = (cell: string) => `cell:${cell}:gateway`;
+
+/** How a service inside a cell checks the internal tokens of its own gateway (keys fetched from the gateway's JWKS). */
+export function internalTokenVerifier(cell: string, jwksUrl: string) {
+  return createVerifier({ jwks: new URL(jwksUrl), issuer: internalIssuer(cell), audience: internalAudience(cell), algorithms: ['EdDSA'] });
+}

@@ -26,3 +26,13 @@ export const commonEnv = {
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 export { booleanFlag };
+
+/** Settings of every process that talks to NATS. */
+export const natsEnv = {
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  NATS_USER: z.string().optional(),
+  NATS_PASS: z.string().optional(),
+};
+
+/** Where a process keeps its files (SQLite databases, keys). */
+export const dataDirEnv = { DATA_DIR: z.string().default('.data') };

@@ -28,3 +28,6 @@ export function consumedByStream(c: ComponentDescriptor): Map<string, string[]> 
   for (const { stream, subject } of c.consumes ?? []) byStream.set(stream, [...(byStream.get(stream) ?? []), subject]);
   return byStream;
 }
+
+/** Where a cell gateway publishes the keys of the internal tokens it mints. */
+export const internalJwksUrl = (gatewayUrl: string) => `${gatewayUrl}/.well-known/jwks.json`;

@@ -8,4 +8,5 @@ export {
   durableName,
   deadLetterSubject,
   consumedByStream,
+  internalJwksUrl,
 } from './derive.ts';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { booleanFlag, commonEnv, parseEnv, port } from '@retail/kernel';
+import { booleanFlag, commonEnv, dataDirEnv, natsEnv, parseEnv, port } from '@retail/kernel';
 import { productsCell } from '@retail/products-contract';
-import { component, localUrl } from '@retail/topology';
+import { component, internalJwksUrl, localUrl } from '@retail/topology';
 
 const self = component(productsCell, 'catalog');
 
@@ -11,12 +11,10 @@ export function loadEnv(source = process.env) {
     z.object({
       ...commonEnv,
       PORT: port(self.port),
-      DATA_DIR: z.string().default('.data'),
-      NATS_URL: z.string().default('nats://127.0.0.1:4222'),
-      NATS_USER: z.string().optional(),
-      NATS_PASS: z.string().optional(),
+      ...dataDirEnv,
+      ...natsEnv,
       /** Where the products gateway publishes the keys of its internal tokens. */
-      INTERNAL_JWKS_URL: z.url().default(`${localUrl(productsCell.gateway.port)}/.well-known/jwks.json`),
+      INTERNAL_JWKS_URL: z.url().default(internalJwksUrl(localUrl(productsCell.gateway.port))),
       SEED_DEMO_DATA: booleanFlag.default(true),
     }),
     source,

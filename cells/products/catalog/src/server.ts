@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createVerifier, internalAudience, internalIssuer } from '@retail/auth';
+import { internalTokenVerifier } from '@retail/auth';
 import { openDatabase } from '@retail/data';
 import { connectBus, ensureStream, startOutboxRelay } from '@retail/events';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
@@ -25,12 +25,7 @@ export function start(telemetry: Telemetry): void {
       const seeded = seedDemoCatalog(database.db, catalog);
       if (seeded) logger.info({ products: seeded }, 'seeded the demo catalog');
     }
-    const verifyToken = createVerifier({
-      jwks: new URL(env.INTERNAL_JWKS_URL),
-      issuer: internalIssuer(productsCell.name),
-      audience: internalAudience(productsCell.name),
-      algorithms: ['EdDSA'],
-    });
+    const verifyToken = internalTokenVerifier(productsCell.name, env.INTERNAL_JWKS_URL);
     const app = createApp({ catalog, verifyToken, logger, isReady: bus.isConnected });
     await serveApp({
       app,

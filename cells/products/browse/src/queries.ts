@@ -1,0 +1,90 @@
+import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@retail/data';
+import { NotFoundError } from '@retail/kernel';
+import type { Availability, CatalogItem, ListProductsQuery, Product, ProductPage } from '@retail/products-contract';
+import * as schema from './db/schema.ts';
+
+export type BrowseDb = Db<typeof schema>;
+const { productView, availability } = schema;
+
+/** At or below this many units a product shows as `low_stock`. */
+export const LOW_STOCK_THRESHOLD = 5;
+
+export function availabilityOf(available: number | null): Availability {
+  if (available === null) return { status: 'unknown', available: null };
+  if (available <= 0) return { status: 'out_of_stock', available: 0 };
+  return { status: available <= LOW_STOCK_THRESHOLD ? 'low_stock' : 'in_stock', available };
+}
+
+const selection = {
+  sku: productView.sku,
+  name: productView.name,
+  description: productView.description,
+  category: productView.category,
+  priceAmount: productView.priceAmount,
+  currency: productView.currency,
+  imageUrl: productView.imageUrl,
+  updatedAt: productView.updatedAt,
+  available: availability.available,
+};
+
+interface Row {
+  sku: string;
+  name: string;
+  description: string;
+  category: string;
+  priceAmount: number;
+  currency: string;
+  imageUrl: string | null;
+  updatedAt: string;
+  available: number | null;
+}
+
+function toItem(row: Row): CatalogItem {
+  return {
+    sku: row.sku,
+    name: row.name,
+    description: row.description,
+    category: row.category,
+    price: { amount: row.priceAmount, currency: row.currency as Product['price']['currency'] },
+    imageUrl: row.imageUrl,
+    updatedAt: row.updatedAt,
+    availability: availabilityOf(row.available),
+  };
+}
+
+const escapeLike = (text: string) => text.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+const ORDER: Record<ListProductsQuery['sort'], SQL[]> = {
+  name: [asc(productView.name), asc(productView.sku)],
+  '-name': [desc(productView.name), asc(productView.sku)],
+  price: [asc(productView.priceAmount), asc(productView.sku)],
+  '-price': [desc(productView.priceAmount), asc(productView.sku)],
+  newest: [desc(productView.createdAt), asc(productView.sku)],
+};
+
+export function listProducts(db: BrowseDb, query: ListProductsQuery): ProductPage {
+  const filters: SQL[] = [];
+  if (query.category) filters.push(eq(productView.category, query.category));
+  for (const word of (query.q ?? '').split(/\s+/).filter(Boolean)) {
+    filters.push(sql`${productView.searchText} like ${`%${escapeLike(word)}%`} escape '\\'`);
+  }
+  const where = filters.length ? and(...filters) : undefined;
+  const total = db.select({ n: count() }).from(productView).where(where).get()?.n ?? 0;
+  const items = db
+    .select(selection)
+    .from(productView)
+    .leftJoin(availability, eq(availability.sku, productView.sku))
+    .where(where)
+    .orderBy(...ORDER[query.sort])
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize)
+    .all();
+  return { items: items.map(toItem), page: query.page, pageSize: query.pageSize, total };
+}
+
+export function getProduct(db: BrowseDb, sku: string): CatalogItem {
+  const row = db.select(selection).from(productView).leftJoin(availability, eq(availability.sku, productView.sku)).where(eq(productView.sku, sku)).get();
+  if (!row) throw new NotFoundError(`No product with SKU ${sku}.`);
+  return toItem(row);
+}

@@ -1,0 +1,16 @@
+import type { MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+
+/**
+ * CORS for the storefront's origins. Bearer tokens travel in a header, not cookies, so credentials
+ * stay off; Retry-After is exposed so the storefront can back off on 429.
+ */
+export function storefrontCors(origins: readonly string[]): MiddlewareHandler {
+  return cors({
+    origin: [...origins],
+    allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+    exposeHeaders: ['Retry-After', 'Location', 'X-Request-Id'],
+    maxAge: 600,
+  });
+}
