@@ -8,3 +8,6 @@ export const internalIssuer = (cell: string) => `cell:${cell}:gateway`;
 export function internalTokenVerifier(cell: string, jwksUrl: string) {
   return createVerifier({ jwks: new URL(jwksUrl), issuer: internalIssuer(cell), audience: internalAudience(cell), algorithms: ['EdDSA'] });
 }
+
+/** Audience of the tokens gateway-global's token service issues to users and machine clients. */
+export const API_AUDIENCE = 'retail-api';

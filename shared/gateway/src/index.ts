@@ -1,3 +1,5 @@
 export { createForwarder, type Forwarder, type ForwardTarget, type ForwarderOptions } from './forwarder.ts';
 export { createCellGateway, type CellGatewayDeps } from './cell-gateway.ts';
 export { createInternalTokenMinter, type InternalTokenMinter } from './internal-tokens.ts';
+export { cellGatewayEnvSchema, upstreamsFrom, type CellGatewayEnv } from './env.ts';
+export { startCellGateway } from './start.ts';

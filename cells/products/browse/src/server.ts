@@ -1,6 +1,4 @@
-import { fileURLToPath } from 'node:url';
 import { internalTokenVerifier } from '@retail/auth';
-import { openDatabase } from '@retail/data';
 import { connectBus, ensureStream, startConsumer } from '@retail/events';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
 import { InventoryStream } from '@retail/inventory-contract';
@@ -8,7 +6,7 @@ import { productsCell } from '@retail/products-contract';
 import type { Telemetry } from '@retail/telemetry';
 import { deadLetterSubject, durableName } from '@retail/topology';
 import { createApp } from './app.ts';
-import * as schema from './db/schema.ts';
+import { openOwnDatabase } from './db/open.ts';
 import { databaseFile, loadEnv } from './env.ts';
 import { catalogHandlers, stockHandlers } from './events/subscriptions.ts';
 
@@ -17,7 +15,7 @@ export function start(telemetry: Telemetry): void {
   runMain(async () => {
     const env = loadEnv();
     const logger = createLogger({ name: 'products-browse', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'products', component: 'browse' } });
-    const database = openDatabase({ file: databaseFile(env), schema, migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)) });
+    const database = openOwnDatabase(databaseFile(env));
     const bus = await connectBus({ url: env.NATS_URL, name: 'products-browse', user: env.NATS_USER, pass: env.NATS_PASS, logger });
     await ensureStream(bus.jsm, { name: productsCell.stream, subjects: [`${productsCell.name}.>`] });
     const common = { bus, db: database.db, logger, deadLetterSubject: deadLetterSubject(productsCell, 'browse') };

@@ -1,13 +1,11 @@
-import { fileURLToPath } from 'node:url';
-import { openDatabase } from '@retail/data';
 import { createLogger } from '@retail/kernel';
 import { internalTestTokens } from '@retail/testing';
 import { createApp } from './app.ts';
-import * as schema from './db/schema.ts';
+import { openOwnDatabase } from './db/open.ts';
 
 /** The real app over an in-memory read model and in-memory internal keys, for `app.request()` tests. */
 export async function browseTestApp() {
-  const database = openDatabase({ file: ':memory:', schema, migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)) });
+  const database = openOwnDatabase(':memory:');
   const tokens = await internalTestTokens('products');
   const app = createApp({ db: database.db, verifyToken: tokens.verifier, logger: createLogger({ name: 'test', level: 'silent' }) });
   const anonymous = await tokens.sign({ sub: 'anonymous' });

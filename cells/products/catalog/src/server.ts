@@ -1,13 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { internalTokenVerifier } from '@retail/auth';
-import { openDatabase } from '@retail/data';
 import { connectBus, ensureStream, startOutboxRelay } from '@retail/events';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
 import { productsCell } from '@retail/products-contract';
 import type { Telemetry } from '@retail/telemetry';
 import { createApp } from './app.ts';
 import { createCatalog } from './catalog.ts';
-import * as schema from './db/schema.ts';
+import { openOwnDatabase } from './db/open.ts';
 import { databaseFile, loadEnv } from './env.ts';
 import { seedDemoCatalog } from './seed.ts';
 
@@ -16,7 +14,7 @@ export function start(telemetry: Telemetry): void {
   runMain(async () => {
     const env = loadEnv();
     const logger = createLogger({ name: 'products-catalog', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'products', component: 'catalog' } });
-    const database = openDatabase({ file: databaseFile(env), schema, migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)) });
+    const database = openOwnDatabase(databaseFile(env));
     const bus = await connectBus({ url: env.NATS_URL, name: 'products-catalog', user: env.NATS_USER, pass: env.NATS_PASS, logger });
     await ensureStream(bus.jsm, { name: productsCell.stream, subjects: [`${productsCell.name}.>`] });
     const relay = startOutboxRelay({ db: database.db, js: bus.js, logger });

@@ -1,14 +1,12 @@
-import { fileURLToPath } from 'node:url';
-import { openDatabase } from '@retail/data';
 import { createLogger } from '@retail/kernel';
 import { internalTestTokens } from '@retail/testing';
 import { createApp } from './app.ts';
 import { createCatalog } from './catalog.ts';
-import * as schema from './db/schema.ts';
+import { openOwnDatabase } from './db/open.ts';
 
 /** The real app over an in-memory database and in-memory internal keys, for `app.request()` tests. */
 export async function catalogTestApp() {
-  const database = openDatabase({ file: ':memory:', schema, migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)) });
+  const database = openOwnDatabase(':memory:');
   const tokens = await internalTestTokens('products');
   const catalog = createCatalog(database.db);
   const app = createApp({ catalog, verifyToken: tokens.verifier, logger: createLogger({ name: 'test', level: 'silent' }) });

@@ -1,0 +1,52 @@
+import type { Hono } from 'hono';
+import type { KeyStore } from '@retail/auth';
+import type { Forwarder } from '@retail/gateway';
+import { createServiceApp, type Logger } from '@retail/kernel';
+import type { GatewayEnv } from './gateway-env.ts';
+import type { CellGatewayTarget } from './edge/cell-routes.ts';
+import { storefrontCors } from './edge/cors.ts';
+import { rateLimit, type RateLimitSettings } from './edge/rate-limit.ts';
+import type { UserDirectory } from './oauth/demo-users.ts';
+import type { ClientDirectory } from './oauth/machine-clients.ts';
+import { ADMIN_SCOPES } from './oauth/scopes.ts';
+import { createApiTokenVerifier } from './oauth/token-profile.ts';
+import { apiRoutes } from './routes/api.ts';
+import { discoveryRoutes } from './routes/discovery.ts';
+import { keyRoutes } from './routes/keys.ts';
+import { tokenRoutes } from './routes/token.ts';
+
+export interface GatewayDeps {
+  logger: Logger;
+  /** Signing keys of the token service (ES256); their public halves are the JWKS. */
+  keys: KeyStore;
+  /** `iss` of issued tokens and base of the discovery URLs, e.g. `http://127.0.0.1:8080`. */
+  issuer: string;
+  tokenTtlSeconds: number;
+  users: UserDirectory;
+  clients: ClientDirectory;
+  /** Every cell and the URL of its gateway; `/api/<prefix>` routing is derived from their descriptors. */
+  cellGateways: readonly CellGatewayTarget[];
+  forwarder: Forwarder;
+  rateLimit: RateLimitSettings;
+  /** Browser origins allowed to call the API (the storefront). */
+  corsOrigins: readonly string[];
+  /** Clock for the rate limiter. */
+  now?: () => number;
+}
+
+/** The global gateway: token service, discovery, key rotation, and `/api` routing to cell gateways. */
+export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
+  // Bodies under /api are streamed through to the cells; /auth/token limits its own.
+  const app = createServiceApp<GatewayEnv>({ logger: deps.logger, maxBodyBytes: null });
+  const verifyToken = createApiTokenVerifier(deps.keys, deps.issuer);
+
+  app.use(storefrontCors(deps.corsOrigins));
+  if (deps.rateLimit.perSecond > 0) app.use(rateLimit({ ...deps.rateLimit, verifyToken, now: deps.now }));
+
+  const routeScopes = deps.cellGateways.flatMap(({ cell }) => cell.routes.flatMap((r) => r.scopes ?? []));
+  app.route('/', tokenRoutes(deps));
+  app.route('/', discoveryRoutes({ keys: deps.keys, issuer: deps.issuer, scopesSupported: [...new Set([...ADMIN_SCOPES, ...routeScopes])] }));
+  app.route('/', keyRoutes({ keys: deps.keys, verifyToken, logger: deps.logger }));
+  app.route('/', apiRoutes(deps));
+  return app;
+}

@@ -1,0 +1,45 @@
+import { startTelemetry } from '@retail/telemetry';
+
+// Telemetry first: everything that does HTTP is imported only after the SDK has hooked it.
+const telemetry = startTelemetry({ serviceName: 'gateway-global', cell: 'edge' });
+const { runMain } = await import('@retail/kernel');
+
+runMain(async () => {
+  const { createLogger, serveApp } = await import('@retail/kernel');
+  const { openKeyStore } = await import('@retail/auth');
+  const { createForwarder } = await import('@retail/gateway');
+  const { loadEnv } = await import('./env.ts');
+  const { createApp } = await import('./app.ts');
+  const { createDemoUsers } = await import('./oauth/demo-users.ts');
+  const { createMachineClients } = await import('./oauth/machine-clients.ts');
+  const { SIGNING_ALGORITHM } = await import('./oauth/token-profile.ts');
+
+  const env = loadEnv();
+  const logger = createLogger({ name: 'gateway-global', level: env.logLevel, pretty: env.logPretty });
+  const keys = await openKeyStore({ dir: env.keysDir, alg: SIGNING_ALGORITHM });
+  const forwarder = createForwarder();
+  const app = createApp({
+    logger,
+    keys,
+    issuer: env.issuer,
+    tokenTtlSeconds: env.tokenTtlSeconds,
+    users: await createDemoUsers(env.demoPasswords),
+    clients: createMachineClients(env.clientSecrets),
+    cellGateways: env.cellGateways,
+    forwarder,
+    rateLimit: env.rateLimit,
+    corsOrigins: env.corsOrigins,
+  });
+  const server = await serveApp({
+    app,
+    port: env.port,
+    hostname: env.host,
+    logger,
+    streamingBodies: true,
+    onShutdown: [() => telemetry.shutdown(), () => forwarder.close()],
+  });
+  logger.info(
+    { issuer: env.issuer, port: server.port, cells: Object.fromEntries(env.cellGateways.map((g) => [g.cell.name, g.url])) },
+    'gateway-global ready',
+  );
+});
