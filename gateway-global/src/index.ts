@@ -7,4 +7,3 @@ export { createMachineClients, clientSubject, type ClientDirectory } from './oau
 export type { CellGatewayTarget } from './edge/cell-routes.ts';
 export type { RateLimitSettings } from './edge/rate-limit.ts';
 export type { GatewayEnv } from './gateway-env.ts';
-export { cells, globalGateway } from './topology.ts';

@@ -1,7 +1,7 @@
-import { createVerifier, type KeyStore, type SigningAlgorithm, type TokenVerifier } from '@retail/auth';
+import { API_AUDIENCE, createVerifier, type KeyStore, type SigningAlgorithm, type TokenVerifier } from '@retail/auth';
 
 /** The audience of every token the token service issues; each cell gateway pins it. */
-export const API_AUDIENCE = 'retail-api';
+export { API_AUDIENCE };
 
 export const SIGNING_ALGORITHM: SigningAlgorithm = 'ES256';
 

@@ -3,7 +3,6 @@ import { NotFoundError } from '@retail/kernel';
 import type { Forwarder } from '@retail/gateway';
 import type { GatewayEnv } from '../gateway-env.ts';
 import { buildCellRouteTable, type CellGatewayTarget } from '../edge/cell-routes.ts';
-import { stageResponseHeaders } from '../edge/response-headers.ts';
 
 export interface ApiRouteDeps {
   cellGateways: readonly CellGatewayTarget[];
@@ -27,7 +26,6 @@ export function apiRoutes(deps: ApiRouteDeps): Hono<GatewayEnv> {
     const segment = /^\/([^/?]+)/.exec(upstreamPath)?.[1];
     const route = segment === undefined ? undefined : table.get(segment);
     if (!route) throw new NotFoundError(`No cell serves ${API_PREFIX}/${segment ?? ''}.`);
-    stageResponseHeaders(c);
     return deps.forwarder.forward(c, { origin: route.origin, path: upstreamPath, headers: {}, name: `The ${route.cell} cell` });
   });
 

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeProtectedHeader } from 'jose';
 import { postToken, testGateway, TEST_CLIENT_SECRETS, TEST_ISSUER, verifyWithServedJwks } from '../test-support.ts';
 
 type App = Awaited<ReturnType<typeof testGateway>>['app'];
@@ -195,14 +194,5 @@ describe('POST /auth/token — client credentials', () => {
   it('names a missing client secret', async () => {
     const body = await expectOAuthError(await postToken(app, { grant_type: 'client_credentials', client_id: 'products' }), 400, 'invalid_request');
     expect(body.errors?.map((e) => e.path)).toEqual(['client_secret']);
-  });
-});
-
-describe('issued tokens', () => {
-  it('carry the current key id', async () => {
-    const res = await postToken(app, { grant_type: 'password', username: 'alice@example.com', password: 'alice' });
-    const { access_token } = (await res.json()) as TokenResponse;
-    const jwks = (await (await app.request('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] };
-    expect(jwks.keys.map((k) => k.kid)).toContain(decodeProtectedHeader(access_token).kid);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { SignJWT, errors as joseErrors, createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { UnauthorizedError } from '@retail/kernel';
 import type { KeyStore, SigningAlgorithm } from './keystore.ts';
 
@@ -44,6 +44,8 @@ export interface VerifierOptions {
   cacheSize?: number;
 }
 
+const JWKS_COOLDOWN_MS = 1_000;
+
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
 export function principalFromClaims(payload: JWTPayload): Principal {
@@ -64,7 +66,7 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
   const { jwks, cacheSize = 10_000 } = options;
   const keySet =
     jwks instanceof URL
-      ? createRemoteJWKSet(jwks, { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 })
+      ? createRemoteJWKSet(jwks, { cooldownDuration: JWKS_COOLDOWN_MS, cacheMaxAge: 10 * 60_000 })
       : typeof jwks === 'function'
         ? (...args: Parameters<ReturnType<typeof createLocalJWKSet>>) => createLocalJWKSet(jwks())(...args)
         : createLocalJWKSet(jwks);
@@ -75,13 +77,16 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
     const hit = cache.get(token);
     if (hit && hit.exp > now) return hit.principal;
     if (hit) cache.delete(token);
+    const verifyOnce = () =>
+      jwtVerify(token, keySet, { issuer: options.issuer, audience: options.audience, algorithms: options.algorithms, requiredClaims: ['exp', 'sub'] });
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keySet, {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms: options.algorithms,
-        requiredClaims: ['exp', 'sub'],
+      ({ payload } = await verifyOnce().catch(async (error: unknown) => {
+        // A key id we have not seen: the issuer may just have rotated while our copy of its JWKS is
+        // inside the refetch cooldown. Wait the cooldown out once and look again.
+        if (!(jwks instanceof URL) || !(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
+        await new Promise((r) => setTimeout(r, JWKS_COOLDOWN_MS));
+        return verifyOnce();
       }));
     } catch {
       throw new UnauthorizedError('The bearer token is invalid or expired.');

@@ -48,6 +48,7 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
   const { bus, db, stream, durable, handlers, logger, maxDeliver = 5, ackWaitMs = 30_000 } = options;
   const log = logger.child({ consumer: durable, stream });
   const subjects = Object.keys(handlers);
+  const filter = coveringFilter(subjects);
   let stopped = false;
   let current: ConsumerMessages | undefined;
   let count = 0;
@@ -57,16 +58,14 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
-      filter_subjects: subjects,
+      filter_subject: filter,
       max_deliver: maxDeliver,
       ack_wait: nanos(ackWaitMs),
     };
     try {
       const info = await bus.jsm.consumers.info(stream, durable);
-      const filters = info.config.filter_subjects ?? (info.config.filter_subject ? [info.config.filter_subject] : []);
-      const same = filters.length === subjects.length && subjects.every((s) => filters.includes(s));
-      if (!same || info.config.max_deliver !== maxDeliver) {
-        await bus.jsm.consumers.update(stream, durable, { filter_subjects: subjects, max_deliver: maxDeliver });
+      if (info.config.filter_subject !== filter || info.config.max_deliver !== maxDeliver) {
+        await bus.jsm.consumers.update(stream, durable, { filter_subject: filter, max_deliver: maxDeliver });
       }
     } catch (error) {
       if (!isNotFound(error)) throw error;
@@ -100,6 +99,8 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
   };
 
   const handleMessage = async (msg: JsMsg) => {
+    // The filter may be wider than the handled subjects (see coveringFilter): the rest is not ours.
+    if (!handlers[msg.subject]) return msg.ack();
     let event: CloudEvent;
     try {
       event = parseCloudEvent(msg.data);
@@ -107,7 +108,7 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
       return deadLetter(msg, 'malformed: not a CloudEvents JSON envelope');
     }
     const handler = handlers[event.type];
-    if (!handler) return deadLetter(msg, `unknown event type ${event.type}`);
+    if (!handler || event.type !== msg.subject) return deadLetter(msg, `unknown event type ${event.type} on ${msg.subject}`);
 
     const parent = contextFromHeaders((key) => msg.headers?.get(key) || undefined);
     const span = tracer.startSpan(`${event.type} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.consumer.group.name': durable, 'messaging.message.id': event.id } }, parent);
@@ -160,4 +161,18 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
       await running;
     },
   };
+}
+
+/**
+ * One filter subject that covers all handled subjects: nats-server 2.9 (Debian's, and the nats:2 image
+ * here) allows a single filter per consumer. One consumer per component and stream keeps the events in
+ * stream order, which the saga relies on (a cancel is never handled before the placement it cancels).
+ */
+export function coveringFilter(subjects: string[]): string {
+  if (subjects.length === 1) return subjects[0]!;
+  const split = subjects.map((s) => s.split('.'));
+  const prefix: string[] = [];
+  for (let i = 0; split.every((tokens) => i < tokens.length - 1 && tokens[i] === split[0]![i]); i++) prefix.push(split[0]![i]!);
+  const sameDepth = split.every((tokens) => tokens.length === prefix.length + 1);
+  return `${prefix.join('.')}.${sameDepth ? '*' : '>'}`;
 }

@@ -91,6 +91,11 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
 
       if (incoming && outgoing) {
         checkLength(incoming.headers['content-length']);
+        // Headers earlier middleware set on Hono's response (CORS, X-Request-Id) are staged on the Node
+        // response; Node merges them into writeHead, where the upstream's own headers win.
+        c.res.headers.forEach((value, key) => {
+          if (key !== 'content-type' && key !== 'content-length') outgoing.setHeader(key, value);
+        });
         try {
           await agent.stream(
             {

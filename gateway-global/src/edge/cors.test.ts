@@ -1,0 +1,45 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testGateway } from '../test-support.ts';
+
+type App = Awaited<ReturnType<typeof testGateway>>['app'];
+const STOREFRONT = 'http://localhost:5173';
+
+let app: App;
+beforeAll(async () => {
+  ({ app } = await testGateway());
+});
+
+const preflight = (origin: string) =>
+  app.request('/api/orders', {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, idempotency-key' },
+  });
+
+describe('CORS', () => {
+  it('answers a preflight from the storefront', async () => {
+    const res = await preflight(STOREFRONT);
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe(STOREFRONT);
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+    const allowed = res.headers.get('access-control-allow-headers')!.toLowerCase().split(',');
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']));
+  });
+
+  it('gives a disallowed origin nothing to work with', async () => {
+    const res = await preflight('https://evil.example');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+
+    const simple = await app.request('/.well-known/openid-configuration', { headers: { origin: 'https://evil.example' } });
+    expect(simple.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('lets the storefront read Retry-After on a 429', async () => {
+    const { app: limited } = await testGateway({ rateLimit: { perSecond: 1, burst: 1, trustProxy: false }, now: () => 0 });
+    const headers = { origin: STOREFRONT };
+    expect((await limited.request('/.well-known/jwks.json', { headers })).status).toBe(200);
+    const res = await limited.request('/.well-known/jwks.json', { headers });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('access-control-allow-origin')).toBe(STOREFRONT);
+    expect(res.headers.get('access-control-expose-headers')?.toLowerCase().split(',')).toContain('retry-after');
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@retail/kernel';
+import { loadEnv } from './env.ts';
+
+describe('configuration', () => {
+  it('runs locally with no settings at all', () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      issuer: 'http://127.0.0.1:8080',
+      tokenTtlSeconds: 900,
+      keysDir: '.data/keys',
+      demoPasswords: { alice: 'alice', bob: 'bob', admin: 'admin' },
+      clientSecrets: { products: 'products-dev-secret' },
+      rateLimit: { perSecond: 50, burst: 100, trustProxy: false },
+      corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+    });
+    expect(env.cellGateways.map((g) => [g.cell.name, g.url])).toEqual([['products', 'http://127.0.0.1:4100']]);
+  });
+
+  it('takes every setting from the environment', () => {
+    const env = loadEnv({
+      PORT: '9000',
+      DATA_DIR: '/var/lib/retail',
+      ISSUER: 'https://shop.example/',
+      TOKEN_TTL_SECONDS: '300',
+      DEMO_PASSWORD_ADMIN: 's3cret',
+      CLIENT_SECRET_PRODUCTS: 'long-random-secret',
+      PRODUCTS_GATEWAY_URL: 'http://products-gateway:4100',
+      RATE_LIMIT_PER_SECOND: '0',
+      TRUST_PROXY: 'true',
+      CORS_ORIGINS: 'https://shop.example, https://admin.shop.example',
+    });
+    expect(env).toMatchObject({
+      port: 9000,
+      keysDir: '/var/lib/retail/keys',
+      issuer: 'https://shop.example',
+      tokenTtlSeconds: 300,
+      demoPasswords: { admin: 's3cret' },
+      clientSecrets: { products: 'long-random-secret' },
+      rateLimit: { perSecond: 0, trustProxy: true },
+      corsOrigins: ['https://shop.example', 'https://admin.shop.example'],
+    });
+    expect(env.cellGateways[0]?.url).toBe('http://products-gateway:4100');
+  });
+
+  it('stops with a clear message on a bad value', () => {
+    expect(() => loadEnv({ RATE_LIMIT_BURST: '0' })).toThrow(ConfigError);
+    expect(() => loadEnv({ PRODUCTS_GATEWAY_URL: 'not a url' })).toThrow(/PRODUCTS_GATEWAY_URL/);
+  });
+});

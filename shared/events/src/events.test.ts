@@ -1,0 +1,139 @@
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { sqliteTable, text, integer } from 'drizzle-orm/sqlite-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { outbox } from '@retail/data';
+import { createLogger } from '@retail/kernel';
+import { startTestNats, waitFor, type TestNats } from '@retail/testing';
+import { appendToOutbox, connectBus, createEvent, ensureStream, startConsumer, startOutboxRelay, type Bus, type EventHandler } from './index.ts';
+
+/** The event machinery against a real nats-server with JetStream file storage. */
+const effects = sqliteTable('effects', { id: integer('id').primaryKey({ autoIncrement: true }), note: text('note').notNull() });
+
+function testDb() {
+  const sqlite = new Database(':memory:');
+  sqlite.exec(`
+    create table outbox (seq integer primary key autoincrement, id text not null unique, subject text not null, payload text not null,
+      headers text not null default '{}', created_at integer not null, sent_at integer);
+    create table inbox (event_id text primary key, consumer text not null, type text not null, received_at integer not null);
+    create table effects (id integer primary key autoincrement, note text not null);`);
+  return drizzle(sqlite);
+}
+
+const logger = createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+let nats: TestNats;
+let bus: Bus;
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  bus = await connectBus({ url: nats.url, name: 'events-test', logger });
+  await ensureStream(bus.jsm, { name: 'SHOP', subjects: ['shop.>'] });
+});
+afterAll(async () => {
+  await bus.close();
+  await nats.dispose();
+});
+
+const noted: EventHandler<{ note: string }> = {
+  schema: z.object({ note: z.string().min(1) }),
+  handle: (tx, data) => {
+    tx.insert(effects).values({ note: data.note }).run();
+  },
+};
+
+const event = (note: unknown, type = 'shop.thing.noted') => createEvent({ source: '/test', type, subject: 'x', data: { note } });
+
+async function dlqMessages(subject: string) {
+  const info = await bus.jsm.streams.info('SHOP', { subjects_filter: subject });
+  return info.state.subjects?.[subject] ?? 0;
+}
+
+describe('outbox → JetStream → idempotent consumer', () => {
+  it('delivers each event once, in order, and applies it once even when published twice', async () => {
+    const producer = testDb();
+    const consumer = testDb();
+    const relay = startOutboxRelay({ db: producer, js: bus.js, logger, intervalMs: 20 });
+    const sub = startConsumer({ bus, db: consumer, stream: 'SHOP', durable: 'shop-a', handlers: { 'shop.thing.noted': noted }, deadLetterSubject: 'shop.dlq.a', logger });
+
+    const first = event('first');
+    producer.transaction((tx) => {
+      appendToOutbox(tx, first);
+      appendToOutbox(tx, event('second'));
+    });
+    relay.poke();
+    await waitFor(() => consumer.select().from(effects).all().length === 2 || undefined, { what: 'two effects' });
+    expect(producer.select().from(outbox).all().every((r) => r.sentAt !== null)).toBe(true);
+
+    // The same CloudEvent published again under a new message id: the inbox makes it harmless.
+    await bus.js.publish('shop.thing.noted', JSON.stringify(first), { msgID: `${first.id}-again` });
+    // …and under its own id within the duplicate window: JetStream drops it.
+    const ack = await bus.js.publish('shop.thing.noted', JSON.stringify(first), { msgID: first.id });
+    expect(ack.duplicate).toBe(true);
+    producer.transaction((tx) => appendToOutbox(tx, event('third')));
+    relay.poke();
+    await waitFor(() => consumer.select().from(effects).all().length === 3 || undefined, { what: 'third effect' });
+    expect(consumer.select().from(effects).all().map((e) => e.note)).toEqual(['first', 'second', 'third']);
+
+    await relay.stop();
+    await sub.stop();
+  });
+
+  it('dead-letters malformed, unknown and invalid events and keeps consuming', async () => {
+    const db = testDb();
+    const sub = startConsumer({ bus, db, stream: 'SHOP', durable: 'shop-b', handlers: { 'shop.bad.noted': noted }, deadLetterSubject: 'shop.dlq.b', logger });
+    await bus.js.publish('shop.bad.noted', 'this is not json');
+    await bus.js.publish('shop.bad.noted', JSON.stringify({ hello: 'not a cloudevent' }));
+    await bus.js.publish('shop.bad.noted', JSON.stringify(event('', 'shop.bad.noted')));
+    await bus.js.publish('shop.bad.noted', JSON.stringify(event('ok', 'shop.other.type')));
+    await bus.js.publish('shop.bad.noted', JSON.stringify(event('valid after garbage', 'shop.bad.noted')));
+    await waitFor(() => db.select().from(effects).all().length === 1 || undefined, { what: 'the valid event' });
+    await waitFor(async () => (await dlqMessages('shop.dlq.b')) === 4 || undefined, { what: 'four dead letters' });
+    expect(db.select().from(effects).all()[0]!.note).toBe('valid after garbage');
+    await sub.stop();
+  });
+
+  it('retries a failing handler, then dead-letters it after max deliveries with the reason', async () => {
+    const db = testDb();
+    let attempts = 0;
+    const flaky: EventHandler<{ note: string }> = {
+      schema: noted.schema,
+      handle: (tx, data) => {
+        if (data.note === 'poison') {
+          attempts++;
+          throw new Error('cannot apply');
+        }
+        noted.handle(tx, data, event(data.note) as never);
+      },
+    };
+    const sub = startConsumer({ bus, db, stream: 'SHOP', durable: 'shop-c', handlers: { 'shop.flaky.noted': flaky }, deadLetterSubject: 'shop.dlq.c', logger, maxDeliver: 3 });
+    await bus.js.publish('shop.flaky.noted', JSON.stringify(event('poison', 'shop.flaky.noted')));
+    await bus.js.publish('shop.flaky.noted', JSON.stringify(event('fine', 'shop.flaky.noted')));
+    await waitFor(async () => (await dlqMessages('shop.dlq.c')) === 1 || undefined, { what: 'the poison message in the DLQ' });
+    expect(attempts).toBe(3);
+    expect(db.select().from(effects).all().map((e) => e.note)).toEqual(['fine']);
+    const dead = await bus.jsm.streams.getMessage('SHOP', { last_by_subj: 'shop.dlq.c' });
+    expect(dead?.header.get('Dlq-Reason')).toMatch(/handler failed 3 times: cannot apply/);
+    expect(dead?.header.get('Dlq-Original-Subject')).toBe('shop.flaky.noted');
+    await sub.stop();
+  });
+
+  it('loses nothing while NATS is down: the outbox holds events until the server is back', async () => {
+    const producer = testDb();
+    const consumer = testDb();
+    const relay = startOutboxRelay({ db: producer, js: bus.js, logger, intervalMs: 20 });
+    const sub = startConsumer({ bus, db: consumer, stream: 'SHOP', durable: 'shop-d', handlers: { 'shop.restart.noted': noted }, deadLetterSubject: 'shop.dlq.d', logger });
+    await nats.stop();
+    for (let i = 0; i < 20; i++) producer.transaction((tx) => appendToOutbox(tx, event(`during-outage-${i}`, 'shop.restart.noted')));
+    relay.poke();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(relay.backlog()).toBe(20);
+    await nats.start();
+    await waitFor(() => consumer.select().from(effects).all().length === 20 || undefined, { timeoutMs: 25_000, what: 'all 20 events after the restart' });
+    expect(relay.backlog()).toBe(0);
+    expect(new Set(consumer.select().from(effects).all().map((e) => e.note)).size).toBe(20);
+    await relay.stop();
+    await sub.stop();
+  });
+});
+

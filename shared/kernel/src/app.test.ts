@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createServiceApp } from './app.ts';
+import { readJson } from './body.ts';
+import { ConflictError, TooManyRequestsError } from './errors.ts';
+import { createLogger } from './logger.ts';
+
+const logged: unknown[] = [];
+const logger = createLogger({ name: 'test', level: 'silent' });
+logger.error = ((obj: unknown) => void logged.push(obj)) as typeof logger.error;
+
+function testApp() {
+  const app = createServiceApp({ logger, maxBodyBytes: 1024 });
+  app.post('/things', async (c) => c.json(await readJson(c, z.object({ name: z.string().min(2), count: z.number().int() })), 201));
+  app.get('/things/:id', (c) => {
+    if (c.req.param('id') === 'taken') throw new ConflictError('Already taken.');
+    if (c.req.param('id') === 'busy') throw new TooManyRequestsError(7);
+    throw new Error('database password is hunter2');
+  });
+  return app;
+}
+
+const post = (body: string, type = 'application/json') => testApp().request('/things', { method: 'POST', body, headers: { 'content-type': type } });
+
+describe('the service frame', () => {
+  it('maps validation failures to 400 problem+json with every field error', async () => {
+    const res = await post(JSON.stringify({ name: 'x', count: 1.5 }));
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const problem = (await res.json()) as { errors: { path: string }[]; title: string };
+    expect(problem.errors.map((e) => e.path).sort()).toEqual(['count', 'name']);
+  });
+
+  it('maps typed errors to their status with a problem body and headers', async () => {
+    const conflict = await testApp().request('/things/taken');
+    expect(conflict.status).toBe(409);
+    expect(await conflict.json()).toMatchObject({ status: 409, title: 'Conflict', detail: 'Already taken.', instance: '/things/taken' });
+    const limited = await testApp().request('/things/busy');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+  });
+
+  it('hides the internals of unexpected errors behind a 500 and logs them', async () => {
+    const res = await testApp().request('/things/boom');
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).not.toContain('hunter2');
+    expect(JSON.parse(text)).toMatchObject({ status: 500, title: 'Internal server error' });
+    expect(logged.length).toBeGreaterThan(0);
+  });
+
+  it('answers 413 for a body over the limit, whether announced or streamed', async () => {
+    expect((await post(JSON.stringify({ name: 'x'.repeat(2000), count: 1 }))).status).toBe(413);
+    const chunked = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(JSON.stringify({ name: 'y'.repeat(4000), count: 1 })));
+        controller.close();
+      },
+    });
+    const res = await testApp().request('/things', { method: 'POST', body: chunked, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+  });
+
+  it('tells malformed JSON, the wrong media type, unknown routes and wrong methods apart', async () => {
+    expect((await post('{"name":')).status).toBe(400);
+    expect((await post('name=x', 'text/plain')).status).toBe(415);
+    expect((await testApp().request('/nope')).status).toBe(404);
+    const wrong = await testApp().request('/things', { method: 'DELETE' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('POST');
+  });
+});
