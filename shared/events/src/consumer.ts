@@ -45,7 +45,7 @@ const tracer = trace.getTracer('@retail/events');
  * A stream that does not exist yet (its cell not started) is waited for.
  */
 export function startConsumer(options: ConsumerOptions): RunningConsumer {
-  const { bus, db, stream, durable, handlers, logger, maxDeliver = 5, ackWaitMs = 30_000 } = options;
+  const { bus, db, stream, durable, handlers, logger, maxDeliver = 5, ackWaitMs = 10_000 } = options;
   const log = logger.child({ consumer: durable, stream });
   const subjects = Object.keys(handlers);
   const filter = coveringFilter(subjects);
@@ -64,8 +64,8 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
     };
     try {
       const info = await bus.jsm.consumers.info(stream, durable);
-      if (info.config.filter_subject !== filter || info.config.max_deliver !== maxDeliver) {
-        await bus.jsm.consumers.update(stream, durable, { filter_subject: filter, max_deliver: maxDeliver });
+      if (info.config.filter_subject !== filter || info.config.max_deliver !== maxDeliver || info.config.ack_wait !== config.ack_wait) {
+        await bus.jsm.consumers.update(stream, durable, { filter_subject: filter, max_deliver: maxDeliver, ack_wait: config.ack_wait });
       }
     } catch (error) {
       if (!isNotFound(error)) throw error;
@@ -146,7 +146,10 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
       } catch (error) {
         if (stopped) break;
         attempt++;
-        if (attempt === 1 || attempt % 30 === 0) log.warn({ err: (error as Error).message }, 'consumer not running yet; retrying');
+        if (attempt === 1 || attempt % 150 === 0) {
+          if (isNotFound(error)) log.info(`waiting for stream ${stream} (its cell has not started yet)`);
+          else log.warn({ err: (error as Error).message }, 'consumer not running yet; retrying');
+        }
       }
       if (!stopped) await new Promise((r) => setTimeout(r, Math.min(2_000, 200 * Math.max(1, attempt))));
     }

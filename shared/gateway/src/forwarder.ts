@@ -27,6 +27,8 @@ export interface ForwardTarget {
   headers: Record<string, string>;
   /** Shown in the 503 when the target is down. */
   name: string;
+  /** Prepended to a path-only Location header, when the caller sees the target under a prefix (`/api`). */
+  locationPrefix?: string;
 }
 
 export interface Forwarder {
@@ -38,6 +40,11 @@ export interface ForwarderOptions {
   maxBodyBytes?: number;
   timeoutMs?: number;
   connectionsPerOrigin?: number;
+}
+
+function prefixLocation(location: string | string[] | undefined, prefix: string | undefined) {
+  if (!prefix || typeof location !== 'string' || !location.startsWith('/')) return location;
+  return prefix + location;
 }
 
 type NodeBindings = { incoming?: IncomingMessage; outgoing?: ServerResponse };
@@ -107,6 +114,7 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
             },
             ({ statusCode, headers }) => {
               for (const key of Object.keys(headers)) if (HOP_BY_HOP.has(key)) delete headers[key];
+              if (headers.location) headers.location = prefixLocation(headers.location, target.locationPrefix);
               outgoing.writeHead(statusCode, headers as Record<string, string | string[]>);
               return outgoing;
             },
@@ -132,6 +140,7 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
           body,
         });
         const headers = new Headers();
+        if (res.headers.location) res.headers.location = prefixLocation(res.headers.location, target.locationPrefix);
         for (const [key, value] of Object.entries(res.headers)) {
           if (HOP_BY_HOP.has(key) || value === undefined) continue;
           for (const v of Array.isArray(value) ? value : [value]) headers.append(key, v);

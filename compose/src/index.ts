@@ -1,0 +1,1 @@
+export { planSystem, repoRoot, cellNames, type ProcessPlan, type PlanOptions } from './plan.ts';

@@ -1,0 +1,103 @@
+import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, resolve } from 'node:path';
+import { cells, globalGateway } from '@retail/gateway-global/topology';
+import { componentUrlVar, gatewayUrlVar, internalJwksUrl, localUrl, type CellDescriptor } from '@retail/topology';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** One OS process of the system, fully configured. */
+export interface ProcessPlan {
+  /** `products/catalog`, `products/gateway`, `gateway-global` */
+  name: string;
+  cell: string;
+  kind: 'core' | 'composite' | 'cell-gateway' | 'global-gateway';
+  /** The package folder; the process runs `node src/main.ts` there. */
+  dir: string;
+  port: number;
+  env: Record<string, string>;
+  url: string;
+}
+
+export interface PlanOptions {
+  dataDir: string;
+  natsUrl: string;
+  /** Port of a process, by its plan name; defaults to the descriptor's port. */
+  portOf?: (name: string, fallback: number) => number;
+  logLevel?: string;
+  pretty?: boolean;
+  /** Extra env for every process (e.g. rate limits for a benchmark). */
+  extraEnv?: Record<string, string>;
+  /** Only these cells (developing one cell alone); gateway-global still runs, as the token service. */
+  only?: readonly string[];
+}
+
+/**
+ * The whole topology as processes, in start order (services, then their cell gateway, then
+ * gateway-global), every port and URL derived from the cell descriptors.
+ */
+export function planSystem(options: PlanOptions): ProcessPlan[] {
+  const portOf = options.portOf ?? ((_: string, fallback: number) => fallback);
+  const dataDir = isAbsolute(options.dataDir) ? options.dataDir : resolve(repoRoot, options.dataDir);
+  const common: Record<string, string> = {
+    DATA_DIR: dataDir,
+    LOG_LEVEL: options.logLevel ?? 'info',
+    LOG_PRETTY: options.pretty ? 'true' : 'false',
+    HOST: '127.0.0.1',
+    ...options.extraEnv,
+  };
+  const globalPort = portOf(globalGateway.name, globalGateway.port);
+  const issuer = localUrl(globalPort);
+  const selected = options.only ? cells.filter((c) => options.only!.includes(c.name)) : cells;
+  const plans: ProcessPlan[] = [];
+  const gatewayUrls: Record<string, string> = {};
+
+  for (const cell of selected) {
+    const gatewayPort = portOf(`${cell.name}/gateway`, cell.gateway.port);
+    const gatewayUrl = localUrl(gatewayPort);
+    gatewayUrls[cell.name] = gatewayUrl;
+    const upstreams: Record<string, string> = {};
+    for (const component of cell.components) {
+      const name = `${cell.name}/${component.name}`;
+      const port = portOf(name, component.port);
+      upstreams[componentUrlVar(component.name)] = localUrl(port);
+      plans.push({
+        name,
+        cell: cell.name,
+        kind: component.kind,
+        dir: join(repoRoot, 'cells', cell.name, component.name),
+        port,
+        url: localUrl(port),
+        env: { ...common, PORT: String(port), NATS_URL: options.natsUrl, INTERNAL_JWKS_URL: internalJwksUrl(gatewayUrl) },
+      });
+    }
+    plans.push({
+      name: `${cell.name}/gateway`,
+      cell: cell.name,
+      kind: 'cell-gateway',
+      dir: join(repoRoot, 'cells', cell.name, 'gateway'),
+      port: gatewayPort,
+      url: gatewayUrl,
+      env: { ...common, PORT: String(gatewayPort), TOKEN_ISSUER: issuer, JWKS_URL: `${issuer}/.well-known/jwks.json`, ...upstreams },
+    });
+  }
+
+  {
+    plans.push({
+      name: globalGateway.name,
+      cell: 'edge',
+      kind: 'global-gateway',
+      dir: join(repoRoot, 'gateway-global'),
+      port: globalPort,
+      url: issuer,
+      env: {
+        ...common,
+        PORT: String(globalPort),
+        ISSUER: issuer,
+        ...Object.fromEntries(Object.entries(gatewayUrls).map(([cell, url]) => [gatewayUrlVar(cell), url])),
+      },
+    });
+  }
+  return plans;
+}
+
+export const cellNames = (): string[] => cells.map((c: CellDescriptor) => c.name);

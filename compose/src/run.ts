@@ -1,0 +1,87 @@
+import { isAbsolute, resolve } from 'node:path';
+import { findNatsServer, isPortOpen, NATS_INSTALL_HINT, startNatsServer } from './nats-server.ts';
+import { planSystem, repoRoot, type ProcessPlan } from './plan.ts';
+import { createSupervisor } from './supervisor.ts';
+
+export interface RunOptions {
+  /** Only these cells (plus gateway-global as the token service). */
+  only?: readonly string[];
+  /** Restart a process when its source changes. */
+  watch?: boolean;
+}
+
+const fail = (message: string): never => {
+  console.error(`\n✖ ${message}\n`);
+  process.exit(1);
+};
+
+/** Start NATS and every process of the plan in dependency order; stop all of it on Ctrl-C/SIGTERM. */
+export async function runSystem(options: RunOptions = {}): Promise<void> {
+  const [major] = process.versions.node.split('.').map(Number);
+  if (major! < 24) fail(`Node ${process.versions.node} is too old: Cellular Retail needs Node 24 (see .nvmrc).`);
+
+  const dataDir = resolve(repoRoot, process.env.DATA_DIR ?? '.data');
+  const natsPort = Number(process.env.NATS_PORT ?? 4250);
+  const natsUrl = process.env.NATS_URL ?? `nats://127.0.0.1:${natsPort}`;
+  const color = process.stdout.isTTY === true;
+  const plans = planSystem({ dataDir, natsUrl, only: options.only, pretty: color, logLevel: process.env.LOG_LEVEL });
+
+  const taken = [];
+  for (const plan of plans) if (await isPortOpen(plan.port)) taken.push(`${plan.port} (${plan.name})`);
+  if (!process.env.NATS_URL && (await isPortOpen(natsPort))) taken.push(`${natsPort} (nats-server; set NATS_PORT, or NATS_URL to use that server)`);
+  if (taken.length) fail(`These ports are already in use: ${taken.join(', ')}.\n  Stop what is listening there (another npm start?) and try again.`);
+
+  const natsBinary = process.env.NATS_URL ? undefined : findNatsServer();
+  if (!process.env.NATS_URL && !natsBinary) fail(NATS_INSTALL_HINT);
+
+  const started = Date.now();
+  let shuttingDown = false;
+  const supervisor = createSupervisor({
+    color,
+    nodeArgs: options.watch ? ['--watch', '--watch-preserve-output'] : [],
+    onUnexpectedExit: (plan, code) => {
+      if (options.watch) return; // node --watch keeps it alive; a crash is shown in its log
+      console.error(`\n✖ ${plan.name} stopped unexpectedly (exit code ${code}); stopping everything.`);
+      void shutdown(1);
+    },
+  });
+  const nats = natsBinary ? await startNatsServer({ binary: natsBinary, port: natsPort, dataDir, onOutput: () => {} }).catch((e: Error) => fail(e.message)) : undefined;
+
+  async function shutdown(code: number) {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.log('\nStopping Cellular Retail…');
+    await supervisor.stopAll();
+    if (nats && nats.exitCode === null) {
+      const exited = new Promise((r) => nats.once('exit', r));
+      nats.kill('SIGTERM');
+      await exited;
+    }
+    console.log('Stopped.');
+    process.exit(code);
+  }
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  const phases: ProcessPlan['kind'][][] = [['core', 'composite'], ['cell-gateway'], ['global-gateway']];
+  try {
+    for (const kinds of phases) {
+      const batch = plans.filter((p) => kinds.includes(p.kind));
+      console.log(`Starting ${batch.map((p) => p.name).join(', ')}…`);
+      await Promise.all(batch.map((p) => supervisor.start(p)));
+    }
+  } catch (error) {
+    console.error(`\n✖ ${(error as Error).message}`);
+    await shutdown(1);
+    return;
+  }
+
+  const global = plans.find((p) => p.kind === 'global-gateway')!;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const cellsShown = options.only ? ` · cell gateway ${plans.filter((p) => p.kind === 'cell-gateway').map((p) => `${p.cell} ${p.url}`).join(', ')}` : '';
+  console.log(
+    `\n✔ Cellular Retail is ready in ${seconds} s: API ${global.url}/api · tokens ${global.url}/auth/token${cellsShown} · NATS ${natsUrl} · data ${relative(dataDir)} · Ctrl-C stops\n`,
+  );
+}
+
+const relative = (path: string) => (isAbsolute(path) && path.startsWith(repoRoot) ? path.slice(repoRoot.length) || '.' : path);
