@@ -1,0 +1,38 @@
+import { expect, it } from 'vitest';
+import { cells } from '@retail/gateway-global/topology';
+import { componentUrlVar, gatewayUrlVar } from '@retail/topology';
+import { planSystem } from './plan.ts';
+
+const plans = planSystem({ dataDir: '/tmp/retail-plan', natsUrl: 'nats://127.0.0.1:4250' });
+
+it('plans every component of every cell, each cell gateway, and gateway-global last, on distinct ports', () => {
+  const expected = cells.flatMap((c) => [...c.components.map((k) => `${c.name}/${k.name}`), `${c.name}/gateway`]).concat('gateway-global');
+  expect(plans.map((p) => p.name).sort()).toEqual(expected.sort());
+  expect(plans.at(-1)!.name).toBe('gateway-global');
+  expect(new Set(plans.map((p) => p.port)).size).toBe(plans.length);
+});
+
+it('wires each cell gateway to its own components and each service to its own gateway’s keys', () => {
+  for (const cell of cells) {
+    const gateway = plans.find((p) => p.name === `${cell.name}/gateway`)!;
+    for (const component of cell.components) {
+      const service = plans.find((p) => p.name === `${cell.name}/${component.name}`)!;
+      expect(gateway.env[componentUrlVar(component.name)]).toBe(service.url);
+      expect(service.env.INTERNAL_JWKS_URL).toBe(`${gateway.url}/.well-known/jwks.json`);
+    }
+  }
+});
+
+it('points gateway-global at every cell gateway and every gateway at gateway-global’s token service', () => {
+  const global = plans.find((p) => p.name === 'gateway-global')!;
+  for (const cell of cells) expect(global.env[gatewayUrlVar(cell.name)]).toBe(plans.find((p) => p.name === `${cell.name}/gateway`)!.url);
+  for (const gateway of plans.filter((p) => p.kind === 'cell-gateway')) {
+    expect(gateway.env.TOKEN_ISSUER).toBe(global.url);
+    expect(gateway.env.JWKS_URL).toBe(`${global.url}/.well-known/jwks.json`);
+  }
+});
+
+it('runs one cell alone with the token service beside it', () => {
+  const alone = planSystem({ dataDir: '/tmp/x', natsUrl: 'nats://x', only: ['products'] });
+  expect(alone.map((p) => p.name)).toEqual(['products/catalog', 'products/browse', 'products/gateway', 'gateway-global']);
+});
