@@ -1,0 +1,25 @@
+// npm run event -- <subject> '<json data>': publish one CloudEvent, as the cell owning <subject> would.
+// For developing a cell alone: feed it the events of cells that are not running.
+import { connectBus, createEvent, ensureStream } from '@retail/events';
+import { createLogger } from '@retail/kernel';
+
+const [subject, data] = process.argv.slice(2);
+if (!subject || !data || !/^[a-z]+\.[a-z]+\.[a-z-]+$/.test(subject)) {
+  console.error(`Usage: npm run event -- <cell>.<entity>.<verb> '<json data>'\n  e.g. npm run event -- inventory.stock.changed '{"sku":"KIT-CHEF-KNIFE","onHand":3,"reserved":0,"available":3}'`);
+  process.exit(2);
+}
+let payload: unknown;
+try {
+  payload = JSON.parse(data);
+} catch {
+  console.error('The data is not valid JSON.');
+  process.exit(2);
+}
+const cell = subject.split('.')[0]!;
+const url = process.env.NATS_URL ?? `nats://127.0.0.1:${process.env.NATS_PORT ?? 4250}`;
+const bus = await connectBus({ url, name: 'dev-publisher', logger: createLogger({ name: 'event', level: 'warn' }) });
+await ensureStream(bus.jsm, { name: cell.toUpperCase(), subjects: [`${cell}.>`] });
+const event = createEvent({ source: `/dev/${cell}`, type: subject, subject: String((payload as { sku?: string; id?: string }).sku ?? (payload as { id?: string }).id ?? cell), data: payload });
+const ack = await bus.js.publish(subject, JSON.stringify(event), { msgID: event.id });
+console.log(`published ${subject} (event ${event.id}) to stream ${ack.stream} at seq ${ack.seq} on ${url}`);
+await bus.close();
