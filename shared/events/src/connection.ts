@@ -41,10 +41,12 @@ export async function connectBus(options: ConnectOptions): Promise<Bus> {
       }
     }
   })();
-  const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+  // Short API timeouts: a request caught by a NATS restart fails fast and is retried (the outbox and
+  // redelivery make retries safe) instead of hanging for the default.
+  const jsm = await jetstreamManager(nc, { timeout: 5_000 });
   return {
     nc,
-    js: jetstream(nc, { timeout: 10_000 }),
+    js: jetstream(nc, { timeout: 3_000 }),
     jsm,
     isConnected: () => connected && !nc.isClosed(),
     close: async () => {

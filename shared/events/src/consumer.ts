@@ -134,7 +134,7 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
       try {
         await ensureConsumer();
         const consumer = await bus.js.consumers.get(stream, durable);
-        current = await consumer.consume({ max_messages: 256 });
+        current = await consumer.consume({ max_messages: 256, expires: 5_000 });
         attempt = 0;
         for await (const msg of current) {
           try {

@@ -36,3 +36,12 @@ export const natsEnv = {
 
 /** Where a process keeps its files (SQLite databases, keys). */
 export const dataDirEnv = { DATA_DIR: z.string().default('.data') };
+
+/** Settings of a service inside a cell: port, data, NATS, and where its gateway publishes internal-token keys. */
+export const cellServiceEnv = (defaults: { port: number; internalJwksUrl: string }) => ({
+  ...commonEnv,
+  ...dataDirEnv,
+  ...natsEnv,
+  PORT: port(defaults.port),
+  INTERNAL_JWKS_URL: z.url().default(defaults.internalJwksUrl),
+});

@@ -1,23 +1,13 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { commonEnv, dataDirEnv, natsEnv, parseEnv, port } from '@retail/kernel';
+import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { productsCell } from '@retail/products-contract';
 import { component, internalJwksUrl, localUrl } from '@retail/topology';
 
 const self = component(productsCell, 'browse');
 
 export function loadEnv(source = process.env) {
-  return parseEnv(
-    z.object({
-      ...commonEnv,
-      PORT: port(self.port),
-      ...dataDirEnv,
-      ...natsEnv,
-      /** Where the products gateway publishes the keys of its internal tokens. */
-      INTERNAL_JWKS_URL: z.url().default(internalJwksUrl(localUrl(productsCell.gateway.port))),
-    }),
-    source,
-  );
+  return parseEnv(z.object(cellServiceEnv({ port: self.port, internalJwksUrl: internalJwksUrl(localUrl(productsCell.gateway.port)) })), source);
 }
 
 export type Env = ReturnType<typeof loadEnv>;
