@@ -18,7 +18,7 @@ it('wires each cell gateway to its own components and each service to its own ga
     for (const component of cell.components) {
       const service = plans.find((p) => p.name === `${cell.name}/${component.name}`)!;
       expect(gateway.env[componentUrlVar(component.name)]).toBe(service.url);
-      expect(service.env.INTERNAL_JWKS_URL).toBe(`${gateway.url}/.well-known/jwks.json`);
+      expect(service.env.CELL_GATEWAY_URL).toBe(gateway.url);
     }
   }
 });

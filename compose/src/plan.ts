@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, join, resolve } from 'node:path';
 import { cells, globalGateway } from '@retail/gateway-global/topology';
-import { componentUrlVar, gatewayUrlVar, internalJwksUrl, localUrl, type CellDescriptor } from '@retail/topology';
+import { componentUrlVar, gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/topology';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -67,7 +67,7 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
         dir: join(repoRoot, 'cells', cell.name, component.name),
         port,
         url: localUrl(port),
-        env: { ...common, PORT: String(port), NATS_URL: options.natsUrl, INTERNAL_JWKS_URL: internalJwksUrl(gatewayUrl) },
+        env: { ...common, PORT: String(port), NATS_URL: options.natsUrl, CELL_GATEWAY_URL: gatewayUrl },
       });
     }
     plans.push({

@@ -24,7 +24,7 @@ runMain(async () => {
     issuer: env.issuer,
     tokenTtlSeconds: env.tokenTtlSeconds,
     users: await createDemoUsers(env.demoPasswords),
-    clients: createMachineClients(env.clientSecrets),
+    clients: createMachineClients(env.clientSecrets, Object.fromEntries(env.cellGateways.map(({ cell }) => [cell.name, cell.clientScopes ?? []]))),
     cellGateways: env.cellGateways,
     forwarder,
     rateLimit: env.rateLimit,

@@ -15,13 +15,17 @@ export const clientSubject = (clientId: string) => `client:${clientId}`;
  * One OAuth2 client per cell (client id = cell name), for cross-cell calls. Secrets are compared as
  * SHA-256 digests in constant time; they are high-entropy in production, so no slow hash is needed.
  */
-export function createMachineClients(secrets: Readonly<Record<string, string>>): ClientDirectory {
+export function createMachineClients(
+  secrets: Readonly<Record<string, string>>,
+  /** Per client: the scopes its cell declares it needs for calls to other cells (`clientScopes`). */
+  scopes: Readonly<Record<string, readonly string[]>> = {},
+): ClientDirectory {
   const clients = new Map(
     Object.entries(secrets).map(([clientId, secret]) => [
       clientId,
       {
         secret: digest(secret),
-        account: { identity: { sub: clientSubject(clientId), clientId }, allowedScopes: [] as string[] } satisfies Account,
+        account: { identity: { sub: clientSubject(clientId), clientId }, allowedScopes: [...(scopes[clientId] ?? [])] } satisfies Account,
       },
     ]),
   );

@@ -10,4 +10,4 @@ export {
   type VerifierOptions,
 } from './tokens.ts';
 export { requireInternalToken, requireScopes, hasScopes, type AuthEnv } from './middleware.ts';
-export { internalAudience, internalIssuer, internalTokenVerifier, API_AUDIENCE } from './internal.ts';
+export { internalAudience, internalIssuer, internalTokenVerifier, internalScope, API_AUDIENCE } from './internal.ts';

@@ -11,3 +11,6 @@ export function internalTokenVerifier(cell: string, jwksUrl: string) {
 
 /** Audience of the tokens gateway-global's token service issues to users and machine clients. */
 export const API_AUDIENCE = 'retail-api';
+
+/** The scope of workload tokens: services of a cell calling each other (never granted to users). */
+export const internalScope = (cell: string) => `${cell}:internal`;

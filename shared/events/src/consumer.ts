@@ -9,15 +9,31 @@ import { parseCloudEvent, type CloudEvent } from './cloudevent.ts';
 import { contextFromHeaders } from './trace.ts';
 import { isNotFound } from './streams.ts';
 
-export interface EventHandler<T = any> {
+/** An effect on this component's own database: runs inside the transaction that records the event id in the inbox. */
+export interface LocalEventHandler<T = any> {
   schema: z.ZodType<T>;
-  /** Runs inside the transaction that also records the event id in the inbox: the effect happens once. */
   handle(tx: Tx<any>, data: T, event: CloudEvent<T>): void;
 }
 
+/**
+ * An effect elsewhere (a composite commanding its cell's core service over HTTP). The event id travels
+ * as the command's Idempotency-Key, and the core records it in its inbox in the same transaction as the
+ * effect, so redelivery is harmless there too. Throw PermanentEventError for an answer that retrying
+ * cannot change (the event is dead-lettered at once).
+ */
+export interface RemoteEventHandler<T = any> {
+  schema: z.ZodType<T>;
+  apply(data: T, event: CloudEvent<T>): Promise<void>;
+}
+
+export type EventHandler<T = any> = LocalEventHandler<T> | RemoteEventHandler<T>;
+
+export class PermanentEventError extends Error {}
+
 export interface ConsumerOptions {
   bus: Bus;
-  db: Db<any>;
+  /** Needed when any handler is local. */
+  db?: Db<any>;
   /** The stream that holds the subjects, e.g. `INVENTORY`. */
   stream: string;
   /** Durable name `<cell>-<component>`. */
@@ -83,9 +99,14 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
     log.warn({ subject: msg.subject, reason }, 'event dead-lettered');
   };
 
-  const apply = (msg: JsMsg, event: CloudEvent, handler: EventHandler) => {
+  const apply = async (event: CloudEvent, handler: EventHandler) => {
     const parsed = handler.schema.safeParse(event.data);
     if (!parsed.success) return { invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+    if ('apply' in handler) {
+      await handler.apply(parsed.data, { ...event, data: parsed.data });
+      return { invalid: undefined };
+    }
+    if (!db) throw new Error(`${durable}: a local handler needs the component's database`);
     db.transaction((tx) => {
       const recorded = tx
         .insert(inbox)
@@ -113,12 +134,13 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
     const parent = contextFromHeaders((key) => msg.headers?.get(key) || undefined);
     const span = tracer.startSpan(`${event.type} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.consumer.group.name': durable, 'messaging.message.id': event.id } }, parent);
     try {
-      const { invalid } = context.with(trace.setSpan(parent, span), () => apply(msg, event, handler));
+      const { invalid } = await context.with(trace.setSpan(parent, span), () => apply(event, handler));
       if (invalid) return await deadLetter(msg, `invalid ${event.type}: ${invalid}`);
       msg.ack();
     } catch (error) {
       span.recordException(error as Error);
       span.setStatus({ code: SpanStatusCode.ERROR });
+      if (error instanceof PermanentEventError) return deadLetter(msg, `refused: ${error.message}`);
       if (msg.info.deliveryCount >= maxDeliver) return deadLetter(msg, `handler failed ${maxDeliver} times: ${(error as Error).message}`);
       log.warn({ err: error, attempt: msg.info.deliveryCount }, 'event handler failed; will retry');
       msg.nak(Math.min(10_000, 250 * 2 ** msg.info.deliveryCount));

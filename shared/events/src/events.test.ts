@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { outbox } from '@retail/data';
 import { createLogger } from '@retail/kernel';
 import { startTestNats, waitFor, type TestNats } from '@retail/testing';
-import { appendToOutbox, connectBus, createEvent, ensureStream, startConsumer, startOutboxRelay, type Bus, type EventHandler } from './index.ts';
+import { appendToOutbox, connectBus, createEvent, ensureStream, startConsumer, startOutboxRelay, type Bus, type LocalEventHandler } from './index.ts';
 
 /** The event machinery against a real nats-server with JetStream file storage. */
 const effects = sqliteTable('effects', { id: integer('id').primaryKey({ autoIncrement: true }), note: text('note').notNull() });
@@ -35,7 +35,7 @@ afterAll(async () => {
   await nats.dispose();
 });
 
-const noted: EventHandler<{ note: string }> = {
+const noted: LocalEventHandler<{ note: string }> = {
   schema: z.object({ note: z.string().min(1) }),
   handle: (tx, data) => {
     tx.insert(effects).values({ note: data.note }).run();
@@ -96,7 +96,7 @@ describe('outbox → JetStream → idempotent consumer', () => {
   it('retries a failing handler, then dead-letters it after max deliveries with the reason', async () => {
     const db = testDb();
     let attempts = 0;
-    const flaky: EventHandler<{ note: string }> = {
+    const flaky: LocalEventHandler<{ note: string }> = {
       schema: noted.schema,
       handle: (tx, data) => {
         if (data.note === 'poison') {

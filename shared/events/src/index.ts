@@ -2,4 +2,13 @@ export { createEvent, parseCloudEvent, cloudEventSchema, type CloudEvent, type N
 export { connectBus, type Bus, type ConnectOptions } from './connection.ts';
 export { ensureStream, type StreamSpec } from './streams.ts';
 export { appendToOutbox, startOutboxRelay, type OutboxRelay, type RelayOptions } from './outbox.ts';
-export { startConsumer, coveringFilter, type EventHandler, type ConsumerOptions, type RunningConsumer } from './consumer.ts';
+export {
+  startConsumer,
+  coveringFilter,
+  PermanentEventError,
+  type EventHandler,
+  type LocalEventHandler,
+  type RemoteEventHandler,
+  type ConsumerOptions,
+  type RunningConsumer,
+} from './consumer.ts';

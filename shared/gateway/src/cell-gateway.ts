@@ -4,6 +4,7 @@ import { createServiceApp, ForbiddenError, UnauthorizedError, type Logger, type 
 import type { CellDescriptor, RouteDescriptor } from '@retail/topology';
 import type { Forwarder } from './forwarder.ts';
 import { createInternalTokenMinter } from './internal-tokens.ts';
+import { workloadTokenRoute } from './workload-tokens.ts';
 
 export interface CellGatewayDeps {
   cell: CellDescriptor;
@@ -15,6 +16,8 @@ export interface CellGatewayDeps {
   /** Where each component listens, by component name. */
   upstreams: Record<string, string>;
   forwarder: Forwarder;
+  /** Shared by the cell's components to obtain workload tokens (POST /internal/token). */
+  cellSecret: string;
 }
 
 const ANONYMOUS: Principal = { sub: 'anonymous', scopes: [] };
@@ -30,6 +33,7 @@ export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceEnv> {
   const app = createServiceApp({ logger: deps.logger, maxBodyBytes: null });
 
   app.get('/.well-known/jwks.json', (c) => c.json(deps.internalKeys.jwks()));
+  workloadTokenRoute(app, cell, deps.cellSecret, minter);
 
   const authorize = async (route: RouteDescriptor, authorization: string | undefined): Promise<Principal> => {
     const token = bearerToken(authorization);

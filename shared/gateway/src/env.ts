@@ -12,6 +12,8 @@ export function cellGatewayEnvSchema(cell: CellDescriptor) {
     /** gateway-global's token service: who issues the tokens this gateway accepts. */
     TOKEN_ISSUER: z.string().default(localUrl(8080)),
     JWKS_URL: z.url().default(`${localUrl(8080)}/.well-known/jwks.json`),
+    /** Shared with the cell's components, who trade it for workload tokens. */
+    CELL_SECRET: z.string().min(8).default(`${cell.name}-cell-secret`),
     ...upstreams,
   });
 }

@@ -2,6 +2,7 @@ import { internalAudience, internalIssuer, signToken, type KeyStore, type Princi
 
 export interface InternalTokenMinter {
   mint(principal: Principal): Promise<string>;
+  ttlSeconds: number;
 }
 
 const TTL_SECONDS = 60;
@@ -14,6 +15,7 @@ const REUSE_MARGIN_SECONDS = 20;
 export function createInternalTokenMinter(cell: string, keys: KeyStore, maxEntries = 10_000): InternalTokenMinter {
   const cache = new Map<string, { token: string; exp: number }>();
   return {
+    ttlSeconds: TTL_SECONDS,
     async mint(principal) {
       const key = `${principal.sub}|${principal.scopes.join(' ')}|${principal.email ?? ''}|${principal.clientId ?? ''}`;
       const now = Date.now() / 1000;

@@ -15,7 +15,7 @@ export function startCellGateway(cell: CellDescriptor, shutdownTelemetry: () => 
     const internalKeys = await openKeyStore({ dir: join(env.DATA_DIR, cell.name, 'gateway-keys'), alg: 'EdDSA' });
     const verifyToken = createVerifier({ jwks: new URL(env.JWKS_URL), issuer: env.TOKEN_ISSUER, audience: API_AUDIENCE, algorithms: ['ES256'] });
     const forwarder = createForwarder();
-    const app = createCellGateway({ cell, logger, verifyToken, internalKeys, upstreams: upstreamsFrom(cell, env), forwarder });
+    const app = createCellGateway({ cell, logger, verifyToken, internalKeys, upstreams: upstreamsFrom(cell, env), forwarder, cellSecret: env.CELL_SECRET });
     await serveApp({ app, port: env.PORT, hostname: env.HOST, logger, streamingBodies: true, onShutdown: [shutdownTelemetry, forwarder.close] });
   });
 }

@@ -37,11 +37,15 @@ export const natsEnv = {
 /** Where a process keeps its files (SQLite databases, keys). */
 export const dataDirEnv = { DATA_DIR: z.string().default('.data') };
 
-/** Settings of a service inside a cell: port, data, NATS, and where its gateway publishes internal-token keys. */
-export const cellServiceEnv = (defaults: { port: number; internalJwksUrl: string }) => ({
+/**
+ * Settings of a service inside a cell: port, data, NATS, its cell gateway (which publishes the keys of
+ * the internal tokens and issues workload tokens) and the cell's workload secret.
+ */
+export const cellServiceEnv = (defaults: { port: number; cellGatewayUrl: string; cell: string }) => ({
   ...commonEnv,
   ...dataDirEnv,
   ...natsEnv,
   PORT: port(defaults.port),
-  INTERNAL_JWKS_URL: z.url().default(defaults.internalJwksUrl),
+  CELL_GATEWAY_URL: z.url().default(defaults.cellGatewayUrl),
+  CELL_SECRET: z.string().min(8).default(`${defaults.cell}-cell-secret`),
 });

@@ -40,6 +40,8 @@ export interface CellDescriptor {
   gateway: { port: number };
   components: readonly ComponentDescriptor[];
   routes: readonly RouteDescriptor[];
+  /** Scopes the token service grants this cell's client-credentials client, for the calls it makes to other cells. */
+  clientScopes?: readonly string[];
 }
 
 export function defineCell<const C extends CellDescriptor>(cell: C): C {

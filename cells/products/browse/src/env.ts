@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { productsCell } from '@retail/products-contract';
-import { component, internalJwksUrl, localUrl } from '@retail/topology';
+import { component, localUrl } from '@retail/topology';
 
 const self = component(productsCell, 'browse');
 
 export function loadEnv(source = process.env) {
-  return parseEnv(z.object(cellServiceEnv({ port: self.port, internalJwksUrl: internalJwksUrl(localUrl(productsCell.gateway.port)) })), source);
+  return parseEnv(z.object(cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(productsCell.gateway.port), cell: productsCell.name })), source);
 }
 
 export type Env = ReturnType<typeof loadEnv>;

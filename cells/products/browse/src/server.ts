@@ -4,7 +4,7 @@ import { createLogger, runMain, serveApp } from '@retail/kernel';
 import { InventoryStream } from '@retail/inventory-contract';
 import { productsCell } from '@retail/products-contract';
 import type { Telemetry } from '@retail/telemetry';
-import { deadLetterSubject, durableName } from '@retail/topology';
+import { deadLetterSubject, durableName, internalJwksUrl } from '@retail/topology';
 import { createApp } from './app.ts';
 import { openOwnDatabase } from './db/open.ts';
 import { databaseFile, loadEnv } from './env.ts';
@@ -23,7 +23,7 @@ export function start(telemetry: Telemetry): void {
       startConsumer({ ...common, stream: productsCell.stream, durable: durableName(productsCell, 'browse'), handlers: catalogHandlers }),
       startConsumer({ ...common, stream: InventoryStream, durable: durableName(productsCell, 'browse'), handlers: stockHandlers }),
     ];
-    const verifyToken = internalTokenVerifier(productsCell.name, env.INTERNAL_JWKS_URL);
+    const verifyToken = internalTokenVerifier(productsCell.name, internalJwksUrl(env.CELL_GATEWAY_URL));
     const app = createApp({ db: database.db, verifyToken, logger, isReady: bus.isConnected });
     await serveApp({
       app,

@@ -15,6 +15,7 @@ export function createApp(deps: CatalogDeps) {
   const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady });
   app.use('/products/*', requireInternalToken(deps.verifyToken));
   app.use('/products', requireInternalToken(deps.verifyToken));
+  app.use('/prices', requireInternalToken(deps.verifyToken));
   app.route('/', productRoutes(deps.catalog));
   return app;
 }

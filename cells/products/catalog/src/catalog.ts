@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from '@retail/kernel';
 import { appendToOutbox, createEvent } from '@retail/events';
 import type { Db } from '@retail/data';
-import { ProductSubjects, type CreateProduct, type Product, type UpdateProduct } from '@retail/products-contract';
+import { ProductSubjects, type CreateProduct, type PriceList, type Product, type UpdateProduct } from '@retail/products-contract';
 import * as schema from './db/schema.ts';
 
 export type CatalogDb = Db<typeof schema>;
@@ -30,6 +30,8 @@ export function toProduct(row: Row): Product {
  */
 export interface Catalog {
   get(sku: string): Product;
+  /** Authoritative current prices, for pricing an order. */
+  prices(skus: string[]): PriceList;
   create(input: CreateProduct): Product;
   update(sku: string, changes: UpdateProduct): Product;
   remove(sku: string): void;
@@ -43,6 +45,15 @@ export function createCatalog(db: CatalogDb, afterCommit: () => void = () => {})
       const row = find(db, sku);
       if (!row) throw new NotFoundError(`No product with SKU ${sku}.`);
       return toProduct(row);
+    },
+
+    prices(skus) {
+      const rows = db.select().from(schema.products).where(inArray(schema.products.sku, skus)).all();
+      const found = new Set(rows.map((r) => r.sku));
+      return {
+        items: rows.map((r) => ({ sku: r.sku, name: r.name, price: toProduct(r).price })),
+        missing: [...new Set(skus)].filter((sku) => !found.has(sku)),
+      };
     },
 
     create(input) {

@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { booleanFlag, cellServiceEnv, parseEnv } from '@retail/kernel';
 import { productsCell } from '@retail/products-contract';
-import { component, internalJwksUrl, localUrl } from '@retail/topology';
+import { component, localUrl } from '@retail/topology';
 
 const self = component(productsCell, 'catalog');
 
 export function loadEnv(source = process.env) {
   const schema = z.object({
-    ...cellServiceEnv({ port: self.port, internalJwksUrl: internalJwksUrl(localUrl(productsCell.gateway.port)) }),
+    ...cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(productsCell.gateway.port), cell: productsCell.name }),
     /** Seed the demo catalog into an empty database (once). */
     SEED_DEMO_DATA: booleanFlag.default(true),
   });

@@ -3,6 +3,7 @@ import { connectBus, ensureStream, startOutboxRelay } from '@retail/events';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
 import { productsCell } from '@retail/products-contract';
 import type { Telemetry } from '@retail/telemetry';
+import { internalJwksUrl } from '@retail/topology';
 import { createApp } from './app.ts';
 import { createCatalog } from './catalog.ts';
 import { openOwnDatabase } from './db/open.ts';
@@ -23,7 +24,7 @@ export function start(telemetry: Telemetry): void {
       const seeded = seedDemoCatalog(database.db, catalog);
       if (seeded) logger.info({ products: seeded }, 'seeded the demo catalog');
     }
-    const verifyToken = internalTokenVerifier(productsCell.name, env.INTERNAL_JWKS_URL);
+    const verifyToken = internalTokenVerifier(productsCell.name, internalJwksUrl(env.CELL_GATEWAY_URL));
     const app = createApp({ catalog, verifyToken, logger, isReady: bus.isConnected });
     await serveApp({
       app,

@@ -2,7 +2,11 @@ import { defineCell } from '@retail/topology';
 import { InventoryStream, InventorySubjects } from '@retail/inventory-contract';
 import { ProductSubjects } from './subjects.ts';
 
-export const ProductScopes = { write: 'products:write' } as const;
+export const ProductScopes = {
+  write: 'products:write',
+  /** Other cells (the orders cell's checkout) reading authoritative prices. */
+  readPrices: 'prices:read',
+} as const;
 
 /** The products cell, declared once. Everything that must agree with its topology is derived from this. */
 export const productsCell = defineCell({
@@ -39,5 +43,6 @@ export const productsCell = defineCell({
     { method: 'POST', path: '/products', component: 'catalog', access: 'token', scopes: [ProductScopes.write], summary: 'Create a product (admin)' },
     { method: 'PATCH', path: '/products/:sku', component: 'catalog', access: 'token', scopes: [ProductScopes.write], summary: 'Change a product (admin)' },
     { method: 'DELETE', path: '/products/:sku', component: 'catalog', access: 'token', scopes: [ProductScopes.write], summary: 'Delete a product (admin)' },
+    { method: 'GET', path: '/prices', component: 'catalog', access: 'token', scopes: [ProductScopes.readPrices], summary: 'Authoritative prices of SKUs, for other cells' },
   ],
 });

@@ -13,6 +13,8 @@ export {
   listProductsQuerySchema,
   productPageSchema,
   productEventSchema,
+  priceQuerySchema,
+  priceListSchema,
   productDeletedEventSchema,
   sortSchema,
   type CreateProduct,
@@ -23,5 +25,6 @@ export {
   type ListProductsQuery,
   type ProductPage,
   type ProductEvent,
+  type PriceList,
   type ProductDeletedEvent,
 } from './schemas.ts';

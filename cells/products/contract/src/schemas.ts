@@ -73,6 +73,15 @@ export const productPageSchema = z.object({
   total: z.number().int(),
 });
 
+/** `GET /prices?sku=A&sku=B`: what checkout prices an order with. */
+export const priceQuerySchema = z.strictObject({ sku: z.array(skuSchema).min(1).max(50) });
+
+export const priceListSchema = z.object({
+  items: z.array(z.object({ sku: skuSchema, name: z.string(), price: priceSchema })),
+  /** Requested SKUs the catalog does not have. */
+  missing: z.array(z.string()),
+});
+
 export const productEventSchema = z.object({ product: productSchema });
 export const productDeletedEventSchema = z.object({ sku: skuSchema, version: z.number().int().positive() });
 
@@ -83,5 +92,6 @@ export type Availability = z.infer<typeof availabilitySchema>;
 export type CatalogItem = z.infer<typeof catalogItemSchema>;
 export type ListProductsQuery = z.infer<typeof listProductsQuerySchema>;
 export type ProductPage = z.infer<typeof productPageSchema>;
+export type PriceList = z.infer<typeof priceListSchema>;
 export type ProductEvent = z.infer<typeof productEventSchema>;
 export type ProductDeletedEvent = z.infer<typeof productDeletedEventSchema>;

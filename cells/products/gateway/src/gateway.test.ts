@@ -45,6 +45,7 @@ beforeAll(async () => {
     internalKeys,
     upstreams: { catalog: `http://127.0.0.1:${catalog.port}`, browse: 'http://127.0.0.1:1' },
     forwarder,
+    cellSecret: 'products-test-secret',
   });
   gateway = await serveApp({ app, port: 0, hostname: '127.0.0.1', logger, streamingBodies: true });
   base = `http://127.0.0.1:${gateway.port}`;
@@ -123,6 +124,19 @@ describe('products gateway: verifying the caller', () => {
     expect((await fetch(`${base}/inbox`)).status).toBe(404);
     const wrongMethod = await fetch(`${base}/products`, { method: 'PUT' });
     expect(wrongMethod.status).toBe(405);
+  });
+
+  it('issues workload tokens only to the cell’s own components holding the cell secret', async () => {
+    const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    const ask = (authorization: string) => fetch(`${base}/internal/token`, { method: 'POST', headers: { authorization } });
+    const ok = await ask(basic('browse', 'products-test-secret'));
+    expect(ok.status).toBe(200);
+    const { access_token: token } = await json(ok);
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({ sub: 'service:products/browse', scope: 'products:internal', aud: 'cell:products' });
+    expect((await ask(basic('browse', 'wrong-secret-value'))).status).toBe(401);
+    expect((await ask(basic('orders', 'products-test-secret'))).status).toBe(401);
+    expect((await ask('Bearer nothing')).status).toBe(401);
   });
 
   it('publishes the internal token keys for the services of the cell', async () => {

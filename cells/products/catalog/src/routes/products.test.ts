@@ -164,3 +164,20 @@ describe('catalog: the HTTP frame', () => {
     expect((await call('GET', '/readyz')).status).toBe(200);
   });
 });
+
+describe('catalog: authoritative prices for other cells', () => {
+  it('prices known SKUs and names the missing ones', async () => {
+    await call('POST', '/products', { token: t.admin, body: lamp });
+    const pricing = await t.tokens.sign({ sub: 'client:orders', scopes: ['prices:read'] });
+    const res = await call('GET', '/prices?sku=HOM-TEST-LAMP&sku=NOPE-404', { token: pricing });
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual({ items: [{ sku: 'HOM-TEST-LAMP', name: 'Test Lamp', price: { amount: 2599, currency: 'USD' } }], missing: ['NOPE-404'] });
+  });
+
+  it('needs the prices:read scope and at least one well-formed SKU', async () => {
+    expect((await call('GET', '/prices?sku=HOM-TEST-LAMP', { token: t.customer })).status).toBe(403);
+    const pricing = await t.tokens.sign({ sub: 'client:orders', scopes: ['prices:read'] });
+    expect((await call('GET', '/prices', { token: pricing })).status).toBe(400);
+    expect((await call('GET', '/prices?sku=bad%20sku', { token: pricing })).status).toBe(400);
+  });
+});

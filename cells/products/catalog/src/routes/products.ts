@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { requireScopes, type AuthEnv } from '@retail/auth';
 import { readJson, validate } from '@retail/kernel';
-import { createProductSchema, updateProductSchema, skuSchema, ProductScopes } from '@retail/products-contract';
+import { createProductSchema, priceQuerySchema, updateProductSchema, skuSchema, ProductScopes } from '@retail/products-contract';
 import type { Catalog } from '../catalog.ts';
 
 /** Admin writes to the catalog (public reads are served by `browse`). Mounted behind the internal-token check. */
@@ -10,6 +10,11 @@ export function productRoutes(catalog: Catalog): Hono<AuthEnv> {
   const sku = (raw: string) => validate(skuSchema, raw);
 
   routes.get('/products/:sku', (c) => c.json(catalog.get(sku(c.req.param('sku')))));
+
+  routes.get('/prices', requireScopes(ProductScopes.readPrices), (c) => {
+    const query = validate(priceQuerySchema, { sku: c.req.queries('sku') ?? [] });
+    return c.json(catalog.prices(query.sku));
+  });
 
   routes.post('/products', requireScopes(ProductScopes.write), async (c) => {
     const product = catalog.create(await readJson(c, createProductSchema));

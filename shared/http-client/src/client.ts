@@ -1,0 +1,102 @@
+import { Agent, errors as undiciErrors } from 'undici';
+import { ServiceUnavailableError } from '@retail/kernel';
+import { BreakerOpenError, type CircuitBreaker } from './breaker.ts';
+
+export interface HttpResponse<T = any> {
+  status: number;
+  body: T;
+}
+
+/** A non-2xx answer from the other service; `body` is usually its problem+json. */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly body: any;
+  constructor(status: number, body: any, target: string) {
+    super(`${target} answered ${status}${body?.detail ? `: ${body.detail}` : ''}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export interface HttpClientOptions {
+  /** e.g. `http://127.0.0.1:4301` */
+  baseUrl: string;
+  /** Named in errors: `inventory stock`. */
+  name: string;
+  timeoutMs?: number;
+  /** A bearer token for every call (cached by its source). */
+  token?: () => Promise<string>;
+  /** Fail fast while the other side is down. Only failures to get an answer count, not 4xx. */
+  breaker?: CircuitBreaker;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HttpClient {
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpResponse<T>>;
+  close(): Promise<void>;
+}
+
+/**
+ * JSON over HTTP between services on a keep-alive undici Agent. Timeouts and refused connections
+ * become a 503 ServiceUnavailableError (and count against the breaker); other non-2xx answers are
+ * thrown as HttpError for the caller to map.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const { baseUrl, name, timeoutMs = 3_000 } = options;
+  const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
+
+  const send = async (method: string, path: string, request: RequestOptions): Promise<HttpResponse> => {
+    const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.token) headers.authorization = `Bearer ${await options.token()}`;
+    let res;
+    try {
+      res = await agent.request({
+        origin: baseUrl,
+        path,
+        method: method as 'GET',
+        headers,
+        body: request.body === undefined ? null : JSON.stringify(request.body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new ServiceUnavailableError(`${name} is unavailable (${describe(error)}); try again shortly.`);
+    }
+    const text = await res.body.text();
+    let body: unknown = undefined;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    if (res.statusCode >= 500) throw new ServiceUnavailableError(`${name} failed (${res.statusCode}); try again shortly.`);
+    if (res.statusCode >= 400) throw new HttpError(res.statusCode, body, name);
+    return { status: res.statusCode, body };
+  };
+
+  return {
+    async request(method, path, request = {}) {
+      const call = () => send(method, path, request);
+      if (!options.breaker) return call();
+      try {
+        // A 4xx is an answer: the other side is up, so it does not count against the breaker.
+        return await options.breaker.run(call, (error) => !(error instanceof HttpError));
+      } catch (error) {
+        if (error instanceof BreakerOpenError) throw new ServiceUnavailableError(`${name} is unavailable (circuit open); try again shortly.`);
+        throw error;
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.ConnectTimeoutError) return 'timeout';
+  if (error instanceof Error && error.name === 'TimeoutError') return 'timeout';
+  const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+  return code ?? 'no answer';
+}
