@@ -55,11 +55,18 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
     const gatewayPort = portOf(`${cell.name}/gateway`, cell.gateway.port);
     const gatewayUrl = localUrl(gatewayPort);
     gatewayUrls[cell.name] = gatewayUrl;
-    const upstreams: Record<string, string> = {};
+    // Every component may call its siblings in the cell (composites command their core).
+    const upstreams = Object.fromEntries(cell.components.map((c) => [componentUrlVar(c.name), localUrl(portOf(`${cell.name}/${c.name}`, c.port))]));
     for (const component of cell.components) {
       const name = `${cell.name}/${component.name}`;
       const port = portOf(name, component.port);
-      upstreams[componentUrlVar(component.name)] = localUrl(port);
+      // Calls to other cells go through their gateways, with this cell's client-credentials token.
+      const calls = component.calls?.length
+        ? {
+            TOKEN_URL: `${issuer}/auth/token`,
+            ...Object.fromEntries(component.calls.map((other) => [gatewayUrlVar(other), localUrl(portOf(`${other}/gateway`, cellByName(other).gateway.port))])),
+          }
+        : {};
       plans.push({
         name,
         cell: cell.name,
@@ -67,7 +74,7 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
         dir: join(repoRoot, 'cells', cell.name, component.name),
         port,
         url: localUrl(port),
-        env: { ...common, PORT: String(port), NATS_URL: options.natsUrl, CELL_GATEWAY_URL: gatewayUrl },
+        env: { ...common, PORT: String(port), NATS_URL: options.natsUrl, CELL_GATEWAY_URL: gatewayUrl, ...upstreams, ...calls },
       });
     }
     plans.push({
@@ -98,6 +105,12 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
     });
   }
   return plans;
+}
+
+function cellByName(name: string): CellDescriptor {
+  const cell = cells.find((c) => c.name === name);
+  if (!cell) throw new Error(`unknown cell ${name}`);
+  return cell;
 }
 
 export const cellNames = (): string[] => cells.map((c: CellDescriptor) => c.name);

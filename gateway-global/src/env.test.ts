@@ -12,11 +12,16 @@ describe('configuration', () => {
       tokenTtlSeconds: 900,
       keysDir: '.data/keys',
       demoPasswords: { alice: 'alice', bob: 'bob', admin: 'admin' },
-      clientSecrets: { products: 'products-dev-secret' },
+      clientSecrets: { products: 'products-dev-secret', inventory: 'inventory-dev-secret', orders: 'orders-dev-secret', shipping: 'shipping-dev-secret' },
       rateLimit: { perSecond: 50, burst: 100, trustProxy: false },
       corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
     });
-    expect(env.cellGateways.map((g) => [g.cell.name, g.url])).toEqual([['products', 'http://127.0.0.1:4100']]);
+    expect(env.cellGateways.map((g) => [g.cell.name, g.url])).toEqual([
+      ['products', 'http://127.0.0.1:4100'],
+      ['inventory', 'http://127.0.0.1:4300'],
+      ['orders', 'http://127.0.0.1:4200'],
+      ['shipping', 'http://127.0.0.1:4400'],
+    ]);
   });
 
   it('takes every setting from the environment', () => {

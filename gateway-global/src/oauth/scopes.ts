@@ -1,16 +1,16 @@
+import { InventoryScopes } from '@retail/inventory-contract';
+import { OrderScopes } from '@retail/orders-contract';
 import { ProductScopes } from '@retail/products-contract';
+import { ShippingScopes } from '@retail/shipping-contract';
 
-/**
- * The scopes the token service can grant. Each belongs to the cell whose routes require it; the
- * products one comes from its contract, the others are named here until their cells' contracts exist.
- */
+/** The scopes the token service grants users. Each belongs to the cell whose routes require it. */
 export const Scopes = {
-  ordersRead: 'orders:read',
-  ordersWrite: 'orders:write',
-  ordersAdmin: 'orders:admin',
+  ordersRead: OrderScopes.read,
+  ordersWrite: OrderScopes.write,
+  ordersAdmin: OrderScopes.admin,
   productsWrite: ProductScopes.write,
-  inventoryWrite: 'inventory:write',
-  shipmentsWrite: 'shipments:write',
+  inventoryWrite: InventoryScopes.write,
+  shipmentsWrite: ShippingScopes.write,
 } as const;
 
 export const CUSTOMER_SCOPES: readonly string[] = [Scopes.ordersRead, Scopes.ordersWrite];

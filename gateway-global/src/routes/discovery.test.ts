@@ -25,6 +25,7 @@ describe('GET /.well-known/openid-configuration', () => {
       'orders:admin',
       'orders:read',
       'orders:write',
+      'prices:read',
       'products:write',
       'shipments:write',
     ]);

@@ -3,9 +3,14 @@ import { z } from 'zod';
 /** Events the inventory cell publishes, on its stream INVENTORY (`inventory.>`). */
 export const InventorySubjects = {
   stockChanged: 'inventory.stock.changed',
+  reservationConfirmed: 'inventory.reservation.confirmed',
+  reservationRejected: 'inventory.reservation.rejected',
+  reservationReleased: 'inventory.reservation.released',
 } as const;
 
 export const InventoryStream = 'INVENTORY';
+
+const line = z.object({ sku: z.string().min(1), quantity: z.number().int().min(1) });
 
 /** Published whenever a SKU's on-hand or reserved count changes. */
 export const stockChangedEventSchema = z.object({
@@ -15,4 +20,20 @@ export const stockChangedEventSchema = z.object({
   available: z.number().int(),
 });
 
+/** Every line of the order is reserved (all or nothing). */
+export const reservationConfirmedEventSchema = z.object({ orderId: z.string().min(1), lines: z.array(line).min(1) });
+
+/** Nothing was reserved: at least one line lacks stock (or the SKU is unknown to inventory). */
+export const reservationRejectedEventSchema = z.object({
+  orderId: z.string().min(1),
+  reason: z.string(),
+  shortages: z.array(z.object({ sku: z.string(), requested: z.number().int(), available: z.number().int() })),
+});
+
+/** A reservation given back (the order was cancelled before dispatch). */
+export const reservationReleasedEventSchema = z.object({ orderId: z.string().min(1), lines: z.array(line) });
+
 export type StockChangedEvent = z.infer<typeof stockChangedEventSchema>;
+export type ReservationConfirmedEvent = z.infer<typeof reservationConfirmedEventSchema>;
+export type ReservationRejectedEvent = z.infer<typeof reservationRejectedEventSchema>;
+export type ReservationReleasedEvent = z.infer<typeof reservationReleasedEventSchema>;

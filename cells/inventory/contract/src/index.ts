@@ -1,1 +1,23 @@
-export { InventorySubjects, InventoryStream, stockChangedEventSchema, type StockChangedEvent } from './events.ts';
+export { inventoryCell, InventoryScopes } from './cell.ts';
+export {
+  InventorySubjects,
+  InventoryStream,
+  stockChangedEventSchema,
+  reservationConfirmedEventSchema,
+  reservationRejectedEventSchema,
+  reservationReleasedEventSchema,
+  type StockChangedEvent,
+  type ReservationConfirmedEvent,
+  type ReservationRejectedEvent,
+  type ReservationReleasedEvent,
+} from './events.ts';
+export {
+  stockLevelSchema,
+  adjustmentSchema,
+  listStockQuerySchema,
+  stockPageSchema,
+  type StockLevel,
+  type Adjustment,
+  type ListStockQuery,
+  type StockPage,
+} from './schemas.ts';

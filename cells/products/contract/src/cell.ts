@@ -1,6 +1,5 @@
 import { defineCell } from '@retail/topology';
-import { InventoryStream, InventorySubjects } from '@retail/inventory-contract';
-import { ProductSubjects } from './subjects.ts';
+import { ProductSubjects, ProductsStream } from './subjects.ts';
 
 export const ProductScopes = {
   write: 'products:write',
@@ -8,11 +7,15 @@ export const ProductScopes = {
   readPrices: 'prices:read',
 } as const;
 
-/** The products cell, declared once. Everything that must agree with its topology is derived from this. */
+/**
+ * The products cell, declared once. Other cells' subjects appear here as plain strings (contracts never
+ * import each other: event choreography is circular); a system test checks each against its producer.
+ * Everything that must agree with the topology is derived from this.
+ */
 export const productsCell = defineCell({
   name: 'products',
   summary: 'The product catalog, and the public, searchable view of it with availability.',
-  stream: 'PRODUCTS',
+  stream: ProductsStream,
   gateway: { port: 4100 },
   components: [
     {
@@ -32,7 +35,7 @@ export const productsCell = defineCell({
         { stream: 'PRODUCTS', subject: ProductSubjects.created },
         { stream: 'PRODUCTS', subject: ProductSubjects.updated },
         { stream: 'PRODUCTS', subject: ProductSubjects.deleted },
-        { stream: InventoryStream, subject: InventorySubjects.stockChanged },
+        { stream: 'INVENTORY', subject: 'inventory.stock.changed' },
       ],
       summary: 'Public listing, search and product detail, from a projection of catalog and stock events.',
     },

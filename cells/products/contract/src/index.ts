@@ -1,5 +1,5 @@
 export { productsCell, ProductScopes } from './cell.ts';
-export { ProductSubjects } from './subjects.ts';
+export { ProductSubjects, ProductsStream } from './subjects.ts';
 export {
   skuSchema,
   priceSchema,

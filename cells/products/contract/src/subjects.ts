@@ -4,3 +4,5 @@ export const ProductSubjects = {
   updated: 'products.product.updated',
   deleted: 'products.product.deleted',
 } as const;
+
+export const ProductsStream = 'PRODUCTS';

@@ -1,0 +1,39 @@
+import { defineCell } from '@retail/topology';
+import { InventoryStream, InventorySubjects } from './events.ts';
+
+export const InventoryScopes = { write: 'inventory:write' } as const;
+
+/** The inventory cell, declared once (other cells' subjects as plain strings, checked against their producers by a test). */
+export const inventoryCell = defineCell({
+  name: 'inventory',
+  summary: 'Stock per SKU and reservations per order: never oversells, under any concurrency.',
+  stream: InventoryStream,
+  gateway: { port: 4300 },
+  components: [
+    {
+      name: 'stock',
+      kind: 'core',
+      port: 4301,
+      datastore: 'stock.db',
+      publishes: Object.values(InventorySubjects),
+      consumes: [{ stream: 'PRODUCTS', subject: 'products.product.created' }],
+      summary: 'Owns stock levels (onHand, reserved) and reservations; adjustments with a reason; a stock row for every catalog product.',
+    },
+    {
+      name: 'allocation',
+      kind: 'composite',
+      port: 4302,
+      consumes: [
+        { stream: 'ORDERS', subject: 'orders.order.placed' },
+        { stream: 'ORDERS', subject: 'orders.order.cancelled' },
+        { stream: 'SHIPPING', subject: 'shipping.shipment.dispatched' },
+      ],
+      summary: 'Turns order and shipping events into stock commands: reserve every line or none, release on cancel, commit on dispatch.',
+    },
+  ],
+  routes: [
+    { method: 'GET', path: '/inventory', component: 'stock', access: 'public', summary: 'Stock levels, paged' },
+    { method: 'GET', path: '/inventory/:sku', component: 'stock', access: 'public', summary: 'Stock of one SKU: onHand, reserved, available' },
+    { method: 'POST', path: '/inventory/:sku/adjustments', component: 'stock', access: 'token', scopes: [InventoryScopes.write], summary: 'Adjust stock with a reason (admin)' },
+  ],
+});

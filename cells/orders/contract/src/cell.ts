@@ -1,0 +1,49 @@
+import { defineCell } from '@retail/topology';
+import { ProductScopes } from '@retail/products-contract';
+import { OrderSubjects, OrdersStream } from './subjects.ts';
+
+export const OrderScopes = {
+  /** Customers: their own orders. */
+  read: 'orders:read',
+  write: 'orders:write',
+  /** Operators: every customer's orders. */
+  admin: 'orders:admin',
+} as const;
+
+/** The orders cell, declared once (other cells' subjects as plain strings, checked against their producers by a test). */
+export const ordersCell = defineCell({
+  name: 'orders',
+  summary: 'Customer orders: checkout with authoritative prices, and the order’s life through the saga.',
+  stream: OrdersStream,
+  gateway: { port: 4200 },
+  clientScopes: [ProductScopes.readPrices],
+  components: [
+    {
+      name: 'orders',
+      kind: 'core',
+      port: 4201,
+      datastore: 'orders.db',
+      publishes: Object.values(OrderSubjects),
+      summary: 'Owns the order aggregate and its state machine (PENDING → CONFIRMED → SHIPPED → DELIVERED, REJECTED, CANCELLED), with status history.',
+    },
+    {
+      name: 'checkout',
+      kind: 'composite',
+      port: 4202,
+      consumes: [
+        { stream: 'INVENTORY', subject: 'inventory.reservation.confirmed' },
+        { stream: 'INVENTORY', subject: 'inventory.reservation.rejected' },
+        { stream: 'SHIPPING', subject: 'shipping.shipment.dispatched' },
+        { stream: 'SHIPPING', subject: 'shipping.shipment.delivered' },
+      ],
+      calls: ['products'],
+      summary: 'Places orders: validates lines, prices them through the products gateway (timeout, circuit breaker), has orders store them; moves orders along on inventory and shipping events.',
+    },
+  ],
+  routes: [
+    { method: 'POST', path: '/orders', component: 'checkout', access: 'token', scopes: [OrderScopes.write], summary: 'Place an order (Idempotency-Key header)' },
+    { method: 'GET', path: '/orders', component: 'orders', access: 'token', scopes: [OrderScopes.read], summary: 'The caller’s orders, newest first, paged' },
+    { method: 'GET', path: '/orders/:id', component: 'orders', access: 'token', scopes: [OrderScopes.read], summary: 'One of the caller’s orders' },
+    { method: 'POST', path: '/orders/:id/cancel', component: 'orders', access: 'token', scopes: [OrderScopes.write], summary: 'Cancel before dispatch' },
+  ],
+});

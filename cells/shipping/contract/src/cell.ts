@@ -1,0 +1,43 @@
+import { defineCell } from '@retail/topology';
+import { ShippingStream, ShippingSubjects } from './subjects.ts';
+
+export const ShippingScopes = {
+  /** Operators dispatching and delivering. */
+  write: 'shipments:write',
+  /** Customers reading the shipments of their own orders (the orders scope). */
+  read: 'orders:read',
+} as const;
+
+/** The shipping cell, declared once (other cells' subjects as plain strings, checked against their producers by a test). */
+export const shippingCell = defineCell({
+  name: 'shipping',
+  summary: 'Shipments for confirmed orders: carrier, tracking number, dispatch and delivery.',
+  stream: ShippingStream,
+  gateway: { port: 4400 },
+  components: [
+    {
+      name: 'shipments',
+      kind: 'core',
+      port: 4401,
+      datastore: 'shipments.db',
+      publishes: Object.values(ShippingSubjects),
+      summary: 'Owns shipments (carrier, tracking number, status history); operator dispatch and delivery, optionally automatic after configurable delays.',
+    },
+    {
+      name: 'fulfillment',
+      kind: 'composite',
+      port: 4402,
+      consumes: [
+        { stream: 'ORDERS', subject: 'orders.order.confirmed' },
+        { stream: 'ORDERS', subject: 'orders.order.cancelled' },
+      ],
+      summary: 'Turns order events into shipment commands: create a shipment when an order is confirmed, cancel it when the order is.',
+    },
+  ],
+  routes: [
+    { method: 'GET', path: '/shipments', component: 'shipments', access: 'token', scopes: [ShippingScopes.read], summary: 'Shipments (?orderId=); customers see their own' },
+    { method: 'GET', path: '/shipments/:id', component: 'shipments', access: 'token', scopes: [ShippingScopes.read], summary: 'One shipment' },
+    { method: 'POST', path: '/shipments/:id/dispatch', component: 'shipments', access: 'token', scopes: [ShippingScopes.write], summary: 'Hand to the carrier (admin)' },
+    { method: 'POST', path: '/shipments/:id/deliver', component: 'shipments', access: 'token', scopes: [ShippingScopes.write], summary: 'Mark delivered (admin)' },
+  ],
+});

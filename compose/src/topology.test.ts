@@ -1,0 +1,24 @@
+import { expect, it } from 'vitest';
+import { cells } from '@retail/gateway-global/topology';
+
+/** Contracts name other cells' subjects as plain strings; here each is checked against its producer. */
+it('every consumed subject is published by the cell that owns it, on that cell’s stream', () => {
+  for (const cell of cells) {
+    for (const component of cell.components) {
+      for (const { stream, subject } of component.consumes ?? []) {
+        const owner = cells.find((c) => subject.startsWith(`${c.name}.`));
+        expect(owner, `${cell.name}/${component.name} consumes ${subject}, which no cell owns`).toBeDefined();
+        expect(stream, `${subject} lives on ${owner!.stream}`).toBe(owner!.stream);
+        const published = owner!.components.flatMap((c) => c.publishes ?? []);
+        expect(published, `${cell.name}/${component.name} consumes ${subject}, which ${owner!.name} does not publish`).toContain(subject);
+      }
+    }
+  }
+});
+
+it('every cell another cell calls exists, and no two cells claim the same public path', () => {
+  const names = cells.map((c) => c.name);
+  for (const cell of cells) for (const component of cell.components) for (const other of component.calls ?? []) expect(names).toContain(other);
+  const prefixes = cells.flatMap((c) => [...new Set(c.routes.map((r) => r.path.split('/')[1]))]);
+  expect(new Set(prefixes).size).toBe(prefixes.length);
+});
