@@ -19,6 +19,12 @@ export interface ServeOptions {
   onShutdown?: Array<() => Promise<void> | void>;
   /** Leave the incoming body unread for handlers that stream it themselves (gateways). */
   streamingBodies?: boolean;
+  /**
+   * @hono/node-server's faster Response objects, installed process-wide. Off for gateways: a response
+   * their forwarder already wrote must stay marked as sent when middleware touches it afterwards.
+   * Tests that host a gateway and a service in one process turn it off for both.
+   */
+  lightweightResponses?: boolean;
 }
 
 /** Listen, and shut down gracefully on SIGTERM/SIGINT: drain HTTP, then close resources. */
@@ -26,7 +32,13 @@ export async function serveApp(options: ServeOptions): Promise<RunningServer> {
   const { app, logger, onShutdown = [] } = options;
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve(
-      { fetch: app.fetch, port: options.port, hostname: options.hostname, autoCleanupIncoming: !options.streamingBodies },
+      {
+        fetch: app.fetch,
+        port: options.port,
+        hostname: options.hostname,
+        autoCleanupIncoming: !options.streamingBodies,
+        overrideGlobalObjects: options.lightweightResponses ?? !options.streamingBodies,
+      },
       () => resolve(s),
     );
     s.once('error', reject);

@@ -8,8 +8,8 @@ export const ProductScopes = {
 } as const;
 
 /**
- * The products cell, declared once. Other cells' subjects appear here as plain strings (contracts never
- * import each other: event choreography is circular); a system test checks each against its producer.
+ * The products cell, declared once. Other cells' subjects appear here as plain strings, so that contracts
+ * never form import cycles (event choreography is circular); a test checks each against its producer.
  * Everything that must agree with the topology is derived from this.
  */
 export const productsCell = defineCell({

@@ -37,7 +37,7 @@ beforeAll(async () => {
     logger,
     verifyToken: createVerifier({ jwks: () => internalKeys.jwks(), issuer: internalIssuer('products'), audience: internalAudience('products'), algorithms: ['EdDSA'] }),
   });
-  catalog = await serveApp({ app: catalogApp, port: 0, hostname: '127.0.0.1', logger });
+  catalog = await serveApp({ app: catalogApp, port: 0, hostname: '127.0.0.1', logger, lightweightResponses: false });
   const app = createCellGateway({
     cell: productsCell,
     logger,

@@ -8,7 +8,7 @@ export const ShippingScopes = {
   read: 'orders:read',
 } as const;
 
-/** The shipping cell, declared once (other cells' subjects as plain strings, checked against their producers by a test). */
+/** The shipping cell, declared once (other cells' subjects as plain strings, so that contracts never form import cycles — choreography is circular; a test checks each against its producer). */
 export const shippingCell = defineCell({
   name: 'shipping',
   summary: 'Shipments for confirmed orders: carrier, tracking number, dispatch and delivery.',

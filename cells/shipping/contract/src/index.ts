@@ -11,6 +11,9 @@ export {
   shipmentDispatchedEventSchema,
   shipmentDeliveredEventSchema,
   shipmentCancelledEventSchema,
+  ShipmentCommands,
+  createShipmentCommandSchema,
+  commandIdempotencyKeySchema,
   type ShipmentStatus,
   type Shipment,
   type ListShipmentsQuery,
@@ -19,4 +22,5 @@ export {
   type ShipmentDispatchedEvent,
   type ShipmentDeliveredEvent,
   type ShipmentCancelledEvent,
+  type CreateShipmentCommand,
 } from './schemas.ts';

@@ -52,6 +52,30 @@ export const shipmentDispatchedEventSchema = z.object({
 export const shipmentDeliveredEventSchema = z.object({ shipmentId: z.string().min(1), orderId: z.string().min(1) });
 export const shipmentCancelledEventSchema = z.object({ shipmentId: z.string().min(1), orderId: z.string().min(1) });
 
+/**
+ * Cell-internal commands (fulfillment → shipments, never routed by the gateway; scope `shipping:internal`).
+ * Each carries an `Idempotency-Key` header: the id of the event that caused it.
+ */
+export const ShipmentCommands = {
+  create: '/internal/shipments',
+  cancelByOrder: (orderId: string) => `/internal/shipments/by-order/${encodeURIComponent(orderId)}/cancel`,
+} as const;
+
+/** `POST /internal/shipments`: a shipment for a confirmed order (one per order). */
+export const createShipmentCommandSchema = z.strictObject({
+  orderId: z.string().min(1).max(100),
+  customerId: z.string().min(1).max(200),
+  address: addressSchema,
+  lines: z
+    .array(line)
+    .min(1, 'A shipment needs at least one line')
+    .max(50)
+    .refine((lines) => new Set(lines.map((l) => l.sku)).size === lines.length, 'Each SKU may appear on one line only'),
+});
+
+/** The `Idempotency-Key` of a command: 8–100 visible ASCII characters (an event id). */
+export const commandIdempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{8,100}$/, 'Idempotency-Key: 8–100 visible ASCII characters');
+
 export type Shipment = z.infer<typeof shipmentSchema>;
 export type ListShipmentsQuery = z.infer<typeof listShipmentsQuerySchema>;
 export type ShipmentPage = z.infer<typeof shipmentPageSchema>;
@@ -59,3 +83,4 @@ export type ShipmentCreatedEvent = z.infer<typeof shipmentCreatedEventSchema>;
 export type ShipmentDispatchedEvent = z.infer<typeof shipmentDispatchedEventSchema>;
 export type ShipmentDeliveredEvent = z.infer<typeof shipmentDeliveredEventSchema>;
 export type ShipmentCancelledEvent = z.infer<typeof shipmentCancelledEventSchema>;
+export type CreateShipmentCommand = z.infer<typeof createShipmentCommandSchema>;

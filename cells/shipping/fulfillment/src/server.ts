@@ -1,0 +1,42 @@
+import { connectBus, ensureStream, startConsumer } from '@retail/events';
+import { cellWorkloadTokens, createHttpClient } from '@retail/http-client';
+import { createLogger, runMain, serveApp } from '@retail/kernel';
+import { OrdersStream } from '@retail/orders-contract';
+import { shippingCell } from '@retail/shipping-contract';
+import type { Telemetry } from '@retail/telemetry';
+import { deadLetterSubject, durableName } from '@retail/topology';
+import { createApp } from './app.ts';
+import { loadEnv } from './env.ts';
+import { fulfillmentHandlers } from './handlers.ts';
+
+/** Composition root: env → NATS (own stream for dead letters) → shipments client → consumer → HTTP; torn down in reverse. */
+export function start(telemetry: Telemetry): void {
+  runMain(async () => {
+    const env = loadEnv();
+    const logger = createLogger({ name: 'shipping-fulfillment', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'shipping', component: 'fulfillment' } });
+    const bus = await connectBus({ url: env.NATS_URL, name: 'shipping-fulfillment', user: env.NATS_USER, pass: env.NATS_PASS, logger });
+    // Dead letters go to shipping.dlq.fulfillment, on this cell's own stream.
+    await ensureStream(bus.jsm, { name: shippingCell.stream, subjects: [`${shippingCell.name}.>`] });
+    const shipments = createHttpClient({
+      baseUrl: env.SHIPMENTS_URL,
+      name: 'shipping shipments',
+      token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: 'fulfillment', cellSecret: env.CELL_SECRET }),
+    });
+    const consumer = startConsumer({
+      bus,
+      stream: OrdersStream,
+      durable: durableName(shippingCell, 'fulfillment'),
+      handlers: fulfillmentHandlers({ shipments, logger }),
+      deadLetterSubject: deadLetterSubject(shippingCell, 'fulfillment'),
+      logger,
+    });
+    const app = createApp({ logger, isReady: bus.isConnected });
+    await serveApp({
+      app,
+      port: env.PORT,
+      hostname: env.HOST,
+      logger,
+      onShutdown: [telemetry.shutdown, bus.close, shipments.close, consumer.stop],
+    });
+  });
+}

@@ -1,0 +1,27 @@
+import { Hono } from 'hono';
+import { hasScopes, requireScopes, type AuthEnv, type Principal } from '@retail/auth';
+import { readQuery } from '@retail/kernel';
+import { OrderScopes } from '@retail/orders-contract';
+import { listShipmentsQuerySchema, ShippingScopes } from '@retail/shipping-contract';
+import type { Shipments, Viewer } from '../shipments.ts';
+
+/** Operators (and order admins) see every shipment; a customer only those of their own orders. */
+export const viewerOf = (principal: Principal): Viewer =>
+  hasScopes(principal, [ShippingScopes.write]) || hasScopes(principal, [OrderScopes.admin]) ? 'all' : { customerId: principal.sub };
+
+/** The public API (routed by the shipping gateway). Mounted behind the internal-token check. */
+export function shipmentRoutes(shipments: Shipments): Hono<AuthEnv> {
+  const routes = new Hono<AuthEnv>();
+
+  routes.get('/shipments', requireScopes(ShippingScopes.read), (c) =>
+    c.json(shipments.list(readQuery(c, listShipmentsQuerySchema), viewerOf(c.get('principal')))),
+  );
+
+  routes.get('/shipments/:id', requireScopes(ShippingScopes.read), (c) => c.json(shipments.get(c.req.param('id'), viewerOf(c.get('principal')))));
+
+  routes.post('/shipments/:id/dispatch', requireScopes(ShippingScopes.write), (c) => c.json(shipments.dispatch(c.req.param('id'))));
+
+  routes.post('/shipments/:id/deliver', requireScopes(ShippingScopes.write), (c) => c.json(shipments.deliver(c.req.param('id'))));
+
+  return routes;
+}

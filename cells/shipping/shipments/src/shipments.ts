@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, inArray, isNotNull, lte, type SQL } from 'drizzle-orm';
+import { ConflictError, NotFoundError } from '@retail/kernel';
+import { appendToOutbox, createEvent } from '@retail/events';
+import type { Db, Tx } from '@retail/data';
+import {
+  SHIPMENT_TRANSITIONS,
+  ShippingSubjects,
+  type CreateShipmentCommand,
+  type ListShipmentsQuery,
+  type Shipment,
+  type ShipmentPage,
+  type ShipmentStatus,
+} from '@retail/shipping-contract';
+import { carrierFor, trackingNumberFor } from './carriers.ts';
+import * as schema from './db/schema.ts';
+
+export type ShipmentsDb = Db<typeof schema>;
+type Row = typeof schema.shipments.$inferSelect;
+type HistoryRow = typeof schema.shipmentHistory.$inferSelect;
+type AnyTx = Pick<ShipmentsDb, 'select' | 'insert' | 'update'>;
+
+/** Epoch milliseconds now; passed in so that tests (and the scheduler's tests) control time. */
+export type Clock = () => number;
+
+const SOURCE = '/cells/shipping/shipments';
+/** The inbox `consumer` of the internal commands: `<cell>-<core>`. */
+export const COMMAND_CONSUMER = 'shipping-shipments';
+export const CommandNames = { create: 'create-shipment', cancel: 'cancel-shipment' } as const;
+
+/** Who is asking: a customer sees only the shipments of their own orders; operators see all. */
+export type Viewer = { customerId: string } | 'all';
+
+export interface ShipmentsOptions {
+  /** Called after each commit that wrote events (the outbox relay's `poke`). */
+  afterCommit?: () => void;
+  clock?: Clock;
+  /** Automatic dispatch this long after creation; 0 = off (operators dispatch). */
+  autoDispatchAfterMs?: number;
+  /** Automatic delivery this long after dispatch; 0 = off. */
+  autoDeliverAfterMs?: number;
+}
+
+export interface TransitionOptions {
+  /** Recorded in the history, e.g. `dispatched automatically`. */
+  reason?: string;
+}
+
+/**
+ * The shipment aggregate. Every change, its history entry, the event announcing it and (for commands)
+ * the Idempotency-Key are one SQLite transaction: an event is never lost, never published for a change
+ * that rolled back, and a repeated command does nothing.
+ */
+export interface Shipments {
+  get(id: string, viewer: Viewer): Shipment;
+  list(query: ListShipmentsQuery, viewer: Viewer): ShipmentPage;
+  /** PENDING → DISPATCHED; 409 from any other status. */
+  dispatch(id: string, options?: TransitionOptions): Shipment;
+  /** DISPATCHED → DELIVERED; 409 from any other status. */
+  deliver(id: string, options?: TransitionOptions): Shipment;
+  /** One shipment per order: `created` is false when the order already has one (nothing new is written). */
+  create(command: CreateShipmentCommand, idempotencyKey: string): { shipment: Shipment; created: boolean };
+  /** PENDING → CANCELLED; an already cancelled shipment is returned as it is; 409 once dispatched; 404 without a shipment. */
+  cancelByOrder(orderId: string, idempotencyKey: string): Shipment;
+  /** Ids of shipments whose automatic dispatch / delivery is due at `now`, oldest due first. */
+  dueForDispatch(now: number, limit: number): string[];
+  dueForDelivery(now: number, limit: number): string[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function toShipment(row: Row, history: HistoryRow[]): Shipment {
+  return {
+    id: row.id,
+    orderId: row.orderId,
+    customerId: row.customerId,
+    status: row.status,
+    carrier: row.carrier,
+    trackingNumber: row.trackingNumber,
+    address: row.address,
+    lines: row.lines,
+    history: history.map((h) => (h.reason === null ? { status: h.status, at: h.at } : { status: h.status, at: h.at, reason: h.reason })),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {}): Shipments {
+  const { afterCommit = () => {}, clock = Date.now, autoDispatchAfterMs = 0, autoDeliverAfterMs = 0 } = options;
+  const { shipments, shipmentHistory, inbox } = schema;
+
+  const historyOf = (tx: Pick<ShipmentsDb, 'select'>, ids: string[]) => {
+    if (ids.length === 0) return new Map<string, HistoryRow[]>();
+    const rows = tx.select().from(shipmentHistory).where(inArray(shipmentHistory.shipmentId, ids)).orderBy(asc(shipmentHistory.id)).all();
+    const byShipment = new Map<string, HistoryRow[]>();
+    for (const row of rows) byShipment.set(row.shipmentId, [...(byShipment.get(row.shipmentId) ?? []), row]);
+    return byShipment;
+  };
+  const dto = (tx: Pick<ShipmentsDb, 'select'>, row: Row) => toShipment(row, historyOf(tx, [row.id]).get(row.id) ?? []);
+
+  const byId = (tx: Pick<ShipmentsDb, 'select'>, id: string) => tx.select().from(shipments).where(eq(shipments.id, id)).get();
+  const byOrder = (tx: Pick<ShipmentsDb, 'select'>, orderId: string) => tx.select().from(shipments).where(eq(shipments.orderId, orderId)).get();
+  const visible = (row: Row | undefined, viewer: Viewer) => row && (viewer === 'all' || row.customerId === viewer.customerId);
+
+  const recordHistory = (tx: AnyTx, shipmentId: string, status: ShipmentStatus, at: string, reason?: string) =>
+    tx.insert(shipmentHistory).values({ shipmentId, status, at, reason: reason ?? null }).run();
+
+  /** The state machine, in one place: refuses what SHIPMENT_TRANSITIONS does not allow. */
+  const transition = (tx: AnyTx, row: Row, to: ShipmentStatus, changes: Partial<Row>, reason?: string): Row => {
+    if (!SHIPMENT_TRANSITIONS[row.status].includes(to)) {
+      throw new ConflictError(`Shipment ${row.id} is ${row.status}; it cannot become ${to}.`);
+    }
+    const now = clock();
+    const updated = tx
+      .update(shipments)
+      .set({ ...changes, status: to, updatedAt: iso(now) })
+      .where(eq(shipments.id, row.id))
+      .returning()
+      .get();
+    recordHistory(tx, row.id, to, iso(now), reason);
+    return updated;
+  };
+
+  /** A command's Idempotency-Key seen before: the type it was used for, or undefined. */
+  const seenCommand = (tx: Pick<ShipmentsDb, 'select'>, key: string) => tx.select().from(inbox).where(eq(inbox.eventId, key)).get();
+  const rememberCommand = (tx: AnyTx, key: string, type: string) =>
+    tx.insert(inbox).values({ eventId: key, consumer: COMMAND_CONSUMER, type, receivedAt: clock() }).run();
+  const refuseReusedKey = (key: string, usedFor: string, expected: string) => {
+    if (usedFor !== expected) throw new ConflictError(`Idempotency-Key ${key} was already used for ${usedFor}.`);
+  };
+
+  const commit = <T>(work: (tx: Tx<typeof schema>) => T): T => {
+    const result = db.transaction(work);
+    afterCommit();
+    return result;
+  };
+
+  const findOrThrow = (tx: Pick<ShipmentsDb, 'select'>, id: string) => {
+    const row = byId(tx, id);
+    if (!row) throw new NotFoundError(`No shipment ${id}.`);
+    return row;
+  };
+
+  return {
+    get(id, viewer) {
+      const row = byId(db, id);
+      if (!visible(row, viewer)) throw new NotFoundError(`No shipment ${id}.`);
+      return dto(db, row!);
+    },
+
+    list(query, viewer) {
+      const filters: SQL[] = [];
+      if (viewer !== 'all') filters.push(eq(shipments.customerId, viewer.customerId));
+      if (query.orderId) filters.push(eq(shipments.orderId, query.orderId));
+      if (query.status) filters.push(eq(shipments.status, query.status));
+      const where = filters.length ? and(...filters) : undefined;
+      const total = db.select({ n: count() }).from(shipments).where(where).get()?.n ?? 0;
+      const rows = db
+        .select()
+        .from(shipments)
+        .where(where)
+        .orderBy(desc(shipments.createdAt), asc(shipments.id))
+        .limit(query.pageSize)
+        .offset((query.page - 1) * query.pageSize)
+        .all();
+      const history = historyOf(db, rows.map((r) => r.id));
+      return { items: rows.map((r) => toShipment(r, history.get(r.id) ?? [])), page: query.page, pageSize: query.pageSize, total };
+    },
+
+    dispatch(id, { reason } = {}) {
+      return commit((tx) => {
+        const now = clock();
+        const row = transition(tx, findOrThrow(tx, id), 'DISPATCHED', { dispatchDueAt: null, deliverDueAt: autoDeliverAfterMs > 0 ? now + autoDeliverAfterMs : null }, reason);
+        const data = { shipmentId: row.id, orderId: row.orderId, lines: row.lines, carrier: row.carrier, trackingNumber: row.trackingNumber };
+        appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.dispatched, subject: row.id, data }));
+        return dto(tx, row);
+      });
+    },
+
+    deliver(id, { reason } = {}) {
+      return commit((tx) => {
+        const row = transition(tx, findOrThrow(tx, id), 'DELIVERED', { deliverDueAt: null }, reason);
+        appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.delivered, subject: row.id, data: { shipmentId: row.id, orderId: row.orderId } }));
+        return dto(tx, row);
+      });
+    },
+
+    create(command, key) {
+      return commit((tx) => {
+        const seen = seenCommand(tx, key);
+        const existing = byOrder(tx, command.orderId);
+        if (seen) {
+          refuseReusedKey(key, seen.type, CommandNames.create);
+          if (!existing) throw new ConflictError(`Idempotency-Key ${key} was already used for another order.`);
+          return { shipment: dto(tx, existing), created: false };
+        }
+        rememberCommand(tx, key, CommandNames.create);
+        if (existing) return { shipment: dto(tx, existing), created: false };
+
+        const now = clock();
+        const carrier = carrierFor(command.orderId);
+        const row = tx
+          .insert(shipments)
+          .values({
+            id: randomUUID(),
+            orderId: command.orderId,
+            customerId: command.customerId,
+            status: 'PENDING',
+            carrier,
+            trackingNumber: trackingNumberFor(carrier),
+            address: command.address,
+            lines: command.lines,
+            dispatchDueAt: autoDispatchAfterMs > 0 ? now + autoDispatchAfterMs : null,
+            deliverDueAt: null,
+            createdAt: iso(now),
+            updatedAt: iso(now),
+          })
+          .returning()
+          .get();
+        recordHistory(tx, row.id, 'PENDING', iso(now));
+        const data = { shipmentId: row.id, orderId: row.orderId, carrier: row.carrier, trackingNumber: row.trackingNumber };
+        appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.created, subject: row.id, data }));
+        return { shipment: dto(tx, row), created: true };
+      });
+    },
+
+    cancelByOrder(orderId, key) {
+      return commit((tx) => {
+        const seen = seenCommand(tx, key);
+        const row = byOrder(tx, orderId);
+        if (!row) throw new NotFoundError(`No shipment for order ${orderId}.`);
+        if (seen) {
+          refuseReusedKey(key, seen.type, CommandNames.cancel);
+          return dto(tx, row);
+        }
+        if (row.status === 'CANCELLED') {
+          rememberCommand(tx, key, CommandNames.cancel);
+          return dto(tx, row);
+        }
+        const cancelled = transition(tx, row, 'CANCELLED', { dispatchDueAt: null }, 'order cancelled');
+        rememberCommand(tx, key, CommandNames.cancel);
+        appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.cancelled, subject: row.id, data: { shipmentId: row.id, orderId } }));
+        return dto(tx, cancelled);
+      });
+    },
+
+    dueForDispatch(now, limit) {
+      return db
+        .select({ id: shipments.id })
+        .from(shipments)
+        .where(and(eq(shipments.status, 'PENDING'), isNotNull(shipments.dispatchDueAt), lte(shipments.dispatchDueAt, now)))
+        .orderBy(asc(shipments.dispatchDueAt))
+        .limit(limit)
+        .all()
+        .map((r) => r.id);
+    },
+
+    dueForDelivery(now, limit) {
+      return db
+        .select({ id: shipments.id })
+        .from(shipments)
+        .where(and(eq(shipments.status, 'DISPATCHED'), isNotNull(shipments.deliverDueAt), lte(shipments.deliverDueAt, now)))
+        .orderBy(asc(shipments.deliverDueAt))
+        .limit(limit)
+        .all()
+        .map((r) => r.id);
+    },
+  };
+}
