@@ -190,8 +190,9 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
 
 /**
  * One filter subject that covers all handled subjects: nats-server 2.9 (Debian's, and the nats:2 image
- * here) allows a single filter per consumer. One consumer per component and stream keeps the events in
- * stream order, which the saga relies on (a cancel is never handled before the placement it cancels).
+ * here) allows a single filter per consumer. One consumer per component and stream delivers events in
+ * stream order — but a message being retried (nak with a delay) is overtaken by later ones, so handlers
+ * must not rely on order (e.g. a cancel may arrive before the placement it cancels).
  */
 export function coveringFilter(subjects: string[]): string {
   if (subjects.length === 1) return subjects[0]!;

@@ -3,7 +3,7 @@ import { InventoryStream, InventorySubjects } from './events.ts';
 
 export const InventoryScopes = { write: 'inventory:write' } as const;
 
-/** The inventory cell, declared once (other cells' subjects as plain strings, checked against their producers by a test). */
+/** The inventory cell, declared once (other cells' subjects as plain strings, so that contracts never form import cycles — choreography is circular; a test checks each against its producer). */
 export const inventoryCell = defineCell({
   name: 'inventory',
   summary: 'Stock per SKU and reservations per order: never oversells, under any concurrency.',

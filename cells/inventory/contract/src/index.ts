@@ -21,3 +21,13 @@ export {
   type ListStockQuery,
   type StockPage,
 } from './schemas.ts';
+export {
+  orderIdSchema,
+  commandKeySchema,
+  reserveStockSchema,
+  reservationStatusSchema,
+  reservationAnswerSchema,
+  type ReserveStock,
+  type ReservationStatus,
+  type ReservationAnswer,
+} from './commands.ts';

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { cellServiceEnv, parseEnv } from '@retail/kernel';
+import { inventoryCell } from '@retail/inventory-contract';
+import { component, localUrl } from '@retail/topology';
+
+const self = component(inventoryCell, 'allocation');
+const stock = component(inventoryCell, 'stock');
+
+export function loadEnv(source = process.env) {
+  const schema = z.object({
+    ...cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(inventoryCell.gateway.port), cell: inventoryCell.name }),
+    /** The cell's core, which executes the stock commands (`componentUrlVar('stock')`, set by the local runner and compose). */
+    STOCK_URL: z.url().default(localUrl(stock.port)),
+  });
+  return parseEnv(schema, source);
+}
+
+export type Env = ReturnType<typeof loadEnv>;

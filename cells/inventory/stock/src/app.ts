@@ -1,0 +1,30 @@
+import { internalScope, requireInternalToken, requireScopes, type TokenVerifier } from '@retail/auth';
+import { createServiceApp, type Logger } from '@retail/kernel';
+import { inventoryCell } from '@retail/inventory-contract';
+import type { Reservations } from './reservations.ts';
+import type { Stock } from './stock.ts';
+import { inventoryRoutes } from './routes/inventory.ts';
+import { reservationRoutes } from './routes/reservations.ts';
+
+export interface StockDeps {
+  stock: Stock;
+  reservations: Reservations;
+  /** Verifies the inventory gateway's internal tokens (users' requests and workload tokens alike). */
+  verifyToken: TokenVerifier;
+  logger: Logger;
+  isReady?: () => boolean;
+}
+
+export function createApp(deps: StockDeps) {
+  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady });
+  const internalToken = requireInternalToken(deps.verifyToken);
+  app.use('/inventory', internalToken);
+  app.use('/inventory/*', internalToken);
+  // Commands only the cell's own workloads may send: users never hold the inventory:internal scope.
+  const workload = requireScopes(internalScope(inventoryCell.name));
+  app.use('/reservations', internalToken, workload);
+  app.use('/reservations/*', internalToken, workload);
+  app.route('/', inventoryRoutes(deps.stock));
+  app.route('/', reservationRoutes(deps.reservations));
+  return app;
+}

@@ -1,0 +1,45 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { Db, Tx } from '@retail/data';
+import { appendToOutbox, createEvent } from '@retail/events';
+import { InventorySubjects, type StockChangedEvent, type StockLevel } from '@retail/inventory-contract';
+import * as schema from './db/schema.ts';
+
+export type StockDb = Db<typeof schema>;
+/** A transaction (or the database itself, for reads). */
+export type Reader = Pick<StockDb, 'select'>;
+type LevelRow = typeof schema.stockLevels.$inferSelect;
+
+export const SOURCE = '/cells/inventory/stock';
+
+export const toStockLevel = (row: LevelRow): StockLevel => ({ sku: row.sku, onHand: row.onHand, reserved: row.reserved, available: row.onHand - row.reserved });
+
+export const findLevel = (tx: Reader, sku: string) => tx.select().from(schema.stockLevels).where(eq(schema.stockLevels.sku, sku)).get();
+
+export const findLevels = (tx: Reader, skus: string[]) =>
+  new Map(
+    tx
+      .select()
+      .from(schema.stockLevels)
+      .where(inArray(schema.stockLevels.sku, skus))
+      .all()
+      .map((row) => [row.sku, row]),
+  );
+
+/** Every change of a SKU's counts is announced, in the transaction that made it. */
+export function announceStockChange(tx: Tx<any>, row: LevelRow): StockLevel {
+  const level = toStockLevel(row);
+  const data: StockChangedEvent = level;
+  appendToOutbox(tx, createEvent({ source: SOURCE, type: InventorySubjects.stockChanged, subject: level.sku, data }));
+  return level;
+}
+
+/** Start stocking a SKU (a product was created). Does nothing if it is stocked already. */
+export function openStock(tx: Tx<any>, sku: string, onHand: number): StockLevel | undefined {
+  const row = tx
+    .insert(schema.stockLevels)
+    .values({ sku, onHand, reserved: 0, updatedAt: new Date().toISOString() })
+    .onConflictDoNothing()
+    .returning()
+    .get();
+  return row ? announceStockChange(tx, row) : undefined;
+}

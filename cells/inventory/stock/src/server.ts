@@ -1,0 +1,49 @@
+import { internalTokenVerifier } from '@retail/auth';
+import { connectBus, ensureStream, startConsumer, startOutboxRelay } from '@retail/events';
+import { inventoryCell } from '@retail/inventory-contract';
+import { createLogger, runMain, serveApp } from '@retail/kernel';
+import { ProductsStream } from '@retail/products-contract';
+import type { Telemetry } from '@retail/telemetry';
+import { deadLetterSubject, durableName, internalJwksUrl } from '@retail/topology';
+import { createApp } from './app.ts';
+import { openOwnDatabase } from './db/open.ts';
+import { databaseFile, loadEnv } from './env.ts';
+import { productHandlers } from './events/subscriptions.ts';
+import { createReservations } from './reservations.ts';
+import { createStock } from './stock.ts';
+
+/** Composition root: env → database → NATS (stream, outbox relay, product consumer) → HTTP; torn down in reverse. */
+export function start(telemetry: Telemetry): void {
+  runMain(async () => {
+    const env = loadEnv();
+    const logger = createLogger({ name: 'inventory-stock', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'inventory', component: 'stock' } });
+    const database = openOwnDatabase(databaseFile(env));
+    const bus = await connectBus({ url: env.NATS_URL, name: 'inventory-stock', user: env.NATS_USER, pass: env.NATS_PASS, logger });
+    await ensureStream(bus.jsm, { name: inventoryCell.stream, subjects: [`${inventoryCell.name}.>`] });
+    const relay = startOutboxRelay({ db: database.db, js: bus.js, logger });
+    const products = startConsumer({
+      bus,
+      db: database.db,
+      logger,
+      stream: ProductsStream,
+      durable: durableName(inventoryCell, 'stock'),
+      handlers: productHandlers({ newProductStock: env.NEW_PRODUCT_STOCK, afterCommit: relay.poke }),
+      deadLetterSubject: deadLetterSubject(inventoryCell, 'stock'),
+    });
+    const verifyToken = internalTokenVerifier(inventoryCell.name, internalJwksUrl(env.CELL_GATEWAY_URL));
+    const app = createApp({
+      stock: createStock(database.db, relay.poke),
+      reservations: createReservations(database.db, relay.poke),
+      verifyToken,
+      logger,
+      isReady: bus.isConnected,
+    });
+    await serveApp({
+      app,
+      port: env.PORT,
+      hostname: env.HOST,
+      logger,
+      onShutdown: [telemetry.shutdown, database.close, bus.close, relay.stop, products.stop],
+    });
+  });
+}
