@@ -10,7 +10,7 @@ export const OrderScopes = {
   admin: 'orders:admin',
 } as const;
 
-/** The orders cell, declared once (other cells' subjects as plain strings, checked against their producers by a test). */
+/** The orders cell, declared once (other cells' subjects as plain strings, so that contracts never form import cycles — choreography is circular; a test checks each against its producer). */
 export const ordersCell = defineCell({
   name: 'orders',
   summary: 'Customer orders: checkout with authoritative prices, and the order’s life through the saga.',

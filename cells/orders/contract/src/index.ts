@@ -35,3 +35,4 @@ export {
   type OrderShippedEvent,
   type OrderDeliveredEvent,
 } from './schemas.ts';
+export { createOrderCommandSchema, orderTransitionCommandSchema, type CreateOrderCommand, type OrderTransitionCommand } from './commands.ts';

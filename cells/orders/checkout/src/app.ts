@@ -1,0 +1,19 @@
+import { requireInternalToken, type TokenVerifier } from '@retail/auth';
+import { createServiceApp, type Logger } from '@retail/kernel';
+import type { Checkout } from './checkout.ts';
+import { checkoutRoutes } from './routes/orders.ts';
+
+export interface CheckoutAppDeps {
+  checkout: Checkout;
+  /** Verifies the orders gateway's internal tokens. */
+  verifyToken: TokenVerifier;
+  logger: Logger;
+  isReady?: () => boolean;
+}
+
+export function createApp(deps: CheckoutAppDeps) {
+  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady });
+  app.use('/orders', requireInternalToken(deps.verifyToken));
+  app.route('/', checkoutRoutes(deps.checkout));
+  return app;
+}

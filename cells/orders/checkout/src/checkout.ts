@@ -1,0 +1,37 @@
+import { HttpError } from '@retail/http-client';
+import { AppError, ServiceUnavailableError, type Logger } from '@retail/kernel';
+import type { Order, PlaceOrder } from '@retail/orders-contract';
+import type { OrdersCore } from './orders-core.ts';
+import { priceLines, type PriceSource } from './pricing.ts';
+import { requestHash } from './request-hash.ts';
+
+export interface Checkout {
+  /**
+   * Price the request with authoritative prices and have the orders service store it. The same
+   * Idempotency-Key with the same request gives back the order placed the first time.
+   */
+  placeOrder(customerId: string, idempotencyKey: string, request: PlaceOrder): Promise<Order>;
+}
+
+export interface CheckoutDeps {
+  prices: PriceSource;
+  orders: OrdersCore;
+  logger: Logger;
+}
+
+export function createCheckout(deps: CheckoutDeps): Checkout {
+  return {
+    async placeOrder(customerId, idempotencyKey, request) {
+      const priced = priceLines(request.lines, await deps.prices(request.lines.map((l) => l.sku)));
+      try {
+        return await deps.orders.place({ customerId, idempotencyKey, requestHash: requestHash(request), ...priced, shippingAddress: request.shippingAddress });
+      } catch (error) {
+        // 422: the key was used with another request; the customer must hear that as it is.
+        if (error instanceof HttpError && error.status === 422) throw new AppError(422, 'Unprocessable content', error.body?.detail ?? 'Idempotency-Key was used with a different request.');
+        if (error instanceof HttpError) deps.logger.error({ status: error.status, body: error.body }, 'the orders service refused an order checkout priced');
+        else deps.logger.warn({ err: error }, 'the orders service could not store an order');
+        throw new ServiceUnavailableError('Orders cannot be placed right now; try again shortly.');
+      }
+    },
+  };
+}

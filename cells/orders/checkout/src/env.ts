@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { cellServiceEnv, parseEnv } from '@retail/kernel';
+import { ordersCell } from '@retail/orders-contract';
+import { productsCell } from '@retail/products-contract';
+import { component, localUrl } from '@retail/topology';
+
+const self = component(ordersCell, 'checkout');
+
+export function loadEnv(source = process.env) {
+  const schema = z.object({
+    ...cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(ordersCell.gateway.port), cell: ordersCell.name }),
+    /** The orders core service, commanded inside the cell (`componentUrlVar('orders')`). */
+    ORDERS_URL: z.url().default(localUrl(component(ordersCell, 'orders').port)),
+    /** Prices come from the products cell, through its gateway only (`gatewayUrlVar('products')`). */
+    PRODUCTS_GATEWAY_URL: z.url().default(localUrl(productsCell.gateway.port)),
+    /** gateway-global's token service, for this cell's client-credentials token. */
+    TOKEN_URL: z.url().default(`${localUrl(8080)}/auth/token`),
+    /** The orders cell's client secret at the token service (its CLIENT_SECRET_ORDERS). */
+    CLIENT_SECRET: z.string().min(1).default('orders-dev-secret'),
+    /** How long a customer waits for prices before checkout answers 503. */
+    PRICE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  });
+  return parseEnv(schema, source);
+}
+
+export type Env = ReturnType<typeof loadEnv>;

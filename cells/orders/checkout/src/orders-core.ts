@@ -1,0 +1,21 @@
+import type { HttpClient } from '@retail/http-client';
+import type { CreateOrderCommand, Order, OrderTransitionCommand } from '@retail/orders-contract';
+
+/**
+ * The commands checkout sends the orders core service. Failures surface as the http client's errors:
+ * `HttpError` for a 4xx answer, `ServiceUnavailableError` when the service cannot answer.
+ */
+export interface OrdersCore {
+  /** 201 when stored, 200 when the customer's key was seen with the same request: the order either way. */
+  place(command: CreateOrderCommand): Promise<Order>;
+  /** `idempotencyKey` is the id of the event behind the move, so a redelivered event changes nothing. */
+  transition(orderId: string, command: OrderTransitionCommand, idempotencyKey: string): Promise<Order>;
+}
+
+export function ordersCore(client: HttpClient): OrdersCore {
+  return {
+    place: async (command) => (await client.request<Order>('POST', '/internal/orders', { body: command })).body,
+    transition: async (orderId, command, idempotencyKey) =>
+      (await client.request<Order>('POST', `/internal/orders/${encodeURIComponent(orderId)}/transitions`, { body: command, headers: { 'idempotency-key': idempotencyKey } })).body,
+  };
+}

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { outbox } from '@retail/data';
+import { freePort, json } from '@retail/testing';
+import { checkoutTestApp, PRODUCTS_CLIENT_TOKEN, startOrdersCore, type CheckoutTestApp, type OrdersCore } from '../test-app.ts';
+
+let core: OrdersCore;
+let t: CheckoutTestApp;
+beforeAll(async () => {
+  core = await startOrdersCore();
+});
+afterAll(() => core.close());
+beforeEach(async () => {
+  core.reset();
+  t = await checkoutTestApp(core, { priceTimeoutMs: 300 });
+});
+afterEach(() => t.close());
+
+const address = { name: 'Alice Doe', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
+const basket = { lines: [{ sku: 'KIT-PAN', quantity: 2 }, { sku: 'KIT-KNIFE', quantity: 1 }], shippingAddress: address };
+
+function placeOrder(options: { body?: unknown; raw?: string; key?: string | null; token?: string | null } = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const key = options.key === undefined ? randomUUID() : options.key;
+  if (key !== null) headers['idempotency-key'] = key;
+  const token = options.token === undefined ? t.alice : options.token;
+  if (token) headers.authorization = `Bearer ${token}`;
+  return t.app.request('/orders', { method: 'POST', headers, body: options.raw ?? JSON.stringify(options.body ?? basket) });
+}
+
+const storedOrders = () => core.storedOrders();
+const errorPaths = async (res: Response) => (await json(res)).errors.map((e: { path: string }) => e.path);
+
+describe('checkout: placing an order', () => {
+  it('prices every line with the products cell’s prices, has orders store it PENDING, and answers 201', async () => {
+    const res = await placeOrder();
+    expect(res.status).toBe(201);
+    const order = await json(res);
+    expect(res.headers.get('location')).toBe(`/orders/${order.id}`);
+    expect(order).toMatchObject({
+      customerId: 'user-alice',
+      status: 'PENDING',
+      currency: 'USD',
+      lines: [
+        { sku: 'KIT-PAN', name: 'Cast Iron Pan', quantity: 2, unitPrice: 4500, lineTotal: 9000 },
+        { sku: 'KIT-KNIFE', name: 'Chef Knife', quantity: 1, unitPrice: 8900, lineTotal: 8900 },
+      ],
+      total: 17900,
+      shippingAddress: address,
+    });
+    expect(core.orderBook.get(order.id, { customerId: 'user-alice', admin: false })).toEqual(order);
+    const events = core.db.select().from(outbox).all();
+    expect(events.map((e) => e.subject)).toEqual(['orders.order.placed']);
+    // Prices were asked for once, for exactly these SKUs, with the orders cell's own token.
+    expect(t.products.requests).toEqual([{ url: '/prices?sku=KIT-PAN&sku=KIT-KNIFE', authorization: `Bearer ${PRODUCTS_CLIENT_TOKEN}` }]);
+  });
+
+  it('uses today’s price, not an earlier one', async () => {
+    t.products.prices.set('KIT-PAN', { sku: 'KIT-PAN', name: 'Cast Iron Pan', price: { amount: 3999, currency: 'USD' } });
+    const order = await json(await placeOrder({ body: { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 3 }] } }));
+    expect(order).toMatchObject({ lines: [{ unitPrice: 3999, lineTotal: 11997 }], total: 11997 });
+  });
+
+  it('places the order for the customer the token names', async () => {
+    const order = await json(await placeOrder({ token: t.bob }));
+    expect(order.customerId).toBe('user-bob');
+  });
+});
+
+describe('checkout: Idempotency-Key', () => {
+  it('answers a retry with the same key and body exactly as the first time, storing one order', async () => {
+    const first = await placeOrder({ key: 'retry-key-0001' });
+    const placed = await json(first.clone());
+    // The saga moves the order on before the customer retries…
+    core.orderBook.advance(placed.id, { to: 'CONFIRMED' }, randomUUID());
+    // …with the same request, its fields in another order.
+    const reordered = { shippingAddress: { country: 'US', postalCode: '12345', city: 'Springfield', line1: '1 Main St', name: 'Alice Doe' }, lines: basket.lines };
+    const second = await placeOrder({ key: 'retry-key-0001', body: reordered });
+    expect(second.status).toBe(201);
+    expect(await json(second)).toEqual(placed);
+    expect(storedOrders()).toHaveLength(1);
+    expect(core.db.select().from(outbox).all().map((e) => e.subject)).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+  });
+
+  it('refuses the same key with a different body with 422, storing nothing more', async () => {
+    await placeOrder({ key: 'reused-key-0001' });
+    const res = await placeOrder({ key: 'reused-key-0001', body: { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 5 }] } });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect((await json(res)).detail).toBe('Idempotency-Key was used with a different request.');
+    expect(storedOrders()).toHaveLength(1);
+    expect(storedOrders()[0]!.total).toBe(17900);
+  });
+
+  it('keeps keys per customer', async () => {
+    await placeOrder({ key: 'everyones-key-1' });
+    expect((await placeOrder({ key: 'everyones-key-1', token: t.bob })).status).toBe(201);
+    expect(storedOrders()).toHaveLength(2);
+  });
+
+  it.each([
+    ['missing', null],
+    ['too short', 'abc'],
+    ['with spaces', 'has spaces in it'],
+  ])('refuses a %s key with 400 naming Idempotency-Key, without pricing anything', async (_name, key) => {
+    const res = await placeOrder({ key });
+    expect(res.status).toBe(400);
+    expect(await errorPaths(res)).toEqual(['Idempotency-Key']);
+    expect(t.products.requests).toHaveLength(0);
+    expect(storedOrders()).toHaveLength(0);
+  });
+
+  it('reports a missing key together with the body’s field errors', async () => {
+    const res = await placeOrder({ key: null, body: { ...basket, lines: [] } });
+    expect(await errorPaths(res)).toEqual(['Idempotency-Key', 'lines']);
+  });
+});
+
+describe('checkout: bad orders', () => {
+  it.each([
+    ['no lines', { ...basket, lines: [] }, 'lines'],
+    ['a zero quantity', { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 0 }] }, 'lines.0.quantity'],
+    ['a quantity as a string', { ...basket, lines: [{ sku: 'KIT-PAN', quantity: '2' }] }, 'lines.0.quantity'],
+    ['a malformed SKU', { ...basket, lines: [{ sku: 'kit pan', quantity: 1 }] }, 'lines.0.sku'],
+    ['the same SKU twice', { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 1 }, { sku: 'KIT-PAN', quantity: 2 }] }, 'lines'],
+    ['a price sent by the client', { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 1, unitPrice: 1 }] }, 'lines.0'],
+    ['no address', { lines: basket.lines }, 'shippingAddress'],
+    ['a bad country', { ...basket, shippingAddress: { ...address, country: 'usa' } }, 'shippingAddress.country'],
+    ['an unknown field', { ...basket, coupon: 'FREE' }, '(root)'],
+  ])('refuses %s with 400 and the field error, pricing and storing nothing', async (_name, body, path) => {
+    const res = await placeOrder({ body });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await errorPaths(res)).toContain(path);
+    expect(t.products.requests).toHaveLength(0);
+    expect(storedOrders()).toHaveLength(0);
+  });
+
+  it('refuses malformed JSON with 400', async () => {
+    const res = await placeOrder({ raw: '{"lines": [' });
+    expect(res.status).toBe(400);
+    expect((await json(res)).detail).toMatch(/not valid JSON/);
+  });
+
+  it('refuses SKUs the products cell does not know with 400 naming each line', async () => {
+    const res = await placeOrder({ body: { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 1 }, { sku: 'NOPE-404', quantity: 1 }, { sku: 'NOPE-405', quantity: 2 }] } });
+    expect(res.status).toBe(400);
+    const problem = await json(res);
+    expect(problem.errors).toEqual([
+      { path: 'lines.1.sku', message: 'There is no product with SKU NOPE-404.' },
+      { path: 'lines.2.sku', message: 'There is no product with SKU NOPE-405.' },
+    ]);
+    expect(storedOrders()).toHaveLength(0);
+  });
+
+  it('refuses lines priced in different currencies with 400', async () => {
+    const res = await placeOrder({ body: { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 1 }, { sku: 'EUR-MUG', quantity: 1 }] } });
+    expect(res.status).toBe(400);
+    const problem = await json(res);
+    expect(problem.detail).toMatch(/same currency/);
+    expect(problem.errors).toEqual([{ path: 'lines.1.sku', message: 'EUR-MUG is priced in EUR, the order in USD.' }]);
+    expect(storedOrders()).toHaveLength(0);
+  });
+
+  it('needs a token with orders:write: 401 without one, 403 without the scope', async () => {
+    expect((await placeOrder({ token: null })).status).toBe(401);
+    const reader = await t.tokens.sign({ sub: 'user-alice', scopes: ['orders:read'] });
+    expect((await placeOrder({ token: reader })).status).toBe(403);
+    expect(storedOrders()).toHaveLength(0);
+  });
+});
+
+describe('checkout: when a dependency is down', () => {
+  const expectUnavailable = async (res: Response) => {
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const problem = await json(res);
+    expect(JSON.stringify(problem)).not.toMatch(/127\.0\.0\.1|localhost|\.ts:\d+/);
+    return problem;
+  };
+
+  it('answers 503 and stores nothing while the products cell is unreachable', async () => {
+    await t.products.close();
+    expect((await expectUnavailable(await placeOrder())).detail).toMatch(/products cell is unavailable/);
+    expect(storedOrders()).toHaveLength(0);
+  });
+
+  it('answers 503 and stores nothing when the products cell does not answer in time', async () => {
+    t.products.mode = 'hanging';
+    expect((await expectUnavailable(await placeOrder())).detail).toMatch(/timeout/);
+    expect(storedOrders()).toHaveLength(0);
+  });
+
+  it('stops asking a failing products cell after 3 failures and answers 503 at once', async () => {
+    t.products.mode = 'failing';
+    for (let i = 0; i < 3; i++) await expectUnavailable(await placeOrder());
+    expect(t.products.requests).toHaveLength(3);
+    t.products.mode = 'up';
+    // The circuit is open: checkout does not even ask, though the products cell has recovered.
+    expect((await expectUnavailable(await placeOrder())).detail).toMatch(/circuit open/);
+    expect(t.products.requests).toHaveLength(3);
+    expect(storedOrders()).toHaveLength(0);
+  });
+
+  it('answers 503 without details when the products cell refuses the orders cell, without opening the circuit', async () => {
+    t.products.mode = 'refusing';
+    for (let i = 0; i < 4; i++) expect((await expectUnavailable(await placeOrder())).detail).toBe('Prices cannot be read right now; try again shortly.');
+    // An answer means the products cell is up: every attempt reached it, and the next one succeeds.
+    expect(t.products.requests).toHaveLength(4);
+    t.products.mode = 'up';
+    expect((await placeOrder()).status).toBe(201);
+  });
+
+  it('answers 503 when the orders service is down', async () => {
+    await t.close();
+    t = await checkoutTestApp(core, { ordersUrl: `http://127.0.0.1:${await freePort()}` });
+    expect((await expectUnavailable(await placeOrder())).detail).toBe('Orders cannot be placed right now; try again shortly.');
+  });
+});

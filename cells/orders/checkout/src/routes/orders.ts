@@ -1,0 +1,35 @@
+import { Hono, type Context } from 'hono';
+import { requireScopes, type AuthEnv } from '@retail/auth';
+import { ValidationError, readJson, type FieldError } from '@retail/kernel';
+import { OrderScopes, idempotencyKeySchema, placeOrderSchema, type PlaceOrder } from '@retail/orders-contract';
+import type { Checkout } from '../checkout.ts';
+
+const missingKey: FieldError = { path: 'Idempotency-Key', message: 'Send a unique Idempotency-Key header with each new order (8–100 visible ASCII characters, e.g. a UUID).' };
+
+/** The body and the Idempotency-Key header, with every field error of both in one 400. */
+async function readOrderRequest(c: Context<AuthEnv>): Promise<{ key: string; request: PlaceOrder }> {
+  const key = idempotencyKeySchema.safeParse(c.req.header('idempotency-key'));
+  let request: PlaceOrder;
+  try {
+    request = await readJson(c, placeOrderSchema);
+  } catch (error) {
+    if (!key.success && error instanceof ValidationError) throw new ValidationError([missingKey, ...(error.extensions.errors as FieldError[])]);
+    throw error;
+  }
+  if (!key.success) throw new ValidationError([missingKey]);
+  return { key: key.data, request };
+}
+
+/** Placing an order. Mounted behind the internal-token check; `sub` of the forwarded identity is the customer. */
+export function checkoutRoutes(checkout: Checkout): Hono<AuthEnv> {
+  const routes = new Hono<AuthEnv>();
+
+  routes.post('/orders', requireScopes(OrderScopes.write), async (c) => {
+    const { key, request } = await readOrderRequest(c);
+    // 201 for a replay too: the customer gets exactly the answer the first attempt got.
+    const order = await checkout.placeOrder(c.get('principal').sub, key, request);
+    return c.json(order, 201, { location: `/orders/${order.id}` });
+  });
+
+  return routes;
+}

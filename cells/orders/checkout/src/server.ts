@@ -1,0 +1,49 @@
+import { internalTokenVerifier } from '@retail/auth';
+import { connectBus, ensureStream } from '@retail/events';
+import { cachedClientCredentials, cellWorkloadTokens } from '@retail/http-client';
+import { createLogger, runMain, serveApp } from '@retail/kernel';
+import { ordersCell } from '@retail/orders-contract';
+import type { Telemetry } from '@retail/telemetry';
+import { internalJwksUrl } from '@retail/topology';
+import { createApp } from './app.ts';
+import { createCheckout } from './checkout.ts';
+import { ordersCoreHttpClient, productsGatewayClient } from './clients.ts';
+import { loadEnv } from './env.ts';
+import { startCheckoutConsumers } from './events/consumers.ts';
+import { sagaHandlers } from './events/subscriptions.ts';
+import { ordersCore } from './orders-core.ts';
+import { productsPriceSource } from './pricing.ts';
+
+/** Composition root: env → clients (orders core, products cell) → NATS consumers → HTTP; torn down in reverse. */
+export function start(telemetry: Telemetry): void {
+  runMain(async () => {
+    const env = loadEnv();
+    const logger = createLogger({ name: 'orders-checkout', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'orders', component: 'checkout' } });
+    const ordersClient = ordersCoreHttpClient({
+      baseUrl: env.ORDERS_URL,
+      token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: 'checkout', cellSecret: env.CELL_SECRET }),
+    });
+    const productsClient = productsGatewayClient({
+      baseUrl: env.PRODUCTS_GATEWAY_URL,
+      timeoutMs: env.PRICE_TIMEOUT_MS,
+      token: cachedClientCredentials({ tokenUrl: env.TOKEN_URL, clientId: ordersCell.name, secret: env.CLIENT_SECRET, name: 'the token service' }),
+    });
+    const orders = ordersCore(ordersClient);
+
+    const bus = await connectBus({ url: env.NATS_URL, name: 'orders-checkout', user: env.NATS_USER, pass: env.NATS_PASS, logger });
+    // Dead letters go on the cell's own stream, which may not exist yet if the orders service has not started.
+    await ensureStream(bus.jsm, { name: ordersCell.stream, subjects: [`${ordersCell.name}.>`] });
+    const consumers = startCheckoutConsumers({ bus, handlers: sagaHandlers(orders, logger), logger });
+
+    const checkout = createCheckout({ prices: productsPriceSource(productsClient, logger), orders, logger });
+    const verifyToken = internalTokenVerifier(ordersCell.name, internalJwksUrl(env.CELL_GATEWAY_URL));
+    const app = createApp({ checkout, verifyToken, logger, isReady: bus.isConnected });
+    await serveApp({
+      app,
+      port: env.PORT,
+      hostname: env.HOST,
+      logger,
+      onShutdown: [telemetry.shutdown, bus.close, ordersClient.close, productsClient.close, ...consumers.map((c) => c.stop)],
+    });
+  });
+}

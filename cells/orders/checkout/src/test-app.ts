@@ -1,0 +1,140 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, serveApp } from '@retail/kernel';
+import { createApp as createOrdersApp, createOrderBook, openOwnDatabase } from '@retail/orders-orders';
+import type { PriceList } from '@retail/products-contract';
+import { internalTestTokens } from '@retail/testing';
+import { createApp } from './app.ts';
+import { createCheckout } from './checkout.ts';
+import { ordersCoreHttpClient, productsGatewayClient } from './clients.ts';
+import { sagaHandlers } from './events/subscriptions.ts';
+import { ordersCore } from './orders-core.ts';
+import { productsPriceSource } from './pricing.ts';
+
+type Priced = PriceList['items'][number];
+
+/** The token checkout's products client presents in these tests (in production: the orders cell's client-credentials token). */
+export const PRODUCTS_CLIENT_TOKEN = 'orders-client-credentials-token';
+
+/**
+ * A stand-in for the products cell's gateway: answers `GET /prices?sku=…` from a small price list like
+ * the real catalog does, or fails (500), or never answers, as a test tells it to.
+ */
+export async function fakeProductsGateway() {
+  const prices = new Map<string, Priced>(
+    [
+      { sku: 'KIT-PAN', name: 'Cast Iron Pan', price: { amount: 4500, currency: 'USD' } },
+      { sku: 'KIT-KNIFE', name: 'Chef Knife', price: { amount: 8900, currency: 'USD' } },
+      { sku: 'OUT-TENT', name: 'Tent', price: { amount: 34900, currency: 'USD' } },
+      { sku: 'EUR-MUG', name: 'Euro Mug', price: { amount: 1200, currency: 'EUR' } },
+    ].map((p) => [p.sku, p as Priced]),
+  );
+  const requests: Array<{ url: string; authorization: string | undefined }> = [];
+  const state = { mode: 'up' as 'up' | 'failing' | 'refusing' | 'hanging' };
+
+  const answer = (req: IncomingMessage) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    if (req.method !== 'GET' || url.pathname !== '/prices') return { status: 404, body: { title: 'Not found', status: 404 } };
+    if (req.headers.authorization !== `Bearer ${PRODUCTS_CLIENT_TOKEN}`) return { status: 401, body: { title: 'Unauthorized', status: 401 } };
+    const skus = url.searchParams.getAll('sku');
+    return {
+      status: 200,
+      body: { items: skus.flatMap((sku) => prices.get(sku) ?? []), missing: skus.filter((sku) => !prices.has(sku)) },
+    };
+  };
+
+  const server = createServer((req, res) => {
+    requests.push({ url: req.url ?? '', authorization: req.headers.authorization });
+    if (state.mode === 'hanging') return; // never answers: the caller's timeout has to end it
+    const { status, body } =
+      state.mode === 'failing'
+        ? { status: 500, body: { title: 'Internal server error', status: 500 } }
+        : state.mode === 'refusing'
+          ? { status: 403, body: { title: 'Forbidden', status: 403, detail: 'Requires scope prices:read.' } }
+          : answer(req);
+    res.writeHead(status, { 'content-type': status < 400 ? 'application/json' : 'application/problem+json' });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    prices,
+    requests,
+    /** `up`: answers prices; `failing`: 500 to everything; `refusing`: 403 to everything; `hanging`: never answers. */
+    set mode(mode: typeof state.mode) {
+      state.mode = mode;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export type FakeProductsGateway = Awaited<ReturnType<typeof fakeProductsGateway>>;
+
+/**
+ * A real orders core service listening on a free port, over an in-memory database. One per test file
+ * (`reset()` empties it between tests), since a listening server lives as long as its process hooks.
+ */
+export async function startOrdersCore() {
+  const logger = createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const tokens = await internalTestTokens('orders');
+  const database = openOwnDatabase(':memory:');
+  const orderBook = createOrderBook(database.db);
+  const server = await serveApp({ app: createOrdersApp({ orders: orderBook, verifyToken: tokens.verifier, logger }), port: 0, hostname: '127.0.0.1', logger });
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    tokens,
+    logger,
+    orderBook,
+    db: database.db,
+    /** Every order stored, whoever placed it. */
+    storedOrders: () => database.sqlite.prepare('select id, customer_id as customerId, total from orders order by rowid').all() as Array<{ id: string; customerId: string; total: number }>,
+    reset: () => database.sqlite.exec('delete from order_history; delete from orders; delete from outbox; delete from inbox;'),
+    close: async () => {
+      await server.close();
+      database.close();
+    },
+  };
+}
+
+export type OrdersCore = Awaited<ReturnType<typeof startOrdersCore>>;
+
+/**
+ * Checkout in-process (`app.request()`), fresh for each test (its own circuit breaker), wired over real
+ * HTTP to the orders core service and to a fake products gateway.
+ */
+export async function checkoutTestApp(core: OrdersCore, options: { priceTimeoutMs?: number; ordersUrl?: string; ordersToken?: () => Promise<string> } = {}) {
+  const { tokens, logger } = core;
+  const products = await fakeProductsGateway();
+  const ordersClient = ordersCoreHttpClient({
+    baseUrl: options.ordersUrl ?? core.url,
+    // What the cell gateway's POST /internal/token gives checkout in production.
+    token: options.ordersToken ?? (() => tokens.sign({ sub: 'service:orders/checkout', scopes: ['orders:internal'] })),
+  });
+  const productsClient = productsGatewayClient({ baseUrl: products.url, timeoutMs: options.priceTimeoutMs ?? 2_000, token: async () => PRODUCTS_CLIENT_TOKEN });
+  const orders = ordersCore(ordersClient);
+  const checkout = createCheckout({ prices: productsPriceSource(productsClient, logger), orders, logger });
+  const app = createApp({ checkout, verifyToken: tokens.verifier, logger });
+
+  const [alice, bob] = await Promise.all([
+    tokens.sign({ sub: 'user-alice', scopes: ['orders:read', 'orders:write'] }),
+    tokens.sign({ sub: 'user-bob', scopes: ['orders:read', 'orders:write'] }),
+  ]);
+  return {
+    app,
+    tokens,
+    alice,
+    bob,
+    products,
+    handlers: sagaHandlers(orders, logger),
+    close: async () => {
+      await products.close();
+      await Promise.all([ordersClient.close(), productsClient.close()]);
+    },
+  };
+}
+
+export type CheckoutTestApp = Awaited<ReturnType<typeof checkoutTestApp>>;

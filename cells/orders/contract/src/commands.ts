@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { currencySchema, skuSchema } from '@retail/products-contract';
+import { addressSchema, idempotencyKeySchema } from './schemas.ts';
+
+/**
+ * Cell-internal commands: bodies checkout sends to the orders core service (`POST /internal/...`).
+ * They are not routes of the cell gateway, so nothing outside the cell can send them.
+ */
+
+const pricedLineSchema = z.strictObject({
+  sku: skuSchema,
+  name: z.string().min(1).max(200),
+  quantity: z.number().int().min(1).max(100),
+  /** Minor units, as the products cell priced the SKU at checkout. */
+  unitPrice: z.number().int().min(0),
+  lineTotal: z.number().int().min(0),
+});
+
+/** `POST /internal/orders`: store a priced order as PENDING (or answer with the one already stored under this key). */
+export const createOrderCommandSchema = z
+  .strictObject({
+    /** The customer (the `sub` of the token the order was placed with). */
+    customerId: z.string().min(1).max(200),
+    /** The customer's `Idempotency-Key`; unique per customer. */
+    idempotencyKey: idempotencyKeySchema,
+    /** sha256 (hex) of the canonical JSON of the customer's request, to tell a replay from a different request under the same key. */
+    requestHash: z.string().regex(/^[0-9a-f]{64}$/, 'requestHash: a hex sha256'),
+    lines: z
+      .array(pricedLineSchema)
+      .min(1)
+      .max(50)
+      .refine((lines) => new Set(lines.map((l) => l.sku)).size === lines.length, 'Each SKU may appear on one line only'),
+    total: z.number().int().min(0),
+    currency: currencySchema,
+    shippingAddress: addressSchema,
+  })
+  .superRefine((order, ctx) => {
+    // The core owns the order: it refuses totals that do not add up rather than store them.
+    order.lines.forEach((line, i) => {
+      if (line.lineTotal !== line.unitPrice * line.quantity) ctx.addIssue({ code: 'custom', path: ['lines', i, 'lineTotal'], message: 'lineTotal must be unitPrice × quantity' });
+    });
+    if (order.total !== order.lines.reduce((sum, l) => sum + l.lineTotal, 0)) ctx.addIssue({ code: 'custom', path: ['total'], message: 'total must be the sum of the line totals' });
+  });
+
+const reason = z.string().trim().min(1).max(500);
+
+/**
+ * `POST /internal/orders/{id}/transitions` (header `Idempotency-Key` = the id of the event that caused it):
+ * move an order along the saga. CANCELLED is not here: only the customer cancels, through the public route.
+ */
+export const orderTransitionCommandSchema = z.discriminatedUnion('to', [
+  z.strictObject({ to: z.literal('CONFIRMED'), reason: reason.optional() }),
+  z.strictObject({ to: z.literal('REJECTED'), reason }),
+  z.strictObject({ to: z.literal('SHIPPED'), reason: reason.optional(), shipmentId: z.string().min(1).max(500), carrier: z.string().max(500), trackingNumber: z.string().max(500) }),
+  z.strictObject({ to: z.literal('DELIVERED'), reason: reason.optional(), shipmentId: z.string().min(1).max(500) }),
+]);
+
+export type CreateOrderCommand = z.infer<typeof createOrderCommandSchema>;
+export type OrderTransitionCommand = z.infer<typeof orderTransitionCommandSchema>;

@@ -1,0 +1,21 @@
+import { requireInternalToken, type TokenVerifier } from '@retail/auth';
+import { createServiceApp, type Logger } from '@retail/kernel';
+import type { OrderBook } from './order-book.ts';
+import { commandRoutes } from './routes/commands.ts';
+import { orderRoutes } from './routes/orders.ts';
+
+export interface OrdersDeps {
+  orders: OrderBook;
+  /** Verifies the orders gateway's internal tokens (customers' forwarded identity, and workload tokens). */
+  verifyToken: TokenVerifier;
+  logger: Logger;
+  isReady?: () => boolean;
+}
+
+export function createApp(deps: OrdersDeps) {
+  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady });
+  for (const path of ['/orders', '/orders/*', '/internal/*']) app.use(path, requireInternalToken(deps.verifyToken));
+  app.route('/', orderRoutes(deps.orders));
+  app.route('/', commandRoutes(deps.orders));
+  return app;
+}

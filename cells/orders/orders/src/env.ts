@@ -1,0 +1,14 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { cellServiceEnv, parseEnv } from '@retail/kernel';
+import { ordersCell } from '@retail/orders-contract';
+import { component, localUrl } from '@retail/topology';
+
+const self = component(ordersCell, 'orders');
+
+export function loadEnv(source = process.env) {
+  return parseEnv(z.object(cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(ordersCell.gateway.port), cell: ordersCell.name })), source);
+}
+
+export type Env = ReturnType<typeof loadEnv>;
+export const databaseFile = (env: Env) => join(env.DATA_DIR, ordersCell.name, self.datastore!);

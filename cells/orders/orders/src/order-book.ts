@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { AppError, NotFoundError } from '@retail/kernel';
+import { inbox } from '@retail/data';
+import { appendToOutbox, createEvent } from '@retail/events';
+import {
+  OrderSubjects,
+  canTransition,
+  ordersCell,
+  type CreateOrderCommand,
+  type ListOrdersQuery,
+  type Order,
+  type OrderPage,
+  type OrderStatus,
+  type OrderTransitionCommand,
+} from '@retail/orders-contract';
+import { durableName } from '@retail/topology';
+import * as schema from './db/schema.ts';
+import { IllegalTransitionError, transition, type OrderRow, type OrdersDb, type OrdersTx } from './transition.ts';
+
+const SOURCE = '/cells/orders/orders';
+/** Who records the Idempotency-Keys of commands in the inbox. */
+const INBOX_CONSUMER = durableName(ordersCell, 'orders');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Who is asking: customers see their own orders, operators (orders:admin) every order. */
+export interface Viewer {
+  customerId: string;
+  admin: boolean;
+}
+
+/**
+ * The order aggregate. Each change, its history entry and the event announcing it are one SQLite
+ * transaction (transactional outbox); every status change goes through `transition`.
+ */
+export interface OrderBook {
+  /** 404 when the order does not exist or is another customer's (never 403: that would reveal it exists). */
+  get(id: string, viewer: Viewer): Order;
+  /** The customer's own orders, newest first. */
+  list(customerId: string, query: ListOrdersQuery): OrderPage;
+  /** PENDING | CONFIRMED → CANCELLED; an order already cancelled is answered as it is. */
+  cancel(id: string, viewer: Viewer): Order;
+  /** Store a priced order as PENDING; the same key and request again gets the same answer (the order as placed). */
+  place(command: CreateOrderCommand): { order: Order; created: boolean };
+  /** Move an order along the saga; a repeated idempotency key (the causing event's id) changes nothing. */
+  advance(id: string, command: OrderTransitionCommand, idempotencyKey: string): { order: Order; applied: boolean };
+}
+
+type HistoryRow = typeof schema.orderHistory.$inferSelect;
+type Reader = Pick<OrdersDb, 'select'>;
+
+function toOrder(row: OrderRow, history: HistoryRow[]): Order {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    status: row.status,
+    lines: row.lines,
+    total: row.total,
+    currency: row.currency as Order['currency'],
+    shippingAddress: row.shippingAddress,
+    history: history.map((h) => ({ status: h.status, at: h.at, ...(h.reason ? { reason: h.reason } : {}) })),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+const find = (tx: Reader, id: string) => (UUID.test(id) ? tx.select().from(schema.orders).where(eq(schema.orders.id, id)).get() : undefined);
+
+function withHistory(tx: Reader, rows: OrderRow[]): Order[] {
+  if (rows.length === 0) return [];
+  const history = tx
+    .select()
+    .from(schema.orderHistory)
+    .where(inArray(schema.orderHistory.orderId, rows.map((r) => r.id)))
+    .orderBy(asc(schema.orderHistory.id))
+    .all();
+  return rows.map((row) => toOrder(row, history.filter((h) => h.orderId === row.id)));
+}
+
+const load = (tx: Reader, row: OrderRow) => withHistory(tx, [row])[0]!;
+
+/**
+ * The order as it was when placed (PENDING, one history entry): the answer to the placement, and to
+ * every replay of it, whatever has happened to the order since, so a retrying client sees one answer.
+ */
+const asPlaced = (row: OrderRow) => toOrder({ ...row, status: 'PENDING', updatedAt: row.createdAt }, [{ id: 0, orderId: row.id, status: 'PENDING', at: row.createdAt, reason: null }]);
+const reserved = (row: OrderRow) => row.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
+
+/** The event announcing a move the saga caused, with what the cells listening for it need. */
+function transitionEvent(order: OrderRow, command: OrderTransitionCommand) {
+  const event = <T>(type: string, data: T) => createEvent({ source: SOURCE, type, subject: order.id, data });
+  switch (command.to) {
+    case 'CONFIRMED':
+      return event(OrderSubjects.confirmed, { orderId: order.id, customerId: order.customerId, lines: reserved(order), shippingAddress: order.shippingAddress });
+    case 'REJECTED':
+      return event(OrderSubjects.rejected, { orderId: order.id, reason: command.reason });
+    case 'SHIPPED':
+      return event(OrderSubjects.shipped, { orderId: order.id, shipmentId: command.shipmentId, carrier: command.carrier, trackingNumber: command.trackingNumber });
+    case 'DELIVERED':
+      return event(OrderSubjects.delivered, { orderId: order.id, shipmentId: command.shipmentId });
+  }
+}
+
+function cancelRefusal(order: OrderRow): IllegalTransitionError {
+  const why: Partial<Record<OrderStatus, string>> = {
+    SHIPPED: 'it has already been dispatched',
+    DELIVERED: 'it has already been delivered',
+    REJECTED: 'it was rejected and there is nothing to cancel',
+  };
+  return new IllegalTransitionError(order, 'CANCELLED', `Order ${order.id} cannot be cancelled: ${why[order.status] ?? `it is ${order.status}`}.`);
+}
+
+export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}): OrderBook {
+  const visible = (row: OrderRow | undefined, viewer: Viewer): row is OrderRow => !!row && (viewer.admin || row.customerId === viewer.customerId);
+  const notFound = (id: string) => new NotFoundError(`No order ${id}.`);
+
+  return {
+    get(id, viewer) {
+      const row = find(db, id);
+      if (!visible(row, viewer)) throw notFound(id);
+      return load(db, row);
+    },
+
+    list(customerId, query) {
+      const where = and(eq(schema.orders.customerId, customerId), query.status ? eq(schema.orders.status, query.status) : undefined);
+      const total = db.select({ n: count() }).from(schema.orders).where(where).get()?.n ?? 0;
+      const rows = db
+        .select()
+        .from(schema.orders)
+        .where(where)
+        // rowid breaks ties between orders placed in the same millisecond: insertion order.
+        .orderBy(desc(schema.orders.createdAt), desc(sql`rowid`))
+        .limit(query.pageSize)
+        .offset((query.page - 1) * query.pageSize)
+        .all();
+      return { items: withHistory(db, rows), page: query.page, pageSize: query.pageSize, total };
+    },
+
+    cancel(id, viewer) {
+      const { order, changed } = db.transaction((tx) => {
+        const current = find(tx, id);
+        if (!visible(current, viewer)) throw notFound(id);
+        if (current.status === 'CANCELLED') return { order: load(tx, current), changed: false };
+        if (!canTransition(current.status, 'CANCELLED')) throw cancelRefusal(current);
+        const by = current.customerId === viewer.customerId ? 'the customer' : 'an operator';
+        const row = transition(tx, current, 'CANCELLED', `cancelled by ${by}`);
+        appendToOutbox(tx, createEvent({ source: SOURCE, type: OrderSubjects.cancelled, subject: id, data: { orderId: id, previousStatus: current.status } }));
+        return { order: load(tx, row), changed: true };
+      });
+      if (changed) afterCommit();
+      return order;
+    },
+
+    place(command) {
+      const result = db.transaction((tx) => {
+        const existing = tx
+          .select()
+          .from(schema.orders)
+          .where(and(eq(schema.orders.customerId, command.customerId), eq(schema.orders.idempotencyKey, command.idempotencyKey)))
+          .get();
+        if (existing) {
+          if (existing.requestHash !== command.requestHash) {
+            throw new AppError(422, 'Unprocessable content', 'Idempotency-Key was used with a different request.');
+          }
+          return { order: asPlaced(existing), created: false };
+        }
+        const now = new Date().toISOString();
+        const row = tx
+          .insert(schema.orders)
+          .values({
+            id: randomUUID(),
+            customerId: command.customerId,
+            status: 'PENDING',
+            lines: command.lines,
+            total: command.total,
+            currency: command.currency,
+            shippingAddress: command.shippingAddress,
+            idempotencyKey: command.idempotencyKey,
+            requestHash: command.requestHash,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning()
+          .get();
+        tx.insert(schema.orderHistory).values({ orderId: row.id, status: 'PENDING', at: now }).run();
+        const placed = {
+          orderId: row.id,
+          customerId: row.customerId,
+          lines: reserved(row),
+          total: row.total,
+          currency: command.currency,
+          shippingAddress: row.shippingAddress,
+        };
+        appendToOutbox(tx, createEvent({ source: SOURCE, type: OrderSubjects.placed, subject: row.id, data: placed }));
+        return { order: asPlaced(row), created: true };
+      });
+      if (result.created) afterCommit();
+      return result;
+    },
+
+    advance(id, command, idempotencyKey) {
+      const result = db.transaction((tx: OrdersTx) => {
+        const current = find(tx, id);
+        if (!current) throw notFound(id);
+        const recorded = tx
+          .insert(inbox)
+          .values({ eventId: idempotencyKey, consumer: INBOX_CONSUMER, type: `transition:${command.to}`, receivedAt: Date.now() })
+          .onConflictDoNothing()
+          .run();
+        if (recorded.changes === 0) return { order: load(tx, current), applied: false }; // done before: a redelivered event
+        const row = transition(tx, current, command.to, command.reason);
+        appendToOutbox(tx, transitionEvent(row, command));
+        return { order: load(tx, row), applied: true };
+      });
+      if (result.applied) afterCommit();
+      return result;
+    },
+  };
+}

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { inbox, outbox } from '@retail/data';
+import type { Order } from '@retail/orders-contract';
+import { json } from '@retail/testing';
+import { orderHistory, orders } from '../db/schema.ts';
+import { caller, orderCommand, ordersTestApp, testAddress, type OrdersTestApp } from '../test-app.ts';
+
+let t: OrdersTestApp;
+let call: ReturnType<typeof caller>;
+
+beforeEach(async () => {
+  t = await ordersTestApp();
+  call = caller(t);
+});
+afterEach(() => t.close());
+
+const outboxEvents = () => t.db.select().from(outbox).all().map((r) => JSON.parse(r.payload));
+const outboxSubjects = () => outboxEvents().map((e) => e.type);
+const place = async (overrides: Record<string, unknown> = {}): Promise<Order> => {
+  const res = await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand(overrides) });
+  expect(res.status).toBe(201);
+  return json(res);
+};
+const move = (id: string, body: unknown, key: string | null = randomUUID(), token = t.checkout) =>
+  call('POST', `/internal/orders/${id}/transitions`, { token, body, headers: key === null ? {} : { 'idempotency-key': key } });
+
+describe('orders: POST /internal/orders (place)', () => {
+  it('stores the order PENDING with its history and announces orders.order.placed in the same transaction', async () => {
+    const res = await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand() });
+    expect(res.status).toBe(201);
+    const order = await json(res);
+    expect(res.headers.get('location')).toBe(`/orders/${order.id}`);
+    expect(order).toMatchObject({
+      customerId: 'user-alice',
+      status: 'PENDING',
+      total: 17900,
+      currency: 'USD',
+      shippingAddress: testAddress,
+      lines: [
+        { sku: 'KIT-PAN', name: 'Cast Iron Pan', quantity: 2, unitPrice: 4500, lineTotal: 9000 },
+        { sku: 'KIT-KNIFE', name: 'Chef Knife', quantity: 1, unitPrice: 8900, lineTotal: 8900 },
+      ],
+    });
+    expect(order.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(order.history).toEqual([{ status: 'PENDING', at: order.createdAt }]);
+    const [event] = outboxEvents();
+    expect(outboxSubjects()).toEqual(['orders.order.placed']);
+    expect(event).toMatchObject({ specversion: '1.0', source: '/cells/orders/orders', subject: order.id });
+    expect(event.data).toEqual({
+      orderId: order.id,
+      customerId: 'user-alice',
+      lines: [
+        { sku: 'KIT-PAN', quantity: 2 },
+        { sku: 'KIT-KNIFE', quantity: 1 },
+      ],
+      total: 17900,
+      currency: 'USD',
+      shippingAddress: testAddress,
+    });
+    expect(t.commits()).toBe(1);
+  });
+
+  it('answers a replay (same key, same request) exactly as the first time, storing nothing new', async () => {
+    const command = orderCommand({ idempotencyKey: 'replay-key-1' });
+    const first = await json(await call('POST', '/internal/orders', { token: t.checkout, body: command }));
+    // The saga moves on before the client retries: the retry still gets the placement's answer…
+    await move(first.id, { to: 'CONFIRMED' });
+    const again = await call('POST', '/internal/orders', { token: t.checkout, body: command });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('location')).toBe(`/orders/${first.id}`);
+    expect(await json(again)).toEqual(first);
+    // …and the order itself is where the saga took it.
+    expect((await json(await call('GET', `/orders/${first.id}`, { token: t.alice }))).status).toBe('CONFIRMED');
+    expect(t.db.select().from(orders).all()).toHaveLength(1);
+    expect(outboxSubjects()).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+  });
+
+  it('refuses the same key with a different request with 422, writing nothing', async () => {
+    await place({ idempotencyKey: 'reused-key-1' });
+    const res = await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand({ idempotencyKey: 'reused-key-1', requestHash: 'b'.repeat(64) }) });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect((await json(res)).detail).toBe('Idempotency-Key was used with a different request.');
+    expect(t.db.select().from(orders).all()).toHaveLength(1);
+    expect(outboxSubjects()).toHaveLength(1);
+  });
+
+  it('keeps idempotency keys per customer: the same key from two customers makes two orders', async () => {
+    const a = await place({ idempotencyKey: 'shared-key-1' });
+    const b = await place({ idempotencyKey: 'shared-key-1', customerId: 'user-bob' });
+    expect(a.id).not.toBe(b.id);
+    expect(b.customerId).toBe('user-bob');
+  });
+
+  it.each([
+    ['a missing customer', { customerId: undefined }, 'customerId'],
+    ['no lines', { lines: [] }, 'lines'],
+    ['a quantity as a string', { lines: [{ sku: 'KIT-PAN', name: 'Pan', quantity: '2', unitPrice: 4500, lineTotal: 9000 }], total: 9000 }, 'lines.0.quantity'],
+    ['a line total that does not add up', { lines: [{ sku: 'KIT-PAN', name: 'Pan', quantity: 2, unitPrice: 4500, lineTotal: 1 }], total: 1 }, 'lines.0.lineTotal'],
+    ['a total that does not add up', { total: 100 }, 'total'],
+    ['an unknown currency', { currency: 'XXX' }, 'currency'],
+    ['a bad address', { shippingAddress: { ...testAddress, country: 'usa' } }, 'shippingAddress.country'],
+    ['a short idempotency key', { idempotencyKey: 'short' }, 'idempotencyKey'],
+    ['an unknown field', { status: 'CONFIRMED' }, '(root)'],
+  ])('refuses %s with 400 and the field error, writing nothing', async (_name, overrides, path) => {
+    const res = await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand(overrides) });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect((await json(res)).errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(t.db.select().from(orders).all()).toHaveLength(0);
+    expect(outboxSubjects()).toHaveLength(0);
+  });
+
+  it('refuses malformed JSON with 400', async () => {
+    const res = await call('POST', '/internal/orders', { token: t.checkout, raw: '{"customerId": "user-alice",' });
+    expect(res.status).toBe(400);
+    expect((await json(res)).detail).toMatch(/not valid JSON/);
+  });
+
+  it('accepts only the cell’s workload token: 401 without a token, 403 for a customer', async () => {
+    expect((await call('POST', '/internal/orders', { body: orderCommand() })).status).toBe(401);
+    const otherCell = await t.tokens.sign({ scopes: ['orders:internal'] }, { audience: 'cell:inventory' });
+    expect((await call('POST', '/internal/orders', { token: otherCell, body: orderCommand() })).status).toBe(401);
+    const res = await call('POST', '/internal/orders', { token: t.alice, body: orderCommand() });
+    expect(res.status).toBe(403);
+    expect((await call('POST', '/internal/orders', { token: t.admin, body: orderCommand() })).status).toBe(403);
+    expect(t.db.select().from(orders).all()).toHaveLength(0);
+  });
+});
+
+describe('orders: POST /internal/orders/{id}/transitions', () => {
+  let order: Order;
+  beforeEach(async () => {
+    order = await place();
+  });
+
+  it('confirms a pending order, records why, and announces orders.order.confirmed with what shipping needs', async () => {
+    const res = await move(order.id, { to: 'CONFIRMED', reason: 'stock reserved' });
+    expect(res.status).toBe(200);
+    const confirmed = await json(res);
+    expect(confirmed.status).toBe('CONFIRMED');
+    expect(confirmed.history.map((h: { status: string; reason?: string }) => [h.status, h.reason])).toEqual([
+      ['PENDING', undefined],
+      ['CONFIRMED', 'stock reserved'],
+    ]);
+    const event = outboxEvents().at(-1);
+    expect(event.type).toBe('orders.order.confirmed');
+    expect(event.data).toEqual({ orderId: order.id, customerId: 'user-alice', lines: [{ sku: 'KIT-PAN', quantity: 2 }, { sku: 'KIT-KNIFE', quantity: 1 }], shippingAddress: testAddress });
+  });
+
+  it('applies a command once: the same Idempotency-Key again answers 200 and changes nothing', async () => {
+    const key = randomUUID();
+    expect((await move(order.id, { to: 'CONFIRMED' }, key)).status).toBe(200);
+    const again = await move(order.id, { to: 'CONFIRMED' }, key);
+    expect(again.status).toBe(200);
+    expect((await json(again)).status).toBe('CONFIRMED');
+    expect(t.db.select().from(orderHistory).all()).toHaveLength(2);
+    expect(outboxSubjects()).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+    expect(t.db.select().from(inbox).all()).toEqual([expect.objectContaining({ eventId: key, consumer: 'orders-orders', type: 'transition:CONFIRMED' })]);
+  });
+
+  it('rejects with the reason, in the history and in orders.order.rejected', async () => {
+    const reason = 'insufficient stock: KIT-PAN (requested 2, available 1)';
+    const rejected = await json(await move(order.id, { to: 'REJECTED', reason }));
+    expect(rejected.status).toBe('REJECTED');
+    expect(rejected.history.at(-1)).toMatchObject({ status: 'REJECTED', reason });
+    expect(outboxEvents().at(-1)).toMatchObject({ type: 'orders.order.rejected', data: { orderId: order.id, reason } });
+  });
+
+  it('ships with the shipment details and then delivers, announcing both', async () => {
+    await move(order.id, { to: 'CONFIRMED' });
+    const shipped = await json(await move(order.id, { to: 'SHIPPED', shipmentId: 'shp-1', carrier: 'UPS', trackingNumber: '1Z999' }));
+    expect(shipped.status).toBe('SHIPPED');
+    const delivered = await json(await move(order.id, { to: 'DELIVERED', shipmentId: 'shp-1' }));
+    expect(delivered.status).toBe('DELIVERED');
+    expect(delivered.history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
+    const [, , shippedEvent, deliveredEvent] = outboxEvents();
+    expect(shippedEvent).toMatchObject({ type: 'orders.order.shipped', data: { orderId: order.id, shipmentId: 'shp-1', carrier: 'UPS', trackingNumber: '1Z999' } });
+    expect(deliveredEvent).toMatchObject({ type: 'orders.order.delivered', data: { orderId: order.id, shipmentId: 'shp-1' } });
+  });
+
+  it('refuses illegal moves with a 409 naming the current status, writing nothing', async () => {
+    await call('POST', `/orders/${order.id}/cancel`, { token: t.alice });
+    const late = await move(order.id, { to: 'CONFIRMED' });
+    expect(late.status).toBe(409);
+    expect(late.headers.get('content-type')).toContain('application/problem+json');
+    expect(await json(late)).toMatchObject({ status: 409, orderStatus: 'CANCELLED' });
+    const other = await place();
+    expect((await move(other.id, { to: 'SHIPPED', shipmentId: 's-1', carrier: 'UPS', trackingNumber: '1Z' })).status).toBe(409);
+    expect((await move(other.id, { to: 'DELIVERED', shipmentId: 's-1' })).status).toBe(409);
+    expect(outboxSubjects()).toEqual(['orders.order.placed', 'orders.order.cancelled', 'orders.order.placed']);
+    expect(t.db.select().from(inbox).all()).toHaveLength(0);
+    expect((await json(await call('GET', `/orders/${other.id}`, { token: t.alice }))).status).toBe('PENDING');
+  });
+
+  it('answers 404 for an unknown or malformed order id', async () => {
+    expect((await move(randomUUID(), { to: 'CONFIRMED' })).status).toBe(404);
+    expect((await move('not-an-order', { to: 'CONFIRMED' })).status).toBe(404);
+  });
+
+  it.each([
+    ['a move checkout may not make', { to: 'CANCELLED' }, 'to'],
+    ['an unknown status', { to: 'LOST' }, 'to'],
+    ['a shipment without its id', { to: 'SHIPPED', carrier: 'UPS', trackingNumber: '1Z' }, 'shipmentId'],
+    ['a rejection without a reason', { to: 'REJECTED' }, 'reason'],
+    ['a reason that is not text', { to: 'CONFIRMED', reason: 42 }, 'reason'],
+  ])('refuses %s with 400 and the field error', async (_name, body, path) => {
+    const res = await move(order.id, body);
+    expect(res.status).toBe(400);
+    expect((await json(res)).errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(outboxSubjects()).toHaveLength(1);
+  });
+
+  it('needs an Idempotency-Key', async () => {
+    for (const key of [null, 'short']) {
+      const res = await move(order.id, { to: 'CONFIRMED' }, key);
+      expect(res.status).toBe(400);
+      expect((await json(res)).errors).toEqual([expect.objectContaining({ path: 'Idempotency-Key' })]);
+    }
+    expect(outboxSubjects()).toHaveLength(1);
+  });
+
+  it('refuses malformed JSON with 400', async () => {
+    const res = await call('POST', `/internal/orders/${order.id}/transitions`, { token: t.checkout, raw: '{"to":', headers: { 'idempotency-key': randomUUID() } });
+    expect(res.status).toBe(400);
+  });
+
+  it('accepts only the workload token: 401 without a token, 403 for customers and operators', async () => {
+    expect((await move(order.id, { to: 'CONFIRMED' }, randomUUID(), '')).status).toBe(401);
+    expect((await move(order.id, { to: 'CONFIRMED' }, randomUUID(), t.alice)).status).toBe(403);
+    expect((await move(order.id, { to: 'CONFIRMED' }, randomUUID(), t.admin)).status).toBe(403);
+    expect(outboxSubjects()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { outbox } from '@retail/data';
+import { createOrderCommandSchema, orderTransitionCommandSchema, type Order } from '@retail/orders-contract';
+import { json } from '@retail/testing';
+import { caller, orderCommand, ordersTestApp, type OrdersTestApp } from '../test-app.ts';
+
+let t: OrdersTestApp;
+let call: ReturnType<typeof caller>;
+
+beforeEach(async () => {
+  t = await ordersTestApp();
+  call = caller(t);
+});
+afterEach(() => t.close());
+
+const outboxEvents = () => t.db.select().from(outbox).all().map((r) => JSON.parse(r.payload));
+const outboxSubjects = () => outboxEvents().map((e) => e.type);
+const place = (overrides: Record<string, unknown> = {}): Order => t.orders.place(createOrderCommandSchema.parse(orderCommand(overrides))).order;
+const advance = (order: Order, ...moves: Array<'CONFIRMED' | 'SHIPPED' | 'DELIVERED' | 'REJECTED'>) => {
+  for (const to of moves) {
+    const details = { CONFIRMED: {}, REJECTED: { reason: 'no stock' }, SHIPPED: { shipmentId: 's-1', carrier: 'UPS', trackingNumber: '1Z' }, DELIVERED: { shipmentId: 's-1' } }[to];
+    t.orders.advance(order.id, orderTransitionCommandSchema.parse({ to, ...details }), randomUUID());
+  }
+};
+
+describe('orders: GET /orders (the caller’s orders)', () => {
+  it('lists only the caller’s own orders, newest first, with a page envelope', async () => {
+    const first = place();
+    const second = place();
+    place({ customerId: 'user-bob' });
+    const res = await call('GET', '/orders', { token: t.alice });
+    expect(res.status).toBe(200);
+    const page = await json(res);
+    expect(page).toMatchObject({ page: 1, pageSize: 20, total: 2 });
+    expect(page.items.map((o: Order) => o.id)).toEqual([second.id, first.id]);
+    expect(page.items[0].history).toEqual([expect.objectContaining({ status: 'PENDING' })]);
+  });
+
+  it('pages with a stable total', async () => {
+    const placed = [place(), place(), place()];
+    const one = await json(await call('GET', '/orders?pageSize=2&page=1', { token: t.alice }));
+    const two = await json(await call('GET', '/orders?pageSize=2&page=2', { token: t.alice }));
+    expect(one).toMatchObject({ total: 3, page: 1, pageSize: 2 });
+    expect([...one.items, ...two.items].map((o: Order) => o.id)).toEqual(placed.map((o) => o.id).reverse());
+    expect((await json(await call('GET', '/orders?page=5', { token: t.alice }))).items).toEqual([]);
+  });
+
+  it('filters by status', async () => {
+    const confirmed = place();
+    place();
+    advance(confirmed, 'CONFIRMED');
+    const page = await json(await call('GET', '/orders?status=CONFIRMED', { token: t.alice }));
+    expect(page.total).toBe(1);
+    expect(page.items.map((o: Order) => [o.id, o.status])).toEqual([[confirmed.id, 'CONFIRMED']]);
+  });
+
+  it('shows an operator their own orders here, not everyone’s', async () => {
+    place();
+    expect((await json(await call('GET', '/orders', { token: t.admin }))).total).toBe(0);
+  });
+
+  it.each([
+    ['pageSize=1000', 'pageSize'],
+    ['page=0', 'page'],
+    ['page=abc', 'page'],
+    ['status=LOST', 'status'],
+    ['colour=red', '(root)'],
+  ])('refuses ?%s with 400 naming the field', async (query, path) => {
+    const res = await call('GET', `/orders?${query}`, { token: t.alice });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect((await json(res)).errors.map((e: { path: string }) => e.path)).toContain(path);
+  });
+});
+
+describe('orders: GET /orders/{id}', () => {
+  it('shows the customer their order with its history', async () => {
+    const order = place();
+    advance(order, 'CONFIRMED');
+    const res = await call('GET', `/orders/${order.id}`, { token: t.alice });
+    expect(res.status).toBe(200);
+    const shown = await json(res);
+    expect(shown).toMatchObject({ id: order.id, status: 'CONFIRMED', total: 17900 });
+    expect(shown.history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'CONFIRMED']);
+  });
+
+  it('answers 404 for another customer’s order, so its existence is not revealed', async () => {
+    const order = place();
+    const res = await call('GET', `/orders/${order.id}`, { token: t.bob });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await json(res)).toMatchObject({ detail: `No order ${order.id}.` });
+  });
+
+  it('shows any order to an operator (orders:admin)', async () => {
+    const order = place();
+    expect((await json(await call('GET', `/orders/${order.id}`, { token: t.admin }))).customerId).toBe('user-alice');
+  });
+
+  it('answers 404 for unknown and malformed ids', async () => {
+    expect((await call('GET', `/orders/${randomUUID()}`, { token: t.alice })).status).toBe(404);
+    expect((await call('GET', '/orders/not-an-id', { token: t.alice })).status).toBe(404);
+  });
+});
+
+describe('orders: POST /orders/{id}/cancel', () => {
+  it.each([
+    ['PENDING', []],
+    ['CONFIRMED', ['CONFIRMED']],
+  ] as const)('cancels a %s order and announces orders.order.cancelled with the previous status', async (previousStatus, moves) => {
+    const order = place();
+    advance(order, ...moves);
+    const res = await call('POST', `/orders/${order.id}/cancel`, { token: t.alice });
+    expect(res.status).toBe(200);
+    const cancelled = await json(res);
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(cancelled.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by the customer' });
+    expect(outboxEvents().at(-1)).toMatchObject({ type: 'orders.order.cancelled', subject: order.id, data: { orderId: order.id, previousStatus } });
+  });
+
+  it('answers a repeated cancel with the cancelled order, announcing it once', async () => {
+    const order = place();
+    await call('POST', `/orders/${order.id}/cancel`, { token: t.alice });
+    const commits = t.commits();
+    const again = await call('POST', `/orders/${order.id}/cancel`, { token: t.alice });
+    expect(again.status).toBe(200);
+    expect((await json(again)).history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'CANCELLED']);
+    expect(outboxSubjects().filter((s) => s === 'orders.order.cancelled')).toHaveLength(1);
+    expect(t.commits()).toBe(commits);
+  });
+
+  it.each([
+    ['SHIPPED', ['CONFIRMED', 'SHIPPED'], /already been dispatched/],
+    ['DELIVERED', ['CONFIRMED', 'SHIPPED', 'DELIVERED'], /already been delivered/],
+    ['REJECTED', ['REJECTED'], /rejected/],
+  ] as const)('refuses to cancel a %s order with 409, changing nothing', async (status, moves, detail) => {
+    const order = place();
+    advance(order, ...moves);
+    const events = outboxSubjects().length;
+    const res = await call('POST', `/orders/${order.id}/cancel`, { token: t.alice });
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await json(res)).toMatchObject({ orderStatus: status, detail: expect.stringMatching(detail) });
+    expect((await json(await call('GET', `/orders/${order.id}`, { token: t.alice }))).status).toBe(status);
+    expect(outboxSubjects()).toHaveLength(events);
+  });
+
+  it('answers 404 for another customer’s order and leaves it alone; an operator may cancel it', async () => {
+    const order = place();
+    expect((await call('POST', `/orders/${order.id}/cancel`, { token: t.bob })).status).toBe(404);
+    expect((await json(await call('GET', `/orders/${order.id}`, { token: t.alice }))).status).toBe('PENDING');
+    const byOperator = await json(await call('POST', `/orders/${order.id}/cancel`, { token: t.admin }));
+    expect(byOperator.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by an operator' });
+  });
+
+  it('answers 404 for an unknown order', async () => {
+    expect((await call('POST', `/orders/${randomUUID()}/cancel`, { token: t.alice })).status).toBe(404);
+  });
+});
+
+describe('orders: the cell boundary and the HTTP frame', () => {
+  it('refuses requests without the gateway’s internal token with 401', async () => {
+    const order = place();
+    expect((await call('GET', '/orders')).status).toBe(401);
+    expect((await call('GET', `/orders/${order.id}`, { token: 'not-a-jwt' })).status).toBe(401);
+    const foreign = await t.tokens.sign({ sub: 'user-alice', scopes: ['orders:write'] }, { issuer: 'someone-else' });
+    expect((await call('POST', `/orders/${order.id}/cancel`, { token: foreign })).status).toBe(401);
+    expect(outboxSubjects()).toEqual(['orders.order.placed']);
+  });
+
+  it('checks the route’s scope again: 403 without orders:read or orders:write', async () => {
+    const order = place();
+    const readOnly = await t.tokens.sign({ sub: 'user-alice', scopes: ['orders:read'] });
+    const noScopes = await t.tokens.sign({ sub: 'user-alice', scopes: [] });
+    expect((await call('GET', '/orders', { token: noScopes })).status).toBe(403);
+    expect((await call('GET', `/orders/${order.id}`, { token: noScopes })).status).toBe(403);
+    expect((await call('POST', `/orders/${order.id}/cancel`, { token: readOnly })).status).toBe(403);
+    expect((await json(await call('GET', `/orders/${order.id}`, { token: readOnly }))).status).toBe('PENDING');
+  });
+
+  it('does not place orders itself (that is checkout’s) and answers unknown routes with 404', async () => {
+    const res = await call('POST', '/orders', { token: t.alice, body: {} });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toContain('GET');
+    expect((await call('GET', '/nothing-here')).status).toBe(404);
+  });
+
+  it('serves health and readiness', async () => {
+    expect((await call('GET', '/healthz')).status).toBe(200);
+    expect((await call('GET', '/readyz')).status).toBe(200);
+  });
+});

@@ -1,0 +1,23 @@
+import { Hono, type Context } from 'hono';
+import { hasScopes, requireScopes, type AuthEnv } from '@retail/auth';
+import { readQuery } from '@retail/kernel';
+import { OrderScopes, listOrdersQuerySchema } from '@retail/orders-contract';
+import type { OrderBook, Viewer } from '../order-book.ts';
+
+/** The customer's view of their orders (placing one is checkout's). Mounted behind the internal-token check. */
+export function orderRoutes(book: OrderBook): Hono<AuthEnv> {
+  const routes = new Hono<AuthEnv>();
+  // The gateway puts the caller's identity in the internal token: `sub` is the customer id.
+  const viewer = (c: Context<AuthEnv>): Viewer => {
+    const principal = c.get('principal');
+    return { customerId: principal.sub, admin: hasScopes(principal, [OrderScopes.admin]) };
+  };
+
+  routes.get('/orders', requireScopes(OrderScopes.read), (c) => c.json(book.list(c.get('principal').sub, readQuery(c, listOrdersQuerySchema))));
+
+  routes.get('/orders/:id', requireScopes(OrderScopes.read), (c) => c.json(book.get(c.req.param('id'), viewer(c))));
+
+  routes.post('/orders/:id/cancel', requireScopes(OrderScopes.write), (c) => c.json(book.cancel(c.req.param('id'), viewer(c))));
+
+  return routes;
+}

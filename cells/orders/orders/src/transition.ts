@@ -1,0 +1,35 @@
+import { and, eq } from 'drizzle-orm';
+import { AppError } from '@retail/kernel';
+import type { Db, Tx } from '@retail/data';
+import { canTransition, type OrderStatus } from '@retail/orders-contract';
+import * as schema from './db/schema.ts';
+
+export type OrdersDb = Db<typeof schema>;
+export type OrdersTx = Tx<typeof schema>;
+export type OrderRow = typeof schema.orders.$inferSelect;
+
+/** 409: the state machine does not allow the move. The problem names the order's current status. */
+export class IllegalTransitionError extends AppError {
+  constructor(order: Pick<OrderRow, 'id' | 'status'>, to: OrderStatus, detail = `Order ${order.id} is ${order.status}; it cannot become ${to}.`) {
+    super(409, 'Conflict', detail, { orderStatus: order.status });
+  }
+}
+
+/**
+ * The one way an order changes status (inside the caller's transaction): refuses every move the state
+ * machine (`ORDER_TRANSITIONS` in the contract) does not list, and records the move in the history.
+ * The update is conditional on the status read, so a stale read can never overwrite a newer status.
+ */
+export function transition(tx: OrdersTx, order: OrderRow, to: OrderStatus, reason?: string): OrderRow {
+  if (!canTransition(order.status, to)) throw new IllegalTransitionError(order, to);
+  const at = new Date().toISOString();
+  const updated = tx
+    .update(schema.orders)
+    .set({ status: to, updatedAt: at })
+    .where(and(eq(schema.orders.id, order.id), eq(schema.orders.status, order.status)))
+    .returning()
+    .get();
+  if (!updated) throw new IllegalTransitionError(order, to, `Order ${order.id} changed while it was being moved to ${to}; try again.`);
+  tx.insert(schema.orderHistory).values({ orderId: order.id, status: to, at, reason }).run();
+  return updated;
+}
