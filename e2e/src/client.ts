@@ -1,7 +1,7 @@
 /** A small HTTP client for the public API, as any OAuth2 client would use it. */
 export interface ApiClient {
   token(username: string, password: string): Promise<string>;
-  call(method: string, path: string, options?: { token?: string; body?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
 export function apiClient(base: string): ApiClient {
@@ -16,7 +16,7 @@ export function apiClient(base: string): ApiClient {
       return ((await res.json()) as { access_token: string }).access_token;
     },
     async call(method, path, options = {}) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
       if (options.body !== undefined) headers['content-type'] = 'application/json';
       const res = await fetch(`${base}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });

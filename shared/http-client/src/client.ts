@@ -64,7 +64,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new ServiceUnavailableError(`${name} is unavailable (${describe(error)}); try again shortly.`);
+      // The cause (refused, timeout) is for logs; the caller's customer only needs to know it is temporary.
+      throw Object.assign(new ServiceUnavailableError(`${name} is unavailable; try again shortly.`), { cause: describe(error) });
     }
     const text = await res.body.text();
     let body: unknown = undefined;

@@ -69,10 +69,13 @@ export async function serveApp(options: ServeOptions): Promise<RunningServer> {
     return closing;
   };
 
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      void close().then(() => process.exit(0));
-    });
-  }
-  return { server, port, close };
+  const onSignal = () => void close().then(() => process.exit(0));
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  const closeAndForget = () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    return close();
+  };
+  return { server, port, close: closeAndForget };
 }

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connectBus, createEvent, type Bus } from '@retail/events';
+import { createLogger } from '@retail/kernel';
+import { waitFor } from '@retail/testing';
+import { apiClient } from '../src/client.ts';
+import { shop, type Shop } from '../src/retail.ts';
+import { startTestSystem, type TestSystem } from '../src/system.ts';
+import { cells } from '@retail/gateway-global/topology';
+
+/**
+ * Garbage on every subject any consumer reads: each consumer dead-letters it to its own cell's
+ * `<cell>.dlq.<component>` and keeps going.
+ */
+let system: TestSystem;
+let bus: Bus;
+let s: Shop;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  s = await shop(apiClient(system.url));
+  bus = await connectBus({ url: system.nats.url, name: 'test-poisoner', logger: createLogger({ name: 'test', level: 'silent' }) });
+});
+afterAll(async () => {
+  await bus?.close();
+  await system?.stop();
+});
+
+const consumers = cells.flatMap((cell) =>
+  cell.components.flatMap((component) => (component.consumes ?? []).map((c) => ({ cell, component: component.name, ...c }))),
+);
+
+async function dlqCount(stream: string, subject: string): Promise<number> {
+  const info = await bus.jsm.streams.info(stream, { subjects_filter: subject });
+  return info.state.subjects?.[subject] ?? 0;
+}
+
+it('dead-letters malformed and unknown events on every consumer, which keeps consuming', async () => {
+  expect(consumers.length).toBeGreaterThanOrEqual(12);
+  // Three bad messages on each consumed subject: not JSON, invalid data, an unknown event type.
+  for (const subject of new Set(consumers.map((c) => c.subject))) {
+    await bus.js.publish(subject, 'definitely not json');
+    await bus.js.publish(subject, JSON.stringify(createEvent({ source: '/test', type: subject, subject: 'x', data: { nonsense: true } })));
+    await bus.js.publish(subject, JSON.stringify(createEvent({ source: '/test', type: `${subject}.v9`, subject: 'x', data: {} })));
+  }
+  const expected = new Map<string, number>();
+  for (const { cell, component } of consumers) {
+    const key = `${cell.stream} ${cell.name}.dlq.${component}`;
+    expected.set(key, (expected.get(key) ?? 0) + 3);
+  }
+  for (const [key, count] of expected) {
+    const [stream, dlq] = key.split(' ') as [string, string];
+    await waitFor(async () => ((await dlqCount(stream, dlq)) >= count ? true : undefined), { timeoutMs: 20_000, what: `${count} dead letters on ${dlq}` });
+    expect(await dlqCount(stream, dlq)).toBe(count);
+  }
+
+  // Every consumer is still alive: an order goes all the way, and browse still follows the stock.
+  const sku = await s.productWithStock('DLQ-AFTER', 4);
+  const api = apiClient(system.url);
+  const placed = await s.placeOrder(s.alice, [{ sku, quantity: 1 }]);
+  await s.orderReaches(s.alice, placed.body.id, 'CONFIRMED');
+  const shipment = await waitFor(() => s.shipmentOf(placed.body.id), { what: 'shipment' });
+  await api.call('POST', `/api/shipments/${shipment.id}/dispatch`, { token: s.admin });
+  await s.orderReaches(s.alice, placed.body.id, 'SHIPPED');
+  await waitFor(async () => (await api.call('GET', `/api/products/${sku}`)).body.availability.available === 3 || undefined, { what: 'browse availability' });
+});

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '@retail/testing';
+import { apiClient, type ApiClient } from '../src/client.ts';
+import { shop, type Shop } from '../src/retail.ts';
+import { startTestSystem, type TestSystem } from '../src/system.ts';
+
+/** Processes and NATS failing in the middle of the saga: every order still settles, nothing lost or doubled. */
+let system: TestSystem;
+let api: ApiClient;
+let s: Shop;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  api = apiClient(system.url);
+  s = await shop(api);
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+/** Places `count` orders of one unit each, alternating customers, `gapMs` apart; resolves with their ids. */
+async function burst(sku: string, count: number, gapMs: number, during: () => Promise<void>) {
+  const placed: Promise<{ status: number; body: any }>[] = [];
+  for (let i = 0; i < count; i++) {
+    placed.push(s.placeOrder(s.alice, [{ sku, quantity: 1 }]));
+    if (i === Math.floor(count / 3)) await during();
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  const results = await Promise.all(placed);
+  expect(results.map((r) => r.status).filter((st) => st !== 201)).toEqual([]);
+  return results.map((r) => r.body.id as string);
+}
+
+async function settled(ids: string[]) {
+  return waitFor(
+    async () => {
+      const orders = await Promise.all(ids.map((id) => s.order(s.alice, id)));
+      return orders.every((o) => o.status === 'CONFIRMED' || o.status === 'REJECTED') ? orders : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 500, what: 'every order of the burst to settle' },
+  );
+}
+
+describe('faults in the middle of a burst', () => {
+  it('kill -9 of inventory allocation: after it restarts every order settles, no reservation lost or doubled', async () => {
+    const sku = await s.productWithStock('FAULT-KILL', 25);
+    const allocation = system.process('inventory/allocation');
+    const ids = await burst(sku, 40, 20, async () => {
+      await allocation.kill();
+      setTimeout(() => void allocation.start(), 1_000);
+    });
+    const orders = await settled(ids);
+    const confirmed = orders.filter((o) => o.status === 'CONFIRMED').length;
+    expect(confirmed).toBe(25);
+    expect(await s.stockOf(sku)).toMatchObject({ onHand: 25, reserved: 25, available: 0 });
+  });
+
+  it('nats-server restarted mid-burst (JetStream on disk): every order settles, stock exact', async () => {
+    const sku = await s.productWithStock('FAULT-NATS', 30);
+    const ids = await burst(sku, 40, 20, async () => {
+      await system.nats.stop();
+      setTimeout(() => void system.nats.start(), 1_000);
+    });
+    const orders = await settled(ids);
+    expect(orders.filter((o) => o.status === 'CONFIRMED')).toHaveLength(30);
+    expect(orders.filter((o) => o.status === 'REJECTED')).toHaveLength(10);
+    expect(await s.stockOf(sku)).toMatchObject({ onHand: 30, reserved: 30, available: 0 });
+  });
+});
+
+describe('blast radius', () => {
+  it('with the products cell down, placing an order fails fast with 503 and writes nothing; other cells keep serving', async () => {
+    const sku = await s.productWithStock('FAULT-DOWN', 5);
+    const before = (await api.call('GET', '/api/orders?pageSize=1', { token: s.bob })).body.total;
+    const gateway = system.process('products/gateway');
+    await gateway.stop();
+    try {
+      for (let i = 0; i < 5; i++) {
+        const started = Date.now();
+        const res = await s.placeOrder(s.bob, [{ sku, quantity: 1 }]);
+        expect(res.status).toBe(503);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        expect(Date.now() - started).toBeLessThan(3_000);
+      }
+      expect((await api.call('GET', '/api/orders?pageSize=1', { token: s.bob })).body.total).toBe(before);
+      expect((await api.call('GET', `/api/inventory/${sku}`)).status).toBe(200);
+      expect((await api.call('GET', '/api/shipments', { token: s.admin })).status).toBe(200);
+    } finally {
+      await gateway.start();
+    }
+    // Once the cell is back (and the breaker's reset time has passed) ordering works again.
+    const placed = await waitFor(async () => {
+      const res = await s.placeOrder(s.bob, [{ sku, quantity: 1 }]);
+      return res.status === 201 ? res : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 500, what: 'ordering to work again' });
+    await s.orderReaches(s.bob, placed.body.id, 'CONFIRMED');
+  });
+});
