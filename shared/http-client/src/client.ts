@@ -64,8 +64,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      // The cause (refused, timeout) is for logs; the caller's customer only needs to know it is temporary.
-      throw Object.assign(new ServiceUnavailableError(`${name} is unavailable; try again shortly.`), { cause: describe(error) });
+      throw new ServiceUnavailableError(
+        isTimeout(error) ? `${name} did not answer in time (timeout); try again shortly.` : `${name} is unavailable; try again shortly.`,
+      );
     }
     const text = await res.body.text();
     let body: unknown = undefined;
@@ -95,9 +96,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 }
 
-function describe(error: unknown): string {
-  if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.ConnectTimeoutError) return 'timeout';
-  if (error instanceof Error && error.name === 'TimeoutError') return 'timeout';
-  const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-  return code ?? 'no answer';
+function isTimeout(error: unknown): boolean {
+  return (
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.ConnectTimeoutError ||
+    (error instanceof Error && error.name === 'TimeoutError')
+  );
 }
