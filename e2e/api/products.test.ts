@@ -33,7 +33,12 @@ describe('products through gateway-global', () => {
     expect(total).toBe(24);
     const kitchen = await api.call('GET', '/api/products?category=kitchen&sort=-price');
     expect(kitchen.status).toBe(200);
-    expect(kitchen.body.items[0]).toMatchObject({ category: 'kitchen', availability: { status: 'unknown' } });
+    expect(kitchen.body.items[0]).toMatchObject({ category: 'kitchen', sku: 'KIT-DUTCH-OVEN' });
+    // The inventory cell stocks every new catalog product and reports it back (inventory.stock.changed).
+    await waitFor(async () => (await api.call('GET', '/api/products/HOM-LINEN-SHEETS')).body.availability.status === 'out_of_stock' || undefined, {
+      what: 'availability from the inventory cell',
+    });
+    expect((await api.call('GET', '/api/products/OUT-TENT-2P')).body.availability).toEqual({ status: 'low_stock', available: 3 });
   });
 
   it('lets an admin create, change and delete a product, and browse follows each change', async () => {
