@@ -61,7 +61,8 @@ export interface Shipments {
   /** One shipment per order: `created` is false when the order already has one (nothing new is written). */
   create(command: CreateShipmentCommand, idempotencyKey: string): { shipment: Shipment; created: boolean };
   /** PENDING → CANCELLED; an already cancelled shipment is returned as it is; 409 once dispatched; 404 without a shipment. */
-  cancelByOrder(orderId: string, idempotencyKey: string): Shipment;
+  /** Undefined when the order has no shipment yet: the cancellation is remembered for when it comes. */
+  cancelByOrder(orderId: string, idempotencyKey: string): Shipment | undefined;
   /** Ids of shipments whose automatic dispatch / delivery is due at `now`, oldest due first. */
   dueForDispatch(now: number, limit: number): string[];
   dueForDelivery(now: number, limit: number): string[];
@@ -198,6 +199,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
         if (existing) return { shipment: dto(tx, existing), created: false };
 
         const now = clock();
+        const cancelledFirst = tx.select().from(schema.orderCancellations).where(eq(schema.orderCancellations.orderId, command.orderId)).get();
         const carrier = carrierFor(command.orderId);
         const row = tx
           .insert(shipments)
@@ -205,18 +207,23 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
             id: randomUUID(),
             orderId: command.orderId,
             customerId: command.customerId,
-            status: 'PENDING',
+            status: cancelledFirst ? 'CANCELLED' : 'PENDING',
             carrier,
             trackingNumber: trackingNumberFor(carrier),
             address: command.address,
             lines: command.lines,
-            dispatchDueAt: autoDispatchAfterMs > 0 ? now + autoDispatchAfterMs : null,
+            dispatchDueAt: autoDispatchAfterMs > 0 && !cancelledFirst ? now + autoDispatchAfterMs : null,
             deliverDueAt: null,
             createdAt: iso(now),
             updatedAt: iso(now),
           })
           .returning()
           .get();
+        if (cancelledFirst) {
+          // Nothing was ever promised to anyone, so there is nothing to announce or compensate.
+          recordHistory(tx, row.id, 'CANCELLED', iso(now), 'order was cancelled before this shipment was requested');
+          return { shipment: dto(tx, row), created: false };
+        }
         recordHistory(tx, row.id, 'PENDING', iso(now));
         const data = { shipmentId: row.id, orderId: row.orderId, carrier: row.carrier, trackingNumber: row.trackingNumber };
         appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.created, subject: row.id, data }));
@@ -228,7 +235,11 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
       return commit((tx) => {
         const seen = seenCommand(tx, key);
         const row = byOrder(tx, orderId);
-        if (!row) throw new NotFoundError(`No shipment for order ${orderId}.`);
+        if (!row) {
+          if (!seen) rememberCommand(tx, key, CommandNames.cancel);
+          tx.insert(schema.orderCancellations).values({ orderId, at: iso(clock()) }).onConflictDoNothing().run();
+          return undefined;
+        }
         if (seen) {
           refuseReusedKey(key, seen.type, CommandNames.cancel);
           return dto(tx, row);

@@ -45,3 +45,13 @@ export const shipmentHistory = sqliteTable(
   },
   (t) => [index('shipment_history_shipment').on(t.shipmentId, t.id)],
 );
+
+/**
+ * Orders cancelled before their shipment was asked for. Event retries can overtake each other, so an
+ * `orders.order.cancelled` may arrive before the `orders.order.confirmed` it cancels; the late create
+ * then finds this and records the shipment as already cancelled instead of shipping it.
+ */
+export const orderCancellations = sqliteTable('order_cancellations', {
+  orderId: text('order_id').primaryKey(),
+  at: text('at').notNull(),
+});

@@ -148,12 +148,21 @@ describe('POST /internal/shipments/by-order/:orderId/cancel', () => {
     expect(events().filter((e) => e.subject === 'shipping.shipment.cancelled')).toHaveLength(1);
   });
 
-  it('answers 404 when the order has no shipment (cancelled before it was confirmed), writing nothing', async () => {
+  it('answers 404 when the order has no shipment yet, announcing nothing', async () => {
     const res = await cancel('order-never-confirmed');
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(events()).toHaveLength(1);
-    expect(inboxRows()).toHaveLength(1);
+  });
+
+  it('remembers a cancel that overtook the confirmation: the late create records the shipment as cancelled, ships nothing', async () => {
+    expect((await cancel('order-overtaken')).status).toBe(404);
+    const late = await create(shipmentCommand('order-overtaken'));
+    expect(late.status).toBe(200);
+    const shipment = await json(late);
+    expect(shipment).toMatchObject({ orderId: 'order-overtaken', status: 'CANCELLED', history: [{ status: 'CANCELLED' }] });
+    expect(events().map((e) => e.subject)).toEqual(['shipping.shipment.created']);
+    expect((await t.call('POST', `/shipments/${shipment.id}/dispatch`, { token: t.operator })).status).toBe(409);
   });
 
   it('refuses to cancel a dispatched or delivered shipment with 409', async () => {

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { internalScope, requireScopes, type AuthEnv } from '@retail/auth';
-import { readJson, ValidationError } from '@retail/kernel';
+import { NotFoundError, readJson, ValidationError } from '@retail/kernel';
 import { commandIdempotencyKeySchema, createShipmentCommandSchema, shippingCell } from '@retail/shipping-contract';
 import type { Shipments } from '../shipments.ts';
 
@@ -29,7 +29,9 @@ export function commandRoutes(shipments: Shipments): Hono<AuthEnv> {
 
   routes.post('/internal/shipments/by-order/:orderId/cancel', (c) => {
     const key = idempotencyKey(c);
-    return c.json(shipments.cancelByOrder(c.req.param('orderId'), key));
+    const cancelled = shipments.cancelByOrder(c.req.param('orderId'), key);
+    if (!cancelled) throw new NotFoundError(`No shipment for order ${c.req.param('orderId')} yet; it will be cancelled if one is requested.`);
+    return c.json(cancelled);
   });
 
   return routes;
