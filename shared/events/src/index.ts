@@ -12,3 +12,4 @@ export {
   type ConsumerOptions,
   type RunningConsumer,
 } from './consumer.ts';
+export { startComponentConsumers, type ComponentConsumersOptions } from './component-consumers.ts';

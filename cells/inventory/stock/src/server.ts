@@ -1,10 +1,9 @@
 import { internalTokenVerifier } from '@retail/auth';
-import { connectBus, ensureStream, startConsumer, startOutboxRelay } from '@retail/events';
+import { connectBus, ensureStream, startComponentConsumers, startOutboxRelay } from '@retail/events';
 import { inventoryCell } from '@retail/inventory-contract';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
-import { ProductsStream } from '@retail/products-contract';
 import type { Telemetry } from '@retail/telemetry';
-import { deadLetterSubject, durableName, internalJwksUrl } from '@retail/topology';
+import { internalJwksUrl } from '@retail/topology';
 import { createApp } from './app.ts';
 import { openOwnDatabase } from './db/open.ts';
 import { databaseFile, loadEnv } from './env.ts';
@@ -21,14 +20,13 @@ export function start(telemetry: Telemetry): void {
     const bus = await connectBus({ url: env.NATS_URL, name: 'inventory-stock', user: env.NATS_USER, pass: env.NATS_PASS, logger });
     await ensureStream(bus.jsm, { name: inventoryCell.stream, subjects: [`${inventoryCell.name}.>`] });
     const relay = startOutboxRelay({ db: database.db, js: bus.js, logger });
-    const products = startConsumer({
+    const consumers = startComponentConsumers({
       bus,
       db: database.db,
       logger,
-      stream: ProductsStream,
-      durable: durableName(inventoryCell, 'stock'),
+      cell: inventoryCell,
+      component: 'stock',
       handlers: productHandlers({ newProductStock: env.NEW_PRODUCT_STOCK, afterCommit: relay.poke }),
-      deadLetterSubject: deadLetterSubject(inventoryCell, 'stock'),
     });
     const verifyToken = internalTokenVerifier(inventoryCell.name, internalJwksUrl(env.CELL_GATEWAY_URL));
     const app = createApp({
@@ -43,7 +41,7 @@ export function start(telemetry: Telemetry): void {
       port: env.PORT,
       hostname: env.HOST,
       logger,
-      onShutdown: [telemetry.shutdown, database.close, bus.close, relay.stop, products.stop],
+      onShutdown: [telemetry.shutdown, database.close, bus.close, relay.stop, ...consumers.map((c) => c.stop)],
     });
   });
 }

@@ -1,10 +1,8 @@
-import { connectBus, ensureStream, startConsumer } from '@retail/events';
+import { connectBus, ensureStream, startComponentConsumers } from '@retail/events';
 import { cellWorkloadTokens, createHttpClient } from '@retail/http-client';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
-import { OrdersStream } from '@retail/orders-contract';
 import { shippingCell } from '@retail/shipping-contract';
 import type { Telemetry } from '@retail/telemetry';
-import { deadLetterSubject, durableName } from '@retail/topology';
 import { createApp } from './app.ts';
 import { loadEnv } from './env.ts';
 import { fulfillmentHandlers } from './handlers.ts';
@@ -22,21 +20,14 @@ export function start(telemetry: Telemetry): void {
       name: 'shipping shipments',
       token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: 'fulfillment', cellSecret: env.CELL_SECRET }),
     });
-    const consumer = startConsumer({
-      bus,
-      stream: OrdersStream,
-      durable: durableName(shippingCell, 'fulfillment'),
-      handlers: fulfillmentHandlers({ shipments, logger }),
-      deadLetterSubject: deadLetterSubject(shippingCell, 'fulfillment'),
-      logger,
-    });
+    const consumers = startComponentConsumers({ bus, cell: shippingCell, component: 'fulfillment', handlers: fulfillmentHandlers({ shipments, logger }), logger });
     const app = createApp({ logger, isReady: bus.isConnected });
     await serveApp({
       app,
       port: env.PORT,
       hostname: env.HOST,
       logger,
-      onShutdown: [telemetry.shutdown, bus.close, shipments.close, consumer.stop],
+      onShutdown: [telemetry.shutdown, bus.close, shipments.close, ...consumers.map((c) => c.stop)],
     });
   });
 }

@@ -1,9 +1,6 @@
-import { startConsumer, type Bus, type RunningConsumer } from '@retail/events';
+import { startComponentConsumers, type Bus, type RunningConsumer } from '@retail/events';
 import { inventoryCell } from '@retail/inventory-contract';
 import type { Logger } from '@retail/kernel';
-import { OrdersStream } from '@retail/orders-contract';
-import { ShippingStream } from '@retail/shipping-contract';
-import { deadLetterSubject, durableName } from '@retail/topology';
 import { ALLOCATION_MAX_DELIVER, type AllocationHandlers } from './handlers.ts';
 
 /**
@@ -11,15 +8,12 @@ import { ALLOCATION_MAX_DELIVER, type AllocationHandlers } from './handlers.ts';
  * events are handled in stream order; what cannot be handled goes to `inventory.dlq.allocation`.
  */
 export function startAllocationConsumers(options: { bus: Bus; handlers: AllocationHandlers; logger: Logger; maxDeliver?: number }): RunningConsumer[] {
-  const common = {
+  return startComponentConsumers({
     bus: options.bus,
     logger: options.logger,
-    durable: durableName(inventoryCell, 'allocation'),
-    deadLetterSubject: deadLetterSubject(inventoryCell, 'allocation'),
+    cell: inventoryCell,
+    component: 'allocation',
+    handlers: { ...options.handlers.orders, ...options.handlers.shipping },
     maxDeliver: options.maxDeliver ?? ALLOCATION_MAX_DELIVER,
-  };
-  return [
-    startConsumer({ ...common, stream: OrdersStream, handlers: options.handlers.orders }),
-    startConsumer({ ...common, stream: ShippingStream, handlers: options.handlers.shipping }),
-  ];
+  });
 }
