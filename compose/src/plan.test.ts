@@ -36,3 +36,12 @@ it('runs one cell alone with the token service beside it', () => {
   const alone = planSystem({ dataDir: '/tmp/x', natsUrl: 'nats://x', only: ['products'] });
   expect(alone.map((p) => p.name)).toEqual(['products/catalog', 'products/browse', 'products/gateway', 'gateway-global']);
 });
+
+it('connects every service as its own cell’s NATS user, gateway-global as the read-only edge user, cell gateways not at all', () => {
+  const secret = planSystem({ dataDir: '/tmp/x', natsUrl: 'nats://x', natsPassword: (user) => `secret-of-${user}` });
+  for (const plan of secret) {
+    if (plan.kind === 'cell-gateway') expect(plan.env.NATS_USER, plan.name).toBeUndefined();
+    else expect([plan.env.NATS_URL, plan.env.NATS_USER, plan.env.NATS_PASS], plan.name).toEqual(['nats://x', plan.cell, `secret-of-${plan.cell}`]);
+  }
+  expect(secret.find((p) => p.kind === 'global-gateway')!.env.NATS_USER).toBe('edge');
+});

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { isAbsolute, join, resolve } from 'node:path';
 import { cells, globalGateway } from '@retail/gateway-global/topology';
 import { componentUrlVar, gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/topology';
+import { defaultNatsPassword, EDGE_NATS_USER, natsUser } from './nats-auth.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -21,6 +22,8 @@ export interface ProcessPlan {
 export interface PlanOptions {
   dataDir: string;
   natsUrl: string;
+  /** Password of a NATS user (see nats-auth.ts); defaults to the development password. */
+  natsPassword?: (user: string) => string;
   /** Port of a process, by its plan name; defaults to the descriptor's port. */
   portOf?: (name: string, fallback: number) => number;
   logLevel?: string;
@@ -29,6 +32,12 @@ export interface PlanOptions {
   extraEnv?: Record<string, string>;
   /** Only these cells (developing one cell alone); gateway-global still runs, as the token service. */
   only?: readonly string[];
+  /** How other processes reach a process, by its plan name and port; `http://127.0.0.1:<port>` by default (compose: service names). */
+  urlOf?: (name: string, port: number) => string;
+  /** The token issuer, as clients see gateway-global; defaults to its URL. Differs in compose (public URL vs service name). */
+  issuer?: string;
+  /** Interface every process listens on; `127.0.0.1` by default (`0.0.0.0` in containers). */
+  host?: string;
 }
 
 /**
@@ -37,34 +46,41 @@ export interface PlanOptions {
  */
 export function planSystem(options: PlanOptions): ProcessPlan[] {
   const portOf = options.portOf ?? ((_: string, fallback: number) => fallback);
+  const natsPassword = options.natsPassword ?? defaultNatsPassword;
+  // Each process connects as its cell's NATS user, which may publish only on the cell's own subjects.
+  const natsAs = (user: string) => ({ NATS_URL: options.natsUrl, NATS_USER: user, NATS_PASS: natsPassword(user) });
+  const urlOf = options.urlOf ?? ((_: string, port: number) => localUrl(port));
   const dataDir = isAbsolute(options.dataDir) ? options.dataDir : resolve(repoRoot, options.dataDir);
   const common: Record<string, string> = {
     DATA_DIR: dataDir,
     LOG_LEVEL: options.logLevel ?? 'info',
     LOG_PRETTY: options.pretty ? 'true' : 'false',
-    HOST: '127.0.0.1',
+    HOST: options.host ?? '127.0.0.1',
     ...options.extraEnv,
   };
   const globalPort = portOf(globalGateway.name, globalGateway.port);
-  const issuer = localUrl(globalPort);
+  const globalUrl = urlOf(globalGateway.name, globalPort);
+  const issuer = options.issuer ?? globalUrl;
   const selected = options.only ? cells.filter((c) => options.only!.includes(c.name)) : cells;
   const plans: ProcessPlan[] = [];
   const gatewayUrls: Record<string, string> = {};
 
   for (const cell of selected) {
     const gatewayPort = portOf(`${cell.name}/gateway`, cell.gateway.port);
-    const gatewayUrl = localUrl(gatewayPort);
+    const gatewayUrl = urlOf(`${cell.name}/gateway`, gatewayPort);
     gatewayUrls[cell.name] = gatewayUrl;
     // Every component may call its siblings in the cell (composites command their core).
-    const upstreams = Object.fromEntries(cell.components.map((c) => [componentUrlVar(c.name), localUrl(portOf(`${cell.name}/${c.name}`, c.port))]));
+    const upstreams = Object.fromEntries(cell.components.map((c) => [componentUrlVar(c.name), urlOf(`${cell.name}/${c.name}`, portOf(`${cell.name}/${c.name}`, c.port))]));
     for (const component of cell.components) {
       const name = `${cell.name}/${component.name}`;
       const port = portOf(name, component.port);
       // Calls to other cells go through their gateways, with this cell's client-credentials token.
       const calls = component.calls?.length
         ? {
-            TOKEN_URL: `${issuer}/auth/token`,
-            ...Object.fromEntries(component.calls.map((other) => [gatewayUrlVar(other), localUrl(portOf(`${other}/gateway`, cellByName(other).gateway.port))])),
+            TOKEN_URL: `${globalUrl}/auth/token`,
+            ...Object.fromEntries(
+              component.calls.map((other) => [gatewayUrlVar(other), urlOf(`${other}/gateway`, portOf(`${other}/gateway`, cellByName(other).gateway.port))]),
+            ),
           }
         : {};
       plans.push({
@@ -73,8 +89,8 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
         kind: component.kind,
         dir: join(repoRoot, 'cells', cell.name, component.name),
         port,
-        url: localUrl(port),
-        env: { ...common, PORT: String(port), NATS_URL: options.natsUrl, CELL_GATEWAY_URL: gatewayUrl, ...upstreams, ...calls },
+        url: urlOf(name, port),
+        env: { ...common, PORT: String(port), ...natsAs(natsUser(cell.name)), CELL_GATEWAY_URL: gatewayUrl, ...upstreams, ...calls },
       });
     }
     plans.push({
@@ -84,7 +100,7 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
       dir: join(repoRoot, 'cells', cell.name, 'gateway'),
       port: gatewayPort,
       url: gatewayUrl,
-      env: { ...common, PORT: String(gatewayPort), TOKEN_ISSUER: issuer, JWKS_URL: `${issuer}/.well-known/jwks.json`, ...upstreams },
+      env: { ...common, PORT: String(gatewayPort), TOKEN_ISSUER: issuer, JWKS_URL: `${globalUrl}/.well-known/jwks.json`, ...upstreams },
     });
   }
 
@@ -95,11 +111,13 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
       kind: 'global-gateway',
       dir: join(repoRoot, 'gateway-global'),
       port: globalPort,
-      url: issuer,
+      url: globalUrl,
       env: {
         ...common,
         PORT: String(globalPort),
         ISSUER: issuer,
+        // The operator console's live event feed: the read-only edge user.
+        ...natsAs(EDGE_NATS_USER),
         ...Object.fromEntries(Object.entries(gatewayUrls).map(([cell, url]) => [gatewayUrlVar(cell), url])),
       },
     });

@@ -1,4 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { cells } from '@retail/gateway-global/topology';
+import { natsPasswordEnv, natsPasswordVar, natsServerConfig } from './nats-auth.ts';
 import { findNatsServer, isPortOpen, NATS_INSTALL_HINT, startNatsServer } from './nats-server.ts';
 import { planSystem, repoRoot, type ProcessPlan } from './plan.ts';
 import { createSupervisor } from './supervisor.ts';
@@ -24,7 +26,17 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   const natsPort = Number(process.env.NATS_PORT ?? 4250);
   const natsUrl = process.env.NATS_URL ?? `nats://127.0.0.1:${natsPort}`;
   const color = process.stdout.isTTY === true;
-  const plans = planSystem({ dataDir, natsUrl, only: options.only, pretty: color, logLevel: process.env.LOG_LEVEL });
+  // NATS_PASSWORD_<USER> from the environment, else the development defaults: the same values go to
+  // nats-server (its config refers to them) and to each process as NATS_PASS.
+  const natsPasswords = (() => {
+    try {
+      return natsPasswordEnv(cells);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  })();
+  const natsPassword = (user: string) => natsPasswords[natsPasswordVar(user)]!;
+  const plans = planSystem({ dataDir, natsUrl, natsPassword, only: options.only, pretty: color, logLevel: process.env.LOG_LEVEL });
 
   const taken = [];
   for (const plan of plans) if (await isPortOpen(plan.port)) taken.push(`${plan.port} (${plan.name})`);
@@ -45,7 +57,15 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
       void shutdown(1);
     },
   });
-  const nats = natsBinary ? await startNatsServer({ binary: natsBinary, port: natsPort, dataDir, onOutput: () => {} }).catch((e: Error) => fail(e.message)) : undefined;
+  // Every cell connects as its own user (compose/nats/nats.conf is the same config, for compose).
+  const natsConfig = natsServerConfig({ cells, port: natsPort, storeDir: join(dataDir, 'nats') });
+  // Only errors, e.g. a permission violation: which user tried to publish on which subject.
+  const showNatsErrors = (line: string) => {
+    if (line.includes('[ERR]')) console.error(`${'nats-server'.padEnd(24)}│ ${line}`);
+  };
+  const nats = natsBinary
+    ? await startNatsServer({ binary: natsBinary, port: natsPort, dataDir, config: natsConfig, env: natsPasswords, onOutput: showNatsErrors }).catch((e: Error) => fail(e.message))
+    : undefined;
 
   async function shutdown(code: number) {
     if (shuttingDown) return;
@@ -80,7 +100,7 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   const cellsShown = options.only ? ` · cell gateway ${plans.filter((p) => p.kind === 'cell-gateway').map((p) => `${p.cell} ${p.url}`).join(', ')}` : '';
   console.log(
-    `\n✔ Cellular Retail is ready in ${seconds} s: API ${global.url}/api · tokens ${global.url}/auth/token${cellsShown} · NATS ${natsUrl} · data ${relative(dataDir)} · Ctrl-C stops\n`,
+    `\n✔ Cellular Retail is ready in ${seconds} s: storefront ${global.url}/ · console ${global.url}/console · API ${global.url}/api · tokens ${global.url}/auth/token${cellsShown} · NATS ${natsUrl} · data ${relative(dataDir)} · Ctrl-C stops\n`,
   );
 }
 

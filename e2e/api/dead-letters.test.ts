@@ -18,7 +18,7 @@ let s: Shop;
 beforeAll(async () => {
   system = await startTestSystem();
   s = await shop(apiClient(system.url));
-  bus = await connectBus({ url: system.nats.url, name: 'test-poisoner', logger: createLogger({ name: 'test', level: 'silent' }) });
+  bus = await connectBus({ url: system.nats.url, name: 'test-poisoner', ...system.natsCredentials('system'), logger: createLogger({ name: 'test', level: 'silent' }) });
 });
 afterAll(async () => {
   await bus?.close();

@@ -123,7 +123,7 @@ describe('idempotency', () => {
     await s.orderReaches(s.alice, placed.body.id, 'CONFIRMED');
     await waitFor(async () => (await s.stockOf(sku)).reserved === 3 || undefined, { what: 'reservation' });
 
-    const bus = await connectBus({ url: system.nats.url, name: 'test-replayer', logger: createLogger({ name: 'test', level: 'silent' }) });
+    const bus = await connectBus({ url: system.nats.url, name: 'test-replayer', ...system.natsCredentials('system'), logger: createLogger({ name: 'test', level: 'silent' }) });
     try {
       // Replay the placement and the confirmation as brand-new messages carrying the same CloudEvents.
       for (const [stream, subject] of [['ORDERS', 'orders.order.placed'], ['INVENTORY', 'inventory.reservation.confirmed']] as const) {

@@ -1,10 +1,18 @@
-import { planSystem, type ProcessPlan } from '@retail/system';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cells } from '@retail/gateway-global/topology';
+import { natsPasswordOf, natsPasswordVar, natsServerConfig, natsUserNames, planSystem, type ProcessPlan } from '@retail/system';
 import { freePort, realProcess, startTestNats, tempDir, type RealProcess, type TestNats } from '@retail/testing';
 
 export interface TestSystem {
   /** gateway-global, the only public entry. */
   url: string;
   nats: TestNats;
+  /** NATS credentials of a user: a cell, `edge`, or `system` (every permission, for test clients). */
+  natsCredentials(user: string): { user: string; pass: string };
+  /** nats-server's monitoring endpoint (`/connz?auth=1` shows who is connected as which user). */
+  natsMonitorUrl: string;
   plans: ProcessPlan[];
   process(name: string): RealProcess;
   plan(name: string): ProcessPlan;
@@ -12,18 +20,27 @@ export interface TestSystem {
 }
 
 /**
- * The whole topology as real processes — a private nats-server, every service and gateway — on free
- * ports with a fresh data directory, planned exactly as `npm start` plans it.
+ * The whole topology as real processes — a private nats-server with the users and permissions generated
+ * from the descriptors, every service and gateway — on free ports with a fresh data directory, planned
+ * exactly as `npm start` plans it. NATS passwords are random, so a process that was not handed its
+ * cell's credentials cannot connect.
  */
 export async function startTestSystem(options: { extraEnv?: Record<string, string> } = {}): Promise<TestSystem> {
-  const nats = await startTestNats();
   const data = tempDir('retail-system-');
+  const monitorPort = await freePort();
+  const configFile = join(data.path, 'nats.conf');
+  writeFileSync(configFile, natsServerConfig({ cells, monitorPort }));
+  // A letter first: nats-server parses the variable's value (see usableNatsPassword).
+  const passwords = Object.fromEntries(natsUserNames(cells).map((user) => [natsPasswordVar(user), `n${randomBytes(12).toString('hex')}`]));
+  const natsPassword = (user: string) => natsPasswordOf(user, passwords);
+  const nats = await startTestNats({ configFile, env: passwords });
   const ports = new Map<string, number>();
-  const draft = planSystem({ dataDir: data.path, natsUrl: nats.url });
+  const draft = planSystem({ dataDir: data.path, natsUrl: nats.url, natsPassword });
   for (const p of draft) ports.set(p.name, await freePort());
   const plans = planSystem({
     dataDir: data.path,
     natsUrl: nats.url,
+    natsPassword,
     portOf: (name) => ports.get(name)!,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'warn',
     extraEnv: { RATE_LIMIT_PER_SECOND: '0', ...options.extraEnv },
@@ -37,6 +54,8 @@ export async function startTestSystem(options: { extraEnv?: Record<string, strin
   const system: TestSystem = {
     url: plans.find((p) => p.kind === 'global-gateway')!.url,
     nats,
+    natsCredentials: (user) => ({ user, pass: natsPassword(user) }),
+    natsMonitorUrl: `http://127.0.0.1:${monitorPort}`,
     plans,
     process: (name) => processes.get(name) ?? fail(name),
     plan: (name) => plans.find((p) => p.name === name) ?? fail(name),

@@ -10,9 +10,12 @@ import type { UserDirectory } from './oauth/demo-users.ts';
 import type { ClientDirectory } from './oauth/machine-clients.ts';
 import { ADMIN_SCOPES } from './oauth/scopes.ts';
 import { createApiTokenVerifier } from './oauth/token-profile.ts';
+import type { EventFeed } from './console/event-feed.ts';
 import { apiRoutes } from './routes/api.ts';
+import { consoleRoutes } from './routes/console.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { storefrontRoutes } from './routes/storefront.ts';
 import { tokenRoutes } from './routes/token.ts';
 
 export interface GatewayDeps {
@@ -32,9 +35,15 @@ export interface GatewayDeps {
   corsOrigins: readonly string[];
   /** Clock for the rate limiter. */
   now?: () => number;
+  /** The storefront's static files, served at `/`; without it only the API, tokens and console are served. */
+  storefrontDir?: string;
+  /** The operator console's live events (from NATS); without it the console says there is no feed. */
+  eventFeed?: EventFeed;
+  /** How long the console waits for a cell gateway's health answer. */
+  healthTimeoutMs?: number;
 }
 
-/** The global gateway: token service, discovery, key rotation, and `/api` routing to cell gateways. */
+/** The global gateway: token service, discovery, key rotation, `/api` routing to cell gateways, the console and the storefront. */
 export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   // Bodies under /api are streamed through to the cells; /auth/token limits its own.
   const app = createServiceApp<GatewayEnv>({ logger: deps.logger, maxBodyBytes: null });
@@ -48,5 +57,8 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   app.route('/', discoveryRoutes({ keys: deps.keys, issuer: deps.issuer, scopesSupported: [...new Set([...ADMIN_SCOPES, ...routeScopes])] }));
   app.route('/', keyRoutes({ keys: deps.keys, verifyToken, logger: deps.logger }));
   app.route('/', apiRoutes(deps));
+  app.route('/', consoleRoutes(deps));
+  // Last: the storefront answers only what nothing above claimed.
+  if (deps.storefrontDir) app.route('/', storefrontRoutes({ storefrontDir: deps.storefrontDir }));
   return app;
 }

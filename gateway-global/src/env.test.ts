@@ -15,7 +15,10 @@ describe('configuration', () => {
       clientSecrets: { products: 'products-dev-secret', inventory: 'inventory-dev-secret', orders: 'orders-dev-secret', shipping: 'shipping-dev-secret' },
       rateLimit: { perSecond: 50, burst: 100, trustProxy: false },
       corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+      nats: { url: 'nats://127.0.0.1:4222' },
+      healthTimeoutMs: 1_000,
     });
+    expect(env.storefrontDir).toMatch(/storefront[/\\]public$/);
     expect(env.cellGateways.map((g) => [g.cell.name, g.url])).toEqual([
       ['products', 'http://127.0.0.1:4100'],
       ['inventory', 'http://127.0.0.1:4300'],
@@ -36,6 +39,11 @@ describe('configuration', () => {
       RATE_LIMIT_PER_SECOND: '0',
       TRUST_PROXY: 'true',
       CORS_ORIGINS: 'https://shop.example, https://admin.shop.example',
+      NATS_URL: 'nats://nats:4222',
+      NATS_USER: 'edge',
+      NATS_PASS: 'edge-secret',
+      STOREFRONT_DIR: '',
+      CONSOLE_HEALTH_TIMEOUT_MS: '500',
     });
     expect(env).toMatchObject({
       port: 9000,
@@ -46,7 +54,11 @@ describe('configuration', () => {
       clientSecrets: { products: 'long-random-secret' },
       rateLimit: { perSecond: 0, trustProxy: true },
       corsOrigins: ['https://shop.example', 'https://admin.shop.example'],
+      nats: { url: 'nats://nats:4222', user: 'edge', pass: 'edge-secret' },
+      healthTimeoutMs: 500,
     });
+    // Empty: this gateway serves no storefront (it is hosted elsewhere).
+    expect(env.storefrontDir).toBeUndefined();
     expect(env.cellGateways[0]?.url).toBe('http://products-gateway:4100');
   });
 

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { booleanFlag, commonEnv, dataDirEnv, parseEnv, port } from '@retail/kernel';
+import { booleanFlag, commonEnv, dataDirEnv, natsEnv, parseEnv, port } from '@retail/kernel';
+import { storefrontRoot } from '@retail/storefront';
 import { gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/topology';
 import type { CellGatewayTarget } from './edge/cell-routes.ts';
 import type { RateLimitSettings } from './edge/rate-limit.ts';
@@ -32,6 +33,11 @@ const schema = z.object({
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
   TRUST_PROXY: booleanFlag,
   CORS_ORIGINS: commaList('http://localhost:5173,http://127.0.0.1:5173'),
+  /** Read-only NATS access for the console's live event feed (another server's URL, or its own user). */
+  ...natsEnv,
+  /** The storefront's static files (the @retail/storefront package by default); empty serves none. */
+  STOREFRONT_DIR: z.string().default(storefrontRoot),
+  CONSOLE_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1_000),
 });
 
 /** Per cell: where its gateway listens and its client secret, with local defaults from the descriptor. */
@@ -61,6 +67,10 @@ export interface GatewayConfig {
   cellGateways: CellGatewayTarget[];
   rateLimit: RateLimitSettings;
   corsOrigins: string[];
+  nats: { url: string; user?: string; pass?: string };
+  /** Absent: no storefront is served. */
+  storefrontDir?: string;
+  healthTimeoutMs: number;
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env, cellList: readonly CellDescriptor[] = cells): GatewayConfig {
@@ -80,5 +90,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     cellGateways: cellList.map((cell) => ({ cell, url: perCell[gatewayUrlVar(cell.name)]! })),
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST, trustProxy: env.TRUST_PROXY },
     corsOrigins: env.CORS_ORIGINS,
+    nats: { url: env.NATS_URL, user: env.NATS_USER, pass: env.NATS_PASS },
+    storefrontDir: env.STOREFRONT_DIR || undefined,
+    healthTimeoutMs: env.CONSOLE_HEALTH_TIMEOUT_MS,
   };
 }

@@ -13,11 +13,18 @@ runMain(async () => {
   const { createDemoUsers } = await import('./oauth/demo-users.ts');
   const { createMachineClients } = await import('./oauth/machine-clients.ts');
   const { SIGNING_ALGORITHM } = await import('./oauth/token-profile.ts');
+  const { createEventFeed } = await import('./console/event-feed.ts');
+  const { startNatsFeed } = await import('./console/nats-feed.ts');
 
   const env = loadEnv();
   const logger = createLogger({ name: 'gateway-global', level: env.logLevel, pretty: env.logPretty });
   const keys = await openKeyStore({ dir: env.keysDir, alg: SIGNING_ALGORITHM });
   const forwarder = createForwarder();
+  // In the background: the gateway serves at once, whether or not NATS is there; the console says which.
+  const eventFeed = createEventFeed();
+  const natsFeed = startNatsFeed({ ...env.nats, cells: env.cellGateways.map((g) => g.cell.name), feed: eventFeed, logger });
+  // Open console streams would hold the HTTP server's graceful close for its full grace period.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => eventFeed.close());
   const app = createApp({
     logger,
     keys,
@@ -29,6 +36,9 @@ runMain(async () => {
     forwarder,
     rateLimit: env.rateLimit,
     corsOrigins: env.corsOrigins,
+    storefrontDir: env.storefrontDir,
+    eventFeed,
+    healthTimeoutMs: env.healthTimeoutMs,
   });
   const server = await serveApp({
     app,
@@ -36,10 +46,10 @@ runMain(async () => {
     hostname: env.host,
     logger,
     streamingBodies: true,
-    onShutdown: [() => telemetry.shutdown(), () => forwarder.close()],
+    onShutdown: [() => telemetry.shutdown(), () => forwarder.close(), () => natsFeed.close()],
   });
   logger.info(
-    { issuer: env.issuer, port: server.port, cells: Object.fromEntries(env.cellGateways.map((g) => [g.cell.name, g.url])) },
+    { issuer: env.issuer, port: server.port, storefront: env.storefrontDir ?? 'off', cells: Object.fromEntries(env.cellGateways.map((g) => [g.cell.name, g.url])) },
     'gateway-global ready',
   );
 });

@@ -3,6 +3,7 @@ import { bearerToken, hasScopes, type KeyStore, type Principal, type TokenVerifi
 import { createServiceApp, ForbiddenError, UnauthorizedError, type Logger, type ServiceEnv } from '@retail/kernel';
 import type { CellDescriptor, RouteDescriptor } from '@retail/topology';
 import type { Forwarder } from './forwarder.ts';
+import { cellHealthRoute } from './cell-health.ts';
 import { createInternalTokenMinter } from './internal-tokens.ts';
 import { workloadTokenRoute } from './workload-tokens.ts';
 
@@ -18,6 +19,8 @@ export interface CellGatewayDeps {
   forwarder: Forwarder;
   /** Shared by the cell's components to obtain workload tokens (POST /internal/token). */
   cellSecret: string;
+  /** How long `/health/cell` waits for each component's `/readyz`. */
+  healthTimeoutMs?: number;
 }
 
 const ANONYMOUS: Principal = { sub: 'anonymous', scopes: [] };
@@ -34,6 +37,7 @@ export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceEnv> {
 
   app.get('/.well-known/jwks.json', (c) => c.json(deps.internalKeys.jwks()));
   workloadTokenRoute(app, cell, deps.cellSecret, minter);
+  cellHealthRoute(app, cell, upstreams, deps.healthTimeoutMs);
 
   const authorize = async (route: RouteDescriptor, authorization: string | undefined): Promise<Principal> => {
     const token = bearerToken(authorization);

@@ -23,13 +23,17 @@ export function natsServerBinary(): string {
   return found;
 }
 
-/** A private nats-server with JetStream file storage, on a free port, for one test file. */
-export async function startTestNats(options: { configFile?: string } = {}): Promise<TestNats> {
+/**
+ * A private nats-server with JetStream file storage, on a free port, for one test file. `configFile` adds
+ * a nats.conf (e.g. users and permissions; the port and store given here win over its own), and `env`
+ * what it refers to (`$NATS_PASSWORD_...`).
+ */
+export async function startTestNats(options: { configFile?: string; env?: Record<string, string> } = {}): Promise<TestNats> {
   const port = await freePort();
   const store = tempDir('retail-nats-');
   const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store.path];
   if (options.configFile) args.push('-c', options.configFile);
-  const proc = realProcess({ name: 'nats-server', command: natsServerBinary(), args });
+  const proc = realProcess({ name: 'nats-server', command: natsServerBinary(), args, env: options.env });
   const start = async () => {
     await proc.start();
     await waitFor(
@@ -42,7 +46,10 @@ export async function startTestNats(options: { configFile?: string } = {}): Prom
           socket.once('error', () => resolve(false));
         }),
       { what: 'nats-server to listen' },
-    );
+    ).catch((error: Error) => {
+      // e.g. a config it cannot load: its own words say why
+      throw new Error(`${error.message}\n--- nats-server output ---\n${proc.output()}`);
+    });
   };
   await start();
   return {

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# The compose smoke test: build the image, bring the whole system up from compose/compose.yaml, wait
+# until every container is healthy, then drive the public API through gateway-global's published port
+# (sign in, list products, place an order, see it CONFIRMED), and tear everything down again — also
+# when something fails. Exits non-zero on any failure.
+#
+#   bash compose/smoke.sh
+#
+# Engine: $CONTAINER_ENGINE (or `container-engine` on PATH), a Docker-API engine wrapper with the
+# commands up / smoke / down; otherwise Docker Compose v2 (`docker compose`).
+# Runs as its own compose project (SMOKE_PROJECT, default cellular-retail-smoke) on free host ports
+# (SMOKE_GATEWAY_PORT, SMOKE_JAEGER_UI_PORT), so it never touches a system started by hand.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+project=${SMOKE_PROJECT:-cellular-retail-smoke}
+file=.smoke-$project.yaml
+engine=${CONTAINER_ENGINE:-$(command -v container-engine || true)}
+started=$SECONDS
+
+say() { printf '\n[smoke %3ds] %s\n' $((SECONDS - started)) "$*"; }
+
+# The first port from $1 on that nothing listens on.
+free_port() {
+  local port=$1
+  while (: </dev/tcp/127.0.0.1/"$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
+engine_down() {
+  if [ -n "$engine" ]; then "$engine" down "$file"; else engine_compose down -v --remove-orphans; fi
+}
+
+engine_compose() {
+  if [ -n "$engine" ]; then "$engine" compose -f "$file" "$@"; else docker compose -p "$project" -f "$file" "$@"; fi
+}
+
+teardown() {
+  local status=$?
+  if [ "$status" -ne 0 ] && [ -f "$file" ]; then
+    say "what the containers said last"
+    engine_compose ps 2>&1 || true
+    engine_compose logs --no-color --tail=25 2>&1 || true
+  fi
+  say "tearing down project $project"
+  engine_down 2>&1 | tail -n 3 || true
+  rm -f "$file"
+  if [ "$status" -eq 0 ]; then say "PASSED in $((SECONDS - started)) s"; else say "FAILED (exit $status) after $((SECONDS - started)) s"; fi
+  exit "$status"
+}
+
+# The committed file under this run's own project name; it stays in compose/ so relative paths hold.
+sed "s/^name: .*/name: $project/" compose.yaml >"$file"
+trap teardown EXIT
+
+export GATEWAY_PORT=${SMOKE_GATEWAY_PORT:-$(free_port 18080)}
+export JAEGER_UI_PORT=${SMOKE_JAEGER_UI_PORT:-$(free_port 26686)}
+export PUBLIC_URL=http://localhost:$GATEWAY_PORT
+base=http://127.0.0.1:$GATEWAY_PORT
+
+if [ -n "$engine" ]; then
+  say "preparing the container engine ($engine up)"
+  eval "$("$engine" up)"
+  say "removing what an earlier run may have left"
+  engine_down >/dev/null 2>&1 || true
+  say "building the image and starting every service; waiting until all are healthy"
+  "$engine" smoke "$file"
+else
+  command -v docker >/dev/null || { echo "needs CONTAINER_ENGINE, container-engine on PATH, or Docker Compose v2" >&2; exit 2; }
+  engine_down >/dev/null 2>&1 || true
+  say "building the image and starting every service; waiting until all are healthy"
+  engine_compose up -d --build --wait
+fi
+
+say "API scenario against gateway-global at $base"
+BASE=$base node --input-type=module - <<'EOF'
+const base = process.env.BASE;
+const step = (text) => console.log(`  ✓ ${text}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function call(method, path, { token, body, form, headers = {} } = {}) {
+  const init = { method, headers: { ...headers }, signal: AbortSignal.timeout(10_000) };
+  if (token) init.headers.authorization = `Bearer ${token}`;
+  if (form) init.body = new URLSearchParams(form);
+  if (body) {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(base + path, init);
+  const text = await res.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status: res.status, type: res.headers.get('content-type') ?? '', json, text };
+}
+function expect(ok, what, res) {
+  if (!ok) throw new Error(`${what}${res ? ` — got ${res.status} ${res.text.slice(0, 300)}` : ''}`);
+}
+
+const ready = await call('GET', '/readyz');
+expect(ready.status === 200, 'gateway-global is ready', ready);
+step('gateway-global answers /readyz through the published port');
+
+const wrong = await call('POST', '/auth/token', { form: { grant_type: 'password', username: 'alice@example.com', password: 'not-her-password' } });
+expect(wrong.status >= 400 && wrong.status < 500 && wrong.type.includes('problem+json'), 'a wrong password is refused with a problem+json 4xx', wrong);
+step(`a wrong password is refused (${wrong.status}, problem+json)`);
+
+const signIn = await call('POST', '/auth/token', { form: { grant_type: 'password', username: 'alice@example.com', password: 'alice' } });
+expect(signIn.status === 200 && signIn.json?.access_token, 'alice signs in', signIn);
+const token = signIn.json.access_token;
+step('alice signs in (OAuth2 password grant)');
+
+const list = await call('GET', '/api/products?pageSize=50');
+expect(list.status === 200 && list.json?.items?.length > 0, 'the catalog lists products', list);
+const product = list.json.items.find((p) => (p.availability?.available ?? 0) > 0) ?? list.json.items[0];
+step(`the catalog lists ${list.json.total} products; ordering ${product.sku}`);
+
+// The first order after a cold start may meet a cold price path: 503 means "try again shortly".
+const order = { lines: [{ sku: product.sku, quantity: 1 }], shippingAddress: { name: 'Alice', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' } };
+const key = `smoke-${Date.now()}`;
+let placed;
+for (let attempt = 1; attempt <= 5; attempt++) {
+  placed = await call('POST', '/api/orders', { token, body: order, headers: { 'idempotency-key': key } });
+  if (placed.status !== 503) break;
+  console.log(`    (503 on attempt ${attempt}: ${placed.json?.detail ?? ''} — retrying)`);
+  await sleep(2_000);
+}
+expect(placed.status === 201 && placed.json?.id, 'the order is accepted', placed);
+step(`order ${placed.json.id} accepted: ${placed.json.status}, total ${placed.json.total} ${placed.json.currency}`);
+
+const deadline = Date.now() + 60_000;
+let seen;
+while (Date.now() < deadline) {
+  seen = await call('GET', `/api/orders/${placed.json.id}`, { token });
+  if (seen.json?.status && seen.json.status !== 'PENDING') break;
+  await sleep(500);
+}
+expect(seen?.json?.status === 'CONFIRMED', 'the order is CONFIRMED by the saga (inventory reserved it over NATS)', seen);
+step(`order ${placed.json.id} is CONFIRMED (${seen.json.history.map((h) => h.status).join(' → ')})`);
+EOF

@@ -1,0 +1,210 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { cells, globalGateway } from '@retail/gateway-global/topology';
+import { busNetwork, composeFilePath, composeYaml, EDGE_NETWORK, PUBLISHING_SERVICES, serviceName, type ComposeFile, type ComposeService } from './compose-file.ts';
+import { natsPasswordVar } from './nats-auth.ts';
+import { repoRoot } from './plan.ts';
+
+// The static checks read the committed file, as docker compose would.
+const committedText = readFileSync(composeFilePath, 'utf8');
+const committed = parse(committedText) as ComposeFile;
+const clone = (): ComposeFile => structuredClone(committed);
+
+/** Who is who, from the descriptors (never from the file under test). */
+const cellOf = new Map<string, string>();
+const gateways = new Set<string>([globalGateway.name]);
+const callers = new Set<string>();
+for (const cell of cells) {
+  gateways.add(serviceName(`${cell.name}/gateway`));
+  for (const c of cell.components) {
+    cellOf.set(serviceName(`${cell.name}/${c.name}`), cell.name);
+    if (c.calls?.length) callers.add(serviceName(`${cell.name}/${c.name}`));
+  }
+}
+const members = (file: ComposeFile, network: string) => Object.keys(file.services).filter((s) => file.services[s]!.networks.includes(network));
+const shared = (a: ComposeService, b: ComposeService) => a.networks.filter((n) => b.networks.includes(n));
+const sorted = (items: Iterable<string>) => [...items].sort();
+
+/** Only a cell's gateway and its own components are on the cell's network, which has no way out. */
+function cellNetworkViolations(file: ComposeFile): string[] {
+  return cells.flatMap((cell) => {
+    const expected = sorted([serviceName(`${cell.name}/gateway`), ...cell.components.map((c) => serviceName(`${cell.name}/${c.name}`))]);
+    const actual = sorted(members(file, cell.name));
+    const problems = JSON.stringify(actual) === JSON.stringify(expected) ? [] : [`network ${cell.name} holds ${actual.join(', ')}; expected ${expected.join(', ')}`];
+    if (file.networks[cell.name]?.internal !== true) problems.push(`network ${cell.name} is not internal`);
+    return problems;
+  });
+}
+
+/** A cell's services sit on their own cell network and their cell's bus; a cross-cell caller also on the edge. */
+function serviceNetworkViolations(file: ComposeFile): string[] {
+  return [...cellOf].flatMap(([service, cell]) => {
+    const allowed = [cell, busNetwork(cell), ...(callers.has(service) ? [EDGE_NETWORK] : [])];
+    const extra = file.services[service]!.networks.filter((n) => !allowed.includes(n));
+    return extra.length ? [`${service} (cell ${cell}) is also on ${extra.join(', ')}`] : [];
+  });
+}
+
+/**
+ * No service outside a cell can reach that cell's services: nothing of another cell (nor gateway-global)
+ * shares a network with them. The one exception is the edge, where a component that calls other cells
+ * meets gateways only — never another cell's services.
+ */
+function reachabilityViolations(file: ComposeFile): string[] {
+  const problems: string[] = [];
+  for (const [service, cell] of cellOf) {
+    for (const [other, definition] of Object.entries(file.services)) {
+      const otherCell = cellOf.get(other) ?? (gateways.has(other) && other !== globalGateway.name ? other.replace(/-gateway$/, '') : undefined);
+      const isPlatform = !cellOf.has(other) && !gateways.has(other);
+      if (other === service || otherCell === cell || isPlatform) continue;
+      const via = shared(file.services[service]!, definition);
+      const allowed = gateways.has(other) && callers.has(service) ? [EDGE_NETWORK] : [];
+      const offending = via.filter((n) => !allowed.includes(n));
+      if (offending.length) problems.push(`${other} can reach ${service} (cell ${cell}) over ${offending.join(', ')}`);
+    }
+  }
+  return problems;
+}
+
+/** A cell's bus carries only NATS, the trace collector and that cell's components. */
+function busViolations(file: ComposeFile): string[] {
+  return cells.flatMap((cell) => {
+    const strangers = members(file, busNetwork(cell.name)).filter((s) => s !== 'nats' && s !== 'jaeger' && cellOf.get(s) !== cell.name);
+    const problems = strangers.length ? [`${busNetwork(cell.name)} also holds ${strangers.join(', ')}`] : [];
+    if (file.networks[busNetwork(cell.name)]?.internal !== true) problems.push(`${busNetwork(cell.name)} is not internal`);
+    return problems;
+  });
+}
+
+/** Every http:// or nats:// address a service is given names a service it shares a network with, on that service's port. */
+function addressViolations(file: ComposeFile): string[] {
+  const problems: string[] = [];
+  for (const [service, definition] of Object.entries(file.services)) {
+    for (const [name, value] of Object.entries(definition.environment ?? {})) {
+      const match = /^(?:https?|nats):\/\/([^:/$]+):(\d+)/.exec(String(value));
+      if (!match) continue;
+      const [, host, port] = match;
+      const target = file.services[host!];
+      if (!target) problems.push(`${service}: ${name} names ${host}, which is not a service`);
+      else if (!shared(definition, target).length) problems.push(`${service}: ${name} names ${host}, which it shares no network with`);
+      else if (target.environment?.PORT && target.environment.PORT !== port) problems.push(`${service}: ${name} uses port ${port}; ${host} listens on ${target.environment.PORT}`);
+    }
+  }
+  return problems;
+}
+
+it('is what the generator makes from the descriptors (run `npm run generate:compose` after changing a cell)', () => {
+  expect(committedText).toBe(composeYaml());
+});
+
+it('runs every component of every cell, each cell gateway, gateway-global, NATS and Jaeger', () => {
+  const expected = [...cellOf.keys(), ...[...gateways], 'nats', 'jaeger'];
+  expect(sorted(Object.keys(committed.services))).toEqual(sorted(expected));
+});
+
+it('gives every service a healthcheck, and makes every dependency wait for a healthy service — never for Jaeger', () => {
+  for (const [service, definition] of Object.entries(committed.services)) {
+    expect(definition.healthcheck?.test?.[0], `${service} has a healthcheck`).toBe('CMD');
+    for (const [dependency, { condition }] of Object.entries(definition.depends_on ?? {})) {
+      expect(committed.services[dependency], `${service} depends on ${dependency}`).toBeDefined();
+      expect(condition, `${service} → ${dependency}`).toBe('service_healthy');
+      expect(dependency, `${service} must not wait for the trace collector`).not.toBe('jaeger');
+    }
+    if (definition.environment?.NATS_URL) expect(Object.keys(definition.depends_on ?? {}), `${service} uses NATS`).toContain('nats');
+  }
+});
+
+it('publishes ports only for gateway-global and the tracing UI', () => {
+  const publishing = Object.entries(committed.services).filter(([, d]) => d.ports?.length).map(([s]) => s);
+  expect(sorted(publishing)).toEqual(sorted(PUBLISHING_SERVICES));
+  expect(committed.services[globalGateway.name]!.ports).toEqual([`\${GATEWAY_PORT:-8080}:${committed.services[globalGateway.name]!.environment!.PORT}`]);
+});
+
+it('keeps each cell behind its gateway: cell networks, bus networks and reachability', () => {
+  expect(cellNetworkViolations(committed)).toEqual([]);
+  expect(serviceNetworkViolations(committed)).toEqual([]);
+  expect(reachabilityViolations(committed)).toEqual([]);
+  expect(busViolations(committed)).toEqual([]);
+  // The edge is where gateways meet: besides them, only cross-cell callers and the trace collector.
+  expect(sorted(members(committed, EDGE_NETWORK).filter((s) => !gateways.has(s)))).toEqual(sorted([...callers, 'jaeger']));
+});
+
+it('catches a service put on another cell’s network, or onto a shared bus', () => {
+  const crossed = clone();
+  crossed.services['products-catalog']!.networks.push('orders');
+  expect(cellNetworkViolations(crossed)).toEqual([expect.stringContaining('network orders holds')]);
+  expect(serviceNetworkViolations(crossed)).toEqual(['products-catalog (cell products) is also on orders']);
+  expect(reachabilityViolations(crossed)).toContain('products-catalog can reach orders-orders (cell orders) over orders');
+
+  const oneBus = clone();
+  oneBus.services['inventory-stock']!.networks.push(busNetwork('products'));
+  expect(reachabilityViolations(oneBus)).toContain('inventory-stock can reach products-browse (cell products) over products-bus');
+  expect(busViolations(oneBus)).toEqual(['products-bus also holds inventory-stock']);
+
+  const exposed = clone();
+  exposed.services['orders-orders']!.networks.push(EDGE_NETWORK);
+  expect(reachabilityViolations(exposed)).toContain('gateway-global can reach orders-orders (cell orders) over edge');
+});
+
+it('points every address a service is given at a service it can reach, on its port', () => {
+  expect(addressViolations(committed)).toEqual([]);
+  const unreachable = clone();
+  unreachable.services['inventory-allocation']!.environment!.CATALOG_URL = 'http://products-catalog:4101';
+  expect(addressViolations(unreachable)).toEqual(['inventory-allocation: CATALOG_URL names products-catalog, which it shares no network with']);
+});
+
+it('signs tokens with the public issuer that the cell gateways pin, and fetches keys inside the edge', () => {
+  const issuer = committed.services[globalGateway.name]!.environment!.ISSUER;
+  expect(issuer).toMatch(/^\$\{PUBLIC_URL:-http:\/\/localhost:8080\}$/);
+  for (const cell of cells) {
+    const env = committed.services[serviceName(`${cell.name}/gateway`)]!.environment!;
+    expect(env.TOKEN_ISSUER).toBe(issuer);
+    expect(env.JWKS_URL).toBe('http://gateway-global:8080/.well-known/jwks.json');
+  }
+});
+
+it('gives each datastore and each key store its own named volume at the service’s DATA_DIR', () => {
+  const mounts = Object.entries(committed.services).flatMap(([service, d]) => (d.volumes ?? []).map((v) => ({ service, volume: v.split(':')[0]!, path: v.split(':')[1] })));
+  const named = mounts.filter((m) => committed.volumes[m.volume] !== undefined);
+  expect(new Set(named.map((m) => m.volume)).size, 'no named volume is shared').toBe(named.length);
+  expect(sorted(Object.keys(committed.volumes))).toEqual(sorted(named.map((m) => m.volume)));
+  const stateful = [...gateways, ...cells.flatMap((c) => c.components.filter((k) => k.datastore).map((k) => serviceName(`${c.name}/${k.name}`)))];
+  for (const service of stateful) {
+    const mount = named.find((m) => m.service === service);
+    expect(mount, `${service} keeps its files in a named volume`).toBeDefined();
+    expect(mount!.path).toBe(committed.services[service]!.environment!.DATA_DIR);
+  }
+  expect(named.find((m) => m.service === 'nats')?.path).toBe('/data');
+});
+
+it('runs each node service from its own package, listening on every interface, with NATS passwords the server knows', () => {
+  const natsEnv = committed.services.nats!.environment!;
+  for (const [service, d] of Object.entries(committed.services)) {
+    if (d.image !== committed.services[globalGateway.name]!.image) continue;
+    expect(d.build, service).toEqual({ context: '..', dockerfile: 'compose/Dockerfile' });
+    expect(d.command).toEqual(['node', 'src/main.ts']);
+    expect(existsSync(join(repoRoot, d.working_dir!.replace(/^\/app\//, ''), 'src/main.ts')), `${service}: ${d.working_dir}/src/main.ts`).toBe(true);
+    expect(d.environment!.HOST).toBe('0.0.0.0');
+    expect(d.environment!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger:4318');
+    if (d.environment!.NATS_USER) {
+      const variable = natsPasswordVar(d.environment!.NATS_USER);
+      expect(d.environment!.NATS_PASS).toBe(natsEnv[variable]);
+      expect(d.environment!.NATS_PASS).toMatch(new RegExp(`^\\$\\{${variable}:-`));
+    }
+  }
+  expect(committed.services.nats!.volumes).toContain('./nats/nats.conf:/etc/nats/nats.conf:ro');
+  expect(existsSync(join(repoRoot, 'compose/nats/nats.conf'))).toBe(true);
+});
+
+it('builds one image that runs as a non-root user with production dependencies only', () => {
+  const dockerfile = readFileSync(join(repoRoot, 'compose/Dockerfile'), 'utf8');
+  const stages = [...dockerfile.matchAll(/^FROM (\S+)(?: AS (\S+))?/gim)].map((m) => ({ image: m[1]!, name: m[2] }));
+  const baseImages = stages.filter((s) => !stages.some((earlier) => earlier.name === s.image)).map((s) => s.image);
+  expect(baseImages.length).toBeGreaterThan(0);
+  for (const image of baseImages) expect(image).toMatch(/^node:24(-bookworm)?-slim$/);
+  expect(dockerfile).toMatch(/npm ci --omit=dev/);
+  const users = [...dockerfile.matchAll(/^USER (\S+)/gm)].map((m) => m[1]);
+  expect(users.at(-1)).toBe('node');
+});

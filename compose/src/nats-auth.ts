@@ -1,0 +1,148 @@
+import { fileURLToPath } from 'node:url';
+import { coveringFilter } from '@retail/events';
+import { consumedByStream, durableName, type CellDescriptor } from '@retail/topology';
+
+/**
+ * NATS authorization derived from the cell descriptors: one user per cell that may publish only on its
+ * own subjects and use only the stream it owns and the durable consumers it declares; a read-only `edge`
+ * user for gateway-global's live event feed; and an all-permissions `system` user for tests and tools
+ * (`npm run event`), never given to a service. Passwords are never written into the config: it names
+ * `$NATS_PASSWORD_<USER>`, which nats-server resolves from its environment.
+ */
+export const natsUser = (cell: string) => cell;
+export const natsPasswordVar = (cell: string) => `NATS_PASSWORD_${cell.toUpperCase()}`;
+export const defaultNatsPassword = (cell: string) => `${cell}-nats-dev`;
+/** gateway-global's operator console: subscribes to every cell's events, publishes nothing. */
+export const EDGE_NATS_USER = 'edge';
+/** Tests and developer tools (`npm run event`): every permission. No service runs as it. */
+export const SYSTEM_NATS_USER = 'system';
+
+/** Replies to requests (JetStream API answers, publish acks, pulled messages) arrive on inboxes. */
+const INBOX = '_INBOX.>';
+const JS_API = '$JS.API';
+
+export interface NatsPermissions {
+  publish: { allow?: string[]; deny?: string[] };
+  subscribe: { allow?: string[]; deny?: string[] };
+}
+
+export interface NatsUserSpec {
+  user: string;
+  /** Shown above the user in nats.conf. */
+  note: string;
+  /** Absent: every permission. */
+  permissions?: NatsPermissions;
+}
+
+/** Every user name: one per cell, then edge and system. */
+export const natsUserNames = (cells: readonly CellDescriptor[]): string[] => [...cells.map((c) => natsUser(c.name)), EDGE_NATS_USER, SYSTEM_NATS_USER];
+
+/** A user's password: `NATS_PASSWORD_<USER>` from `source` when set, else the development default. */
+export const natsPasswordOf = (user: string, source: Record<string, string | undefined> = process.env): string =>
+  source[natsPasswordVar(user)] || defaultNatsPassword(user);
+
+/**
+ * `NATS_PASSWORD_<USER>` for every user, as nats-server's environment needs them to load nats.conf.
+ * Throws for a password nats-server would misread (see usableNatsPassword).
+ */
+export function natsPasswordEnv(cells: readonly CellDescriptor[], source: Record<string, string | undefined> = process.env): Record<string, string> {
+  const env = Object.fromEntries(natsUserNames(cells).map((user) => [natsPasswordVar(user), natsPasswordOf(user, source)]));
+  const unusable = Object.keys(env).filter((name) => !usableNatsPassword(env[name]!));
+  if (unusable.length) throw new Error(`${unusable.join(', ')}: a NATS password must be a plain word (a letter, then letters, digits, '.', '_' or '-'; not yes/no/true/false/on/off).`);
+  return env;
+}
+
+/**
+ * nats-server reads `$NATS_PASSWORD_...` by parsing the variable's value as a config value: `1e5` becomes
+ * a number, `yes` a boolean, `a b` or `a,b` is cut short. A plain word starting with a letter stays itself.
+ */
+export const usableNatsPassword = (password: string) => /^[A-Za-z][A-Za-z0-9._-]*$/.test(password) && !/^(true|false|yes|no|on|off)$/i.test(password);
+
+/**
+ * What one cell may do on the bus, exactly the JetStream API calls its components make (as the v3 client
+ * makes them against nats-server 2.9): publish its own events and dead letters (`<cell>.>`); create,
+ * update and read its own stream; for every stream it consumes from, create/update (with the filter its
+ * consumer derives from the declared subjects, so a cell reads only what it declares), read, pull from
+ * and ack its own durable `<cell>-<component>`. It subscribes only to inboxes: no core subscription
+ * around JetStream to another cell's events.
+ */
+export function cellPermissions(cell: CellDescriptor): NatsPermissions {
+  const ownStream = ['CREATE', 'UPDATE', 'INFO'].map((call) => `${JS_API}.STREAM.${call}.${cell.stream}`);
+  const consumers = cell.components.flatMap((component) =>
+    [...consumedByStream(component)].flatMap(([stream, subjects]) => {
+      const durable = durableName(cell, component.name);
+      return [
+        `${JS_API}.CONSUMER.CREATE.${stream}.${durable}.${coveringFilter(subjects)}`,
+        `${JS_API}.CONSUMER.INFO.${stream}.${durable}`,
+        `${JS_API}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
+        `$JS.ACK.${stream}.${durable}.>`,
+      ];
+    }),
+  );
+  return {
+    publish: { allow: unique([`${cell.name}.>`, `${JS_API}.INFO`, ...ownStream, ...consumers]) },
+    subscribe: { allow: [INBOX] },
+  };
+}
+
+export function natsUsers(cells: readonly CellDescriptor[]): NatsUserSpec[] {
+  return [
+    ...cells.map((cell) => ({
+      user: natsUser(cell.name),
+      note: `cell ${cell.name}: publishes ${cell.name}.>, owns stream ${cell.stream}${consumerNote(cell)}`,
+      permissions: cellPermissions(cell),
+    })),
+    {
+      user: EDGE_NATS_USER,
+      note: 'gateway-global (operator console): subscribes to every cell’s events, publishes nothing',
+      permissions: { publish: { deny: ['>'] }, subscribe: { allow: [...cells.map((c) => `${c.name}.>`), INBOX] } },
+    },
+    { user: SYSTEM_NATS_USER, note: 'tests and tools (npm run event): every permission; no service runs as it' },
+  ];
+}
+
+/** nats.conf text: listen port, optional monitoring port, JetStream, and the users above. */
+export function natsServerConfig(options: { cells: readonly CellDescriptor[]; port?: number; monitorPort?: number; storeDir?: string }): string {
+  const lines = [
+    '# Generated from the cell descriptors (compose/src/nats-auth.ts) by `npm run generate:nats`; do not edit.',
+    '# Passwords come from the environment: NATS_PASSWORD_<USER> for every user below.',
+  ];
+  if (options.port !== undefined) lines.push(`port: ${options.port}`);
+  if (options.monitorPort !== undefined) lines.push(`http_port: ${options.monitorPort}`);
+  lines.push(options.storeDir ? `jetstream {\n  store_dir: ${quote(options.storeDir)}\n}` : 'jetstream: enabled');
+  lines.push('authorization {', '  users: [');
+  for (const spec of natsUsers(options.cells)) lines.push(...renderUser(spec).map((l) => `    ${l}`));
+  lines.push('  ]', '}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Where the committed config lives, and the values compose runs it with. */
+export const natsConfPath = fileURLToPath(new URL('../nats/nats.conf', import.meta.url));
+export const composeNatsOptions = { port: 4222, monitorPort: 8222, storeDir: '/data' } as const;
+
+function renderUser({ user, note, permissions }: NatsUserSpec): string[] {
+  const lines = [`# ${note}`, '{', `  user: ${quote(user)}`, `  password: $${natsPasswordVar(user)}`];
+  if (permissions) {
+    lines.push('  permissions: {');
+    for (const kind of ['publish', 'subscribe'] as const) {
+      const rules = Object.entries(permissions[kind]).filter(([, subjects]) => subjects?.length);
+      lines.push(`    ${kind}: {`);
+      for (const [rule, subjects] of rules) lines.push(`      ${rule}: [`, ...subjects!.map((s) => `        ${quote(s)}`), '      ]');
+      lines.push('    }');
+    }
+    lines.push('  }');
+  }
+  lines.push('}');
+  return lines;
+}
+
+function consumerNote(cell: CellDescriptor): string {
+  const durables = cell.components
+    .filter((c) => c.consumes?.length)
+    .map((c) => `${durableName(cell, c.name)} on ${[...consumedByStream(c).keys()].join(', ')}`);
+  return durables.length ? `; consumers ${durables.join('; ')}` : '';
+}
+
+// Quoted, so that `$JS...` subjects are never read as variable references.
+const quote = (s: string) => JSON.stringify(s);
+const unique = (items: string[]) => [...new Set(items)];

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { cells } from '@retail/gateway-global/topology';
+import { connectBus, createEvent } from '@retail/events';
+import { createLogger } from '@retail/kernel';
+import { waitFor } from '@retail/testing';
+import { apiClient } from '../src/client.ts';
+import { shop, type Shop } from '../src/retail.ts';
+import { startTestSystem, type TestSystem } from '../src/system.ts';
+
+/**
+ * The whole system with NATS authorization on, as `npm start` and compose run it: every service is on
+ * the bus as its own cell's user, the saga still runs, the read-only edge user sees it live, and one cell
+ * cannot put words in another cell's mouth.
+ */
+let system: TestSystem;
+let s: Shop;
+let edge: NatsConnection;
+const feed: { subject: string; data: string }[] = [];
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  s = await shop(apiClient(system.url));
+  edge = await connect({ servers: system.nats.url, name: 'test-console', ...system.natsCredentials('edge') });
+  for (const cell of cells) edge.subscribe(`${cell.name}.>`, { callback: (_, m) => void feed.push({ subject: m.subject, data: m.string() }) });
+  await edge.flush();
+});
+afterAll(async () => {
+  await edge?.close();
+  await system?.stop();
+});
+
+it('every service is connected to NATS as its own cell’s user', async () => {
+  const { connections } = (await (await fetch(`${system.natsMonitorUrl}/connz?auth=1&limit=1024`)).json()) as { connections: { name?: string; authorized_user?: string }[] };
+  const services = system.plans.filter((p) => p.kind === 'core' || p.kind === 'composite');
+  for (const service of services) {
+    const name = service.name.replace('/', '-'); // each service names its connection <cell>-<component>
+    const mine = connections.filter((c) => c.name === name);
+    expect(mine.length, `${name} is connected`).toBeGreaterThan(0);
+    for (const c of mine) expect(c.authorized_user, name).toBe(service.cell);
+  }
+});
+
+it('runs the saga under these permissions, and the edge user watches it live', async () => {
+  const sku = await s.productWithStock('NATS-AUTH', 5);
+  const placed = await s.placeOrder(s.alice, [{ sku, quantity: 1 }]);
+  expect(placed.status).toBe(201);
+  await s.orderReaches(s.alice, placed.body.id, 'CONFIRMED');
+  const seen = () => feed.filter((m) => m.data.includes(placed.body.id)).map((m) => m.subject);
+  await waitFor(() => seen().includes('shipping.shipment.created') || undefined, { what: 'the shipment on the live feed' });
+  expect(seen()).toEqual(expect.arrayContaining(['orders.order.placed', 'inventory.reservation.confirmed', 'orders.order.confirmed', 'shipping.shipment.created']));
+});
+
+it('refuses an event one cell publishes on another cell’s subject: the forgery never reaches the stream', async () => {
+  const logger = createLogger({ name: 'test', level: 'silent' });
+  const orders = await connectBus({ url: system.nats.url, name: 'test-forger', ...system.natsCredentials('orders'), logger });
+  const tools = await connectBus({ url: system.nats.url, name: 'test-tools', ...system.natsCredentials('system'), logger });
+  try {
+    const subject = 'inventory.reservation.confirmed';
+    const count = async () => (await tools.jsm.streams.info('INVENTORY', { subjects_filter: subject })).state.subjects?.[subject] ?? 0;
+    const before = await count();
+    const forged = createEvent({ source: '/inventory/allocation', type: subject, subject: 'forged', data: { orderId: 'forged', lines: [] } });
+    await expect(orders.js.publish(subject, JSON.stringify(forged), { msgID: forged.id })).rejects.toThrow(/Permissions Violation for Publish to "inventory.reservation.confirmed"/);
+    expect(await count()).toBe(before);
+
+    // The edge user publishes nothing: the server answers its attempt with a permission error.
+    const refused = (async () => {
+      for await (const status of edge.status()) if (status.type === 'error') return String(status.error);
+    })();
+    edge.publish('orders.order.cancelled', '{}');
+    expect(await refused).toMatch(/Permissions Violation for Publish to "orders.order.cancelled"/);
+  } finally {
+    await orders.close();
+    await tools.close();
+  }
+});

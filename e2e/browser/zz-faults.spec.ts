@@ -1,0 +1,82 @@
+import { checkOut, expect, signIn, stopCell, test } from './fixtures.ts';
+
+// Stops cells: runs last (files run in name order), and puts every cell back however it ends.
+
+test.describe('the operator console', () => {
+  test('draws the cells from their descriptors and shows events as they happen', async ({ page, shop }) => {
+    await page.goto('/console');
+    for (const cell of ['products', 'inventory', 'orders', 'shipping']) {
+      await expect(page.getByRole('region', { name: `${cell} cell` }).getByText('Cell up')).toBeVisible();
+    }
+    await expect(page.getByRole('status').filter({ hasText: 'All 4 cells are up.' })).toBeVisible();
+    const orders = page.getByRole('region', { name: 'orders cell' });
+    await expect(orders.getByRole('list', { name: 'orders components' }).getByRole('listitem')).toHaveCount(2);
+    await expect(orders).toContainText('checkout');
+    await expect(page.getByRole('row', { name: /orders\.order\.placed/ })).toContainText('inventory / allocation');
+    await expect(page.getByText(/^Event feed connected/)).toBeVisible();
+
+    const placed = await shop.placeOrder(shop.bob, [{ sku: 'APP-WOOL-SOCKS', quantity: 1 }]);
+    const feed = page.getByRole('list', { name: 'Recent events' });
+    await expect(feed.getByRole('listitem').filter({ hasText: 'orders.order.placed' }).filter({ hasText: placed.body.id })).toBeVisible();
+    await expect(feed.getByRole('listitem').filter({ hasText: 'inventory.reservation.confirmed' }).filter({ hasText: placed.body.id })).toBeVisible();
+  });
+});
+
+test.describe('blast radius', () => {
+  test('with the shipping cell down, the shop sells and the order waits at CONFIRMED; it moves on once the cell is back', async ({ page, openSession, system }) => {
+    const consolePage = await openSession();
+    await consolePage.goto('/console');
+    const restartShipping = await stopCell(system, 'shipping');
+    try {
+      await expect(consolePage.getByRole('region', { name: 'shipping cell' }).getByText('Cell down')).toBeVisible();
+      await expect(consolePage.getByRole('region', { name: 'orders cell' }).getByText('Cell up')).toBeVisible();
+      await expect(consolePage.getByRole('status').filter({ hasText: '3 of 4 cells up — shipping down.' })).toBeVisible();
+
+      await signIn(page, 'alice');
+      await page.getByRole('searchbox', { name: 'Search products' }).fill('merino');
+      await page.keyboard.press('Enter');
+      await page.getByRole('article', { name: 'Merino Wool T-Shirt' }).getByRole('button', { name: 'Add to cart' }).click();
+      const orderId = await checkOut(page);
+      const status = page.getByRole('status', { name: 'Order status' });
+      await expect(status).toContainText('Confirmed');
+      await expect(page.getByRole('alert').filter({ hasText: 'Tracking the shipment is unavailable right now. The shipping cell is unavailable' })).toBeVisible();
+      await page.waitForTimeout(2_000);
+      await expect(status).toContainText('Confirmed');
+
+      await restartShipping();
+      await expect(consolePage.getByRole('region', { name: 'shipping cell' }).getByText('Cell up')).toBeVisible();
+      // The shipping cell catches up on the confirmation it missed; the operator dispatches.
+      const admin = await openSession('admin');
+      await admin.goto('/admin/shipments');
+      await admin.getByRole('button', { name: `Dispatch shipment of order ${orderId}` }).click();
+      await expect(status).toContainText('Shipped');
+      await expect(page.getByText('Tracking number', { exact: true })).toBeVisible();
+    } finally {
+      await restartShipping();
+    }
+  });
+
+  test('with the products cell down, the shop says what is unavailable', async ({ page, system }) => {
+    await signIn(page, 'bob');
+    await page.goto('/product/BOO-FIELD-GUIDE');
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    const restartProducts = await stopCell(system, 'products');
+    try {
+      await page.goto('/');
+      await expect(page.getByRole('alert').filter({ hasText: 'Browsing the catalog is unavailable right now. The products cell is unavailable' })).toBeVisible();
+      await page.goto('/checkout');
+      await page.getByLabel('Full name').fill('Bob Example');
+      await page.getByLabel('Address line 1').fill('2 Side Street');
+      await page.getByLabel('City').fill('Shelbyville');
+      await page.getByLabel('Postal code').fill('54321');
+      await page.getByRole('button', { name: 'Place order' }).click();
+      await expect(page.getByRole('alert').filter({ hasText: /^Ordering is unavailable right now\. .*products/ })).toBeVisible();
+      // Nothing was ordered; the cart is intact and the customer's orders still show.
+      await expect(page.getByRole('link', { name: 'Cart, 1 item' })).toBeVisible();
+      await page.getByRole('link', { name: 'My orders', exact: true }).click();
+      await expect(page.getByRole('heading', { level: 1, name: 'My orders' })).toBeVisible();
+    } finally {
+      await restartProducts();
+    }
+  });
+});

@@ -1,0 +1,286 @@
+// The operator console: draws the cells from /console/topology (their descriptors), colours them with
+// /console/health every two seconds, and shows the events of /console/events (SSE) as they happen.
+
+const SVG = 'http://www.w3.org/2000/svg';
+const HEALTH_EVERY_MS = 2000;
+const FEED_LIMIT = 50;
+
+/** Build an element; text goes in as text, never as HTML. */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined && v !== false) el.setAttribute(k, v === true ? '' : String(v));
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  return el;
+}
+
+function svg(tag, attrs = {}, text) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+const byId = (id) => document.getElementById(id);
+const shortSubject = (subject) => subject.split('.').slice(1).join('.');
+const time = (iso) => new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
+
+let topology;
+/** cell name → { box, status, gateway, components: Map(name → element) } */
+const cellViews = new Map();
+
+function renderEdge(view) {
+  byId('edge').replaceChildren(
+    h(
+      'section',
+      { class: 'edge-box', 'aria-label': `${view.gateway.name}` },
+      h('div', {}, h('h3', {}, view.gateway.name), h('p', { class: 'summary' }, view.gateway.summary)),
+      h('ul', { class: 'chips', 'aria-label': 'Public paths' }, ...view.gateway.publicPaths.map((p) => h('li', {}, h('code', {}, p)))),
+    ),
+    h('p', { class: 'edge-arrow', 'aria-hidden': 'true' }, '▼ HTTP /api/<segment> → the gateway of the cell that declares it ▼'),
+  );
+}
+
+function healthBadge(text) {
+  return h('span', { class: 'health health-unknown' }, text);
+}
+
+function renderCells(view) {
+  const container = byId('cells');
+  container.replaceChildren();
+  for (const cell of view.cells) {
+    const status = h('span', { class: 'cell-status status-unknown' }, 'Checking…');
+    const gatewayHealth = healthBadge('…');
+    const components = new Map();
+    const prefixes = [...new Set(cell.routes.map((r) => `/${r.path.split('/')[2]}`))].map((p) => `/api${p}`);
+    const box = h(
+      'section',
+      { class: `cell cell-${cell.name}`, 'aria-label': `${cell.name} cell` },
+      h('header', { class: 'cell-head' }, h('h3', {}, cell.name), status),
+      h('p', { class: 'summary' }, cell.summary),
+      h(
+        'div',
+        { class: 'gateway-row' },
+        h('span', { class: 'gw-name' }, 'gateway'),
+        h('span', { class: 'gw-routes' }, prefixes.join(' ')),
+        gatewayHealth,
+      ),
+      h(
+        'ul',
+        { class: 'components', 'aria-label': `${cell.name} components` },
+        ...cell.components.map((c) => {
+          const health = healthBadge('…');
+          components.set(c.name, health);
+          return h(
+            'li',
+            { class: 'component', title: c.summary },
+            h('div', { class: 'component-head' }, h('strong', {}, c.name), h('span', { class: `kind kind-${c.kind}` }, c.kind), health),
+            c.datastore ? h('p', { class: 'store' }, 'SQLite ', h('code', {}, c.datastore)) : h('p', { class: 'store' }, 'no state'),
+            c.publishes.length ? h('p', { class: 'io' }, h('span', { class: 'io-label' }, 'publishes '), c.publishes.map(shortSubject).join(', ')) : null,
+            c.consumes.length ? h('p', { class: 'io' }, h('span', { class: 'io-label' }, 'consumes '), c.consumes.join(', ')) : null,
+            c.calls.length ? h('p', { class: 'io' }, h('span', { class: 'io-label' }, 'calls '), c.calls.map((x) => `${x} gateway`).join(', ')) : null,
+          );
+        }),
+      ),
+      h('p', { class: 'stream' }, h('code', {}, cell.stream), ' stream · ', h('code', {}, `${cell.name}.>`)),
+    );
+    container.append(box);
+    cellViews.set(cell.name, { box, status, gatewayHealth, components });
+  }
+}
+
+/** Cross-cell flows, aggregated per (publisher cell → consumer cell). */
+function cellLinks(view) {
+  const links = new Map();
+  for (const flow of view.flows) {
+    if (!flow.publisher) continue;
+    for (const consumer of flow.consumers) {
+      if (consumer.cell === flow.publisher.cell) continue;
+      const key = `${flow.publisher.cell}→${consumer.cell}`;
+      const link = links.get(key) ?? { from: flow.publisher.cell, to: consumer.cell, subjects: new Set() };
+      link.subjects.add(flow.subject);
+      links.set(key, link);
+    }
+  }
+  return [...links.values()];
+}
+
+/** The bus under the cells, and one arrow per publisher → consumer pair of cells. */
+function drawFlows() {
+  if (!topology) return;
+  const board = byId('flows');
+  const box = byId('diagram').getBoundingClientRect();
+  const centers = new Map();
+  for (const [name, v] of cellViews) {
+    const r = v.box.getBoundingClientRect();
+    centers.set(name, r.left - box.left + r.width / 2);
+  }
+  const order = topology.cells.map((c) => c.name);
+  const links = cellLinks(topology);
+  const busY = 26;
+  const lane = (link) => {
+    const span = Math.abs(order.indexOf(link.to) - order.indexOf(link.from));
+    const rightward = order.indexOf(link.to) > order.indexOf(link.from);
+    return span === 1 ? (rightward ? 62 : 122) : 122 + 58 * (span - 1);
+  };
+  const deepest = Math.max(62, ...links.map(lane));
+  const height = busY + deepest * 0.75 + 34;
+  const width = box.width;
+  board.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  board.setAttribute('height', String(height));
+  for (const el of [...board.children]) if (el.tagName !== 'title' && el.tagName !== 'desc') el.remove();
+
+  const defs = svg('defs');
+  const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+  marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head' }));
+  defs.append(marker);
+  board.append(defs);
+
+  board.append(svg('line', { x1: 8, y1: busY, x2: width - 8, y2: busY, class: 'bus' }));
+  board.append(svg('text', { x: 12, y: busY - 8, class: 'bus-label' }, 'NATS JetStream'));
+  for (const x of centers.values()) board.append(svg('line', { x1: x, y1: 0, x2: x, y2: busY, class: 'stub' }));
+
+  for (const link of links) {
+    const x1 = centers.get(link.from);
+    const x2 = centers.get(link.to);
+    if (x1 === undefined || x2 === undefined) continue;
+    const depth = lane(link);
+    const offset = x2 > x1 ? 6 : -6; // keep the two directions of a pair apart
+    const path = svg('path', {
+      d: `M ${x1 + offset} ${busY} C ${x1 + offset} ${busY + depth}, ${x2 - offset} ${busY + depth}, ${x2 - offset} ${busY + 4}`,
+      class: `flow flow-from-${link.from}`,
+      'marker-end': 'url(#arrow)',
+      'data-subjects': [...link.subjects].join(' '),
+    });
+    path.append(svg('title', {}, `${link.from} → ${link.to}: ${[...link.subjects].join(', ')}`));
+    board.append(path);
+    const label = svg('text', { x: (x1 + x2) / 2, y: busY + depth * 0.75 + 4, class: 'flow-label', 'text-anchor': 'middle' }, [...link.subjects].map(shortSubject).join(' · '));
+    board.append(label);
+    const b = label.getBBox();
+    board.insertBefore(svg('rect', { x: b.x - 5, y: b.y - 2, width: b.width + 10, height: b.height + 4, rx: 4, class: 'flow-label-bg' }), label);
+  }
+}
+
+function renderFlowTable(view) {
+  const rows = view.flows.map((f) =>
+    h(
+      'tr',
+      {},
+      h('th', { scope: 'row' }, h('code', {}, f.subject)),
+      h('td', {}, f.publisher ? `${f.publisher.cell} / ${f.publisher.component}` : h('span', { class: 'warn' }, 'no publisher declared')),
+      h('td', {}, f.consumers.length ? f.consumers.map((c) => `${c.cell} / ${c.component}`).join(', ') : h('span', { class: 'muted' }, 'nobody yet')),
+    ),
+  );
+  byId('flow-table').replaceChildren(
+    h('table', { class: 'table' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Subject'), h('th', { scope: 'col' }, 'Published by'), h('th', { scope: 'col' }, 'Consumed by'))), h('tbody', {}, ...rows)),
+  );
+}
+
+function setHealth(el, state) {
+  el.textContent = state;
+  el.className = `health health-${state}`;
+}
+
+async function refreshHealth() {
+  let report;
+  try {
+    const res = await fetch('/console/health', { headers: { accept: 'application/json' } });
+    if (!res.ok) throw new Error(String(res.status));
+    report = await res.json();
+  } catch {
+    byId('overall').textContent = 'gateway-global does not answer: the console cannot check the cells.';
+    byId('overall').className = 'overall overall-bad';
+    return;
+  }
+  let up = 0;
+  for (const cell of report.cells) {
+    const view = cellViews.get(cell.cell);
+    if (!view) continue;
+    const label = { up: 'Cell up', degraded: 'Cell degraded', down: 'Cell down' }[cell.status];
+    view.status.textContent = label;
+    view.status.className = `cell-status status-${cell.status}`;
+    view.box.classList.toggle('is-down', cell.status === 'down');
+    view.box.classList.toggle('is-degraded', cell.status === 'degraded');
+    setHealth(view.gatewayHealth, cell.gateway);
+    for (const [name, el] of view.components) setHealth(el, cell.components[name] ?? 'down');
+    if (cell.status === 'up') up++;
+  }
+  const total = report.cells.length;
+  const down = report.cells.filter((c) => c.status !== 'up').map((c) => `${c.cell} ${c.status}`);
+  byId('overall').textContent = up === total ? `All ${total} cells are up.` : `${up} of ${total} cells up — ${down.join(', ')}.`;
+  byId('overall').className = `overall ${up === total ? 'overall-ok' : 'overall-bad'}`;
+  byId('checked-at').textContent = `checked ${time(report.checkedAt)}`;
+}
+
+function pulse(cellName, subject) {
+  const view = cellViews.get(cellName);
+  if (view) {
+    view.box.classList.remove('pulse');
+    void view.box.offsetWidth; // restart the animation
+    view.box.classList.add('pulse');
+  }
+  for (const path of document.querySelectorAll(`.flow-from-${CSS.escape(cellName)}`)) {
+    if (!(path.getAttribute('data-subjects') ?? '').split(' ').includes(subject)) continue;
+    path.classList.remove('active');
+    void path.getBoundingClientRect();
+    path.classList.add('active');
+  }
+}
+
+function addEvent(event, live) {
+  const feed = byId('feed');
+  const item = h(
+    'li',
+    { class: `event event-${event.cell}${event.valid ? '' : ' event-invalid'}` },
+    h('time', { datetime: event.receivedAt }, time(event.receivedAt)),
+    h('code', { class: 'event-subject' }, event.subject),
+    h('span', { class: 'event-entity' }, event.valid ? event.entity ?? '' : 'not a CloudEvent (dead-lettered by its consumers)'),
+    event.source ? h('span', { class: 'event-source' }, event.source) : null,
+  );
+  feed.prepend(item);
+  while (feed.children.length > FEED_LIMIT) feed.lastElementChild?.remove();
+  if (live) pulse(event.cell, event.subject);
+}
+
+function connectFeed() {
+  const status = byId('feed-status');
+  const source = new EventSource('/console/events');
+  source.addEventListener('status', (e) => {
+    const s = JSON.parse(e.data);
+    status.textContent = `Event feed ${s.state}: ${s.detail}`;
+    status.className = `feed-status feed-${s.state}`;
+  });
+  let replaying = true;
+  source.addEventListener('cloudevent', (e) => addEvent(JSON.parse(e.data), !replaying));
+  // Events sent on connect are the backlog; the ones after it are live and animate the picture.
+  source.addEventListener('open', () => {
+    replaying = true;
+    byId('feed').replaceChildren();
+    setTimeout(() => (replaying = false), 300);
+  });
+  source.addEventListener('error', () => {
+    status.textContent = 'Event feed interrupted: reconnecting to gateway-global…';
+    status.className = 'feed-status feed-disconnected';
+  });
+}
+
+async function start() {
+  try {
+    const res = await fetch('/console/topology', { headers: { accept: 'application/json' } });
+    topology = await res.json();
+  } catch {
+    byId('overall').textContent = 'The topology could not be loaded from gateway-global.';
+    return;
+  }
+  renderEdge(topology);
+  renderCells(topology);
+  renderFlowTable(topology);
+  drawFlows();
+  window.addEventListener('resize', () => requestAnimationFrame(drawFlows));
+  await refreshHealth();
+  setInterval(() => {
+    if (document.visibilityState !== 'hidden') void refreshHealth();
+  }, HEALTH_EVERY_MS);
+  connectFeed();
+}
+
+void start();

@@ -1,0 +1,161 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventoryCell } from '@retail/inventory-contract';
+import { ordersCell } from '@retail/orders-contract';
+import { productsCell } from '@retail/products-contract';
+import { shippingCell } from '@retail/shipping-contract';
+import { createEventFeed } from '../console/event-feed.ts';
+import { testGateway } from '../test-support.ts';
+
+const servers: Server[] = [];
+const listen = async (handler: Parameters<typeof createServer>[1]) => {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+const answer = (body: unknown) => listen((req, res) => {
+  if (req.url !== '/health/cell') return res.writeHead(404).end();
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+});
+
+/** Stand-ins for the four cell gateways: healthy, one component down, hung, and not listening at all. */
+let gateways: { products: string; inventory: string; orders: string; shipping: string };
+beforeAll(async () => {
+  const closed = await listen(() => {});
+  await new Promise((resolve) => servers.pop()!.close(resolve));
+  gateways = {
+    products: await answer({ cell: 'products', gateway: 'up', components: { catalog: 'up', browse: 'up' } }),
+    inventory: await answer({ cell: 'inventory', gateway: 'up', components: { stock: 'up', allocation: 'down' } }),
+    orders: await listen(() => {}),
+    shipping: closed,
+  };
+});
+afterAll(() => {
+  for (const server of servers) server.closeAllConnections();
+  return Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+});
+
+const consoleGateway = (overrides: Parameters<typeof testGateway>[0] = {}) =>
+  testGateway({
+    cellGateways: [
+      { cell: productsCell, url: gateways.products },
+      { cell: inventoryCell, url: gateways.inventory },
+      { cell: ordersCell, url: gateways.orders },
+      { cell: shippingCell, url: gateways.shipping },
+    ],
+    healthTimeoutMs: 300,
+    ...overrides,
+  });
+
+describe('GET /console', () => {
+  it('serves the console page, its script and styles', async () => {
+    const { app } = await consoleGateway();
+    const page = await app.request('/console');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    expect(html).toContain('/console/console.js');
+    expect((await app.request('/console/console.js')).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await app.request('/console/console.css')).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await app.request('/console/')).status).toBe(200);
+  });
+});
+
+describe('GET /console/topology', () => {
+  it('draws the cells from their descriptors: components, kinds, routes and event flows', async () => {
+    const { app } = await consoleGateway();
+    const view = (await (await app.request('/console/topology')).json()) as any;
+    expect(view.cells.map((c: any) => c.name)).toEqual(['products', 'inventory', 'orders', 'shipping']);
+    const orders = view.cells.find((c: any) => c.name === 'orders');
+    expect(orders.components.map((c: any) => [c.name, c.kind])).toEqual([
+      ['orders', 'core'],
+      ['checkout', 'composite'],
+    ]);
+    expect(orders.components[1].calls).toEqual(['products']);
+    expect(orders.routes).toContainEqual(expect.objectContaining({ method: 'POST', path: '/api/orders', component: 'checkout', access: 'token' }));
+    expect(view.flows).toContainEqual({
+      subject: 'orders.order.placed',
+      publisher: { cell: 'orders', component: 'orders' },
+      consumers: [{ cell: 'inventory', component: 'allocation' }],
+    });
+    const confirmed = view.flows.find((f: any) => f.subject === 'inventory.reservation.confirmed');
+    expect(confirmed.consumers).toEqual([{ cell: 'orders', component: 'checkout' }]);
+    // Every subject a cell consumes has a publisher: the console would show a gap otherwise.
+    expect(view.flows.filter((f: any) => f.publisher === null)).toEqual([]);
+    expect(JSON.stringify(view)).not.toContain('127.0.0.1');
+  });
+});
+
+describe('GET /console/health', () => {
+  it("asks each cell's gateway; one that does not answer in time means the whole cell is down", async () => {
+    const { app } = await consoleGateway();
+    const started = Date.now();
+    const res = await app.request('/console/health');
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const report = (await res.json()) as any;
+    expect(report.cells).toEqual([
+      { cell: 'products', status: 'up', gateway: 'up', components: { catalog: 'up', browse: 'up' } },
+      { cell: 'inventory', status: 'degraded', gateway: 'up', components: { stock: 'up', allocation: 'down' } },
+      { cell: 'orders', status: 'down', gateway: 'down', components: { orders: 'down', checkout: 'down' } },
+      { cell: 'shipping', status: 'down', gateway: 'down', components: { shipments: 'down', fulfillment: 'down' } },
+    ]);
+    expect(Date.parse(report.checkedAt)).not.toBeNaN();
+  });
+});
+
+/** Read an SSE body until `until` matches what has arrived, then stop reading. */
+async function readEvents(body: ReadableStream<Uint8Array>, until: (text: string) => boolean, timeoutMs = 3_000) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const deadline = Date.now() + timeoutMs;
+  while (!until(text)) {
+    if (Date.now() > deadline) throw new Error(`no match in time; got:\n${text}`);
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  return { text, reader };
+}
+
+const envelope = (type: string, subject: string) =>
+  new TextEncoder().encode(JSON.stringify({ specversion: '1.0', id: `id-${subject}`, source: '/cells/orders/orders', type, subject, time: new Date().toISOString(), data: { shippingAddress: { name: 'Alice Example' } } }));
+
+describe('GET /console/events', () => {
+  it('streams the feed status and recent events as server-sent events, then new ones as they arrive', async () => {
+    const feed = createEventFeed({ initial: { state: 'connected', detail: 'Listening on orders.>.' } });
+    feed.record('orders.order.placed', envelope('orders.order.placed', 'order-1'));
+    const { app } = await consoleGateway({ eventFeed: feed });
+    const res = await app.request('/console/events');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+
+    const first = await readEvents(res.body!, (t) => t.includes('order-1'));
+    expect(first.text).toMatch(/^event: status\ndata: {"state":"connected","detail":"Listening on orders.>."}\nretry: 3000\n\n/);
+    expect(first.text).toContain('event: cloudevent\ndata: ');
+    expect(first.text).toContain('"subject":"orders.order.placed"');
+    // Envelopes only: the console is open, and event data carries customers' addresses.
+    expect(first.text).not.toContain('Alice Example');
+
+    feed.record('shipping.shipment.dispatched', envelope('shipping.shipment.dispatched', 'shipment-9'));
+    let live = '';
+    const decoder = new TextDecoder();
+    while (!live.includes('shipment-9')) live += decoder.decode((await first.reader.read()).value);
+    expect(live).toContain('id: 2');
+    feed.close();
+    expect((await first.reader.read()).done).toBe(true);
+  });
+
+  it('says so when there is no event feed at all', async () => {
+    const { app } = await consoleGateway();
+    const res = await app.request('/console/events');
+    const { text, reader } = await readEvents(res.body!, (t) => t.includes('\n\n'));
+    expect(text).toContain('"state":"off"');
+    await reader.cancel();
+  });
+});

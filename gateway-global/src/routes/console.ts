@@ -1,0 +1,76 @@
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { CellGatewayTarget } from '../edge/cell-routes.ts';
+import type { GatewayEnv } from '../gateway-env.ts';
+import { probeCells } from '../console/cell-health.ts';
+import { createEventFeed, type EventFeed, type FeedMessage } from '../console/event-feed.ts';
+import { describeTopology } from '../console/topology-view.ts';
+import { sendFile, staticFiles } from './static-files.ts';
+
+export interface ConsoleRouteDeps {
+  cellGateways: readonly CellGatewayTarget[];
+  /** Live events from NATS; without one the console says there is no feed. */
+  eventFeed?: EventFeed;
+  /** How long to wait for each cell gateway's health answer. */
+  healthTimeoutMs?: number;
+  /** Time between SSE keep-alive comments (proxies drop idle streams). */
+  heartbeatMs?: number;
+}
+
+const pageDir = fileURLToPath(new URL('../console/page', import.meta.url));
+
+/**
+ * The operator console: a page that draws the cells from their descriptors, with live health and
+ * events. Read-only and open, like a status page; it shows envelopes of events, never their data.
+ */
+export function consoleRoutes(deps: ConsoleRouteDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  const read = staticFiles(pageDir);
+  const feed = deps.eventFeed ?? createEventFeed();
+  const topology = describeTopology(deps.cellGateways.map((g) => g.cell));
+  const { heartbeatMs = 15_000, healthTimeoutMs = 1_000 } = deps;
+
+  app.get('/console/topology', (c) => {
+    c.header('Cache-Control', 'no-cache');
+    return c.json(topology);
+  });
+
+  app.get('/console/health', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json(await probeCells(deps.cellGateways, healthTimeoutMs));
+  });
+
+  app.get('/console/events', (c) => {
+    c.header('X-Accel-Buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      const send = (message: FeedMessage) => {
+        if (message.kind === 'event') return stream.writeSSE({ event: 'cloudevent', id: String(message.event.seq), data: JSON.stringify(message.event) });
+        if (message.kind === 'status') return stream.writeSSE({ event: 'status', data: JSON.stringify(message.status) });
+        return stream.close();
+      };
+      let ended: () => void = () => {};
+      const done = new Promise<void>((resolve) => (ended = resolve));
+      const unsubscribe = feed.subscribe((message) => {
+        void send(message);
+        if (message.kind === 'closed') ended();
+      });
+      stream.onAbort(ended);
+      await stream.writeSSE({ event: 'status', data: JSON.stringify(feed.status()), retry: 3_000 });
+      for (const event of feed.recent()) await send({ kind: 'event', event });
+      const heartbeat = setInterval(() => void stream.write(': keep-alive\n\n'), heartbeatMs);
+      await done;
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  // The page and its script and styles; `/console` itself is the page.
+  app.get('/console/*', async (c, next) => {
+    const rest = c.req.path.slice('/console'.length);
+    const file = await read(rest === '' || rest === '/' ? '/index.html' : rest);
+    return file ? sendFile(c, file) : next();
+  });
+
+  return app;
+}
