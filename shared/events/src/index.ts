@@ -13,3 +13,4 @@ export {
   type RunningConsumer,
 } from './consumer.ts';
 export { startComponentConsumers, type ComponentConsumersOptions } from './component-consumers.ts';
+export { connectCellBus } from './cell-bus.ts';

@@ -1,4 +1,4 @@
-import { connectBus, ensureStream } from '@retail/events';
+import { connectCellBus } from '@retail/events';
 import { cellWorkloadTokens, createCircuitBreaker, createHttpClient } from '@retail/http-client';
 import { inventoryCell } from '@retail/inventory-contract';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
@@ -20,9 +20,7 @@ export function start(telemetry: Telemetry): void {
       breaker: createCircuitBreaker({ name: 'inventory stock' }),
       token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: 'allocation', cellSecret: env.CELL_SECRET }),
     });
-    const bus = await connectBus({ url: env.NATS_URL, name: 'inventory-allocation', user: env.NATS_USER, pass: env.NATS_PASS, logger });
-    // Dead letters go to the cell's own stream, which stock may not have created yet.
-    await ensureStream(bus.jsm, { name: inventoryCell.stream, subjects: [`${inventoryCell.name}.>`] });
+    const bus = await connectCellBus({ cell: inventoryCell, component: 'allocation', env, logger });
     const consumers = startAllocationConsumers({ bus, handlers: allocationHandlers(createStockCommands(http), logger), logger });
     await serveApp({
       app: createApp({ logger, isReady: bus.isConnected }),

@@ -1,5 +1,5 @@
 import { internalTokenVerifier } from '@retail/auth';
-import { connectBus, ensureStream, startComponentConsumers, startOutboxRelay } from '@retail/events';
+import { connectCellBus, startComponentConsumers, startOutboxRelay } from '@retail/events';
 import { inventoryCell } from '@retail/inventory-contract';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
 import type { Telemetry } from '@retail/telemetry';
@@ -17,8 +17,7 @@ export function start(telemetry: Telemetry): void {
     const env = loadEnv();
     const logger = createLogger({ name: 'inventory-stock', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'inventory', component: 'stock' } });
     const database = openOwnDatabase(databaseFile(env));
-    const bus = await connectBus({ url: env.NATS_URL, name: 'inventory-stock', user: env.NATS_USER, pass: env.NATS_PASS, logger });
-    await ensureStream(bus.jsm, { name: inventoryCell.stream, subjects: [`${inventoryCell.name}.>`] });
+    const bus = await connectCellBus({ cell: inventoryCell, component: 'stock', env, logger });
     const relay = startOutboxRelay({ db: database.db, js: bus.js, logger });
     const consumers = startComponentConsumers({
       bus,

@@ -1,5 +1,5 @@
 import { internalTokenVerifier } from '@retail/auth';
-import { connectBus, ensureStream } from '@retail/events';
+import { connectCellBus } from '@retail/events';
 import { cachedClientCredentials, cellWorkloadTokens } from '@retail/http-client';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
 import { ordersCell } from '@retail/orders-contract';
@@ -30,9 +30,7 @@ export function start(telemetry: Telemetry): void {
     });
     const orders = ordersCore(ordersClient);
 
-    const bus = await connectBus({ url: env.NATS_URL, name: 'orders-checkout', user: env.NATS_USER, pass: env.NATS_PASS, logger });
-    // Dead letters go on the cell's own stream, which may not exist yet if the orders service has not started.
-    await ensureStream(bus.jsm, { name: ordersCell.stream, subjects: [`${ordersCell.name}.>`] });
+    const bus = await connectCellBus({ cell: ordersCell, component: 'checkout', env, logger });
     const consumers = startCheckoutConsumers({ bus, handlers: sagaHandlers(orders, logger), logger });
 
     const checkout = createCheckout({ prices: productsPriceSource(productsClient, logger), orders, logger });

@@ -1,5 +1,5 @@
 import { internalTokenVerifier } from '@retail/auth';
-import { connectBus, ensureStream, startOutboxRelay } from '@retail/events';
+import { connectCellBus, startOutboxRelay } from '@retail/events';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
 import { ordersCell } from '@retail/orders-contract';
 import type { Telemetry } from '@retail/telemetry';
@@ -15,8 +15,7 @@ export function start(telemetry: Telemetry): void {
     const env = loadEnv();
     const logger = createLogger({ name: 'orders-orders', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'orders', component: 'orders' } });
     const database = openOwnDatabase(databaseFile(env));
-    const bus = await connectBus({ url: env.NATS_URL, name: 'orders-orders', user: env.NATS_USER, pass: env.NATS_PASS, logger });
-    await ensureStream(bus.jsm, { name: ordersCell.stream, subjects: [`${ordersCell.name}.>`] });
+    const bus = await connectCellBus({ cell: ordersCell, component: 'orders', env, logger });
     const relay = startOutboxRelay({ db: database.db, js: bus.js, logger });
     const orders = createOrderBook(database.db, relay.poke);
     const verifyToken = internalTokenVerifier(ordersCell.name, internalJwksUrl(env.CELL_GATEWAY_URL));

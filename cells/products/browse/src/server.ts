@@ -1,5 +1,5 @@
 import { internalTokenVerifier } from '@retail/auth';
-import { connectBus, ensureStream, startComponentConsumers } from '@retail/events';
+import { connectCellBus, startComponentConsumers } from '@retail/events';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
 import { productsCell } from '@retail/products-contract';
 import type { Telemetry } from '@retail/telemetry';
@@ -15,8 +15,7 @@ export function start(telemetry: Telemetry): void {
     const env = loadEnv();
     const logger = createLogger({ name: 'products-browse', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'products', component: 'browse' } });
     const database = openOwnDatabase(databaseFile(env));
-    const bus = await connectBus({ url: env.NATS_URL, name: 'products-browse', user: env.NATS_USER, pass: env.NATS_PASS, logger });
-    await ensureStream(bus.jsm, { name: productsCell.stream, subjects: [`${productsCell.name}.>`] });
+    const bus = await connectCellBus({ cell: productsCell, component: 'browse', env, logger });
     const consumers = startComponentConsumers({
       bus,
       db: database.db,

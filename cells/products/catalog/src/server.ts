@@ -1,5 +1,5 @@
 import { internalTokenVerifier } from '@retail/auth';
-import { connectBus, ensureStream, startOutboxRelay } from '@retail/events';
+import { connectCellBus, startOutboxRelay } from '@retail/events';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
 import { productsCell } from '@retail/products-contract';
 import type { Telemetry } from '@retail/telemetry';
@@ -16,8 +16,7 @@ export function start(telemetry: Telemetry): void {
     const env = loadEnv();
     const logger = createLogger({ name: 'products-catalog', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'products', component: 'catalog' } });
     const database = openOwnDatabase(databaseFile(env));
-    const bus = await connectBus({ url: env.NATS_URL, name: 'products-catalog', user: env.NATS_USER, pass: env.NATS_PASS, logger });
-    await ensureStream(bus.jsm, { name: productsCell.stream, subjects: [`${productsCell.name}.>`] });
+    const bus = await connectCellBus({ cell: productsCell, component: 'catalog', env, logger });
     const relay = startOutboxRelay({ db: database.db, js: bus.js, logger });
     const catalog = createCatalog(database.db, relay.poke);
     if (env.SEED_DEMO_DATA) {

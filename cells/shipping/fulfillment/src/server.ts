@@ -1,4 +1,4 @@
-import { connectBus, ensureStream, startComponentConsumers } from '@retail/events';
+import { connectCellBus, startComponentConsumers } from '@retail/events';
 import { cellWorkloadTokens, createHttpClient } from '@retail/http-client';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
 import { shippingCell } from '@retail/shipping-contract';
@@ -12,9 +12,7 @@ export function start(telemetry: Telemetry): void {
   runMain(async () => {
     const env = loadEnv();
     const logger = createLogger({ name: 'shipping-fulfillment', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'shipping', component: 'fulfillment' } });
-    const bus = await connectBus({ url: env.NATS_URL, name: 'shipping-fulfillment', user: env.NATS_USER, pass: env.NATS_PASS, logger });
-    // Dead letters go to shipping.dlq.fulfillment, on this cell's own stream.
-    await ensureStream(bus.jsm, { name: shippingCell.stream, subjects: [`${shippingCell.name}.>`] });
+    const bus = await connectCellBus({ cell: shippingCell, component: 'fulfillment', env, logger });
     const shipments = createHttpClient({
       baseUrl: env.SHIPMENTS_URL,
       name: 'shipping shipments',

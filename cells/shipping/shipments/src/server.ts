@@ -1,5 +1,5 @@
 import { internalTokenVerifier } from '@retail/auth';
-import { connectBus, ensureStream, startOutboxRelay } from '@retail/events';
+import { connectCellBus, startOutboxRelay } from '@retail/events';
 import { createLogger, runMain, serveApp } from '@retail/kernel';
 import { shippingCell } from '@retail/shipping-contract';
 import type { Telemetry } from '@retail/telemetry';
@@ -16,8 +16,7 @@ export function start(telemetry: Telemetry): void {
     const env = loadEnv();
     const logger = createLogger({ name: 'shipping-shipments', level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: 'shipping', component: 'shipments' } });
     const database = openOwnDatabase(databaseFile(env));
-    const bus = await connectBus({ url: env.NATS_URL, name: 'shipping-shipments', user: env.NATS_USER, pass: env.NATS_PASS, logger });
-    await ensureStream(bus.jsm, { name: shippingCell.stream, subjects: [`${shippingCell.name}.>`] });
+    const bus = await connectCellBus({ cell: shippingCell, component: 'shipments', env, logger });
     const relay = startOutboxRelay({ db: database.db, js: bus.js, logger });
     const clock = Date.now;
     const shipments = createShipments(database.db, {

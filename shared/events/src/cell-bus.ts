@@ -1,0 +1,20 @@
+import type { Logger } from '@retail/kernel';
+import type { CellDescriptor } from '@retail/topology';
+import { connectBus, type Bus } from './connection.ts';
+import { ensureStream } from './streams.ts';
+
+/**
+ * A cell component's connection: named `<cell>-<component>`, with its cell's NATS user, and with the
+ * cell's stream (`<cell>.>`) in place — every component publishes there (events, or its dead letters).
+ */
+export async function connectCellBus(options: {
+  cell: CellDescriptor;
+  component: string;
+  env: { NATS_URL: string; NATS_USER?: string; NATS_PASS?: string };
+  logger: Logger;
+}): Promise<Bus> {
+  const { cell, component, env, logger } = options;
+  const bus = await connectBus({ url: env.NATS_URL, name: `${cell.name}-${component}`, user: env.NATS_USER, pass: env.NATS_PASS, logger });
+  await ensureStream(bus.jsm, { name: cell.stream, subjects: [`${cell.name}.>`] });
+  return bus;
+}
