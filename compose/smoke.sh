@@ -64,7 +64,13 @@ if [ -n "$engine" ]; then
   say "removing what an earlier run may have left"
   engine_down >/dev/null 2>&1 || true
   say "building the image and starting every service; waiting until all are healthy"
-  "$engine" smoke "$file"
+  # The engine (podman under the Docker API) now and then fails to start a container ("write child:
+  # broken pipe"); a clean second attempt tells that apart from a real failure.
+  if ! "$engine" smoke "$file"; then
+    say "the engine could not start everything; tearing down and trying once more"
+    engine_down >/dev/null 2>&1 || true
+    "$engine" smoke "$file"
+  fi
 else
   command -v docker >/dev/null || { echo "needs CONTAINER_ENGINE, container-engine on PATH, or Docker Compose v2" >&2; exit 2; }
   engine_down >/dev/null 2>&1 || true

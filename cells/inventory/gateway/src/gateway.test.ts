@@ -44,7 +44,7 @@ beforeAll(async () => {
     verifyToken: (t) => verify(t),
     logger,
   });
-  stockServer = await serveApp({ app: stockApp, port: 0, hostname: '127.0.0.1', logger });
+  stockServer = await serveApp({ app: stockApp, port: 0, hostname: '127.0.0.1', logger, lightweightResponses: false });
   stockUrl = `http://127.0.0.1:${stockServer.port}`;
   const app = createCellGateway({
     cell: inventoryCell,
