@@ -64,11 +64,14 @@ if [ -n "$engine" ]; then
   say "removing what an earlier run may have left"
   engine_down >/dev/null 2>&1 || true
   say "building the image and starting every service; waiting until all are healthy"
-  # The engine (podman under the Docker API) now and then fails to start a container ("write child:
-  # broken pipe"); a clean second attempt tells that apart from a real failure.
+  # The engine (podman under the Docker API) has, after many runs on one machine, failed to start a
+  # container ("write child: broken pipe"). A second attempt on a restarted engine tells that apart
+  # from a real failure; a real failure fails both.
   if ! "$engine" smoke "$file"; then
-    say "the engine could not start everything; tearing down and trying once more"
+    say "the engine could not start everything; restarting the engine and trying once more"
     engine_down >/dev/null 2>&1 || true
+    "$engine" stop || true
+    eval "$("$engine" up)"
     "$engine" smoke "$file"
   fi
 else
