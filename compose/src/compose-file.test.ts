@@ -184,7 +184,7 @@ it('runs each node service from its own package, listening on every interface, w
   for (const [service, d] of Object.entries(committed.services)) {
     if (d.image !== committed.services[globalGateway.name]!.image) continue;
     expect(d.build, service).toEqual({ context: '..', dockerfile: 'compose/Dockerfile' });
-    expect(d.command).toEqual(['node', 'src/main.ts']);
+    expect(d.command).toEqual(['node', 'dist/main.mjs']);
     expect(existsSync(join(repoRoot, d.working_dir!.replace(/^\/app\//, ''), 'src/main.ts')), `${service}: ${d.working_dir}/src/main.ts`).toBe(true);
     expect(d.environment!.HOST).toBe('0.0.0.0');
     expect(d.environment!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger:4318');

@@ -6,6 +6,7 @@ import { cells as allCells, globalGateway } from '@retail/gateway-global/topolog
 import type { CellDescriptor, ComponentDescriptor } from '@retail/topology';
 import { composeNatsOptions, defaultNatsPassword, natsPasswordVar, natsUserNames } from './nats-auth.ts';
 import { planSystem, repoRoot, type ProcessPlan } from './plan.ts';
+import { BUNDLE } from './build.ts';
 
 /**
  * compose/compose.yaml, derived from the cell descriptors through the same process plan as `npm start`
@@ -23,7 +24,7 @@ import { planSystem, repoRoot, type ProcessPlan } from './plan.ts';
 
 export const composeFilePath = fileURLToPath(new URL('../compose.yaml', import.meta.url));
 export const PROJECT = 'cellular-retail';
-/** One image for every component; each service runs `node src/main.ts` in its own package folder. */
+/** One image for every component; each service runs its bundle, `node dist/main.mjs`, in its own package folder. */
 export const IMAGE = 'cellular-retail:local';
 /** nats:2 in its alpine variant: the default variant is built from scratch, with no wget for a healthcheck. */
 export const NATS_IMAGE = 'nats:2-alpine';
@@ -165,8 +166,9 @@ function nodeService(
     image: IMAGE,
     build: { context: '..', dockerfile: 'compose/Dockerfile' },
     working_dir: posix.join(APP_DIR, relative(repoRoot, plan.dir).split('\\').join('/')),
-    command: ['node', 'src/main.ts'],
-    environment: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT, DEPLOYMENT_ENVIRONMENT: 'compose' },
+    command: ['node', BUNDLE],
+    // Jaeger takes traces only: metrics are served for Prometheus (set `otlp,prometheus` with a collector).
+    environment: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT, OTEL_METRICS_EXPORTER: 'prometheus', DEPLOYMENT_ENVIRONMENT: 'compose' },
     ...(options.ports ? { ports: options.ports } : {}),
     ...(options.volume ? { volumes: [`${options.volume}:${DATA_DIR}`] } : {}),
     networks: options.networks,

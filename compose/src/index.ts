@@ -1,4 +1,4 @@
-export { planSystem, repoRoot, cellNames, type ProcessPlan, type PlanOptions } from './plan.ts';
+export { planSystem, repoRoot, cellNames, metricsPortName, type ProcessPlan, type PlanOptions } from './plan.ts';
 export {
   natsUser,
   natsPasswordVar,
@@ -10,3 +10,5 @@ export {
   EDGE_NATS_USER,
   SYSTEM_NATS_USER,
 } from './nats-auth.ts';
+export { BUNDLE, buildBundles, deployableDirs } from './build.ts';
+export { isPortOpen } from './nats-server.ts';

@@ -12,12 +12,19 @@ export interface ProcessPlan {
   name: string;
   cell: string;
   kind: 'core' | 'composite' | 'cell-gateway' | 'global-gateway';
-  /** The package folder; the process runs `node src/main.ts` there. */
+  /** The package folder; the process runs `node src/main.ts` (or its bundle, `node dist/main.mjs`) there. */
   dir: string;
   port: number;
+  /** Its Prometheus /metrics listener (OTEL_EXPORTER_PROMETHEUS_PORT): never published, never routed. */
+  metricsPort: number;
   env: Record<string, string>;
   url: string;
 }
+
+/** The plan name under which portOf is asked for a process's metrics port. */
+export const metricsPortName = (name: string) => `${name}#metrics`;
+/** By default a process's metrics listen 1000 above its HTTP port (4101 → 5101, 8080 → 9080). */
+const METRICS_PORT_OFFSET = 1000;
 
 export interface PlanOptions {
   dataDir: string;
@@ -63,6 +70,11 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
   const issuer = options.issuer ?? globalUrl;
   const selected = options.only ? cells.filter((c) => options.only!.includes(c.name)) : cells;
   const plans: ProcessPlan[] = [];
+  const metrics = (name: string, port: number) => ({ metricsPort: portOf(metricsPortName(name), port + METRICS_PORT_OFFSET) });
+  const metricsEnv = (name: string, port: number) => ({
+    OTEL_EXPORTER_PROMETHEUS_PORT: String(metrics(name, port).metricsPort),
+    OTEL_EXPORTER_PROMETHEUS_HOST: common.HOST!,
+  });
   const gatewayUrls: Record<string, string> = {};
 
   for (const cell of selected) {
@@ -89,8 +101,9 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
         kind: component.kind,
         dir: join(repoRoot, 'cells', cell.name, component.name),
         port,
+        ...metrics(name, port),
         url: urlOf(name, port),
-        env: { ...common, PORT: String(port), ...natsAs(natsUser(cell.name)), CELL_GATEWAY_URL: gatewayUrl, ...upstreams, ...calls },
+        env: { ...common, PORT: String(port), ...metricsEnv(name, port), ...natsAs(natsUser(cell.name)), CELL_GATEWAY_URL: gatewayUrl, ...upstreams, ...calls },
       });
     }
     plans.push({
@@ -99,8 +112,9 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
       kind: 'cell-gateway',
       dir: join(repoRoot, 'cells', cell.name, 'gateway'),
       port: gatewayPort,
+      ...metrics(`${cell.name}/gateway`, gatewayPort),
       url: gatewayUrl,
-      env: { ...common, PORT: String(gatewayPort), TOKEN_ISSUER: issuer, JWKS_URL: `${globalUrl}/.well-known/jwks.json`, ...upstreams },
+      env: { ...common, PORT: String(gatewayPort), ...metricsEnv(`${cell.name}/gateway`, gatewayPort), TOKEN_ISSUER: issuer, JWKS_URL: `${globalUrl}/.well-known/jwks.json`, ...upstreams },
     });
   }
 
@@ -111,10 +125,12 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
       kind: 'global-gateway',
       dir: join(repoRoot, 'gateway-global'),
       port: globalPort,
+      ...metrics(globalGateway.name, globalPort),
       url: globalUrl,
       env: {
         ...common,
         PORT: String(globalPort),
+        ...metricsEnv(globalGateway.name, globalPort),
         ISSUER: issuer,
         // The operator console's live event feed: the read-only edge user.
         ...natsAs(EDGE_NATS_USER),

@@ -3,6 +3,7 @@ import { cells } from '@retail/gateway-global/topology';
 import { natsPasswordEnv, natsPasswordVar, natsServerConfig } from './nats-auth.ts';
 import { findNatsServer, isPortOpen, NATS_INSTALL_HINT, startNatsServer } from './nats-server.ts';
 import { planSystem, repoRoot, type ProcessPlan } from './plan.ts';
+import { BUNDLE, buildBundles } from './build.ts';
 import { createSupervisor } from './supervisor.ts';
 
 export interface RunOptions {
@@ -39,17 +40,29 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   const plans = planSystem({ dataDir, natsUrl, natsPassword, only: options.only, pretty: color, logLevel: process.env.LOG_LEVEL });
 
   const taken = [];
-  for (const plan of plans) if (await isPortOpen(plan.port)) taken.push(`${plan.port} (${plan.name})`);
+  for (const plan of plans) {
+    if (await isPortOpen(plan.port)) taken.push(`${plan.port} (${plan.name})`);
+    if (await isPortOpen(plan.metricsPort)) taken.push(`${plan.metricsPort} (${plan.name} metrics)`);
+  }
   if (!process.env.NATS_URL && (await isPortOpen(natsPort))) taken.push(`${natsPort} (nats-server; set NATS_PORT, or NATS_URL to use that server)`);
   if (taken.length) fail(`These ports are already in use: ${taken.join(', ')}.\n  Stop what is listening there (another npm start?) and try again.`);
 
   const natsBinary = process.env.NATS_URL ? undefined : findNatsServer();
   if (!process.env.NATS_URL && !natsBinary) fail(NATS_INSTALL_HINT);
 
+  // Development runs the sources under --watch; otherwise each process runs its bundle, built here
+  // when missing or older than its sources (a no-op on a built tree).
+  if (!options.watch) {
+    const building = Date.now();
+    const { built } = await buildBundles(plans.map((p) => p.dir));
+    if (built.length) console.log(`Built ${built.length} bundle(s) in ${((Date.now() - building) / 1000).toFixed(1)} s.`);
+  }
+
   const started = Date.now();
   let shuttingDown = false;
   const supervisor = createSupervisor({
     color,
+    entry: options.watch ? 'src/main.ts' : BUNDLE,
     nodeArgs: options.watch ? ['--watch', '--watch-preserve-output'] : [],
     onUnexpectedExit: (plan, code) => {
       if (options.watch) return; // node --watch keeps it alive; a crash is shown in its log

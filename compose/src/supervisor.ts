@@ -12,6 +12,8 @@ export interface Supervisor {
 export interface SupervisorOptions {
   /** Extra node flags, e.g. `--watch` for development. */
   nodeArgs?: string[];
+  /** What node runs in each package folder: `src/main.ts` (the sources) or the bundle `dist/main.mjs`. */
+  entry: string;
   color: boolean;
   /** Called when a process exits by itself (not during stopAll). */
   onUnexpectedExit(plan: ProcessPlan, code: number | null): void;
@@ -36,7 +38,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   return {
     async start(plan) {
-      const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'src/main.ts'], {
+      const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.entry], {
         cwd: plan.dir,
         env: { ...process.env, ...plan.env },
         stdio: ['ignore', 'pipe', 'pipe'],

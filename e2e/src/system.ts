@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cells } from '@retail/gateway-global/topology';
-import { natsPasswordOf, natsPasswordVar, natsServerConfig, natsUserNames, planSystem, type ProcessPlan } from '@retail/system';
+import { metricsPortName, natsPasswordOf, natsPasswordVar, natsServerConfig, natsUserNames, planSystem, type ProcessPlan } from '@retail/system';
 import { freePort, realProcess, startTestNats, tempDir, type RealProcess, type TestNats } from '@retail/testing';
 
 export interface TestSystem {
@@ -25,7 +25,9 @@ export interface TestSystem {
  * exactly as `npm start` plans it. NATS passwords are random, so a process that was not handed its
  * cell's credentials cannot connect.
  */
-export async function startTestSystem(options: { extraEnv?: Record<string, string> } = {}): Promise<TestSystem> {
+export async function startTestSystem(options: { extraEnv?: Record<string, string>; entry?: string } = {}): Promise<TestSystem> {
+  // The sources by default; the benchmark runs the bundles (`dist/main.mjs`), as npm start and the image do.
+  const entry = options.entry ?? 'src/main.ts';
   const data = tempDir('retail-system-');
   const monitorPort = await freePort();
   const configFile = join(data.path, 'nats.conf');
@@ -36,7 +38,7 @@ export async function startTestSystem(options: { extraEnv?: Record<string, strin
   const nats = await startTestNats({ configFile, env: passwords });
   const ports = new Map<string, number>();
   const draft = planSystem({ dataDir: data.path, natsUrl: nats.url, natsPassword });
-  for (const p of draft) ports.set(p.name, await freePort());
+  for (const p of draft) for (const name of [p.name, metricsPortName(p.name)]) ports.set(name, await freePort());
   const plans = planSystem({
     dataDir: data.path,
     natsUrl: nats.url,
@@ -48,7 +50,7 @@ export async function startTestSystem(options: { extraEnv?: Record<string, strin
   const processes = new Map(
     plans.map((p) => [
       p.name,
-      realProcess({ name: p.name, command: process.execPath, args: ['src/main.ts'], cwd: p.dir, env: p.env, readyUrl: `${p.url}/readyz` }),
+      realProcess({ name: p.name, command: process.execPath, args: [entry], cwd: p.dir, env: p.env, readyUrl: `${p.url}/readyz` }),
     ]),
   );
   const system: TestSystem = {

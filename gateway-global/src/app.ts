@@ -1,3 +1,4 @@
+import { traceIdHeader } from './edge/trace-id.ts';
 import type { Hono } from 'hono';
 import type { KeyStore } from '@retail/auth';
 import type { Forwarder } from '@retail/gateway';
@@ -50,6 +51,7 @@ export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
   const verifyToken = createApiTokenVerifier(deps.keys, deps.issuer);
 
   app.use(storefrontCors(deps.corsOrigins));
+  app.use(traceIdHeader);
   if (deps.rateLimit.perSecond > 0) app.use(rateLimit({ ...deps.rateLimit, verifyToken, now: deps.now }));
 
   const routeScopes = deps.cellGateways.flatMap(({ cell }) => cell.routes.flatMap((r) => r.scopes ?? []));

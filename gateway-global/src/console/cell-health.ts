@@ -1,3 +1,4 @@
+import { fetch as undiciFetch } from 'undici';
 import { z } from 'zod';
 import type { CellGatewayTarget } from '../edge/cell-routes.ts';
 
@@ -28,7 +29,7 @@ export async function probeCells(targets: readonly CellGatewayTarget[], timeoutM
     targets.map(async ({ cell, url }): Promise<CellHealthView> => {
       const down: CellHealthView = { cell: cell.name, status: 'down', gateway: 'down', components: Object.fromEntries(cell.components.map((c) => [c.name, 'down'])) };
       try {
-        const res = await fetch(new URL('/health/cell', url), { signal: AbortSignal.timeout(timeoutMs) });
+        const res = await undiciFetch(new URL('/health/cell', url), { signal: AbortSignal.timeout(timeoutMs) });
         if (!res.ok) {
           await res.body?.cancel();
           return down;

@@ -10,7 +10,7 @@ export function storefrontCors(origins: readonly string[]): MiddlewareHandler {
     origin: [...origins],
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-    exposeHeaders: ['Retry-After', 'Location', 'X-Request-Id'],
+    exposeHeaders: ['Retry-After', 'Location', 'X-Request-Id', 'X-Trace-Id'],
     maxAge: 600,
   });
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, errors as joseErrors, createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { SignJWT, errors as joseErrors, createLocalJWKSet, createRemoteJWKSet, customFetch, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { fetch as undiciFetch } from 'undici';
 import { UnauthorizedError } from '@retail/kernel';
 import type { KeyStore, SigningAlgorithm } from './keystore.ts';
 
@@ -66,7 +67,8 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
   const { jwks, cacheSize = 10_000 } = options;
   const keySet =
     jwks instanceof URL
-      ? createRemoteJWKSet(jwks, { cooldownDuration: JWKS_COOLDOWN_MS, cacheMaxAge: 10 * 60_000 })
+      ? // undici's fetch, which every process loads anyway: Node's built-in fetch is a second copy (~17 MB each).
+        createRemoteJWKSet(jwks, { cooldownDuration: JWKS_COOLDOWN_MS, cacheMaxAge: 10 * 60_000, [customFetch]: undiciFetch as unknown as typeof fetch })
       : typeof jwks === 'function'
         ? (...args: Parameters<ReturnType<typeof createLocalJWKSet>>) => createLocalJWKSet(jwks())(...args)
         : createLocalJWKSet(jwks);

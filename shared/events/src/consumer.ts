@@ -1,6 +1,6 @@
 import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
-import { context, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { context, metrics, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { inbox, type Db, type Tx } from '@retail/data';
 import type { Logger } from '@retail/kernel';
@@ -54,6 +54,16 @@ export interface RunningConsumer {
 }
 
 const tracer = trace.getTracer('@retail/events');
+const meter = metrics.getMeter('@retail/events');
+/** Per consumer and subject: rate (count), errors (outcome retry/dead_letter) and duration. */
+const processDuration = meter.createHistogram('messaging.process.duration', { unit: 's', description: 'Time to handle one event, by consumer, subject and outcome (ack, retry, dead_letter)' });
+/** Messages in the stream that the consumer has not yet acknowledged (pending + in flight). */
+const consumerLag = meter.createObservableGauge('messaging.consumer.lag', { unit: '{message}', description: 'Events not yet handled by the consumer' });
+const lagSources = new Set<() => Promise<{ durable: string; stream: string; lag: number } | undefined>>();
+consumerLag.addCallback(async (result) => {
+  const readings = await Promise.all([...lagSources].map((read) => read().catch(() => undefined)));
+  for (const r of readings) if (r) result.observe(r.lag, { 'messaging.consumer.group.name': r.durable, 'messaging.destination.name': r.stream });
+});
 
 /**
  * A durable pull consumer with explicit acks. Malformed, unknown and invalid events are dead-lettered at
@@ -89,11 +99,12 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
     }
   };
 
-  const deadLetter = async (msg: JsMsg, reason: string) => {
+  const deadLetter = async (msg: JsMsg, reason: string, span?: Span) => {
     const h = natsHeaders();
     h.set('Dlq-Reason', reason.slice(0, 512));
     h.set('Dlq-Original-Subject', msg.subject);
     h.set('Dlq-Consumer', durable);
+    span?.addEvent('dead-lettered', { 'dlq.reason': reason.slice(0, 512), 'dlq.subject': options.deadLetterSubject });
     await bus.js.publish(options.deadLetterSubject, msg.data, { headers: h });
     msg.term(reason.slice(0, 128));
     log.warn({ subject: msg.subject, reason }, 'event dead-lettered');
@@ -131,21 +142,29 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
     const handler = handlers[event.type];
     if (!handler || event.type !== msg.subject) return deadLetter(msg, `unknown event type ${event.type} on ${msg.subject}`);
 
+    const started = performance.now();
+    let outcome = 'ack';
     const parent = contextFromHeaders((key) => msg.headers?.get(key) || undefined);
     const span = tracer.startSpan(`${event.type} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.consumer.group.name': durable, 'messaging.message.id': event.id } }, parent);
     try {
       const { invalid } = await context.with(trace.setSpan(parent, span), () => apply(event, handler));
-      if (invalid) return await deadLetter(msg, `invalid ${event.type}: ${invalid}`);
+      if (invalid) {
+        outcome = 'dead_letter';
+        return await deadLetter(msg, `invalid ${event.type}: ${invalid}`, span);
+      }
       msg.ack();
     } catch (error) {
       span.recordException(error as Error);
       span.setStatus({ code: SpanStatusCode.ERROR });
-      if (error instanceof PermanentEventError) return deadLetter(msg, `refused: ${error.message}`);
-      if (msg.info.deliveryCount >= maxDeliver) return deadLetter(msg, `handler failed ${maxDeliver} times: ${(error as Error).message}`);
+      outcome = 'dead_letter';
+      if (error instanceof PermanentEventError) return deadLetter(msg, `refused: ${error.message}`, span);
+      if (msg.info.deliveryCount >= maxDeliver) return deadLetter(msg, `handler failed ${maxDeliver} times: ${(error as Error).message}`, span);
+      outcome = 'retry';
       log.warn({ err: error, attempt: msg.info.deliveryCount }, 'event handler failed; will retry');
       msg.nak(Math.min(10_000, 250 * 2 ** msg.info.deliveryCount));
     } finally {
       span.end();
+      processDuration.record((performance.now() - started) / 1000, { 'messaging.consumer.group.name': durable, 'messaging.destination.name': msg.subject, outcome });
       count++;
     }
   };
@@ -178,9 +197,16 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
   };
 
   const running = run();
+  const readLag = async () => {
+    if (stopped || !current) return undefined;
+    const info = await bus.jsm.consumers.info(stream, durable);
+    return { durable, stream, lag: info.num_pending + info.num_ack_pending };
+  };
+  lagSources.add(readLag);
   return {
     handled: () => count,
     stop: async () => {
+      lagSources.delete(readLag);
       stopped = true;
       await current?.close();
       await running;
@@ -202,3 +228,4 @@ export function coveringFilter(subjects: string[]): string {
   const sameDepth = split.every((tokens) => tokens.length === prefix.length + 1);
   return `${prefix.join('.')}.${sameDepth ? '*' : '>'}`;
 }
+

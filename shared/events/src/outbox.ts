@@ -4,12 +4,21 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { outbox, type Db, type Tx } from '@retail/data';
 import type { Logger } from '@retail/kernel';
 import type { CloudEvent } from './cloudevent.ts';
-import { currentTraceHeaders } from './trace.ts';
+import { context, metrics, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { contextFromHeaders, currentTraceHeaders } from './trace.ts';
+
+const tracer = trace.getTracer('@retail/events');
+const outboxBacklog = metrics.getMeter('@retail/events').createObservableGauge('outbox.backlog', { unit: '{event}', description: 'Events written to the outbox and not yet acknowledged by JetStream' });
 
 type AnyTx = Tx<any> | Db<any>;
 
-/** Write an event in the caller's transaction; the relay publishes it after commit. */
+/**
+ * Write an event in the caller's transaction; the relay publishes it after commit. The caller's trace
+ * context is stored with it (the event continues the trace of the request that caused it), and the
+ * caller's span records the event: these are the saga's state changes.
+ */
 export function appendToOutbox(tx: AnyTx, event: CloudEvent): void {
+  trace.getActiveSpan()?.addEvent(event.type, { 'messaging.message.id': event.id, 'event.subject': event.subject ?? '' });
   tx.insert(outbox)
     .values({
       id: event.id,
@@ -53,9 +62,39 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     if (rows.length === 0) return 0;
     const results = await Promise.allSettled(
       rows.map((row) => {
+        // A producer span per message, child of the request that wrote it; the consumer continues from it.
+        const stored = JSON.parse(row.headers) as Record<string, string>;
+        const span = tracer.startSpan(
+          `${row.subject} publish`,
+          {
+            kind: SpanKind.PRODUCER,
+            attributes: {
+              'messaging.system': 'nats',
+              'messaging.operation.type': 'send',
+              'messaging.destination.name': row.subject,
+              'messaging.message.id': row.id,
+              'outbox.wait_ms': Date.now() - row.createdAt,
+            },
+          },
+          contextFromHeaders((key) => stored[key]),
+        );
+        const carrier: Record<string, string> = {};
+        propagation.inject(trace.setSpan(context.active(), span), carrier);
         const h = natsHeaders();
-        for (const [key, value] of Object.entries(JSON.parse(row.headers) as Record<string, string>)) h.set(key, value);
-        return js.publish(row.subject, row.payload, { msgID: row.id, headers: h });
+        for (const [key, value] of Object.entries({ ...stored, ...carrier })) h.set(key, value);
+        return js.publish(row.subject, row.payload, { msgID: row.id, headers: h }).then(
+          (ack) => {
+            span.setAttribute('messaging.nats.stream.sequence', ack.seq);
+            span.end();
+            return ack;
+          },
+          (error: Error) => {
+            span.recordException(error);
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            span.end();
+            throw error;
+          },
+        );
       }),
     );
     const sentAt = Date.now();
@@ -107,13 +146,17 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     });
 
   const running = loop();
+  const backlog = () => db.select({ n: count() }).from(outbox).where(isNull(outbox.sentAt)).get()?.n ?? 0;
+  const observeBacklog = (result: { observe(value: number): void }) => result.observe(backlog());
+  outboxBacklog.addCallback(observeBacklog);
   return {
     poke: () => {
       poked = true;
       wake?.();
     },
-    backlog: () => db.select({ n: count() }).from(outbox).where(isNull(outbox.sentAt)).get()?.n ?? 0,
+    backlog,
     stop: async () => {
+      outboxBacklog.removeCallback(observeBacklog);
       stopped = true;
       wake?.();
       await running;

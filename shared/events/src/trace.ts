@@ -1,4 +1,4 @@
-import { context, propagation, type Context } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 
 /** The active trace context as W3C headers (traceparent, tracestate), to carry across NATS. */
 export function currentTraceHeaders(): Record<string, string> {
@@ -7,8 +7,9 @@ export function currentTraceHeaders(): Record<string, string> {
   return carrier;
 }
 
+/** The trace context carried by a message's headers (no active span: a message starts from its own parent). */
 export function contextFromHeaders(get: (key: string) => string | undefined): Context {
-  return propagation.extract(context.active(), {}, {
+  return propagation.extract(ROOT_CONTEXT, {}, {
     get: (_carrier, key) => get(key),
     keys: () => ['traceparent', 'tracestate'],
   });

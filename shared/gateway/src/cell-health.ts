@@ -1,3 +1,4 @@
+import { fetch as undiciFetch } from 'undici';
 import type { Hono } from 'hono';
 import type { ServiceEnv } from '@retail/kernel';
 import type { CellDescriptor } from '@retail/topology';
@@ -18,7 +19,7 @@ export interface CellHealth {
 export function cellHealthRoute(app: Hono<ServiceEnv>, cell: CellDescriptor, upstreams: Record<string, string>, timeoutMs = 1_000): void {
   const probe = async (origin: string): Promise<ComponentHealth> => {
     try {
-      const res = await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await undiciFetch(`${origin}/readyz`, { signal: AbortSignal.timeout(timeoutMs) });
       await res.body?.cancel();
       return res.ok ? 'up' : 'down';
     } catch {

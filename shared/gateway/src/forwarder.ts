@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Agent, errors as undiciErrors } from 'undici';
+import { trace } from '@opentelemetry/api';
 import { PayloadTooLargeError, ServiceUnavailableError, AppError } from '@retail/kernel';
 
 const HOP_BY_HOP = new Set([
@@ -17,6 +18,9 @@ const HOP_BY_HOP = new Set([
   'upgrade',
   'host',
 ]);
+
+/** W3C trace context: while this hop is traced, the undici instrumentation sends its own (child) context. */
+const TRACE_CONTEXT = new Set(['traceparent', 'tracestate']);
 
 export interface ForwardTarget {
   /** e.g. `http://127.0.0.1:4101` */
@@ -66,8 +70,10 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
 
   const upstreamHeaders = (source: IncomingHttpHeaders | Headers, target: ForwardTarget, c: Context) => {
     const out: Record<string, string | string[]> = {};
+    // Passing the caller's traceparent on as well would send two, and the next hop would start a new trace.
+    const traced = trace.getActiveSpan()?.isRecording() ?? false;
     const put = (key: string, value: string | string[] | undefined) => {
-      if (value !== undefined && !HOP_BY_HOP.has(key)) out[key] = value;
+      if (value !== undefined && !HOP_BY_HOP.has(key) && !(traced && TRACE_CONTEXT.has(key))) out[key] = value;
     };
     if (source instanceof Headers) source.forEach((value, key) => put(key, value));
     else for (const key in source) put(key, source[key]);

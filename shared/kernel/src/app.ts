@@ -5,6 +5,7 @@ import type { Logger } from './logger.ts';
 import { PayloadTooLargeError } from './errors.ts';
 import { problemResponse, toProblem } from './problem.ts';
 import { methodNotAllowed } from './routes-index.ts';
+import { serverTelemetry } from './tracing.ts';
 
 export interface ServiceAppOptions {
   logger: Logger;
@@ -25,6 +26,7 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(options: Ser
   const { logger, maxBodyBytes = 64 * 1024, isReady = () => true } = options;
   const app = new Hono<E>();
 
+  app.use(serverTelemetry);
   app.use(requestId());
   if (maxBodyBytes !== null) {
     app.use(

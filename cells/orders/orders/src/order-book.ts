@@ -16,7 +16,7 @@ import {
 } from '@retail/orders-contract';
 import { durableName } from '@retail/topology';
 import * as schema from './db/schema.ts';
-import { IllegalTransitionError, transition, type OrderRow, type OrdersDb, type OrdersTx } from './transition.ts';
+import { IllegalTransitionError, recordStatus, transition, type OrderRow, type OrdersDb, type OrdersTx } from './transition.ts';
 
 const SOURCE = '/cells/orders/orders';
 /** Who records the Idempotency-Keys of commands in the inbox. */
@@ -183,6 +183,7 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
           .returning()
           .get();
         tx.insert(schema.orderHistory).values({ orderId: row.id, status: 'PENDING', at: now }).run();
+        recordStatus(row.id, 'PENDING');
         const placed = {
           orderId: row.id,
           customerId: row.customerId,

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { trace } from '@opentelemetry/api';
 import { AppError } from '@retail/kernel';
 import type { Db, Tx } from '@retail/data';
 import { canTransition, type OrderStatus } from '@retail/orders-contract';
@@ -31,5 +32,11 @@ export function transition(tx: OrdersTx, order: OrderRow, to: OrderStatus, reaso
     .get();
   if (!updated) throw new IllegalTransitionError(order, to, `Order ${order.id} changed while it was being moved to ${to}; try again.`);
   tx.insert(schema.orderHistory).values({ orderId: order.id, status: to, at, reason }).run();
+  recordStatus(order.id, to, order.status);
   return updated;
+}
+
+/** The saga's progress as a span event on the request or event being handled (seen in the order's trace). */
+export function recordStatus(orderId: string, to: OrderStatus, from?: OrderStatus): void {
+  trace.getActiveSpan()?.addEvent('order.status', { 'order.id': orderId, 'order.status': to, ...(from ? { 'order.status.previous': from } : {}) });
 }

@@ -83,8 +83,15 @@ export function listProducts(db: BrowseDb, query: ListProductsQuery): ProductPag
   return { items: items.map(toItem), page: query.page, pageSize: query.pageSize, total };
 }
 
+/** The hottest read of the cell, built and prepared once per database rather than on every request. */
+const productBySku = new WeakMap<BrowseDb, ReturnType<typeof prepareProductBySku>>();
+const prepareProductBySku = (db: BrowseDb) =>
+  db.select(selection).from(productView).leftJoin(availability, eq(availability.sku, productView.sku)).where(eq(productView.sku, sql.placeholder('sku'))).prepare();
+
 export function getProduct(db: BrowseDb, sku: string): CatalogItem {
-  const row = db.select(selection).from(productView).leftJoin(availability, eq(availability.sku, productView.sku)).where(eq(productView.sku, sku)).get();
+  let query = productBySku.get(db);
+  if (!query) productBySku.set(db, (query = prepareProductBySku(db)));
+  const row = query.get({ sku });
   if (!row) throw new NotFoundError(`No product with SKU ${sku}.`);
   return toItem(row);
 }

@@ -1,0 +1,89 @@
+import autocannon from 'autocannon';
+import { watchCpu } from './cpu-watch.ts';
+import type { Log } from './log.ts';
+import { round } from './stats.ts';
+
+/** One HTTP load run: a warm-up that is thrown away, then the measured run. */
+export interface LoadSpec {
+  title: string;
+  url: string;
+  /** Called before the warm-up and again before the measured run (short-lived tokens stay fresh). */
+  headers?: () => Promise<Record<string, string>> | Record<string, string>;
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  /** Fixed overall request rate (req/s) instead of as fast as the system answers. */
+  overallRate?: number;
+  /** Called between the warm-up and the measured run. */
+  beforeMeasure?: () => void;
+}
+
+export interface LoadResult {
+  title: string;
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  overallRate?: number;
+  /** 2xx answers per second of the measured run; null when the run FAILED. */
+  requestsPerSecond: number | null;
+  p50Ms: number;
+  p99Ms: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  /** CPU used by other processes on the machine during the measured run, in % of all cores (see cpu-watch.ts). */
+  otherCpuPercent: number;
+  /** Why the run does not count: errors, timeouts or answers other than 2xx (a 429 included). */
+  failure?: string;
+}
+
+const once = (url: string, connections: number, seconds: number, headers: Record<string, string>, overallRate?: number) =>
+  autocannon({ url, connections, duration: seconds, headers, overallRate, timeout: 10 });
+
+/** Load at a fixed concurrency with autocannon; only 2xx answers count as throughput. */
+export async function measureLoad(spec: LoadSpec, log: Log): Promise<LoadResult> {
+  const headers = async () => (spec.headers ? await spec.headers() : {});
+  const rate = spec.overallRate ? ` at ${spec.overallRate} req/s` : '';
+  if (spec.warmupSeconds > 0) {
+    log(`${spec.title}: warm-up ${spec.warmupSeconds} s${rate}`);
+    await once(spec.url, spec.connections, spec.warmupSeconds, await headers(), spec.overallRate);
+  }
+  spec.beforeMeasure?.();
+  log(`${spec.title}: measuring ${spec.durationSeconds} s, ${spec.connections} connections${rate}`);
+  const measureHeaders = await headers();
+  const cpu = watchCpu();
+  const r = await once(spec.url, spec.connections, spec.durationSeconds, measureHeaders, spec.overallRate);
+  const otherCpuPercent = cpu.otherPercent();
+  const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]));
+  const problems = [
+    r.errors > 0 ? `${r.errors} errors` : '',
+    r.timeouts > 0 ? `${r.timeouts} timeouts` : '',
+    r.non2xx > 0 ? `${r.non2xx} non-2xx (${Object.entries(statusCodes).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${c}×${n}`).join(', ')})` : '',
+    r['2xx'] === 0 ? 'no 2xx answers' : '',
+  ].filter(Boolean);
+  const result: LoadResult = {
+    title: spec.title,
+    url: spec.url,
+    connections: spec.connections,
+    durationSeconds: r.duration,
+    overallRate: spec.overallRate,
+    requestsPerSecond: problems.length ? null : Math.round(r['2xx'] / r.duration),
+    p50Ms: round(r.latency.p50, 2),
+    p99Ms: round(r.latency.p99, 2),
+    ok2xx: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statusCodes,
+    otherCpuPercent,
+    failure: problems.length ? problems.join(', ') : undefined,
+  };
+  log(
+    result.failure
+      ? `${spec.title}: FAILED — ${result.failure}`
+      : `${spec.title}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
+  );
+  return result;
+}

@@ -1,0 +1,191 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LoadResult } from './load.ts';
+import { machineLine } from './machine.ts';
+import { measured, type BenchResults } from './results.ts';
+
+export type Status = 'PASS' | 'MISS' | 'FAILED' | 'SKIPPED';
+
+export interface TargetRow {
+  measurement: string;
+  result: string;
+  target: string;
+  status: Status;
+}
+
+const GiB_MiB = 1024;
+
+/** Each target of the brief against what was measured. */
+export function targetRows(r: BenchResults): TargetRow[] {
+  const gateway = measured(r.gatewayPath);
+  const half = gateway?.rows.find((row) => row.id === 'c-half');
+  const paced = gateway?.rows.find((row) => row.id === 'c-paced');
+  const tracing = measured(r.tracing);
+  const saga = measured(r.saga);
+  const startup = measured(r.startup);
+  const check = (ok: boolean): Status => (ok ? 'PASS' : 'MISS');
+  // The whole story is in the sections below; here the first clause of why is enough.
+  const brief = (why: string) => why.replace(/\s*\(.*$/, '').slice(0, 120);
+  const row = (measurement: string, target: string, value: number | null | undefined, unit: string, ok: (v: number) => boolean, why?: string, skipped = false): TargetRow =>
+    value === null || value === undefined
+      ? { measurement, target, result: why ? brief(why) : 'not measured', status: skipped ? 'SKIPPED' : 'FAILED' }
+      : { measurement, target, result: `${value} ${unit}`, status: check(ok(value)) };
+  return [
+    row('p99 of (c) at half its peak rate (autocannon overallRate)', '< 10 ms', gateway?.halfRateP99Ms, 'ms', (v) => v < 10, half?.skipped ?? half?.result?.failure ?? notMeasuredWhy(r.gatewayPath)),
+    row('p99 of (c) at half its peak rate (evenly paced)', '< 10 ms', gateway?.pacedHalfRateP99Ms, 'ms', (v) => v < 10, paced?.skipped ?? paced?.result?.failure ?? notMeasuredWhy(r.gatewayPath)),
+    row(
+      'Throughput lost to tracing (c), 100 % sampled, OTLP/HTTP',
+      '< 20 %',
+      tracing?.dropPercent,
+      '%',
+      (v) => v < 20,
+      tracing ? [tracing.off.failure && `off: ${tracing.off.failure}`, tracing.on.failure && `on: ${tracing.on.failure}`].filter(Boolean).join('; ') : notMeasuredWhy(r.tracing),
+    ),
+    row('Saga throughput (all CONFIRMED)', '≥ 300 orders/s', saga?.ordersPerSecond, 'orders/s', (v) => v >= 300, saga?.failure ?? notMeasuredWhy(r.saga)),
+    row('Saga p99 placed → CONFIRMED', '< 250 ms', saga && !saga.failure ? saga.confirmP99Ms : null, 'ms', (v) => v < 250, saga?.failure ?? notMeasuredWhy(r.saga)),
+    row('RSS of all processes at idle', '< 1 GiB', r.memory.idle?.totalMiB, 'MiB', (v) => v < GiB_MiB, 'not measured'),
+    row('Start-up: npm start → ready line', '< 10 s', startup?.seconds, 's', (v) => v < 10, startup?.skipped ?? startup?.failure ?? notMeasuredWhy(r.startup), Boolean(startup?.skipped)),
+  ];
+}
+
+const notMeasuredWhy = (part: object): string | undefined => ('notMeasured' in part ? `not measured: ${String(part.notMeasured)}` : undefined);
+
+const num = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits }));
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+
+const loadCells = (l: LoadResult | undefined, skipped?: string): string[] =>
+  l
+    ? [l.requestsPerSecond === null ? 'FAILED' : num(l.requestsPerSecond), num(l.p50Ms, 2), num(l.p99Ms, 2), num(l.non2xx), num(l.errors), num(l.otherCpuPercent, 1), l.failure ? `FAILED: ${l.failure}` : 'ok']
+    : ['—', '—', '—', '—', '—', '—', `SKIPPED: ${skipped ?? 'not run'}`];
+
+export function toMarkdown(r: BenchResults): string {
+  const out: string[] = [];
+  const c = r.config;
+  out.push('# Benchmark results', '');
+  out.push(`Run ${r.startedAt} (${Math.round(r.elapsedSeconds)} s) with \`npm run bench\`.`, '');
+  out.push(`**Machine:** ${machineLine(r.machine)}; other processes used ${num(r.otherCpuPercentAtStart, 1)} % of its CPU just before the bench.`, '');
+  out.push(
+    `**Settings:** HTTP runs ${c.connections} connections, ${c.warmupSeconds} s warm-up then ${c.durationSeconds} s measured (autocannon, in the bench process on the same machine); ` +
+      `saga ${c.orders} orders from ${c.clients} clients. System under test: every process on free ports with a private nats-server, fresh data, ` +
+      `${Object.entries(r.systemEnv).map(([k, v]) => `\`${k}=${v}\``).join(', ')}.`,
+    '',
+  );
+
+  out.push('## Targets', '');
+  out.push(table(['Measurement', 'Result', 'Target', 'Status'], targetRows(r).map((t) => [t.measurement, t.result, t.target, `**${t.status}**`])), '');
+
+  out.push('## Gateway path: `GET /api/products/<sku>` (product detail, small JSON)', '');
+  const gateway = measured(r.gatewayPath);
+  if (!gateway) out.push(`Not measured: ${'notMeasured' in r.gatewayPath ? r.gatewayPath.notMeasured : ''}`, '');
+  else {
+    out.push(
+      table(
+        ['Row', 'Path', 'req/s (2xx)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'other CPU %', 'Result'],
+        gateway.rows.map((row) => [row.id, row.label, ...loadCells(row.result, row.skipped)]),
+      ),
+      '',
+    );
+    const ratio = (v: number | null) => (v === null ? '—' : `${v.toFixed(2)}×`);
+    out.push(
+      table(
+        ['Ratio', 'Throughput', 'Meaning'],
+        [
+          ['(b)/(a)', ratio(gateway.ratios['b/a']), 'what the cell gateway hop keeps of the direct rate'],
+          ['(c)/(a)', ratio(gateway.ratios['c/a']), 'what both gateway hops keep of the direct rate'],
+          ['(c)/(d)', ratio(gateway.ratios['c/d']), 'the two Node gateways against nginx as two plain proxy hops'],
+        ],
+      ),
+      '',
+    );
+  }
+
+  out.push('## Cost of tracing on the gateway path (c)', '');
+  const tracing = measured(r.tracing);
+  if (!tracing) out.push(`Not measured: ${'notMeasured' in r.tracing ? r.tracing.notMeasured : ''}`, '');
+  else {
+    out.push(
+      table(
+        ['Run', 'req/s (2xx)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'other CPU %', 'Result'],
+        [
+          ['tracing off (`OTEL_SDK_DISABLED=true`)', ...loadCells(tracing.off)],
+          ['tracing on (always_on, OTLP/HTTP JSON to a sink)', ...loadCells(tracing.on)],
+        ],
+      ),
+      '',
+      `Throughput drop: **${num(tracing.dropPercent, 1)} %**. The sink received ${num(tracing.exported.spans)} spans in ${num(tracing.exported.traceExports)} exports ` +
+        `and ${num(tracing.exported.metricExports)} metric exports (${num(tracing.exported.mebibytes, 1)} MiB in all) during the measured run, ≈ ${num(tracing.exported.spansPerRequest, 2)} spans per request.`,
+      '',
+    );
+  }
+
+  out.push('## Order saga: `POST /api/orders` → CONFIRMED', '');
+  const saga = measured(r.saga);
+  if (!saga) out.push(`Not measured: ${'notMeasured' in r.saga ? r.saga.notMeasured : ''}`, '');
+  else {
+    out.push(
+      table(
+        ['Figure', 'Value'],
+        [
+          ['Orders / concurrent clients', `${saga.orders} / ${saga.clients}`],
+          ['Throughput (orders ÷ first POST → last CONFIRMED)', saga.ordersPerSecond === null ? `FAILED: ${saga.failure}` : `${num(saga.ordersPerSecond)} orders/s`],
+          ['First POST → last CONFIRMED', `${num(saga.elapsedSeconds, 2)} s`],
+          ...(saga.failure ? [['Confirmed per second (observed; not a result, the run FAILED)', `${num(saga.confirmedPerSecond)} orders/s`]] : []),
+          ['POST latency p50 / p99 (every POST)', `${num(saga.postP50Ms, 1)} / ${num(saga.postP99Ms, 1)} ms`],
+          ['201 → `orders.order.confirmed` p50 / p99', `${num(saga.confirmP50Ms, 1)} / ${num(saga.confirmP99Ms, 1)} ms`],
+          ['Confirmed / rejected / refused POSTs', `${saga.confirmed} / ${saga.rejected} / ${saga.refused}`],
+          ...(saga.firstRefusal ? [['First refusal', saga.firstRefusal]] : []),
+          ['Other processes\' CPU during the run', `${num(saga.otherCpuPercent, 1)} % of the machine`],
+        ],
+      ),
+      '',
+    );
+  }
+
+  out.push('## Memory: RSS per process (MiB)', '');
+  const { idle, afterSaga } = r.memory;
+  if (!idle) out.push('Not measured.', '');
+  else {
+    const names = Object.keys(idle.rssMiB);
+    out.push(
+      table(
+        ['Process', 'Idle', 'After the saga'],
+        [
+          ...names.map((n) => [n, num(idle.rssMiB[n], 1), num(afterSaga?.rssMiB[n], 1)]),
+          ['**Total**', `**${num(idle.totalMiB, 1)}**`, `**${num(afterSaga?.totalMiB, 1)}**`],
+        ],
+      ),
+      '',
+    );
+  }
+
+  out.push('## Start-up: `npm start` → ready line', '');
+  const startup = measured(r.startup);
+  if (!startup) out.push(`Not measured: ${'notMeasured' in r.startup ? r.startup.notMeasured : ''}`, '');
+  else if (startup.skipped) out.push(`SKIPPED: ${startup.skipped}.`, '');
+  else if (startup.failure) out.push(`FAILED: ${startup.failure}.`, '');
+  else
+    out.push(
+      `**${num(startup.seconds, 2)} s** from launching \`node compose/src/start.ts\` (fresh temp data directory) to its ready line ` +
+        `(it reports ${startup.selfReportedSeconds} s, counted from after its own port checks); stopped with SIGTERM ${startup.stoppedCleanly ? 'cleanly (exit 0)' : '**not cleanly**'}. ` +
+        `Other processes used ${num(startup.otherCpuPercent, 1)} % of the machine meanwhile.`,
+      '',
+    );
+
+  out.push('## Notes', '', ...r.notes.map((n) => `* ${n}`), '');
+  return out.join('\n');
+}
+
+/** latest.md, latest.json and `<timestamp>.json` in `dir`. */
+export function writeResults(r: BenchResults, dir: string): { markdown: string; files: string[] } {
+  mkdirSync(dir, { recursive: true });
+  const markdown = toMarkdown(r);
+  const json = `${JSON.stringify({ ...r, targets: targetRows(r) }, null, 2)}\n`;
+  const stamp = r.startedAt.replace(/[:.]/g, '-');
+  const files = [join(dir, 'latest.md'), join(dir, 'latest.json'), join(dir, `${stamp}.json`)];
+  writeFileSync(files[0]!, markdown);
+  writeFileSync(files[1]!, json);
+  writeFileSync(files[2]!, json);
+  return { markdown, files };
+}

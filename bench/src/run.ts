@@ -1,0 +1,159 @@
+// npm run bench: the gateway path, the order saga, memory and start-up, measured on this machine.
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '@retail/testing';
+import { apiClient } from '../../e2e/src/client.ts';
+import { shop } from '../../e2e/src/retail.ts';
+import { startTestSystem } from '../../e2e/src/system.ts';
+import { BUNDLE, buildBundles, deployableDirs } from '@retail/system';
+import { loadConfig } from './config.ts';
+import { otherCpuBeforeStart } from './cpu-watch.ts';
+import { measureGatewayPath } from './gateway-path.ts';
+import { interrupted, onInterrupt } from './interrupts.ts';
+import { sleep, stderrLog } from './log.ts';
+import { describeMachine, machineLine } from './machine.ts';
+import { sampleMemory, waitUntilQuiet, type WatchedProcess } from './memory.ts';
+import { ensureNginx, startNginxChain } from './nginx.ts';
+import { benchNotes } from './notes.ts';
+import { targetRows, writeResults } from './report.ts';
+import { attempt, type BenchResults, type NotMeasured } from './results.ts';
+import { runSaga } from './saga.ts';
+import { measureStartup } from './startup.ts';
+import { workloadToken } from './tokens.ts';
+import { measureTracingCost } from './tracing.ts';
+
+const log = stderrLog();
+const config = loadConfig(process.env, fileURLToPath(new URL('../results', import.meta.url)));
+const machine = describeMachine();
+const startedAt = new Date();
+log(`machine: ${machineLine(machine)}`);
+if (Math.max(config.durationSeconds, config.warmupSeconds) > 20) log('BENCH_DURATION/BENCH_WARMUP over 20 s: rows (a) and (d) may outlive their internal token and fail with 401s');
+const otherCpuPercentAtStart = await otherCpuBeforeStart({ maxWaitSeconds: config.quietWaitSeconds, log });
+log(`other processes are using ${otherCpuPercentAtStart} % of the machine's CPU${otherCpuPercentAtStart > 10 ? ': the figures will be skewed by them' : ''}`);
+
+// Rate limits off (every load row would otherwise be 429s), tracing off except in its own row.
+// The system as npm start runs it (telemetry on: trace context, Prometheus metrics, no OTLP export), without rate limits.
+const systemEnv = { RATE_LIMIT_PER_SECOND: '0' };
+const { resultsDir, ...settings } = config;
+const results: BenchResults = {
+  startedAt: startedAt.toISOString(),
+  finishedAt: '',
+  elapsedSeconds: 0,
+  machine,
+  otherCpuPercentAtStart,
+  config: settings,
+  systemEnv,
+  gatewayPath: { notMeasured: 'not reached' },
+  tracing: { notMeasured: 'not reached' },
+  saga: { notMeasured: 'not reached' },
+  memory: {},
+  startup: { notMeasured: 'not run' },
+  notes: [],
+};
+
+// The system as npm start and the image run it: one bundle per process (built here when stale).
+log('building the bundles (npm run build)');
+await buildBundles(deployableDirs());
+log('starting the system: a private nats-server and every process (its bundle) on free ports');
+const system = await startTestSystem({ extraEnv: systemEnv, entry: BUNDLE }).catch((error: Error) => {
+  log(`the system did not start: ${error.message}`);
+  const notMeasured = `the system did not start: ${error.message.split('\n')[0]}`;
+  Object.assign(results, { gatewayPath: { notMeasured }, tracing: { notMeasured }, saga: { notMeasured } });
+  return undefined;
+});
+if (system) {
+  const forget = onInterrupt(() => system.stop());
+  try {
+    const watched = (): WatchedProcess[] => [
+      ...system.plans.map((p) => ({ name: p.name, pid: system.process(p.name).pid() })),
+      { name: 'nats-server', pid: system.nats.process.pid() },
+    ];
+    log(`system up at ${system.url}; letting it settle (${config.settleSeconds} s, then until quiet)`);
+    await sleep(config.settleSeconds * 1000);
+    await waitUntilQuiet(watched(), { timeoutSeconds: 30, log, what: 'idle' });
+    results.memory.idle = sampleMemory(watched());
+    log(`memory at idle: ${results.memory.idle.totalMiB} MiB in ${watched().length} processes`);
+
+    const api = apiClient(system.url);
+    const customers = await shop(api);
+    const detailSku = await customers.productWithStock('BENCH-GET', 1000);
+    await waitFor(async () => (await api.call('GET', `/api/products/${detailSku}`)).status === 200 || undefined, { what: `${detailSku} in the products cell's browse view` });
+    const browse = system.plan('products/browse');
+    const productsGateway = system.plan('products/gateway');
+
+    results.gatewayPath = await attempt('gateway path', log, () =>
+      measureGatewayPath(
+        {
+          serviceUrl: browse.url,
+          cellGatewayUrl: productsGateway.url,
+          globalUrl: system.url,
+          path: `/products/${detailSku}`,
+          userToken: customers.alice,
+          internalToken: workloadToken({ gatewayUrl: productsGateway.url, component: 'browse', cellSecret: browse.env.CELL_SECRET ?? 'products-cell-secret' }),
+          startNginx: (origin) => startNginxChain({ nginx: ensureNginx(log), origin }),
+        },
+        config,
+        log,
+      ),
+    );
+
+    results.saga = await attempt('saga', log, async () => {
+      const sku = await customers.productWithStock('BENCH-SAGA', config.orders);
+      return runSaga(
+        {
+          placeOrder: customers.placeOrder,
+          customers: [customers.alice, customers.bob],
+          sku,
+          nats: { url: system.nats.url, ...system.natsCredentials('system') },
+          orders: config.orders,
+          clients: config.clients,
+          timeoutSeconds: config.sagaTimeoutSeconds,
+        },
+        log,
+      );
+    });
+    results.memory.afterSaga = sampleMemory(watched());
+    log(`memory after the saga: ${results.memory.afterSaga.totalMiB} MiB`);
+    await waitUntilQuiet(watched(), { timeoutSeconds: 30, log, what: 'after the saga' });
+
+    results.tracing = await attempt('tracing', log, () =>
+      measureTracingCost(
+        {
+          onPath: [browse, productsGateway, system.plan('gateway-global')].map((plan) => ({ plan, running: system.process(plan.name) })),
+          url: `${system.url}/api/products/${detailSku}`,
+          userToken: customers.alice,
+        },
+        config,
+        log,
+      ),
+    );
+  } catch (error) {
+    // Setting up (sign-in, test products) failed: what was not reached says so, the rest stands.
+    const message = `the bench stopped early: ${(error as Error).message.split('\n')[0]}`;
+    log(message);
+    for (const part of ['gatewayPath', 'tracing', 'saga'] as const) {
+      if ('notMeasured' in results[part] && (results[part] as NotMeasured).notMeasured === 'not reached') results[part] = { notMeasured: message };
+    }
+  } finally {
+    log('stopping the system');
+    forget();
+    await system.stop();
+  }
+}
+
+results.startup = config.startup
+  ? await attempt('start-up', log, () => measureStartup({ log }))
+  : { seconds: null, selfReportedSeconds: null, stoppedCleanly: null, skipped: 'BENCH_STARTUP=0' };
+
+if (interrupted()) {
+  log('interrupted: no results written');
+} else {
+  const finished = new Date();
+  results.finishedAt = finished.toISOString();
+  results.elapsedSeconds = Math.round((finished.getTime() - startedAt.getTime()) / 1000);
+  results.notes = benchNotes(results);
+  const { markdown, files } = writeResults(results, resultsDir);
+  process.stdout.write(`${markdown}\n`);
+  log(`written: ${files.join(', ')}`);
+  // A MISS is a finding; a FAILED row means something did not work, which scripts should notice.
+  if (targetRows(results).some((t) => t.status === 'FAILED')) process.exitCode = 1;
+}

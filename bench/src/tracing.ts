@@ -1,0 +1,115 @@
+import { BUNDLE, type ProcessPlan } from '@retail/system';
+import { realProcess, type RealProcess } from '@retail/testing';
+import type { BenchConfig } from './config.ts';
+import { measureLoad, type LoadResult } from './load.ts';
+import { onInterrupt } from './interrupts.ts';
+import type { Log } from './log.ts';
+import { startOtlpSink } from './otlp-sink.ts';
+import { round } from './stats.ts';
+
+const isAlive = (pid: number | undefined) => {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export interface TracingDeps {
+  /** The processes a product detail request crosses, in start order (service, cell gateway, gateway-global). */
+  onPath: { plan: ProcessPlan; running: RealProcess }[];
+  /** Row (c)'s URL, through gateway-global. */
+  url: string;
+  userToken: string;
+}
+
+export interface TracingResult {
+  off: LoadResult;
+  on: LoadResult;
+  /** Throughput lost to tracing, in % of the run without it; null when a run FAILED. */
+  dropPercent: number | null;
+  /** What the OTLP sink received during the measured traced run. */
+  exported: { traceExports: number; spans: number; spansPerRequest: number | null; metricExports: number; mebibytes: number };
+}
+
+/**
+ * Row (c) twice, each time on freshly started copies of the processes on the path (same plan, same data):
+ * once with the OpenTelemetry SDK disabled, once exporting every span (always_on) over OTLP/HTTP JSON to
+ * a sink in this process. Both runs start equally cold, so the difference is tracing. The original
+ * processes are back when it returns.
+ */
+export async function measureTracingCost(deps: TracingDeps, config: BenchConfig, log: Log): Promise<TracingResult> {
+  const sink = await startOtlpSink();
+  let current: RealProcess[] = deps.onPath.map((p) => p.running);
+  const forget = onInterrupt(async () => {
+    for (const proc of [...current].reverse()) await proc.stop();
+  });
+  const restartWith = async (env: Record<string, string>) => {
+    for (const proc of [...current].reverse()) await proc.stop();
+    current = deps.onPath.map(({ plan }) =>
+      realProcess({ name: plan.name, command: process.execPath, args: [BUNDLE], cwd: plan.dir, env: { ...plan.env, ...env }, readyUrl: `${plan.url}/readyz` }),
+    );
+    for (const proc of current) await proc.start();
+  };
+  // A FAILED run says whether a restarted process died, and its last words.
+  const explain = (result: LoadResult) => {
+    if (!result.failure) return;
+    for (const proc of current) {
+      if (isAlive(proc.pid())) continue;
+      const words = proc.output().trim().split('\n').slice(-3).join(' | ').slice(-600);
+      result.failure += `; ${proc.name} exited: ${words || 'no output'}`;
+    }
+  };
+  const run = (title: string, beforeMeasure?: () => void) =>
+    measureLoad(
+      {
+        title,
+        url: deps.url,
+        headers: () => ({ authorization: `Bearer ${deps.userToken}` }),
+        connections: config.connections,
+        warmupSeconds: config.warmupSeconds,
+        durationSeconds: config.durationSeconds,
+        beforeMeasure,
+      },
+      log,
+    );
+  try {
+    log(`tracing: restarting ${deps.onPath.map((p) => p.plan.name).join(', ')} with OTEL_SDK_DISABLED=true`);
+    await restartWith({ OTEL_SDK_DISABLED: 'true' });
+    const off = await run('(c) tracing off');
+    explain(off);
+    log(`tracing: restarting them exporting every span to the OTLP sink at ${sink.url}`);
+    await restartWith({
+      OTEL_SDK_DISABLED: 'false',
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_TRACES_SAMPLER: 'always_on',
+    });
+    const on = await run('(c) tracing on', () => sink.reset());
+    const counts = sink.counts();
+    explain(on);
+    if (on.requestsPerSecond && counts.spans === 0) on.failure = 'no spans reached the OTLP sink: tracing was not on';
+    if (on.failure) on.requestsPerSecond = null;
+    const dropPercent = off.requestsPerSecond && on.requestsPerSecond ? round((1 - on.requestsPerSecond / off.requestsPerSecond) * 100, 1) : null;
+    log(`tracing: ${counts.spans} spans in ${counts.traceExports} exports during the measured run; throughput drop ${dropPercent ?? '—'} %`);
+    return {
+      off,
+      on,
+      dropPercent,
+      exported: {
+        traceExports: counts.traceExports,
+        spans: counts.spans,
+        spansPerRequest: on.ok2xx ? round(counts.spans / on.ok2xx, 2) : null,
+        metricExports: counts.metricExports,
+        mebibytes: round(counts.bytes / 2 ** 20, 1),
+      },
+    };
+  } finally {
+    for (const proc of [...current].reverse()) await proc.stop();
+    forget();
+    for (const { running } of deps.onPath) await running.start();
+    await sink.close();
+  }
+}
