@@ -30,7 +30,9 @@ export function targetRows(r: BenchResults): TargetRow[] {
     value === null || value === undefined
       ? { measurement, target, result: why ? brief(why) : 'not measured', status: skipped ? 'SKIPPED' : 'FAILED' }
       : { measurement, target, result: `${value} ${unit}`, status: check(ok(value)) };
+  const cOverD = gateway?.ratios['c/d'];
   return [
+    row('(c) against nginx two hops (d), 64 connections', '≥ 35 % of (d)', cOverD === null || cOverD === undefined ? undefined : Math.round(cOverD * 1000) / 10, '%', (v) => v >= 35, notMeasuredWhy(r.gatewayPath)),
     row('p99 of (c) at half its peak rate (autocannon overallRate)', '< 10 ms', gateway?.halfRateP99Ms, 'ms', (v) => v < 10, half?.skipped ?? half?.result?.failure ?? notMeasuredWhy(r.gatewayPath)),
     row('p99 of (c) at half its peak rate (evenly paced)', '< 10 ms', gateway?.pacedHalfRateP99Ms, 'ms', (v) => v < 10, paced?.skipped ?? paced?.result?.failure ?? notMeasuredWhy(r.gatewayPath)),
     row(

@@ -1,7 +1,7 @@
 import { startTelemetry } from '@retail/telemetry';
 
 // Telemetry first: everything that does HTTP is imported only after the SDK has hooked it.
-const telemetry = startTelemetry({ serviceName: 'gateway-global', cell: 'edge' });
+const telemetry = startTelemetry({ serviceName: 'gateway-global', cell: 'edge', httpClientSpans: false });
 const { runMain } = await import('@retail/kernel');
 
 runMain(async () => {

@@ -34,6 +34,7 @@ export function openDatabase<TSchema extends Record<string, unknown>>(
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  reusePreparedStatements(sqlite);
   const db = drizzle(sqlite, { schema: options.schema });
   migrate(db, { migrationsFolder: options.migrationsFolder });
   return {
@@ -43,4 +44,26 @@ export function openDatabase<TSchema extends Record<string, unknown>>(
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/**
+ * drizzle asks better-sqlite3 to prepare every query anew, and preparing (parsing and planning the SQL)
+ * was the largest single cost of the busiest services under load. The same SQL text gets the same
+ * statement back instead. Statements are used synchronously, one call at a time, so sharing them is
+ * safe; the row mode drizzle may have switched on (raw arrays) is switched off again on each reuse.
+ */
+function reusePreparedStatements(sqlite: Database.Database, max = 500): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const statements = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    const cached = statements.get(source);
+    if (cached) {
+      if (cached.reader) cached.raw(false);
+      return cached;
+    }
+    const statement = prepare(source);
+    if (statements.size >= max) statements.delete(statements.keys().next().value!);
+    statements.set(source, statement);
+    return statement;
+  }) as typeof sqlite.prepare;
 }

@@ -15,6 +15,11 @@ export interface TelemetryOptions {
   serviceName: string;
   /** The cell it belongs to; `edge` for gateway-global. */
   cell: string;
+  /**
+   * Client spans for outgoing undici requests (default true). Gateways turn them off: their forwarder
+   * passes its server span's context on itself, so the next hop's server span is its direct child.
+   */
+  httpClientSpans?: boolean;
 }
 
 export interface Telemetry {
@@ -74,7 +79,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   // HTTP client spans and metrics (undici publishes on diagnostics channels, whatever imports it).
   // Server spans come from the kernel's Hono middleware (@retail/kernel serverTelemetry), which costs
   // a request half of what the generic node:http instrumentation does.
-  registerInstrumentations({ tracerProvider, meterProvider, instrumentations: [new UndiciInstrumentation()] });
+  if (options.httpClientSpans !== false) registerInstrumentations({ tracerProvider, meterProvider, instrumentations: [new UndiciInstrumentation()] });
 
   return {
     shutdown: async () => {
