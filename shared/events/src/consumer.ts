@@ -45,6 +45,15 @@ export interface ConsumerOptions {
   logger: Logger;
   maxDeliver?: number;
   ackWaitMs?: number;
+  /**
+   * Events handled at once (default 1). Events about the same thing (the CloudEvent `subject`: an order
+   * id, a SKU) are handled one after another in stream order; only different ones overlap, so a handler
+   * that commands its cell's core over HTTP does not make every other order wait for that call. One by
+   * default: on the 2-core reference machine, 8 at once confirmed orders faster (75 instead of 66 per
+   * second in `npm run bench`) but took enough CPU from placing them that 3 of 2000 placements timed
+   * out with 503; raise it where the machine has headroom.
+   */
+  concurrency?: number;
 }
 
 export interface RunningConsumer {
@@ -71,7 +80,8 @@ consumerLag.addCallback(async (result) => {
  * A stream that does not exist yet (its cell not started) is waited for.
  */
 export function startConsumer(options: ConsumerOptions): RunningConsumer {
-  const { bus, db, stream, durable, handlers, logger, maxDeliver = 5, ackWaitMs = 10_000 } = options;
+  const { bus, db, stream, durable, handlers, logger, maxDeliver = 5, ackWaitMs = 10_000, concurrency = 1 } = options;
+  const lanes = createLanes(concurrency);
   const log = logger.child({ consumer: durable, stream });
   const subjects = Object.keys(handlers);
   const filter = coveringFilter(subjects);
@@ -178,12 +188,15 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
         current = await consumer.consume({ max_messages: 256, expires: 5_000 });
         attempt = 0;
         for await (const msg of current) {
-          try {
-            await handleMessage(msg);
-          } catch (error) {
-            log.warn({ err: error }, 'could not settle event; it will be redelivered');
-          }
+          await lanes.admit(msg, async () => {
+            try {
+              await handleMessage(msg);
+            } catch (error) {
+              log.warn({ err: error }, 'could not settle event; it will be redelivered');
+            }
+          });
         }
+        await lanes.drain();
       } catch (error) {
         if (stopped) break;
         attempt++;
@@ -210,6 +223,7 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
       stopped = true;
       await current?.close();
       await running;
+      await lanes.drain();
     },
   };
 }
@@ -229,3 +243,35 @@ export function coveringFilter(subjects: string[]): string {
   return `${prefix.join('.')}.${sameDepth ? '*' : '>'}`;
 }
 
+/**
+ * At most `limit` events in progress; one lane per CloudEvent subject keeps the events about one thing
+ * in order. `admit` returns once the event has a place, so the pull loop waits while all are busy.
+ */
+function createLanes(limit: number) {
+  const inFlight = new Set<Promise<void>>();
+  const tails = new Map<string, Promise<void>>();
+  return {
+    async admit(msg: JsMsg, work: () => Promise<void>): Promise<void> {
+      while (inFlight.size >= limit) await Promise.race(inFlight);
+      const key = laneOf(msg);
+      const task: Promise<void> = (tails.get(key) ?? Promise.resolve()).then(work).finally(() => {
+        inFlight.delete(task);
+        if (tails.get(key) === task) tails.delete(key);
+      });
+      tails.set(key, task);
+      inFlight.add(task);
+    },
+    drain: async () => {
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+function laneOf(msg: JsMsg): string {
+  try {
+    const subject = (JSON.parse(msg.string()) as { subject?: unknown }).subject;
+    return typeof subject === 'string' ? subject : msg.subject;
+  } catch {
+    return msg.subject;
+  }
+}

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { outbox } from '@retail/data';
 import { createLogger } from '@retail/kernel';
 import { startTestNats, waitFor, type TestNats } from '@retail/testing';
-import { appendToOutbox, connectBus, createEvent, ensureStream, startConsumer, startOutboxRelay, type Bus, type LocalEventHandler } from './index.ts';
+import { appendToOutbox, connectBus, createEvent, ensureStream, startConsumer, startOutboxRelay, type Bus, type LocalEventHandler, type RemoteEventHandler } from './index.ts';
 
 /** The event machinery against a real nats-server with JetStream file storage. */
 const effects = sqliteTable('effects', { id: integer('id').primaryKey({ autoIncrement: true }), note: text('note').notNull() });
@@ -77,6 +77,26 @@ describe('outbox → JetStream → idempotent consumer', () => {
 
     await relay.stop();
     await sub.stop();
+  });
+
+  it('handles events about different things at once, and events about one thing in stream order', async () => {
+    const seen: string[] = [];
+    const slowFirst: RemoteEventHandler<{ note: string }> = {
+      schema: z.object({ note: z.string() }),
+      apply: async (data) => {
+        if (data.note === 'a1') await new Promise((r) => setTimeout(r, 400));
+        seen.push(data.note);
+      },
+    };
+    const sub = startConsumer({ bus, stream: 'SHOP', durable: 'shop-lanes', handlers: { 'shop.lane.noted': slowFirst }, deadLetterSubject: 'shop.dlq.lanes', logger, concurrency: 4 });
+    const publish = (note: string, subject: string) =>
+      bus.js.publish('shop.lane.noted', JSON.stringify(createEvent({ source: '/test', type: 'shop.lane.noted', subject, data: { note } })));
+    for (const [note, subject] of [['a1', 'a'], ['b1', 'b'], ['a2', 'a'], ['b2', 'b'], ['a3', 'a']] as const) await publish(note, subject);
+    await waitFor(() => seen.length === 5 || undefined, { what: 'all five events handled' });
+    await sub.stop();
+    // b's events did not wait for a1's slow handler; a's stayed in order behind it.
+    expect(seen.indexOf('b2')).toBeLessThan(seen.indexOf('a1'));
+    expect(seen.filter((n) => n.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
   });
 
   it('dead-letters malformed, unknown and invalid events and keeps consuming', async () => {
