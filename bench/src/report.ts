@@ -80,7 +80,7 @@ export function toMarkdown(r: BenchResults): string {
 
   out.push('## Gateway path: `GET /api/products/<sku>` (product detail, small JSON)', '');
   const gateway = measured(r.gatewayPath);
-  if (!gateway) out.push(`Not measured: ${'notMeasured' in r.gatewayPath ? r.gatewayPath.notMeasured : ''}`, '');
+  if (!gateway) out.push(`${notMeasuredWhy(r.gatewayPath) ?? 'not measured'}.`, '');
   else {
     out.push(
       table(
@@ -105,7 +105,7 @@ export function toMarkdown(r: BenchResults): string {
 
   out.push('## Cost of tracing on the gateway path (c)', '');
   const tracing = measured(r.tracing);
-  if (!tracing) out.push(`Not measured: ${'notMeasured' in r.tracing ? r.tracing.notMeasured : ''}`, '');
+  if (!tracing) out.push(`${notMeasuredWhy(r.tracing) ?? 'not measured'}.`, '');
   else {
     out.push(
       table(
@@ -124,7 +124,7 @@ export function toMarkdown(r: BenchResults): string {
 
   out.push('## Order saga: `POST /api/orders` → CONFIRMED', '');
   const saga = measured(r.saga);
-  if (!saga) out.push(`Not measured: ${'notMeasured' in r.saga ? r.saga.notMeasured : ''}`, '');
+  if (!saga) out.push(`${notMeasuredWhy(r.saga) ?? 'not measured'}.`, '');
   else {
     out.push(
       table(
@@ -164,7 +164,7 @@ export function toMarkdown(r: BenchResults): string {
 
   out.push('## Start-up: `npm start` → ready line', '');
   const startup = measured(r.startup);
-  if (!startup) out.push(`Not measured: ${'notMeasured' in r.startup ? r.startup.notMeasured : ''}`, '');
+  if (!startup) out.push(`${notMeasuredWhy(r.startup) ?? 'not measured'}.`, '');
   else if (startup.skipped) out.push(`SKIPPED: ${startup.skipped}.`, '');
   else if (startup.failure) out.push(`FAILED: ${startup.failure}.`, '');
   else

@@ -253,7 +253,8 @@ function createLanes(limit: number) {
   return {
     async admit(msg: JsMsg, work: () => Promise<void>): Promise<void> {
       while (inFlight.size >= limit) await Promise.race(inFlight);
-      const key = laneOf(msg);
+      // One at a time keeps stream order by itself: no need to read the event's subject.
+      const key = limit === 1 ? '' : laneOf(msg);
       const task: Promise<void> = (tails.get(key) ?? Promise.resolve()).then(work).finally(() => {
         inFlight.delete(task);
         if (tails.get(key) === task) tails.delete(key);

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, metrics, propagation, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
@@ -23,7 +23,9 @@ export const serverTelemetry: MiddlewareHandler = async (c, next) => {
   const method = c.req.method;
   const route = routePath(c, -1);
   const named = route && route !== '*' && route !== '/*' ? route : undefined;
-  const parent = propagation.extract(ROOT_CONTEXT, c.req.raw.headers, headerGetter);
+  // The Node request's header object: asking for c.req.raw.headers would build a Headers copy per request.
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const parent = incoming ? propagation.extract(ROOT_CONTEXT, incoming.headers) : propagation.extract(ROOT_CONTEXT, c.req.raw.headers, webHeaders);
   const span = tracer.startSpan(
     named ? `${method} ${named}` : method,
     { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': c.req.path, ...(named ? { 'http.route': named } : {}) } },
@@ -47,7 +49,8 @@ export const serverTelemetry: MiddlewareHandler = async (c, next) => {
   }
 };
 
-const headerGetter = {
+/** For apps served without Node's objects (app.request() in tests). */
+const webHeaders = {
   get: (headers: Headers, key: string) => headers.get(key) ?? undefined,
   keys: (headers: Headers) => [...headers.keys()],
 };
