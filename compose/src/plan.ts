@@ -21,6 +21,15 @@ export interface ProcessPlan {
   url: string;
 }
 
+/**
+ * glibc's allocator, tuned for many small Node processes on one machine (npm start runs thirteen):
+ * at most two arenas instead of eight per core, and blocks of 256 KiB and more always mapped and given
+ * back on free. Without the threshold, glibc raises it after the first large free and keeps such blocks
+ * (gateway-global's scrypt work, 16 MiB a password) in its heap for good: gateway-global sat at 137 MiB
+ * idle instead of 84. Both settings together took the system's idle RSS down by ~90 MiB.
+ */
+export const MALLOC_TUNING: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '262144' };
+
 /** The plan name under which portOf is asked for a process's metrics port. */
 export const metricsPortName = (name: string) => `${name}#metrics`;
 /** By default a process's metrics listen 1000 above its HTTP port (4101 → 5101, 8080 → 9080). */
@@ -63,6 +72,7 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
     LOG_LEVEL: options.logLevel ?? 'info',
     LOG_PRETTY: options.pretty ? 'true' : 'false',
     HOST: options.host ?? '127.0.0.1',
+    ...MALLOC_TUNING,
     ...options.extraEnv,
   };
   const globalPort = portOf(globalGateway.name, globalGateway.port);
