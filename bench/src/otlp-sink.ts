@@ -12,6 +12,52 @@ export interface OtlpSink {
 
 const SPAN_ID = '"spanId"';
 
+/** Spans counted without parsing: each has one "spanId" (parents are "parentSpanId"). */
+function jsonSpans(body: Buffer): number {
+  let spans = 0;
+  for (let at = body.indexOf(SPAN_ID); at !== -1; at = body.indexOf(SPAN_ID, at + SPAN_ID.length)) spans++;
+  return spans;
+}
+
+/**
+ * Spans in an OTLP protobuf ExportTraceServiceRequest, by walking the wire format only as deep as
+ * resource_spans (1) → scope_spans (2) → spans (2), without decoding a span.
+ */
+function protobufSpans(body: Buffer): number {
+  let spans = 0;
+  for (const resourceSpans of lengthDelimited(body, 0, body.length, 1)) {
+    for (const scopeSpans of lengthDelimited(body, resourceSpans.start, resourceSpans.end, 2)) {
+      for (const _ of lengthDelimited(body, scopeSpans.start, scopeSpans.end, 2)) spans++;
+    }
+  }
+  return spans;
+}
+
+/** The length-delimited fields numbered `field` in buf[start, end), skipping every other field. */
+function* lengthDelimited(buf: Buffer, start: number, end: number, field: number): Generator<{ start: number; end: number }> {
+  let at = start;
+  const varint = () => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = buf[at++]!;
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < end) {
+    const key = varint();
+    const wire = key % 8;
+    if (wire === 2) {
+      const length = varint();
+      if (Math.floor(key / 8) === field) yield { start: at, end: at + length };
+      at += length;
+    } else if (wire === 0) varint();
+    else if (wire === 1) at += 8;
+    else if (wire === 5) at += 4;
+    else return; // groups (3, 4) are not used by OTLP
+  }
+}
+
 /**
  * A stand-in OTLP/HTTP collector: accepts POST /v1/traces and /v1/metrics (JSON), counts what came and
  * throws it away, so the cost measured is the services' own (instrumentation, batching, export).
@@ -28,8 +74,7 @@ export async function startOtlpSink(): Promise<OtlpSink> {
       counts.bytes += body.length;
       if (req.method === 'POST' && req.url === '/v1/traces') {
         counts.traceExports++;
-        // Spans counted without parsing: each has one "spanId" (parents are "parentSpanId").
-        for (let at = body.indexOf(SPAN_ID); at !== -1; at = body.indexOf(SPAN_ID, at + SPAN_ID.length)) counts.spans++;
+        counts.spans += req.headers['content-type']?.includes('json') ? jsonSpans(body) : protobufSpans(body);
       } else if (req.method === 'POST' && req.url === '/v1/metrics') {
         counts.metricExports++;
       } else {

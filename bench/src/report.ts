@@ -43,6 +43,14 @@ export function targetRows(r: BenchResults): TargetRow[] {
       (v) => v < 20,
       tracing ? [tracing.off.failure && `off: ${tracing.off.failure}`, tracing.on.failure && `on: ${tracing.on.failure}`].filter(Boolean).join('; ') : notMeasuredWhy(r.tracing),
     ),
+    row(
+      'Throughput lost to all telemetry (c): metrics, trace context, 100 % of spans',
+      '< 20 % (as tracing)',
+      tracing?.telemetryDropPercent,
+      '%',
+      (v) => v < 20,
+      tracing ? [tracing.disabled.failure && `disabled: ${tracing.disabled.failure}`, tracing.on.failure && `on: ${tracing.on.failure}`].filter(Boolean).join('; ') : notMeasuredWhy(r.tracing),
+    ),
     row('Saga throughput (all CONFIRMED)', '≥ 300 orders/s', saga?.ordersPerSecond, 'orders/s', (v) => v >= 300, saga?.failure ?? notMeasuredWhy(r.saga)),
     row('Saga p99 placed → CONFIRMED', '< 250 ms', saga && !saga.failure ? saga.confirmP99Ms : null, 'ms', (v) => v < 250, saga?.failure ?? notMeasuredWhy(r.saga)),
     row('RSS of all processes at idle', '< 1 GiB', r.memory.idle?.totalMiB, 'MiB', (v) => v < GiB_MiB, 'not measured'),
@@ -111,12 +119,13 @@ export function toMarkdown(r: BenchResults): string {
       table(
         ['Run', 'req/s (2xx)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'other CPU %', 'Result'],
         [
-          ['tracing off (`OTEL_SDK_DISABLED=true`)', ...loadCells(tracing.off)],
-          ['tracing on (always_on, OTLP/HTTP JSON to a sink)', ...loadCells(tracing.on)],
+          ['telemetry disabled (`OTEL_SDK_DISABLED=true`)', ...loadCells(tracing.disabled)],
+          ['tracing off (telemetry exported, `always_off`: metrics and trace context only)', ...loadCells(tracing.off)],
+          ['tracing on (`always_on`, OTLP/HTTP protobuf to a sink)', ...loadCells(tracing.on)],
         ],
       ),
       '',
-      `Throughput drop: **${num(tracing.dropPercent, 1)} %**. The sink received ${num(tracing.exported.spans)} spans in ${num(tracing.exported.traceExports)} exports ` +
+      `Throughput lost to tracing (on against off): **${num(tracing.dropPercent, 1)} %**; to all of telemetry (on against disabled): **${num(tracing.telemetryDropPercent, 1)} %**. The sink received ${num(tracing.exported.spans)} spans in ${num(tracing.exported.traceExports)} exports ` +
         `and ${num(tracing.exported.metricExports)} metric exports (${num(tracing.exported.mebibytes, 1)} MiB in all) during the measured run, ≈ ${num(tracing.exported.spansPerRequest, 2)} spans per request.`,
       '',
     );

@@ -26,19 +26,27 @@ export interface TracingDeps {
 }
 
 export interface TracingResult {
+  /** No telemetry at all (OTEL_SDK_DISABLED=true). */
+  disabled: LoadResult;
+  /** Telemetry as exported in production (OTLP endpoint, metrics), no span sampled (always_off). */
   off: LoadResult;
+  /** The same with every span sampled and exported (always_on). */
   on: LoadResult;
-  /** Throughput lost to tracing, in % of the run without it; null when a run FAILED. */
+  /** Throughput lost to tracing: `on` against `off`, in %; null when a run FAILED. */
   dropPercent: number | null;
+  /** Throughput lost to all of telemetry (metrics, context propagation, tracing): `on` against `disabled`. */
+  telemetryDropPercent: number | null;
   /** What the OTLP sink received during the measured traced run. */
   exported: { traceExports: number; spans: number; spansPerRequest: number | null; metricExports: number; mebibytes: number };
 }
 
 /**
- * Row (c) twice, each time on freshly started copies of the processes on the path (same plan, same data):
- * once with the OpenTelemetry SDK disabled, once exporting every span (always_on) over OTLP/HTTP JSON to
- * a sink in this process. Both runs start equally cold, so the difference is tracing. The original
- * processes are back when it returns.
+ * Row (c) three times, each on freshly started copies of the processes on the path (same plan, same
+ * data): with the OpenTelemetry SDK disabled; with telemetry exported to an OTLP sink in this process but
+ * no span sampled (always_off: metrics and trace context as before); and with every span sampled and
+ * exported (always_on, OTLP/HTTP protobuf, the protocol's default). The last two differ in tracing
+ * alone; the first and last in everything telemetry does. All start equally cold. The original processes
+ * are back when it returns.
  */
 export async function measureTracingCost(deps: TracingDeps, config: BenchConfig, log: Log): Promise<TracingResult> {
   const sink = await startOtlpSink();
@@ -78,26 +86,30 @@ export async function measureTracingCost(deps: TracingDeps, config: BenchConfig,
   try {
     log(`tracing: restarting ${deps.onPath.map((p) => p.plan.name).join(', ')} with OTEL_SDK_DISABLED=true`);
     await restartWith({ OTEL_SDK_DISABLED: 'true' });
+    const disabled = await run('(c) telemetry disabled');
+    explain(disabled);
+    const exporting = (sampler: string) => ({ OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_TRACES_SAMPLER: sampler });
+    log(`tracing: restarting them exporting to the OTLP sink at ${sink.url}, no span sampled`);
+    await restartWith(exporting('always_off'));
     const off = await run('(c) tracing off');
     explain(off);
-    log(`tracing: restarting them exporting every span to the OTLP sink at ${sink.url}`);
-    await restartWith({
-      OTEL_SDK_DISABLED: 'false',
-      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_TRACES_SAMPLER: 'always_on',
-    });
+    log('tracing: restarting them exporting every span');
+    await restartWith(exporting('always_on'));
     const on = await run('(c) tracing on', () => sink.reset());
     const counts = sink.counts();
     explain(on);
     if (on.requestsPerSecond && counts.spans === 0) on.failure = 'no spans reached the OTLP sink: tracing was not on';
     if (on.failure) on.requestsPerSecond = null;
-    const dropPercent = off.requestsPerSecond && on.requestsPerSecond ? round((1 - on.requestsPerSecond / off.requestsPerSecond) * 100, 1) : null;
-    log(`tracing: ${counts.spans} spans in ${counts.traceExports} exports during the measured run; throughput drop ${dropPercent ?? '—'} %`);
+    const drop = (from: LoadResult) => (from.requestsPerSecond && on.requestsPerSecond ? round((1 - on.requestsPerSecond / from.requestsPerSecond) * 100, 1) : null);
+    const dropPercent = drop(off);
+    const telemetryDropPercent = drop(disabled);
+    log(`tracing: ${counts.spans} spans in ${counts.traceExports} exports during the measured run; throughput drop ${dropPercent ?? '—'} % (all telemetry: ${telemetryDropPercent ?? '—'} %)`);
     return {
+      disabled,
       off,
       on,
       dropPercent,
+      telemetryDropPercent,
       exported: {
         traceExports: counts.traceExports,
         spans: counts.spans,

@@ -1,2 +1,3 @@
 export { openDatabase, type Db, type Tx, type OpenDatabaseOptions, type Database_ as Database } from './database.ts';
 export { outbox, inbox } from './tables.ts';
+export { prepared } from './prepared.ts';

@@ -1,7 +1,7 @@
-import { asc, isNull, and, isNotNull, lt, eq, count } from 'drizzle-orm';
+import { asc, isNull, and, isNotNull, lt, eq, count, sql } from 'drizzle-orm';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { outbox, type Db, type Tx } from '@retail/data';
+import { outbox, prepared, type Db, type Tx } from '@retail/data';
 import type { Logger } from '@retail/kernel';
 import type { CloudEvent } from './cloudevent.ts';
 import { context, metrics, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
@@ -19,16 +19,18 @@ type AnyTx = Tx<any> | Db<any>;
  */
 export function appendToOutbox(tx: AnyTx, event: CloudEvent): void {
   trace.getActiveSpan()?.addEvent(event.type, { 'messaging.message.id': event.id, 'event.subject': event.subject ?? '' });
-  tx.insert(outbox)
-    .values({
-      id: event.id,
-      subject: event.type,
-      payload: JSON.stringify(event),
-      headers: JSON.stringify(currentTraceHeaders()),
-      createdAt: Date.now(),
-    })
-    .run();
+  prepared(tx, 'outbox.append', (db) =>
+    db
+      .insert(outbox)
+      .values({ id: sql.placeholder('id'), subject: sql.placeholder('subject'), payload: sql.placeholder('payload'), headers: sql.placeholder('headers'), createdAt: sql.placeholder('createdAt') })
+      .prepare(),
+  ).run({ id: event.id, subject: event.type, payload: JSON.stringify(event), headers: JSON.stringify(currentTraceHeaders()), createdAt: Date.now() });
 }
+
+const unsentRows = (db: Db<any>) =>
+  prepared(db, 'outbox.unsent', (d) => d.select().from(outbox).where(isNull(outbox.sentAt)).orderBy(asc(outbox.seq)).limit(sql.placeholder('limit')).prepare());
+const markSent = (db: AnyTx) => prepared(db, 'outbox.sent', (d) => d.update(outbox).set({ sentAt: sql`${sql.placeholder('sentAt')}` }).where(eq(outbox.seq, sql.placeholder('seq'))).prepare());
+const unsentCount = (db: Db<any>) => prepared(db, 'outbox.backlog', (d) => d.select({ n: count() }).from(outbox).where(isNull(outbox.sentAt)).prepare());
 
 export interface OutboxRelay {
   /** Publish now rather than at the next tick (call after a commit). */
@@ -58,7 +60,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   let lastPurge = 0;
 
   const publishBatch = async (): Promise<number> => {
-    const rows = db.select().from(outbox).where(isNull(outbox.sentAt)).orderBy(asc(outbox.seq)).limit(batchSize).all();
+    const rows = unsentRows(db).all({ limit: batchSize });
     if (rows.length === 0) return 0;
     const results = await Promise.allSettled(
       rows.map((row) => {
@@ -102,7 +104,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     db.transaction((tx) => {
       results.forEach((result, i) => {
         if (result.status === 'fulfilled') {
-          tx.update(outbox).set({ sentAt }).where(eq(outbox.seq, rows[i]!.seq)).run();
+          markSent(tx).run({ sentAt, seq: rows[i]!.seq });
           sent++;
         }
       });
@@ -146,7 +148,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     });
 
   const running = loop();
-  const backlog = () => db.select({ n: count() }).from(outbox).where(isNull(outbox.sentAt)).get()?.n ?? 0;
+  const backlog = () => unsentCount(db).get()?.n ?? 0;
   const observeBacklog = (result: { observe(value: number): void }) => result.observe(backlog());
   outboxBacklog.addCallback(observeBacklog);
   return {
