@@ -2,8 +2,7 @@ import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@na
 import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
 import { context, metrics, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { z } from 'zod';
-import { sql } from 'drizzle-orm';
-import { inbox, prepared, type Db, type Tx } from '@retail/data';
+import { firstDelivery, type Db, type Tx } from '@retail/data';
 import type { Logger } from '@retail/kernel';
 import type { Bus } from './connection.ts';
 import { parseCloudEvent, type CloudEvent } from './cloudevent.ts';
@@ -75,16 +74,6 @@ consumerLag.addCallback(async (result) => {
   for (const r of readings) if (r) result.observe(r.lag, { 'messaging.consumer.group.name': r.durable, 'messaging.destination.name': r.stream });
 });
 
-/** The event id in the inbox, unless it is there already (then `changes` is 0). */
-const recordInInbox = (tx: Tx<any>) =>
-  prepared(tx, 'inbox.record', (db) =>
-    db
-      .insert(inbox)
-      .values({ eventId: sql.placeholder('eventId'), consumer: sql.placeholder('consumer'), type: sql.placeholder('type'), receivedAt: sql.placeholder('receivedAt') })
-      .onConflictDoNothing()
-      .prepare(),
-  );
-
 /**
  * A durable pull consumer with explicit acks. Malformed, unknown and invalid events are dead-lettered at
  * once; a handler that keeps failing is dead-lettered after `maxDeliver` attempts; the consumer keeps going.
@@ -140,8 +129,7 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
     }
     if (!db) throw new Error(`${durable}: a local handler needs the component's database`);
     db.transaction((tx) => {
-      const recorded = recordInInbox(tx).run({ eventId: event.id, consumer: durable, type: event.type, receivedAt: Date.now() });
-      if (recorded.changes === 0) return; // seen before: redelivery is harmless
+      if (!firstDelivery(tx, { eventId: event.id, consumer: durable, type: event.type })) return; // seen before: redelivery is harmless
       handler.handle(tx, parsed.data, { ...event, data: parsed.data });
     });
     return { invalid: undefined };

@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { inbox, type Tx } from '@retail/data';
+import { firstDelivery, type Tx } from '@retail/data';
 import { appendToOutbox, createEvent } from '@retail/events';
 import {
   InventorySubjects,
@@ -131,7 +131,7 @@ export function createReservations(db: StockDb, afterCommit: () => void = () => 
 
 /** Record the command's key; false if it was seen before (then the command must do nothing). */
 function firstTime(tx: Tx<any>, key: string, command: string): boolean {
-  return tx.insert(inbox).values({ eventId: key, consumer: CONSUMER, type: command, receivedAt: Date.now() }).onConflictDoNothing().run().changes === 1;
+  return firstDelivery(tx, { eventId: key, consumer: CONSUMER, type: command });
 }
 
 const findReservation = (tx: Reader, orderId: string) => tx.select().from(reservations).where(eq(reservations.orderId, orderId)).get();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { AppError, NotFoundError } from '@retail/kernel';
-import { inbox } from '@retail/data';
+import { firstDelivery, prepared } from '@retail/data';
 import { appendToOutbox, createEvent } from '@retail/events';
 import {
   OrderSubjects,
@@ -16,7 +16,7 @@ import {
 } from '@retail/orders-contract';
 import { durableName } from '@retail/topology';
 import * as schema from './db/schema.ts';
-import { IllegalTransitionError, recordStatus, transition, type OrderRow, type OrdersDb, type OrdersTx } from './transition.ts';
+import { IllegalTransitionError, recordHistory, recordStatus, transition, type OrderRow, type OrdersDb, type OrdersTx } from './transition.ts';
 
 const SOURCE = '/cells/orders/orders';
 /** Who records the Idempotency-Keys of commands in the inbox. */
@@ -64,7 +64,42 @@ function toOrder(row: OrderRow, history: HistoryRow[]): Order {
   };
 }
 
-const find = (tx: Reader, id: string) => (UUID.test(id) ? tx.select().from(schema.orders).where(eq(schema.orders.id, id)).get() : undefined);
+// The queries every placement and saga step runs are prepared once (see @retail/data's prepared).
+const orderById = (tx: OrdersDb | OrdersTx) => prepared(tx, 'orders.byId', (d) => d.select().from(schema.orders).where(eq(schema.orders.id, sql.placeholder('id'))).prepare());
+const historyOf = (tx: OrdersDb | OrdersTx) =>
+  prepared(tx, 'orders.history', (d) => d.select().from(schema.orderHistory).where(eq(schema.orderHistory.orderId, sql.placeholder('orderId'))).orderBy(asc(schema.orderHistory.id)).prepare());
+const placedWithKey = (tx: OrdersDb | OrdersTx) =>
+  prepared(tx, 'orders.byIdempotencyKey', (d) =>
+    d
+      .select()
+      .from(schema.orders)
+      .where(and(eq(schema.orders.customerId, sql.placeholder('customerId')), eq(schema.orders.idempotencyKey, sql.placeholder('idempotencyKey'))))
+      .prepare(),
+  );
+
+const insertOrder = (tx: OrdersDb | OrdersTx) =>
+  prepared(tx, 'orders.insert', (d) => {
+    const p = sql.placeholder;
+    return d
+      .insert(schema.orders)
+      .values({
+        id: p('id'),
+        customerId: p('customerId'),
+        status: p('status'),
+        lines: p('lines'),
+        total: p('total'),
+        currency: p('currency'),
+        shippingAddress: p('shippingAddress'),
+        idempotencyKey: p('idempotencyKey'),
+        requestHash: p('requestHash'),
+        createdAt: p('createdAt'),
+        updatedAt: p('updatedAt'),
+      })
+      .returning()
+      .prepare();
+  });
+
+const find = (tx: OrdersDb | OrdersTx, id: string) => (UUID.test(id) ? orderById(tx).get({ id }) : undefined);
 
 function withHistory(tx: Reader, rows: OrderRow[]): Order[] {
   if (rows.length === 0) return [];
@@ -77,7 +112,7 @@ function withHistory(tx: Reader, rows: OrderRow[]): Order[] {
   return rows.map((row) => toOrder(row, history.filter((h) => h.orderId === row.id)));
 }
 
-const load = (tx: Reader, row: OrderRow) => withHistory(tx, [row])[0]!;
+const load = (tx: OrdersDb | OrdersTx, row: OrderRow) => toOrder(row, historyOf(tx).all({ orderId: row.id }));
 
 /**
  * The order as it was when placed (PENDING, one history entry): the answer to the placement, and to
@@ -153,11 +188,7 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
 
     place(command) {
       const result = db.transaction((tx) => {
-        const existing = tx
-          .select()
-          .from(schema.orders)
-          .where(and(eq(schema.orders.customerId, command.customerId), eq(schema.orders.idempotencyKey, command.idempotencyKey)))
-          .get();
+        const existing = placedWithKey(tx).get({ customerId: command.customerId, idempotencyKey: command.idempotencyKey });
         if (existing) {
           if (existing.requestHash !== command.requestHash) {
             throw new AppError(422, 'Unprocessable content', 'Idempotency-Key was used with a different request.');
@@ -165,24 +196,20 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
           return { order: asPlaced(existing), created: false };
         }
         const now = new Date().toISOString();
-        const row = tx
-          .insert(schema.orders)
-          .values({
-            id: randomUUID(),
-            customerId: command.customerId,
-            status: 'PENDING',
-            lines: command.lines,
-            total: command.total,
-            currency: command.currency,
-            shippingAddress: command.shippingAddress,
-            idempotencyKey: command.idempotencyKey,
-            requestHash: command.requestHash,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning()
-          .get();
-        tx.insert(schema.orderHistory).values({ orderId: row.id, status: 'PENDING', at: now }).run();
+        const row = insertOrder(tx).get({
+          id: randomUUID(),
+          customerId: command.customerId,
+          status: 'PENDING',
+          lines: command.lines,
+          total: command.total,
+          currency: command.currency,
+          shippingAddress: command.shippingAddress,
+          idempotencyKey: command.idempotencyKey,
+          requestHash: command.requestHash,
+          createdAt: now,
+          updatedAt: now,
+        })!;
+        recordHistory(tx, { orderId: row.id, status: 'PENDING', at: now, reason: null });
         recordStatus(row.id, 'PENDING');
         const placed = {
           orderId: row.id,
@@ -203,12 +230,9 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
       const result = db.transaction((tx: OrdersTx) => {
         const current = find(tx, id);
         if (!current) throw notFound(id);
-        const recorded = tx
-          .insert(inbox)
-          .values({ eventId: idempotencyKey, consumer: INBOX_CONSUMER, type: `transition:${command.to}`, receivedAt: Date.now() })
-          .onConflictDoNothing()
-          .run();
-        if (recorded.changes === 0) return { order: load(tx, current), applied: false }; // done before: a redelivered event
+        if (!firstDelivery(tx, { eventId: idempotencyKey, consumer: INBOX_CONSUMER, type: `transition:${command.to}` })) {
+          return { order: load(tx, current), applied: false }; // done before: a redelivered event
+        }
         const row = transition(tx, current, command.to, command.reason);
         appendToOutbox(tx, transitionEvent(row, command));
         return { order: load(tx, row), applied: true };

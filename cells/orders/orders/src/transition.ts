@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { trace } from '@opentelemetry/api';
 import { AppError } from '@retail/kernel';
-import type { Db, Tx } from '@retail/data';
+import { prepared, type Db, type Tx } from '@retail/data';
 import { canTransition, type OrderStatus } from '@retail/orders-contract';
 import * as schema from './db/schema.ts';
 
@@ -24,16 +24,32 @@ export class IllegalTransitionError extends AppError {
 export function transition(tx: OrdersTx, order: OrderRow, to: OrderStatus, reason?: string): OrderRow {
   if (!canTransition(order.status, to)) throw new IllegalTransitionError(order, to);
   const at = new Date().toISOString();
-  const updated = tx
-    .update(schema.orders)
-    .set({ status: to, updatedAt: at })
-    .where(and(eq(schema.orders.id, order.id), eq(schema.orders.status, order.status)))
-    .returning()
-    .get();
+  const updated = moveStatus(tx).get({ id: order.id, from: order.status, to, at });
   if (!updated) throw new IllegalTransitionError(order, to, `Order ${order.id} changed while it was being moved to ${to}; try again.`);
-  tx.insert(schema.orderHistory).values({ orderId: order.id, status: to, at, reason }).run();
+  recordHistory(tx, { orderId: order.id, status: to, at, reason: reason ?? null });
   recordStatus(order.id, to, order.status);
   return updated;
+}
+
+// Prepared once per database: every saga step runs them (see @retail/data's prepared).
+const moveStatus = (tx: OrdersTx) =>
+  prepared(tx, 'orders.moveStatus', (d) =>
+    d
+      .update(schema.orders)
+      .set({ status: sql`${sql.placeholder('to')}`, updatedAt: sql`${sql.placeholder('at')}` })
+      .where(and(eq(schema.orders.id, sql.placeholder('id')), eq(schema.orders.status, sql.placeholder('from'))))
+      .returning()
+      .prepare(),
+  );
+
+/** One entry of the order's history, in the caller's transaction. */
+export function recordHistory(tx: OrdersTx, entry: { orderId: string; status: OrderStatus; at: string; reason: string | null }): void {
+  prepared(tx, 'orders.recordHistory', (d) =>
+    d
+      .insert(schema.orderHistory)
+      .values({ orderId: sql.placeholder('orderId'), status: sql.placeholder('status'), at: sql.placeholder('at'), reason: sql.placeholder('reason') })
+      .prepare(),
+  ).run(entry);
 }
 
 /** The saga's progress as a span event on the request or event being handled (seen in the order's trace). */

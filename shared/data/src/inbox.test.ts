@@ -1,0 +1,30 @@
+import { afterEach, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { firstDelivery } from './inbox.ts';
+import { inbox } from './tables.ts';
+
+const open: Database.Database[] = [];
+afterEach(() => open.splice(0).forEach((s) => s.close()));
+
+function database() {
+  const sqlite = new Database(':memory:');
+  open.push(sqlite);
+  sqlite.exec('CREATE TABLE inbox (event_id text PRIMARY KEY NOT NULL, consumer text NOT NULL, type text NOT NULL, received_at integer NOT NULL)');
+  return drizzle(sqlite);
+}
+
+it('says an event is new once; a redelivery is recognised, and a rolled-back effect forgets the event', () => {
+  const db = database();
+  const entry = { eventId: 'evt-1', consumer: 'orders-orders', type: 'transition:CONFIRMED' };
+  expect(db.transaction((tx) => firstDelivery(tx, entry))).toBe(true);
+  expect(db.transaction((tx) => firstDelivery(tx, entry))).toBe(false);
+  expect(() =>
+    db.transaction((tx) => {
+      firstDelivery(tx, { ...entry, eventId: 'evt-2' });
+      throw new Error('the effect failed');
+    }),
+  ).toThrow('the effect failed');
+  expect(db.transaction((tx) => firstDelivery(tx, { ...entry, eventId: 'evt-2' }))).toBe(true);
+  expect(db.select({ eventId: inbox.eventId }).from(inbox).all()).toEqual([{ eventId: 'evt-1' }, { eventId: 'evt-2' }]);
+});

@@ -1,0 +1,28 @@
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from './database.ts';
+import { prepared } from './prepared.ts';
+import { inbox } from './tables.ts';
+
+export interface InboxEntry {
+  /** The event id, or the Idempotency-Key of a command (the id of the event behind it). */
+  eventId: string;
+  /** Who handled it: the durable consumer or the component, e.g. `orders-orders`. */
+  consumer: string;
+  /** The event type, or what the command did. */
+  type: string;
+}
+
+/**
+ * Record an event id (or a command's Idempotency-Key) in the inbox, inside the transaction that applies
+ * its effect. False when it is there already: a redelivery, whose effect must not happen again.
+ */
+export function firstDelivery(tx: Db<any> | Tx<any>, entry: InboxEntry): boolean {
+  const record = prepared(tx, 'inbox.record', (db) =>
+    db
+      .insert(inbox)
+      .values({ eventId: sql.placeholder('eventId'), consumer: sql.placeholder('consumer'), type: sql.placeholder('type'), receivedAt: sql.placeholder('receivedAt') })
+      .onConflictDoNothing()
+      .prepare(),
+  );
+  return record.run({ ...entry, receivedAt: Date.now() }).changes === 1;
+}
