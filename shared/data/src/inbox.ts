@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db, Tx } from './database.ts';
+import type { Db } from './database.ts';
 import { prepared } from './prepared.ts';
 import { inbox } from './tables.ts';
 
@@ -16,7 +16,7 @@ export interface InboxEntry {
  * Record an event id (or a command's Idempotency-Key) in the inbox, inside the transaction that applies
  * its effect. False when it is there already: a redelivery, whose effect must not happen again.
  */
-export function firstDelivery(tx: Db<any> | Tx<any>, entry: InboxEntry): boolean {
+export function firstDelivery(tx: Pick<Db<any>, 'insert'>, entry: InboxEntry): boolean {
   const record = prepared(tx, 'inbox.record', (db) =>
     db
       .insert(inbox)

@@ -1,5 +1,3 @@
-import type { Db, Tx } from './database.ts';
-
 type Session = object;
 const bySession = new WeakMap<Session, Map<string, unknown>>();
 
@@ -12,8 +10,9 @@ const bySession = new WeakMap<Session, Map<string, unknown>>();
  * A database and its transactions share one drizzle session (one SQLite connection), so a query
  * prepared on either runs inside whatever transaction is open on that connection.
  */
-export function prepared<Q>(on: Db<any> | Tx<any>, name: string, build: (db: Db<any> | Tx<any>) => Q): Q {
-  const session = (on as unknown as { session: Session }).session;
+export function prepared<D extends object, Q>(on: D, name: string, build: (db: D) => Q): Q {
+  const session = (on as { session?: Session }).session;
+  if (!session) throw new TypeError(`prepared(${name}): expected a drizzle database or transaction`);
   let queries = bySession.get(session);
   if (!queries) bySession.set(session, (queries = new Map()));
   let query = queries.get(name) as Q | undefined;

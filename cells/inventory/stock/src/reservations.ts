@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { firstDelivery, type Tx } from '@retail/data';
+import { firstDelivery, prepared, type Tx } from '@retail/data';
 import { appendToOutbox, createEvent } from '@retail/events';
 import {
   InventorySubjects,
@@ -56,8 +56,8 @@ export function createReservations(db: StockDb, afterCommit: () => void = () => 
         });
         const status = shortages.length ? 'REJECTED' : 'RESERVED';
         const reason = shortages.length ? shortages.map(describeShortage).join('; ') : null;
-        tx.insert(reservations).values({ orderId, status, reason, createdAt: now, updatedAt: now }).run();
-        tx.insert(reservationLines).values(wanted.map((l) => ({ orderId, ...l }))).run();
+        insertReservation(tx).run({ orderId, status, reason, createdAt: now, updatedAt: now });
+        for (const line of wanted) insertLine(tx).run({ orderId, ...line });
 
         if (reason) {
           const data: ReservationRejectedEvent = { orderId, reason, shortages: shortages.map(({ sku, requested, available }) => ({ sku, requested, available })) };
@@ -66,15 +66,7 @@ export function createReservations(db: StockDb, afterCommit: () => void = () => 
         }
         const data: ReservationConfirmedEvent = { orderId, lines: wanted };
         appendToOutbox(tx, createEvent({ source: SOURCE, type: InventorySubjects.reservationConfirmed, subject: orderId, data }));
-        for (const { sku, quantity } of wanted) {
-          const row = tx
-            .update(stockLevels)
-            .set({ reserved: sql`${stockLevels.reserved} + ${quantity}`, updatedAt: now })
-            .where(eq(stockLevels.sku, sku))
-            .returning()
-            .get()!;
-          announceStockChange(tx, row);
-        }
+        for (const { sku, quantity } of wanted) announceStockChange(tx, changeReserved(tx).get({ sku, delta: quantity, now })!);
         return { orderId, status };
       });
     },
@@ -92,15 +84,7 @@ export function createReservations(db: StockDb, afterCommit: () => void = () => 
         }
         if (existing.status !== 'RESERVED') return { orderId, status: existing.status };
         const lines = linesOf(tx, orderId);
-        for (const { sku, quantity } of lines) {
-          const row = tx
-            .update(stockLevels)
-            .set({ reserved: sql`${stockLevels.reserved} - ${quantity}`, updatedAt: now })
-            .where(eq(stockLevels.sku, sku))
-            .returning()
-            .get()!;
-          announceStockChange(tx, row);
-        }
+        for (const { sku, quantity } of lines) announceStockChange(tx, changeReserved(tx).get({ sku, delta: -quantity, now })!);
         setStatus(tx, orderId, 'RELEASED', now);
         const data: ReservationReleasedEvent = { orderId, lines };
         appendToOutbox(tx, createEvent({ source: SOURCE, type: InventorySubjects.reservationReleased, subject: orderId, data }));
@@ -134,7 +118,30 @@ function firstTime(tx: Tx<any>, key: string, command: string): boolean {
   return firstDelivery(tx, { eventId: key, consumer: CONSUMER, type: command });
 }
 
-const findReservation = (tx: Reader, orderId: string) => tx.select().from(reservations).where(eq(reservations.orderId, orderId)).get();
+// What every reservation runs, prepared once per database (see @retail/data's prepared).
+const findReservation = (tx: Tx<any>, orderId: string) =>
+  prepared(tx, 'reservations.byOrder', (d) => d.select().from(reservations).where(eq(reservations.orderId, sql.placeholder('orderId'))).prepare()).get({ orderId });
+const insertReservation = (tx: Tx<any>) =>
+  prepared(tx, 'reservations.insert', (d) =>
+    d
+      .insert(reservations)
+      .values({ orderId: sql.placeholder('orderId'), status: sql.placeholder('status'), reason: sql.placeholder('reason'), createdAt: sql.placeholder('createdAt'), updatedAt: sql.placeholder('updatedAt') })
+      .prepare(),
+  );
+const insertLine = (tx: Tx<any>) =>
+  prepared(tx, 'reservations.insertLine', (d) =>
+    d.insert(reservationLines).values({ orderId: sql.placeholder('orderId'), sku: sql.placeholder('sku'), quantity: sql.placeholder('quantity') }).prepare(),
+  );
+/** Units promised to orders, up (reserve) or down (release) by `delta`; the CHECKs refuse overselling. */
+const changeReserved = (tx: Tx<any>) =>
+  prepared(tx, 'stock.changeReserved', (d) =>
+    d
+      .update(stockLevels)
+      .set({ reserved: sql`${stockLevels.reserved} + ${sql.placeholder('delta')}`, updatedAt: sql`${sql.placeholder('now')}` })
+      .where(eq(stockLevels.sku, sql.placeholder('sku')))
+      .returning()
+      .prepare(),
+  );
 
 const linesOf = (tx: Reader, orderId: string): Line[] =>
   tx

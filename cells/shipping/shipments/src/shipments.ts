@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, isNotNull, lte, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from '@retail/kernel';
 import { appendToOutbox, createEvent } from '@retail/events';
-import type { Db, Tx } from '@retail/data';
+import { firstDelivery, prepared, type Db, type Tx } from '@retail/data';
 import {
   SHIPMENT_TRANSITIONS,
   ShippingSubjects,
@@ -97,14 +97,21 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
     for (const row of rows) byShipment.set(row.shipmentId, [...(byShipment.get(row.shipmentId) ?? []), row]);
     return byShipment;
   };
-  const dto = (tx: Pick<ShipmentsDb, 'select'>, row: Row) => toShipment(row, historyOf(tx, [row.id]).get(row.id) ?? []);
+  // What every shipment command runs, prepared once per database (see @retail/data's prepared).
+  const historyOfOne = (tx: Pick<ShipmentsDb, 'select'>, shipmentId: string) =>
+    prepared(tx, 'shipments.history', (d) => d.select().from(shipmentHistory).where(eq(shipmentHistory.shipmentId, sql.placeholder('id'))).orderBy(asc(shipmentHistory.id)).prepare()).all({ id: shipmentId });
+  const dto = (tx: Pick<ShipmentsDb, 'select'>, row: Row) => toShipment(row, historyOfOne(tx, row.id));
 
-  const byId = (tx: Pick<ShipmentsDb, 'select'>, id: string) => tx.select().from(shipments).where(eq(shipments.id, id)).get();
-  const byOrder = (tx: Pick<ShipmentsDb, 'select'>, orderId: string) => tx.select().from(shipments).where(eq(shipments.orderId, orderId)).get();
+  const byId = (tx: Pick<ShipmentsDb, 'select'>, id: string) =>
+    prepared(tx, 'shipments.byId', (d) => d.select().from(shipments).where(eq(shipments.id, sql.placeholder('id'))).prepare()).get({ id });
+  const byOrder = (tx: Pick<ShipmentsDb, 'select'>, orderId: string) =>
+    prepared(tx, 'shipments.byOrder', (d) => d.select().from(shipments).where(eq(shipments.orderId, sql.placeholder('orderId'))).prepare()).get({ orderId });
   const visible = (row: Row | undefined, viewer: Viewer) => row && (viewer === 'all' || row.customerId === viewer.customerId);
 
   const recordHistory = (tx: AnyTx, shipmentId: string, status: ShipmentStatus, at: string, reason?: string) =>
-    tx.insert(shipmentHistory).values({ shipmentId, status, at, reason: reason ?? null }).run();
+    prepared(tx, 'shipments.recordHistory', (d) =>
+      d.insert(shipmentHistory).values({ shipmentId: sql.placeholder('shipmentId'), status: sql.placeholder('status'), at: sql.placeholder('at'), reason: sql.placeholder('reason') }).prepare(),
+    ).run({ shipmentId, status, at, reason: reason ?? null });
 
   /** The state machine, in one place: refuses what SHIPMENT_TRANSITIONS does not allow. */
   const transition = (tx: AnyTx, row: Row, to: ShipmentStatus, changes: Partial<Row>, reason?: string): Row => {
@@ -123,9 +130,9 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
   };
 
   /** A command's Idempotency-Key seen before: the type it was used for, or undefined. */
-  const seenCommand = (tx: Pick<ShipmentsDb, 'select'>, key: string) => tx.select().from(inbox).where(eq(inbox.eventId, key)).get();
-  const rememberCommand = (tx: AnyTx, key: string, type: string) =>
-    tx.insert(inbox).values({ eventId: key, consumer: COMMAND_CONSUMER, type, receivedAt: clock() }).run();
+  const seenCommand = (tx: Pick<ShipmentsDb, 'select'>, key: string) =>
+    prepared(tx, 'shipments.seenCommand', (d) => d.select().from(inbox).where(eq(inbox.eventId, sql.placeholder('key'))).prepare()).get({ key });
+  const rememberCommand = (tx: AnyTx, key: string, type: string) => firstDelivery(tx, { eventId: key, consumer: COMMAND_CONSUMER, type });
   const refuseReusedKey = (key: string, usedFor: string, expected: string) => {
     if (usedFor !== expected) throw new ConflictError(`Idempotency-Key ${key} was already used for ${usedFor}.`);
   };
