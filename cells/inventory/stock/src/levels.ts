@@ -1,5 +1,5 @@
-import { eq, inArray } from 'drizzle-orm';
-import type { Db, Tx } from '@retail/data';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { prepared, type Db, type Tx } from '@retail/data';
 import { appendToOutbox, createEvent } from '@retail/events';
 import { InventorySubjects, type StockChangedEvent, type StockLevel } from '@retail/inventory-contract';
 import * as schema from './db/schema.ts';
@@ -15,13 +15,11 @@ export const toStockLevel = (row: LevelRow): StockLevel => ({ sku: row.sku, onHa
 
 export const findLevel = (tx: Reader, sku: string) => tx.select().from(schema.stockLevels).where(eq(schema.stockLevels.sku, sku)).get();
 
+/** Every reservation reads its SKUs' levels: one prepared query for any number of them (a JSON array). */
 export const findLevels = (tx: Reader, skus: string[]) =>
   new Map(
-    tx
-      .select()
-      .from(schema.stockLevels)
-      .where(inArray(schema.stockLevels.sku, skus))
-      .all()
+    prepared(tx, 'stock.levels', (d) => d.select().from(schema.stockLevels).where(inArray(schema.stockLevels.sku, sql`(select value from json_each(${sql.placeholder('skus')}))`)).prepare())
+      .all({ skus: JSON.stringify(skus) })
       .map((row) => [row.sku, row]),
   );
 

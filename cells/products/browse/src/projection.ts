@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import type { Tx } from '@retail/data';
+import { eq, sql } from 'drizzle-orm';
+import { prepared, type Tx } from '@retail/data';
 import type { Product, ProductDeletedEvent } from '@retail/products-contract';
 import type { StockChangedEvent } from '@retail/inventory-contract';
 import { availability, productView } from './db/schema.ts';
@@ -31,7 +31,15 @@ export function deleteProduct(tx: Tx<any>, event: ProductDeletedEvent): void {
   tx.delete(productView).where(eq(productView.sku, event.sku)).run();
 }
 
+/** Every order changes a SKU's stock: prepared once (see @retail/data's prepared). */
 export function recordStock(tx: Tx<any>, stock: StockChangedEvent): void {
-  const row = { sku: stock.sku, onHand: stock.onHand, reserved: stock.reserved, available: stock.available, updatedAt: new Date().toISOString() };
-  tx.insert(availability).values(row).onConflictDoUpdate({ target: availability.sku, set: row }).run();
+  const upsert = prepared(tx, 'availability.upsert', (d) => {
+    const p = sql.placeholder;
+    return d
+      .insert(availability)
+      .values({ sku: p('sku'), onHand: p('onHand'), reserved: p('reserved'), available: p('available'), updatedAt: p('updatedAt') })
+      .onConflictDoUpdate({ target: availability.sku, set: { onHand: sql`excluded.on_hand`, reserved: sql`excluded.reserved`, available: sql`excluded.available`, updatedAt: sql`excluded.updated_at` } })
+      .prepare();
+  });
+  upsert.run({ sku: stock.sku, onHand: stock.onHand, reserved: stock.reserved, available: stock.available, updatedAt: new Date().toISOString() });
 }

@@ -1,7 +1,7 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from '@retail/kernel';
 import { appendToOutbox, createEvent } from '@retail/events';
-import type { Db } from '@retail/data';
+import { prepared, type Db } from '@retail/data';
 import { ProductSubjects, type CreateProduct, type PriceList, type Product, type UpdateProduct } from '@retail/products-contract';
 import * as schema from './db/schema.ts';
 
@@ -48,7 +48,10 @@ export function createCatalog(db: CatalogDb, afterCommit: () => void = () => {})
     },
 
     prices(skus) {
-      const rows = db.select().from(schema.products).where(inArray(schema.products.sku, skus)).all();
+      // Every order asks: one prepared query for any number of SKUs, given as a JSON array.
+      const rows = prepared(db, 'products.prices', (d) =>
+        d.select().from(schema.products).where(inArray(schema.products.sku, sql`(select value from json_each(${sql.placeholder('skus')}))`)).prepare(),
+      ).all({ skus: JSON.stringify(skus) });
       const found = new Set(rows.map((r) => r.sku));
       return {
         items: rows.map((r) => ({ sku: r.sku, name: r.name, price: toProduct(r).price })),

@@ -102,6 +102,28 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
     prepared(tx, 'shipments.history', (d) => d.select().from(shipmentHistory).where(eq(shipmentHistory.shipmentId, sql.placeholder('id'))).orderBy(asc(shipmentHistory.id)).prepare()).all({ id: shipmentId });
   const dto = (tx: Pick<ShipmentsDb, 'select'>, row: Row) => toShipment(row, historyOfOne(tx, row.id));
 
+  const insertShipment = (tx: AnyTx) =>
+    prepared(tx, 'shipments.insert', (d) => {
+      const p = sql.placeholder;
+      return d
+        .insert(shipments)
+        .values({
+          id: p('id'),
+          orderId: p('orderId'),
+          customerId: p('customerId'),
+          status: p('status'),
+          carrier: p('carrier'),
+          trackingNumber: p('trackingNumber'),
+          address: p('address'),
+          lines: p('lines'),
+          dispatchDueAt: p('dispatchDueAt'),
+          deliverDueAt: p('deliverDueAt'),
+          createdAt: p('createdAt'),
+          updatedAt: p('updatedAt'),
+        })
+        .returning()
+        .prepare();
+    });
   const byId = (tx: Pick<ShipmentsDb, 'select'>, id: string) =>
     prepared(tx, 'shipments.byId', (d) => d.select().from(shipments).where(eq(shipments.id, sql.placeholder('id'))).prepare()).get({ id });
   const byOrder = (tx: Pick<ShipmentsDb, 'select'>, orderId: string) =>
@@ -208,9 +230,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
         const now = clock();
         const cancelledFirst = tx.select().from(schema.orderCancellations).where(eq(schema.orderCancellations.orderId, command.orderId)).get();
         const carrier = carrierFor(command.orderId);
-        const row = tx
-          .insert(shipments)
-          .values({
+        const row = insertShipment(tx).get({
             id: randomUUID(),
             orderId: command.orderId,
             customerId: command.customerId,
@@ -223,9 +243,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
             deliverDueAt: null,
             createdAt: iso(now),
             updatedAt: iso(now),
-          })
-          .returning()
-          .get();
+          })!;
         if (cancelledFirst) {
           // Nothing was ever promised to anyone, so there is nothing to announce or compensate.
           recordHistory(tx, row.id, 'CANCELLED', iso(now), 'order was cancelled before this shipment was requested');
