@@ -4,6 +4,7 @@ import { createServiceApp } from './app.ts';
 import { readJson } from './body.ts';
 import { ConflictError, TooManyRequestsError } from './errors.ts';
 import { createLogger } from './logger.ts';
+import { serveApp } from './serve.ts';
 
 const logged: unknown[] = [];
 const logger = createLogger({ name: 'test', level: 'silent' });
@@ -68,5 +69,32 @@ describe('the service frame', () => {
     const wrong = await testApp().request('/things', { method: 'DELETE' });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('POST');
+  });
+
+  it('over real HTTP reads bodies from the Node request: valid ones pass, and over the limit is 413 announced or streamed', async () => {
+    const server = await serveApp({ app: testApp(), port: 0, hostname: '127.0.0.1', logger });
+    try {
+      const url = `http://127.0.0.1:${server.port}/things`;
+      const send = (body: string | ReadableStream<Uint8Array>) => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+      const streamed = (text: string) =>
+        new ReadableStream({
+          start(controller) {
+            for (let at = 0; at < text.length; at += 500) controller.enqueue(new TextEncoder().encode(text.slice(at, at + 500)));
+            controller.close();
+          },
+        });
+      const ok = await send(JSON.stringify({ name: 'widget', count: 3 }));
+      expect(ok.status).toBe(201);
+      expect(await ok.json()).toEqual({ name: 'widget', count: 3 });
+      expect((await send(streamed(JSON.stringify({ name: 'gadget', count: 4 })))).status).toBe(201);
+      const tooLong = JSON.stringify({ name: 'z'.repeat(3000), count: 1 });
+      expect((await send(tooLong)).status).toBe(413);
+      const streamedTooLong = await send(streamed(tooLong));
+      expect(streamedTooLong.status).toBe(413);
+      expect(await streamedTooLong.json()).toMatchObject({ status: 413, title: 'Payload too large' });
+      expect((await send('{"name":')).status).toBe(400);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,8 +1,7 @@
 import { Hono, type Env } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from './logger.ts';
-import { PayloadTooLargeError } from './errors.ts';
+import { bodyLimit } from './body.ts';
 import { problemResponse, toProblem } from './problem.ts';
 import { methodNotAllowed } from './routes-index.ts';
 import { serverTelemetry } from './tracing.ts';
@@ -15,7 +14,7 @@ export interface ServiceAppOptions {
   isReady?: () => boolean;
 }
 
-export type ServiceEnv = Env & { Variables: { requestId: string } };
+export type ServiceEnv = Env & { Variables: { requestId: string; bodyLimit: number } };
 
 /**
  * The common frame of every HTTP process: request ids, body limit, health endpoints and the
@@ -28,16 +27,7 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(options: Ser
 
   app.use(serverTelemetry);
   app.use(requestId());
-  if (maxBodyBytes !== null) {
-    app.use(
-      bodyLimit({
-        maxSize: maxBodyBytes,
-        onError: () => {
-          throw new PayloadTooLargeError(maxBodyBytes);
-        },
-      }),
-    );
-  }
+  if (maxBodyBytes !== null) app.use(bodyLimit(maxBodyBytes));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) => (isReady() ? c.json({ status: 'ready' }) : c.json({ status: 'starting' }, 503)));
