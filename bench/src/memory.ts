@@ -12,6 +12,11 @@ export interface MemorySample {
   /** Resident set size in MiB, per process name (missing: the process was gone). */
   rssMiB: Record<string, number | null>;
   totalMiB: number;
+  /**
+   * The sum of proportional set sizes: each shared page (the node binary's code, mapped by all thirteen
+   * processes) counted once in all instead of once per process. What the system takes from the machine.
+   */
+  totalPssMiB: number;
 }
 
 /** VmRSS of a live process in KiB, from /proc/<pid>/status; undefined when it is gone. */
@@ -24,15 +29,28 @@ export function residentKiB(pid: number): number | undefined {
   }
 }
 
+/** Pss of a live process in KiB, from /proc/<pid>/smaps_rollup; undefined when it is gone. */
+function proportionalKiB(pid: number): number | undefined {
+  try {
+    const match = /^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function sampleMemory(processes: readonly WatchedProcess[]): MemorySample {
   const rssMiB: Record<string, number | null> = {};
   let total = 0;
+  let pss = 0;
   for (const p of processes) {
     const kib = p.pid === undefined ? undefined : residentKiB(p.pid);
     rssMiB[p.name] = kib === undefined ? null : Math.round((kib / 1024) * 10) / 10;
     total += kib ?? 0;
+    pss += (p.pid === undefined ? undefined : proportionalKiB(p.pid)) ?? 0;
   }
-  return { rssMiB, totalMiB: Math.round((total / 1024) * 10) / 10 };
+  const mib = (kib: number) => Math.round((kib / 1024) * 10) / 10;
+  return { rssMiB, totalMiB: mib(total), totalPssMiB: mib(pss) };
 }
 
 /** CPU time (user + system) of a process in clock ticks, from /proc/<pid>/stat. */

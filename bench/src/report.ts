@@ -165,6 +165,7 @@ export function toMarkdown(r: BenchResults): string {
         [
           ...names.map((n) => [n, num(idle.rssMiB[n], 1), num(afterSaga?.rssMiB[n], 1)]),
           ['**Total**', `**${num(idle.totalMiB, 1)}**`, `**${num(afterSaga?.totalMiB, 1)}**`],
+          ['Total PSS (shared pages counted once)', num(idle.totalPssMiB, 1), num(afterSaga?.totalPssMiB, 1)],
         ],
       ),
       '',

@@ -38,8 +38,10 @@ export function createEvent<T>(event: NewEvent<T>): CloudEvent<T> {
   };
 }
 
+const utf8 = new TextDecoder();
+
 /** Parse bytes off the wire into an envelope; throws on anything that is not a CloudEvent. */
 export function parseCloudEvent(bytes: Uint8Array): CloudEvent {
-  const json: unknown = JSON.parse(new TextDecoder().decode(bytes));
+  const json: unknown = JSON.parse(utf8.decode(bytes));
   return cloudEventSchema.parse(json) as CloudEvent;
 }

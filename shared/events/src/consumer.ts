@@ -136,15 +136,20 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
     return { invalid: undefined };
   };
 
-  const handleMessage = async (msg: JsMsg) => {
+  /** The envelope of a handled message, read once (its subject picks the lane); null when it is not one. */
+  const envelopeOf = (msg: JsMsg): CloudEvent | null | undefined => {
     // The filter may be wider than the handled subjects (see coveringFilter): the rest is not ours.
-    if (!handlers[msg.subject]) return msg.ack();
-    let event: CloudEvent;
+    if (!handlers[msg.subject]) return undefined;
     try {
-      event = parseCloudEvent(msg.data);
+      return parseCloudEvent(msg.data);
     } catch {
-      return deadLetter(msg, 'malformed: not a CloudEvents JSON envelope');
+      return null;
     }
+  };
+
+  const handleMessage = async (msg: JsMsg, event: CloudEvent | null | undefined) => {
+    if (event === undefined) return msg.ack();
+    if (event === null) return deadLetter(msg, 'malformed: not a CloudEvents JSON envelope');
     const handler = handlers[event.type];
     if (!handler || event.type !== msg.subject) return deadLetter(msg, `unknown event type ${event.type} on ${msg.subject}`);
 
@@ -184,9 +189,10 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
         current = await consumer.consume({ max_messages: 256, expires: 5_000 });
         attempt = 0;
         for await (const msg of current) {
-          await lanes.admit(msg, async () => {
+          const event = envelopeOf(msg);
+          await lanes.admit(event?.subject ?? msg.subject, async () => {
             try {
-              await handleMessage(msg);
+              await handleMessage(msg, event);
             } catch (error) {
               log.warn({ err: error }, 'could not settle event; it will be redelivered');
             }
@@ -247,10 +253,11 @@ function createLanes(limit: number) {
   const inFlight = new Set<Promise<void>>();
   const tails = new Map<string, Promise<void>>();
   return {
-    async admit(msg: JsMsg, work: () => Promise<void>): Promise<void> {
+    /** `lane`: what the event is about (its CloudEvent subject). */
+    async admit(lane: string, work: () => Promise<void>): Promise<void> {
       while (inFlight.size >= limit) await Promise.race(inFlight);
-      // One at a time keeps stream order by itself: no need to read the event's subject.
-      const key = limit === 1 ? '' : laneOf(msg);
+      // One at a time keeps stream order by itself.
+      const key = limit === 1 ? '' : lane;
       const task: Promise<void> = (tails.get(key) ?? Promise.resolve()).then(work).finally(() => {
         inFlight.delete(task);
         if (tails.get(key) === task) tails.delete(key);
@@ -264,11 +271,3 @@ function createLanes(limit: number) {
   };
 }
 
-function laneOf(msg: JsMsg): string {
-  try {
-    const subject = (JSON.parse(msg.string()) as { subject?: unknown }).subject;
-    return typeof subject === 'string' ? subject : msg.subject;
-  } catch {
-    return msg.subject;
-  }
-}
