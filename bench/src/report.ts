@@ -41,7 +41,7 @@ export function targetRows(r: BenchResults): TargetRow[] {
       tracing?.dropPercent,
       '%',
       (v) => v < 20,
-      tracing ? [tracing.off.failure && `off: ${tracing.off.failure}`, tracing.on.failure && `on: ${tracing.on.failure}`].filter(Boolean).join('; ') : notMeasuredWhy(r.tracing),
+      tracing ? [...tracing.off, ...tracing.on].flatMap((run) => (run.failure ? [`${run.title}: ${run.failure}`] : [])).join('; ') : notMeasuredWhy(r.tracing),
     ),
     row(
       'Throughput lost to all telemetry (c): metrics, trace context, 100 % of spans',
@@ -49,7 +49,7 @@ export function targetRows(r: BenchResults): TargetRow[] {
       tracing?.telemetryDropPercent,
       '%',
       (v) => v < 20,
-      tracing ? [tracing.disabled.failure && `disabled: ${tracing.disabled.failure}`, tracing.on.failure && `on: ${tracing.on.failure}`].filter(Boolean).join('; ') : notMeasuredWhy(r.tracing),
+      tracing ? [tracing.disabled, ...tracing.on].flatMap((run) => (run.failure ? [`${run.title}: ${run.failure}`] : [])).join('; ') : notMeasuredWhy(r.tracing),
     ),
     row('Saga throughput (all CONFIRMED)', '≥ 300 orders/s', saga?.ordersPerSecond, 'orders/s', (v) => v >= 300, saga?.failure ?? notMeasuredWhy(r.saga)),
     row('Saga p99 placed → CONFIRMED', '< 250 ms', saga && !saga.failure ? saga.confirmP99Ms : null, 'ms', (v) => v < 250, saga?.failure ?? notMeasuredWhy(r.saga)),
@@ -120,13 +120,15 @@ export function toMarkdown(r: BenchResults): string {
         ['Run', 'req/s (2xx)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'other CPU %', 'Result'],
         [
           ['telemetry disabled (`OTEL_SDK_DISABLED=true`)', ...loadCells(tracing.disabled)],
-          ['tracing off (telemetry exported, `always_off`: metrics and trace context only)', ...loadCells(tracing.off)],
-          ['tracing on (`always_on`, OTLP/HTTP protobuf to a sink)', ...loadCells(tracing.on)],
+          ...tracing.off.flatMap((off, i) => [
+            [`tracing off, run ${i + 1} (telemetry exported, \`always_off\`: metrics and trace context only)`, ...loadCells(off)],
+            [`tracing on, run ${i + 1} (\`always_on\`, OTLP/HTTP protobuf to a sink)`, ...loadCells(tracing.on[i])],
+          ]),
         ],
       ),
       '',
-      `Throughput lost to tracing (on against off): **${num(tracing.dropPercent, 1)} %**; to all of telemetry (on against disabled): **${num(tracing.telemetryDropPercent, 1)} %**. The sink received ${num(tracing.exported.spans)} spans in ${num(tracing.exported.traceExports)} exports ` +
-        `and ${num(tracing.exported.metricExports)} metric exports (${num(tracing.exported.mebibytes, 1)} MiB in all) during the measured run, ≈ ${num(tracing.exported.spansPerRequest, 2)} spans per request.`,
+      `Throughput lost to tracing (the mean of the on runs against the mean of the off runs): **${num(tracing.dropPercent, 1)} %**; to all of telemetry (on against disabled): **${num(tracing.telemetryDropPercent, 1)} %**. The sink received ${num(tracing.exported.spans)} spans in ${num(tracing.exported.traceExports)} exports ` +
+        `and ${num(tracing.exported.metricExports)} metric exports (${num(tracing.exported.mebibytes, 1)} MiB in all) during the measured on runs, ≈ ${num(tracing.exported.spansPerRequest, 2)} spans per request.`,
       '',
     );
   }

@@ -28,10 +28,10 @@ export interface TracingDeps {
 export interface TracingResult {
   /** No telemetry at all (OTEL_SDK_DISABLED=true). */
   disabled: LoadResult;
-  /** Telemetry as exported in production (OTLP endpoint, metrics), no span sampled (always_off). */
-  off: LoadResult;
-  /** The same with every span sampled and exported (always_on). */
-  on: LoadResult;
+  /** Telemetry as exported in production (OTLP endpoint, metrics), no span sampled (always_off); two runs. */
+  off: LoadResult[];
+  /** The same with every span sampled and exported (always_on); two runs, alternating with `off`'s. */
+  on: LoadResult[];
   /** Throughput lost to tracing: `on` against `off`, in %; null when a run FAILED. */
   dropPercent: number | null;
   /** Throughput lost to all of telemetry (metrics, context propagation, tracing): `on` against `disabled`. */
@@ -45,8 +45,9 @@ export interface TracingResult {
  * data): with the OpenTelemetry SDK disabled; with telemetry exported to an OTLP sink in this process but
  * no span sampled (always_off: metrics and trace context as before); and with every span sampled and
  * exported (always_on, OTLP/HTTP protobuf, the protocol's default). The last two differ in tracing
- * alone; the first and last in everything telemetry does. All start equally cold. The original processes
- * are back when it returns.
+ * alone; the first and last in everything telemetry does. Off and on run twice each, alternating (off, on,
+ * off, on), and are compared by their mean rates, so that a drift of the machine during the runs does not
+ * land on one side only. All start equally cold. The original processes are back when it returns.
  */
 export async function measureTracingCost(deps: TracingDeps, config: BenchConfig, log: Log): Promise<TracingResult> {
   const sink = await startOtlpSink();
@@ -89,21 +90,34 @@ export async function measureTracingCost(deps: TracingDeps, config: BenchConfig,
     const disabled = await run('(c) telemetry disabled');
     explain(disabled);
     const exporting = (sampler: string) => ({ OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_TRACES_SAMPLER: sampler });
-    log(`tracing: restarting them exporting to the OTLP sink at ${sink.url}, no span sampled`);
-    await restartWith(exporting('always_off'));
-    const off = await run('(c) tracing off');
-    explain(off);
-    log('tracing: restarting them exporting every span');
-    await restartWith(exporting('always_on'));
-    const on = await run('(c) tracing on', () => sink.reset());
-    const counts = sink.counts();
-    explain(on);
-    if (on.requestsPerSecond && counts.spans === 0) on.failure = 'no spans reached the OTLP sink: tracing was not on';
-    if (on.failure) on.requestsPerSecond = null;
-    const drop = (from: LoadResult) => (from.requestsPerSecond && on.requestsPerSecond ? round((1 - on.requestsPerSecond / from.requestsPerSecond) * 100, 1) : null);
-    const dropPercent = drop(off);
-    const telemetryDropPercent = drop(disabled);
-    log(`tracing: ${counts.spans} spans in ${counts.traceExports} exports during the measured run; throughput drop ${dropPercent ?? '—'} % (all telemetry: ${telemetryDropPercent ?? '—'} %)`);
+    const off: LoadResult[] = [];
+    const on: LoadResult[] = [];
+    const counts = { traceExports: 0, spans: 0, metricExports: 0, bytes: 0 };
+    for (const round of [1, 2]) {
+      log(`tracing: restarting them exporting to the OTLP sink at ${sink.url}, no span sampled (${round} of 2)`);
+      await restartWith(exporting('always_off'));
+      const untraced = await run(`(c) tracing off, run ${round}`);
+      explain(untraced);
+      off.push(untraced);
+      log(`tracing: restarting them exporting every span (${round} of 2)`);
+      await restartWith(exporting('always_on'));
+      const traced = await run(`(c) tracing on, run ${round}`, () => sink.reset());
+      const received = sink.counts();
+      explain(traced);
+      if (traced.requestsPerSecond && received.spans === 0) traced.failure = 'no spans reached the OTLP sink: tracing was not on';
+      if (traced.failure) traced.requestsPerSecond = null;
+      for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += received[key];
+      on.push(traced);
+    }
+    const meanRate = (runs: LoadResult[]) => (runs.every((r) => r.requestsPerSecond) ? runs.reduce((sum, r) => sum + r.requestsPerSecond!, 0) / runs.length : null);
+    const drop = (from: number | null) => {
+      const traced = meanRate(on);
+      return from && traced ? round((1 - traced / from) * 100, 1) : null;
+    };
+    const dropPercent = drop(meanRate(off));
+    const telemetryDropPercent = drop(disabled.requestsPerSecond);
+    log(`tracing: ${counts.spans} spans in ${counts.traceExports} exports during the measured runs; throughput drop ${dropPercent ?? '—'} % (all telemetry: ${telemetryDropPercent ?? '—'} %)`);
+    const tracedRequests = on.reduce((sum, r) => sum + r.ok2xx, 0);
     return {
       disabled,
       off,
@@ -113,7 +127,7 @@ export async function measureTracingCost(deps: TracingDeps, config: BenchConfig,
       exported: {
         traceExports: counts.traceExports,
         spans: counts.spans,
-        spansPerRequest: on.ok2xx ? round(counts.spans / on.ok2xx, 2) : null,
+        spansPerRequest: tracedRequests ? round(counts.spans / tracedRequests, 2) : null,
         metricExports: counts.metricExports,
         mebibytes: round(counts.bytes / 2 ** 20, 1),
       },
