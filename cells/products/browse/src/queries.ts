@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '@retail/data';
+import { prepared, type Db } from '@retail/data';
 import { NotFoundError } from '@retail/kernel';
 import type { Availability, CatalogItem, ListProductsQuery, Product, ProductPage } from '@retail/products-contract';
 import * as schema from './db/schema.ts';
@@ -84,14 +84,13 @@ export function listProducts(db: BrowseDb, query: ListProductsQuery): ProductPag
 }
 
 /** The hottest read of the cell, built and prepared once per database rather than on every request. */
-const productBySku = new WeakMap<BrowseDb, ReturnType<typeof prepareProductBySku>>();
-const prepareProductBySku = (db: BrowseDb) =>
-  db.select(selection).from(productView).leftJoin(availability, eq(availability.sku, productView.sku)).where(eq(productView.sku, sql.placeholder('sku'))).prepare();
+const productBySku = (db: BrowseDb) =>
+  prepared(db, 'products.bySku', (d) =>
+    d.select(selection).from(productView).leftJoin(availability, eq(availability.sku, productView.sku)).where(eq(productView.sku, sql.placeholder('sku'))).prepare(),
+  );
 
 export function getProduct(db: BrowseDb, sku: string): CatalogItem {
-  let query = productBySku.get(db);
-  if (!query) productBySku.set(db, (query = prepareProductBySku(db)));
-  const row = query.get({ sku });
+  const row = productBySku(db).get({ sku });
   if (!row) throw new NotFoundError(`No product with SKU ${sku}.`);
   return toItem(row);
 }
