@@ -14,7 +14,7 @@ export interface ServiceAppOptions {
   isReady?: () => boolean;
 }
 
-export type ServiceEnv = Env & { Variables: { requestId: string; bodyLimit: number } };
+export type ServiceEnv = Env & { Variables: { requestId: string; bodyLimit?: number } };
 
 /**
  * The common frame of every HTTP process: request ids, body limit, health endpoints and the

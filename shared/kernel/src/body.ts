@@ -69,6 +69,9 @@ function readNodeBody(incoming: IncomingMessage, limit: number): Promise<string>
       reject(error);
     };
     incoming.on('data', onData).on('end', onEnd).on('error', onError);
+    // A 'data' listener starts a stream only if nothing paused it before; read it either way.
+    if (incoming.readableEnded) onEnd();
+    else incoming.resume();
   });
 }
 
