@@ -1,18 +1,9 @@
-import { afterEach, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { expect, it } from 'vitest';
 import { firstDelivery } from './inbox.ts';
 import { inbox } from './tables.ts';
+import { memoryDatabase } from './test-database.ts';
 
-const open: Database.Database[] = [];
-afterEach(() => open.splice(0).forEach((s) => s.close()));
-
-function database() {
-  const sqlite = new Database(':memory:');
-  open.push(sqlite);
-  sqlite.exec('CREATE TABLE inbox (event_id text PRIMARY KEY NOT NULL, consumer text NOT NULL, type text NOT NULL, received_at integer NOT NULL)');
-  return drizzle(sqlite);
-}
+const database = () => memoryDatabase('CREATE TABLE inbox (event_id text PRIMARY KEY NOT NULL, consumer text NOT NULL, type text NOT NULL, received_at integer NOT NULL)');
 
 it('says an event is new once; a redelivery is recognised, and a rolled-back effect forgets the event', () => {
   const db = database();

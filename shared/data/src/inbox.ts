@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
-import { prepared } from './prepared.ts';
+import { placeholders, prepared } from './prepared.ts';
 import { inbox } from './tables.ts';
 
 export interface InboxEntry {
@@ -10,6 +9,8 @@ export interface InboxEntry {
   consumer: string;
   /** The event type, or what the command did. */
   type: string;
+  /** When (epoch ms); now unless the caller keeps its own clock. */
+  receivedAt?: number;
 }
 
 /**
@@ -20,9 +21,9 @@ export function firstDelivery(tx: Pick<Db<any>, 'insert'>, entry: InboxEntry): b
   const record = prepared(tx, 'inbox.record', (db) =>
     db
       .insert(inbox)
-      .values({ eventId: sql.placeholder('eventId'), consumer: sql.placeholder('consumer'), type: sql.placeholder('type'), receivedAt: sql.placeholder('receivedAt') })
+      .values(placeholders('eventId', 'consumer', 'type', 'receivedAt'))
       .onConflictDoNothing()
       .prepare(),
   );
-  return record.run({ ...entry, receivedAt: Date.now() }).changes === 1;
+  return record.run({ ...entry, receivedAt: entry.receivedAt ?? Date.now() }).changes === 1;
 }

@@ -1,23 +1,14 @@
-import { afterEach, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core';
 import type { Db, Tx } from './database.ts';
-import { prepared } from './prepared.ts';
+import { placeholders, prepared } from './prepared.ts';
+import { memoryDatabase } from './test-database.ts';
 
 const things = sqliteTable('things', { id: integer('id').primaryKey(), name: text('name').notNull() });
-const open: Database.Database[] = [];
-afterEach(() => open.splice(0).forEach((s) => s.close()));
-
-function database() {
-  const sqlite = new Database(':memory:');
-  open.push(sqlite);
-  sqlite.exec('CREATE TABLE things (id integer PRIMARY KEY, name text NOT NULL)');
-  return drizzle(sqlite);
-}
+const database = () => memoryDatabase('CREATE TABLE things (id integer PRIMARY KEY, name text NOT NULL)');
 const insertThing = (on: Db | Tx) =>
-  prepared(on, 'things.insert', (db) => db.insert(things).values({ id: sql.placeholder('id'), name: sql.placeholder('name') }).prepare());
+  prepared(on, 'things.insert', (db) => db.insert(things).values(placeholders('id', 'name')).prepare());
 const thingNamed = (on: Db | Tx) => prepared(on, 'things.byId', (db) => db.select().from(things).where(eq(things.id, sql.placeholder('id'))).prepare());
 
 it('builds a query once per database and runs it with new values each time', () => {

@@ -1,3 +1,5 @@
+import { sql, type Placeholder } from 'drizzle-orm';
+
 type Session = object;
 const bySession = new WeakMap<Session, Map<string, unknown>>();
 
@@ -18,4 +20,12 @@ export function prepared<D extends object, Q>(on: D, name: string, build: (db: D
   let query = queries.get(name) as Q | undefined;
   if (query === undefined) queries.set(name, (query = build(on)));
   return query;
+}
+
+/**
+ * `{ a: sql.placeholder('a'), b: sql.placeholder('b') }`: the values of a prepared insert or update,
+ * given by name when it runs (`.run({ a: 1, b: 2 })`).
+ */
+export function placeholders<const K extends string>(...names: K[]): { [N in K]: Placeholder<N> } {
+  return Object.fromEntries(names.map((name) => [name, sql.placeholder(name)])) as { [N in K]: Placeholder<N> };
 }

@@ -1,7 +1,7 @@
 import { asc, isNull, and, isNotNull, lt, eq, count, sql } from 'drizzle-orm';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
-import { outbox, prepared, type Db, type Tx } from '@retail/data';
+import { outbox, placeholders, prepared, type Db, type Tx } from '@retail/data';
 import type { Logger } from '@retail/kernel';
 import type { CloudEvent } from './cloudevent.ts';
 import { context, metrics, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
@@ -19,12 +19,7 @@ type AnyTx = Tx<any> | Db<any>;
  */
 export function appendToOutbox(tx: AnyTx, event: CloudEvent): void {
   trace.getActiveSpan()?.addEvent(event.type, { 'messaging.message.id': event.id, 'event.subject': event.subject ?? '' });
-  prepared(tx, 'outbox.append', (db) =>
-    db
-      .insert(outbox)
-      .values({ id: sql.placeholder('id'), subject: sql.placeholder('subject'), payload: sql.placeholder('payload'), headers: sql.placeholder('headers'), createdAt: sql.placeholder('createdAt') })
-      .prepare(),
-  ).run({ id: event.id, subject: event.type, payload: JSON.stringify(event), headers: JSON.stringify(currentTraceHeaders()), createdAt: Date.now() });
+  prepared(tx, 'outbox.append', (db) => db.insert(outbox).values(placeholders('id', 'subject', 'payload', 'headers', 'createdAt')).prepare()).run({ id: event.id, subject: event.type, payload: JSON.stringify(event), headers: JSON.stringify(currentTraceHeaders()), createdAt: Date.now() });
 }
 
 const unsentRows = (db: Db<any>) =>

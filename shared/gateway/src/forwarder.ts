@@ -1,10 +1,10 @@
-import type { IncomingMessage, ServerResponse, IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Agent, errors as undiciErrors } from 'undici';
 import { context, propagation } from '@opentelemetry/api';
-import { PayloadTooLargeError, ServiceUnavailableError, AppError } from '@retail/kernel';
+import { PayloadTooLargeError, ServiceUnavailableError, AppError, nodeBindings } from '@retail/kernel';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -51,7 +51,6 @@ function prefixLocation(location: string | string[] | undefined, prefix: string 
   return prefix + location;
 }
 
-type NodeBindings = { incoming?: IncomingMessage; outgoing?: ServerResponse };
 
 /**
  * The gateway hot path: keep-alive undici Agent, request body streamed from the Node request and the
@@ -81,7 +80,7 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
     };
     if (source instanceof Headers) source.forEach((value, key) => put(key, value));
     else for (const key in source) put(key, source[key]);
-    const forwardedFor = c.env && (c.env as NodeBindings).incoming?.socket.remoteAddress;
+    const forwardedFor = nodeBindings(c).incoming?.socket.remoteAddress;
     if (forwardedFor) out['x-forwarded-for'] = out['x-forwarded-for'] ? `${out['x-forwarded-for']}, ${forwardedFor}` : forwardedFor;
     const requestId = c.get('requestId') as string | undefined;
     if (requestId) out['x-request-id'] = requestId;
@@ -104,7 +103,7 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
     async forward(c, target) {
       const method = c.req.method;
       const hasBody = method !== 'GET' && method !== 'HEAD';
-      const { incoming, outgoing } = (c.env ?? {}) as NodeBindings;
+      const { incoming, outgoing } = nodeBindings(c);
 
       if (incoming && outgoing) {
         checkLength(incoming.headers['content-length']);

@@ -1,7 +1,7 @@
 import { Hono, type Env } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Logger } from './logger.ts';
-import { bodyLimit } from './body.ts';
+import { bodyLimit, DEFAULT_BODY_LIMIT } from './body.ts';
 import { problemResponse, toProblem } from './problem.ts';
 import { methodNotAllowed } from './routes-index.ts';
 import { serverTelemetry } from './tracing.ts';
@@ -22,7 +22,7 @@ export type ServiceEnv = Env & { Variables: { requestId: string; bodyLimit?: num
  * Routes are added by the caller; this never listens and never reads the environment.
  */
 export function createServiceApp<E extends ServiceEnv = ServiceEnv>(options: ServiceAppOptions): Hono<E> {
-  const { logger, maxBodyBytes = 64 * 1024, isReady = () => true } = options;
+  const { logger, maxBodyBytes = DEFAULT_BODY_LIMIT, isReady = () => true } = options;
   const app = new Hono<E>();
 
   app.use(serverTelemetry);

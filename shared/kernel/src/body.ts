@@ -2,11 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from './errors.ts';
+import { nodeBindings } from './node-bindings.ts';
 import { zodFieldErrors } from './problem.ts';
 
-const DEFAULT_BODY_LIMIT = 64 * 1024;
-
-type NodeBindings = { incoming?: IncomingMessage } | undefined;
+/** What a service accepts unless its app says otherwise. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
 
 /**
  * 413 for a body announced larger than `maxBytes`; bodies that do not announce their length are held to
@@ -15,7 +15,7 @@ type NodeBindings = { incoming?: IncomingMessage } | undefined;
  */
 export function bodyLimit(maxBytes: number): MiddlewareHandler<{ Variables: { bodyLimit: number } }> {
   return async (c, next) => {
-    const incoming = (c.env as NodeBindings)?.incoming;
+    const { incoming } = nodeBindings(c);
     const length = incoming ? incoming.headers['content-length'] : c.req.header('content-length');
     if (length !== undefined && Number(length) > maxBytes) throw new PayloadTooLargeError(maxBytes);
     c.set('bodyLimit', maxBytes);
@@ -31,7 +31,7 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler<{ Variables: { bo
  */
 export async function readBodyText(c: Context): Promise<string> {
   const limit: number = c.get('bodyLimit') ?? DEFAULT_BODY_LIMIT;
-  const incoming = (c.env as NodeBindings)?.incoming;
+  const { incoming } = nodeBindings(c);
   if (incoming) return readNodeBody(incoming, limit);
   const chunks: Uint8Array[] = [];
   let size = 0;

@@ -14,6 +14,7 @@ export {
 export { toProblem, problemResponse, zodFieldErrors, PROBLEM_CONTENT_TYPE, type Problem } from './problem.ts';
 export { createServiceApp, type ServiceAppOptions, type ServiceEnv } from './app.ts';
 export { readJson, readQuery, validate } from './body.ts';
+export { nodeBindings, type NodeBindings } from './node-bindings.ts';
 export { parseEnv, commonEnv, natsEnv, dataDirEnv, cellServiceEnv, port, booleanFlag, ConfigError } from './env.ts';
 export { createLogger, type Logger, type LoggerOptions } from './logger.ts';
 export { serveApp, type RunningServer, type ServeOptions } from './serve.ts';

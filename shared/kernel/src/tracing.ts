@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, metrics, propagation, trace, ROOT_CONTEXT, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
+import { nodeBindings } from './node-bindings.ts';
 
 const tracer = trace.getTracer('@retail/kernel');
 const duration = metrics
@@ -24,7 +24,7 @@ export const serverTelemetry: MiddlewareHandler = async (c, next) => {
   const route = routePath(c, -1);
   const named = route && route !== '*' && route !== '/*' ? route : undefined;
   // The Node request's header object: asking for c.req.raw.headers would build a Headers copy per request.
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const { incoming } = nodeBindings(c);
   const parent = incoming ? propagation.extract(ROOT_CONTEXT, incoming.headers) : propagation.extract(ROOT_CONTEXT, c.req.raw.headers, webHeaders);
   const span = tracer.startSpan(
     named ? `${method} ${named}` : method,
@@ -35,7 +35,7 @@ export const serverTelemetry: MiddlewareHandler = async (c, next) => {
     await context.with(trace.setSpan(parent, span), next);
   } finally {
     // A gateway's fast path writes the upstream's answer straight to the Node response.
-    const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing;
+    const { outgoing } = nodeBindings(c);
     const status = outgoing?.headersSent ? outgoing.statusCode : c.res.status;
     span.setAttribute('http.response.status_code', status);
     if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

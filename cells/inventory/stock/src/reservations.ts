@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import { firstDelivery, prepared, type Tx } from '@retail/data';
+import { firstDelivery, placeholders, prepared, type Tx } from '@retail/data';
 import { appendToOutbox, createEvent } from '@retail/events';
 import {
   InventorySubjects,
@@ -122,16 +122,9 @@ function firstTime(tx: Tx<any>, key: string, command: string): boolean {
 const findReservation = (tx: Tx<any>, orderId: string) =>
   prepared(tx, 'reservations.byOrder', (d) => d.select().from(reservations).where(eq(reservations.orderId, sql.placeholder('orderId'))).prepare()).get({ orderId });
 const insertReservation = (tx: Tx<any>) =>
-  prepared(tx, 'reservations.insert', (d) =>
-    d
-      .insert(reservations)
-      .values({ orderId: sql.placeholder('orderId'), status: sql.placeholder('status'), reason: sql.placeholder('reason'), createdAt: sql.placeholder('createdAt'), updatedAt: sql.placeholder('updatedAt') })
-      .prepare(),
-  );
+  prepared(tx, 'reservations.insert', (d) => d.insert(reservations).values(placeholders('orderId', 'status', 'reason', 'createdAt', 'updatedAt')).prepare());
 const insertLine = (tx: Tx<any>) =>
-  prepared(tx, 'reservations.insertLine', (d) =>
-    d.insert(reservationLines).values({ orderId: sql.placeholder('orderId'), sku: sql.placeholder('sku'), quantity: sql.placeholder('quantity') }).prepare(),
-  );
+  prepared(tx, 'reservations.insertLine', (d) => d.insert(reservationLines).values(placeholders('orderId', 'sku', 'quantity')).prepare());
 /** Units promised to orders, up (reserve) or down (release) by `delta`; the CHECKs refuse overselling. */
 const changeReserved = (tx: Tx<any>) =>
   prepared(tx, 'stock.changeReserved', (d) =>

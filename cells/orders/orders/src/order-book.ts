@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { AppError, NotFoundError } from '@retail/kernel';
-import { firstDelivery, prepared } from '@retail/data';
+import { firstDelivery, placeholders, prepared } from '@retail/data';
 import { appendToOutbox, createEvent } from '@retail/events';
 import {
   OrderSubjects,
@@ -78,26 +78,13 @@ const placedWithKey = (tx: OrdersDb | OrdersTx) =>
   );
 
 const insertOrder = (tx: OrdersDb | OrdersTx) =>
-  prepared(tx, 'orders.insert', (d) => {
-    const p = sql.placeholder;
-    return d
+  prepared(tx, 'orders.insert', (d) =>
+    d
       .insert(schema.orders)
-      .values({
-        id: p('id'),
-        customerId: p('customerId'),
-        status: p('status'),
-        lines: p('lines'),
-        total: p('total'),
-        currency: p('currency'),
-        shippingAddress: p('shippingAddress'),
-        idempotencyKey: p('idempotencyKey'),
-        requestHash: p('requestHash'),
-        createdAt: p('createdAt'),
-        updatedAt: p('updatedAt'),
-      })
+      .values(placeholders('id', 'customerId', 'status', 'lines', 'total', 'currency', 'shippingAddress', 'idempotencyKey', 'requestHash', 'createdAt', 'updatedAt'))
       .returning()
-      .prepare();
-  });
+      .prepare(),
+  );
 
 const find = (tx: OrdersDb | OrdersTx, id: string) => (UUID.test(id) ? orderById(tx).get({ id }) : undefined);
 

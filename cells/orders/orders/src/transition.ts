@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { trace } from '@opentelemetry/api';
 import { AppError } from '@retail/kernel';
-import { prepared, type Db, type Tx } from '@retail/data';
+import { placeholders, prepared, type Db, type Tx } from '@retail/data';
 import { canTransition, type OrderStatus } from '@retail/orders-contract';
 import * as schema from './db/schema.ts';
 
@@ -44,12 +44,7 @@ const moveStatus = (tx: OrdersTx) =>
 
 /** One entry of the order's history, in the caller's transaction. */
 export function recordHistory(tx: OrdersTx, entry: { orderId: string; status: OrderStatus; at: string; reason: string | null }): void {
-  prepared(tx, 'orders.recordHistory', (d) =>
-    d
-      .insert(schema.orderHistory)
-      .values({ orderId: sql.placeholder('orderId'), status: sql.placeholder('status'), at: sql.placeholder('at'), reason: sql.placeholder('reason') })
-      .prepare(),
-  ).run(entry);
+  prepared(tx, 'orders.recordHistory', (d) => d.insert(schema.orderHistory).values(placeholders('orderId', 'status', 'at', 'reason')).prepare()).run(entry);
 }
 
 /** The saga's progress as a span event on the request or event being handled (seen in the order's trace). */

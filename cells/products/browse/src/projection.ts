@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { prepared, type Tx } from '@retail/data';
+import { placeholders, prepared, type Tx } from '@retail/data';
 import type { Product, ProductDeletedEvent } from '@retail/products-contract';
 import type { StockChangedEvent } from '@retail/inventory-contract';
 import { availability, productView } from './db/schema.ts';
@@ -33,13 +33,12 @@ export function deleteProduct(tx: Tx<any>, event: ProductDeletedEvent): void {
 
 /** Every order changes a SKU's stock: prepared once (see @retail/data's prepared). */
 export function recordStock(tx: Tx<any>, stock: StockChangedEvent): void {
-  const upsert = prepared(tx, 'availability.upsert', (d) => {
-    const p = sql.placeholder;
-    return d
+  const upsert = prepared(tx, 'availability.upsert', (d) =>
+    d
       .insert(availability)
-      .values({ sku: p('sku'), onHand: p('onHand'), reserved: p('reserved'), available: p('available'), updatedAt: p('updatedAt') })
+      .values(placeholders('sku', 'onHand', 'reserved', 'available', 'updatedAt'))
       .onConflictDoUpdate({ target: availability.sku, set: { onHand: sql`excluded.on_hand`, reserved: sql`excluded.reserved`, available: sql`excluded.available`, updatedAt: sql`excluded.updated_at` } })
-      .prepare();
-  });
+      .prepare(),
+  );
   upsert.run({ sku: stock.sku, onHand: stock.onHand, reserved: stock.reserved, available: stock.available, updatedAt: new Date().toISOString() });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from '@retail/kernel';
 import { appendToOutbox, createEvent } from '@retail/events';
-import { firstDelivery, prepared, type Db, type Tx } from '@retail/data';
+import { firstDelivery, placeholders, prepared, type Db, type Tx } from '@retail/data';
 import {
   SHIPMENT_TRANSITIONS,
   ShippingSubjects,
@@ -103,27 +103,13 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
   const dto = (tx: Pick<ShipmentsDb, 'select'>, row: Row) => toShipment(row, historyOfOne(tx, row.id));
 
   const insertShipment = (tx: AnyTx) =>
-    prepared(tx, 'shipments.insert', (d) => {
-      const p = sql.placeholder;
-      return d
+    prepared(tx, 'shipments.insert', (d) =>
+      d
         .insert(shipments)
-        .values({
-          id: p('id'),
-          orderId: p('orderId'),
-          customerId: p('customerId'),
-          status: p('status'),
-          carrier: p('carrier'),
-          trackingNumber: p('trackingNumber'),
-          address: p('address'),
-          lines: p('lines'),
-          dispatchDueAt: p('dispatchDueAt'),
-          deliverDueAt: p('deliverDueAt'),
-          createdAt: p('createdAt'),
-          updatedAt: p('updatedAt'),
-        })
+        .values(placeholders('id', 'orderId', 'customerId', 'status', 'carrier', 'trackingNumber', 'address', 'lines', 'dispatchDueAt', 'deliverDueAt', 'createdAt', 'updatedAt'))
         .returning()
-        .prepare();
-    });
+        .prepare(),
+    );
   const byId = (tx: Pick<ShipmentsDb, 'select'>, id: string) =>
     prepared(tx, 'shipments.byId', (d) => d.select().from(shipments).where(eq(shipments.id, sql.placeholder('id'))).prepare()).get({ id });
   const byOrder = (tx: Pick<ShipmentsDb, 'select'>, orderId: string) =>
@@ -131,9 +117,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
   const visible = (row: Row | undefined, viewer: Viewer) => row && (viewer === 'all' || row.customerId === viewer.customerId);
 
   const recordHistory = (tx: AnyTx, shipmentId: string, status: ShipmentStatus, at: string, reason?: string) =>
-    prepared(tx, 'shipments.recordHistory', (d) =>
-      d.insert(shipmentHistory).values({ shipmentId: sql.placeholder('shipmentId'), status: sql.placeholder('status'), at: sql.placeholder('at'), reason: sql.placeholder('reason') }).prepare(),
-    ).run({ shipmentId, status, at, reason: reason ?? null });
+    prepared(tx, 'shipments.recordHistory', (d) => d.insert(shipmentHistory).values(placeholders('shipmentId', 'status', 'at', 'reason')).prepare()).run({ shipmentId, status, at, reason: reason ?? null });
 
   /** The state machine, in one place: refuses what SHIPMENT_TRANSITIONS does not allow. */
   const transition = (tx: AnyTx, row: Row, to: ShipmentStatus, changes: Partial<Row>, reason?: string): Row => {
@@ -154,7 +138,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
   /** A command's Idempotency-Key seen before: the type it was used for, or undefined. */
   const seenCommand = (tx: Pick<ShipmentsDb, 'select'>, key: string) =>
     prepared(tx, 'shipments.seenCommand', (d) => d.select().from(inbox).where(eq(inbox.eventId, sql.placeholder('key'))).prepare()).get({ key });
-  const rememberCommand = (tx: AnyTx, key: string, type: string) => firstDelivery(tx, { eventId: key, consumer: COMMAND_CONSUMER, type });
+  const rememberCommand = (tx: AnyTx, key: string, type: string) => firstDelivery(tx, { eventId: key, consumer: COMMAND_CONSUMER, type, receivedAt: clock() });
   const refuseReusedKey = (key: string, usedFor: string, expected: string) => {
     if (usedFor !== expected) throw new ConflictError(`Idempotency-Key ${key} was already used for ${usedFor}.`);
   };
