@@ -35,12 +35,20 @@ engine_compose() {
   if [ -n "$engine" ]; then "$engine" compose -f "$file" "$@"; else docker compose -p "$project" -f "$file" "$@"; fi
 }
 
+# Run inside a container on failure: slow name resolution there turns into timeouts between services.
+lookups='const dns = require("node:dns").promises;
+(async () => { for (const name of ["orders-orders", "orders-gateway", "products-gateway", "gateway-global", "nats"]) {
+  const t = Date.now(); const r = await dns.lookup(name).then((a) => a.address, (e) => e.code);
+  console.log(`  ${name}: ${r} in ${Date.now() - t} ms`); } })()'
+
 teardown() {
   local status=$?
   if [ "$status" -ne 0 ] && [ -f "$file" ]; then
     say "what the containers said last"
     engine_compose ps 2>&1 || true
     engine_compose logs --no-color --tail=25 2>&1 || true
+    say "how long orders-checkout takes to resolve the names it calls"
+    engine_compose exec -T orders-checkout node -e "$lookups" 2>&1 || true
   fi
   say "tearing down project $project"
   engine_down 2>&1 | tail -n 3 || true
@@ -122,13 +130,16 @@ expect(list.status === 200 && list.json?.items?.length > 0, 'the catalog lists p
 const product = list.json.items.find((p) => (p.availability?.available ?? 0) > 0) ?? list.json.items[0];
 step(`the catalog lists ${list.json.total} products; ordering ${product.sku}`);
 
-// The first order after a cold start may meet a cold price path: 503 means "try again shortly".
+// A cold stack may answer 503 ("try again shortly") for a while: a service's first call to another
+// waits for its name to resolve, and some engines' container DNS is slow in the first minute (podman's
+// aardvark-dns has taken 5–20 s per lookup). Retry for up to 90 s, as a client is told to.
 const order = { lines: [{ sku: product.sku, quantity: 1 }], shippingAddress: { name: 'Alice', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' } };
 const key = `smoke-${Date.now()}`;
+const placeBy = Date.now() + 90_000;
 let placed;
-for (let attempt = 1; attempt <= 5; attempt++) {
+for (let attempt = 1; ; attempt++) {
   placed = await call('POST', '/api/orders', { token, body: order, headers: { 'idempotency-key': key } });
-  if (placed.status !== 503) break;
+  if (placed.status !== 503 || Date.now() > placeBy) break;
   console.log(`    (503 on attempt ${attempt}: ${placed.json?.detail ?? ''} — retrying)`);
   await sleep(2_000);
 }

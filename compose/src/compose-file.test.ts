@@ -116,6 +116,13 @@ it('gives every service a healthcheck, and makes every dependency wait for a hea
   }
 });
 
+it('has every Node service ask its resolver again after 1 s, well inside a caller’s 3 s timeout', () => {
+  for (const [service, definition] of Object.entries(committed.services)) {
+    if (definition.command?.[0] !== 'node') continue;
+    expect(definition.dns_opt, service).toEqual(['timeout:1', 'attempts:3']);
+  }
+});
+
 it('publishes ports only for gateway-global and the tracing UI', () => {
   const publishing = Object.entries(committed.services).filter(([, d]) => d.ports?.length).map(([s]) => s);
   expect(sorted(publishing)).toEqual(sorted(PUBLISHING_SERVICES));

@@ -69,6 +69,7 @@ export interface ComposeService {
   ports?: string[];
   volumes?: string[];
   networks: string[];
+  dns_opt?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck: { test: string[]; interval: string; timeout: string; retries: number; start_period: string };
   restart: string;
@@ -157,6 +158,14 @@ export function composeModel(cells: readonly CellDescriptor[] = allCells): Compo
   return { name: PROJECT, services, networks, volumes };
 }
 
+/**
+ * The resolver's options in every Node container: a lookup whose answer is lost is asked again after 1 s
+ * rather than glibc's 5 s (beyond a caller's 3 s timeout). Some engines give a container on several
+ * networks one DNS server per network (podman's aardvark-dns), and drop a query now and then while
+ * containers start; a service's first call to another then failed with a timeout instead of waiting 1 s.
+ */
+const DNS_OPTIONS = ['timeout:1', 'attempts:3'];
+
 function nodeService(
   plan: ProcessPlan,
   env: Record<string, string>,
@@ -172,6 +181,7 @@ function nodeService(
     ...(options.ports ? { ports: options.ports } : {}),
     ...(options.volume ? { volumes: [`${options.volume}:${DATA_DIR}`] } : {}),
     networks: options.networks,
+    dns_opt: [...DNS_OPTIONS],
     ...(options.dependsOn.length ? { depends_on: healthy(options.dependsOn) } : {}),
     healthcheck: healthcheck(['node', '-e', NODE_READY]),
     restart: 'unless-stopped',
@@ -183,7 +193,7 @@ const HEADER = `# Cellular Retail as containers: docker compose -f compose/compo
 `;
 
 /** Short lists on one line, and a blank line between services, for a file people read. */
-const FLOW_LISTS = new Set(['command', 'networks', 'test', 'ports']);
+const FLOW_LISTS = new Set(['command', 'networks', 'test', 'ports', 'dns_opt']);
 
 /** The committed file's text. YAML 1.1 quoting, so that docker-compose 1.29's parser reads every value as written. */
 export function composeYaml(cells: readonly CellDescriptor[] = allCells): string {
