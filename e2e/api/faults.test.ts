@@ -69,12 +69,19 @@ describe('faults in the middle of a burst', () => {
 });
 
 describe('blast radius', () => {
-  it('with the products cell down, placing an order fails fast with 503 and writes nothing; other cells keep serving', async () => {
+  it('with the products cell down, placing an order fails fast with 503 and writes nothing, a retry of an earlier one gets it back; other cells keep serving', async () => {
     const sku = await s.productWithStock('FAULT-DOWN', 5);
+    // An order bob placed before the cell went down, which his client will retry.
+    const earlier = await s.placeOrder(s.bob, [{ sku, quantity: 1 }], 'fault-down-retry-1');
+    expect(earlier.status).toBe(201);
     const before = (await api.call('GET', '/api/orders?pageSize=1', { token: s.bob })).body.total;
     const gateway = system.process('products/gateway');
     await gateway.stop();
     try {
+      // The retry needs no price: it gets the order placed the first time.
+      const retried = await s.placeOrder(s.bob, [{ sku, quantity: 1 }], 'fault-down-retry-1');
+      expect(retried.status).toBe(201);
+      expect(retried.body).toEqual(earlier.body);
       for (let i = 0; i < 5; i++) {
         const started = Date.now();
         const res = await s.placeOrder(s.bob, [{ sku, quantity: 1 }]);

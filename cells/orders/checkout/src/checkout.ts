@@ -1,6 +1,6 @@
 import { HttpError } from '@retail/http-client';
 import { AppError, ServiceUnavailableError, type Logger } from '@retail/kernel';
-import type { Order, PlaceOrder } from '@retail/orders-contract';
+import type { Order, PlaceOrder, PlacementQuery } from '@retail/orders-contract';
 import type { OrdersCore } from './orders-core.ts';
 import { priceLines, type PriceSource } from './pricing.ts';
 import { requestHash } from './request-hash.ts';
@@ -20,17 +20,39 @@ export interface CheckoutDeps {
 }
 
 export function createCheckout(deps: CheckoutDeps): Checkout {
+  const ordersFailure = (error: unknown): AppError => {
+    // 422: the key was used with another request; the customer must hear that as it is.
+    if (error instanceof HttpError && error.status === 422) return new AppError(422, 'Unprocessable content', error.body?.detail ?? 'Idempotency-Key was used with a different request.');
+    if (error instanceof HttpError) deps.logger.error({ status: error.status, body: error.body }, 'the orders service refused an order checkout priced');
+    else deps.logger.warn({ err: error }, 'the orders service could not store an order');
+    return new ServiceUnavailableError('Orders cannot be placed right now; try again shortly.');
+  };
+  /** The order placed under this key before; undefined when there is none or the orders service cannot say. */
+  const placedBefore = async (query: PlacementQuery): Promise<Order | undefined> => {
+    try {
+      return await deps.orders.placement(query);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 422) throw ordersFailure(error);
+      return undefined;
+    }
+  };
   return {
     async placeOrder(customerId, idempotencyKey, request) {
-      const priced = priceLines(request.lines, await deps.prices(request.lines.map((l) => l.sku)));
+      const hash = requestHash(request);
+      let priced: ReturnType<typeof priceLines>;
       try {
-        return await deps.orders.place({ customerId, idempotencyKey, requestHash: requestHash(request), ...priced, shippingAddress: request.shippingAddress });
+        priced = priceLines(request.lines, await deps.prices(request.lines.map((l) => l.sku)));
       } catch (error) {
-        // 422: the key was used with another request; the customer must hear that as it is.
-        if (error instanceof HttpError && error.status === 422) throw new AppError(422, 'Unprocessable content', error.body?.detail ?? 'Idempotency-Key was used with a different request.');
-        if (error instanceof HttpError) deps.logger.error({ status: error.status, body: error.body }, 'the orders service refused an order checkout priced');
-        else deps.logger.warn({ err: error }, 'the orders service could not store an order');
-        throw new ServiceUnavailableError('Orders cannot be placed right now; try again shortly.');
+        // It may be a retry of an order placed before the products cell went down or a product was
+        // withdrawn: that order's answer still stands, and needs no price.
+        const replay = await placedBefore({ customerId, idempotencyKey, requestHash: hash });
+        if (replay) return replay;
+        throw error;
+      }
+      try {
+        return await deps.orders.place({ customerId, idempotencyKey, requestHash: hash, ...priced, shippingAddress: request.shippingAddress });
+      } catch (error) {
+        throw ordersFailure(error);
       }
     },
   };

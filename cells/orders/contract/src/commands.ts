@@ -16,6 +16,8 @@ const pricedLineSchema = z.strictObject({
   lineTotal: z.number().int().min(0),
 });
 
+const requestHashSchema = z.string().regex(/^[0-9a-f]{64}$/, 'requestHash: a hex sha256');
+
 /** `POST /internal/orders`: store a priced order as PENDING (or answer with the one already stored under this key). */
 export const createOrderCommandSchema = z
   .strictObject({
@@ -24,7 +26,7 @@ export const createOrderCommandSchema = z
     /** The customer's `Idempotency-Key`; unique per customer. */
     idempotencyKey: idempotencyKeySchema,
     /** sha256 (hex) of the canonical JSON of the customer's request, to tell a replay from a different request under the same key. */
-    requestHash: z.string().regex(/^[0-9a-f]{64}$/, 'requestHash: a hex sha256'),
+    requestHash: requestHashSchema,
     lines: z
       .array(pricedLineSchema)
       .min(1)
@@ -42,6 +44,17 @@ export const createOrderCommandSchema = z
     if (order.total !== order.lines.reduce((sum, l) => sum + l.lineTotal, 0)) ctx.addIssue({ code: 'custom', path: ['total'], message: 'total must be the sum of the line totals' });
   });
 
+/**
+ * `GET /internal/placements?customerId=…&idempotencyKey=…&requestHash=…`: the answer a placement under
+ * this key got (the order as placed), without pricing anything; 404 when the key is new, 422 when it was
+ * used with another request. Checkout asks when it cannot price a request, which may be a retry.
+ */
+export const placementQuerySchema = z.strictObject({
+  customerId: z.string().min(1).max(200),
+  idempotencyKey: idempotencyKeySchema,
+  requestHash: requestHashSchema,
+});
+
 const reason = z.string().trim().min(1).max(500);
 
 /**
@@ -56,4 +69,5 @@ export const orderTransitionCommandSchema = z.discriminatedUnion('to', [
 ]);
 
 export type CreateOrderCommand = z.infer<typeof createOrderCommandSchema>;
+export type PlacementQuery = z.infer<typeof placementQuerySchema>;
 export type OrderTransitionCommand = z.infer<typeof orderTransitionCommandSchema>;

@@ -35,4 +35,4 @@ export {
   type OrderShippedEvent,
   type OrderDeliveredEvent,
 } from './schemas.ts';
-export { createOrderCommandSchema, orderTransitionCommandSchema, type CreateOrderCommand, type OrderTransitionCommand } from './commands.ts';
+export { createOrderCommandSchema, orderTransitionCommandSchema, placementQuerySchema, type CreateOrderCommand, type OrderTransitionCommand, type PlacementQuery } from './commands.ts';

@@ -13,6 +13,7 @@ import {
   type OrderPage,
   type OrderStatus,
   type OrderTransitionCommand,
+  type PlacementQuery,
 } from '@retail/orders-contract';
 import { durableName } from '@retail/topology';
 import * as schema from './db/schema.ts';
@@ -42,6 +43,8 @@ export interface OrderBook {
   cancel(id: string, viewer: Viewer): Order;
   /** Store a priced order as PENDING; the same key and request again gets the same answer (the order as placed). */
   place(command: CreateOrderCommand): { order: Order; created: boolean };
+  /** That answer for a key already used, without storing anything; undefined for a new key, 422 for another request. */
+  placement(query: PlacementQuery): Order | undefined;
   /** Move an order along the saga; a repeated idempotency key (the causing event's id) changes nothing. */
   advance(id: string, command: OrderTransitionCommand, idempotencyKey: string): { order: Order; applied: boolean };
 }
@@ -106,6 +109,13 @@ const load = (tx: OrdersDb | OrdersTx, row: OrderRow) => toOrder(row, historyOf(
  * every replay of it, whatever has happened to the order since, so a retrying client sees one answer.
  */
 const asPlaced = (row: OrderRow) => toOrder({ ...row, status: 'PENDING', updatedAt: row.createdAt }, [{ id: 0, orderId: row.id, status: 'PENDING', at: row.createdAt, reason: null }]);
+/** The placement's answer when the customer used this key before; 422 when it was with another request. */
+function replayOf(tx: OrdersDb | OrdersTx, key: PlacementQuery): Order | undefined {
+  const existing = placedWithKey(tx).get({ customerId: key.customerId, idempotencyKey: key.idempotencyKey });
+  if (!existing) return undefined;
+  if (existing.requestHash !== key.requestHash) throw new AppError(422, 'Unprocessable content', 'Idempotency-Key was used with a different request.');
+  return asPlaced(existing);
+}
 const reserved = (row: OrderRow) => row.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
 
 /** The event announcing a move the saga caused, with what the cells listening for it need. */
@@ -175,13 +185,8 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
 
     place(command) {
       const result = db.transaction((tx) => {
-        const existing = placedWithKey(tx).get({ customerId: command.customerId, idempotencyKey: command.idempotencyKey });
-        if (existing) {
-          if (existing.requestHash !== command.requestHash) {
-            throw new AppError(422, 'Unprocessable content', 'Idempotency-Key was used with a different request.');
-          }
-          return { order: asPlaced(existing), created: false };
-        }
+        const replay = replayOf(tx, command);
+        if (replay) return { order: replay, created: false };
         const now = new Date().toISOString();
         const row = insertOrder(tx).get({
           id: randomUUID(),
@@ -211,6 +216,10 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
       });
       if (result.created) afterCommit();
       return result;
+    },
+
+    placement(query) {
+      return replayOf(db, query);
     },
 
     advance(id, command, idempotencyKey) {

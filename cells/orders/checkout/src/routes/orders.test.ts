@@ -92,6 +92,34 @@ describe('checkout: Idempotency-Key', () => {
     expect(storedOrders()[0]!.total).toBe(17900);
   });
 
+  it('answers a retry from the order placed the first time while the products cell is down, or after a product was withdrawn', async () => {
+    const first = await placeOrder({ key: 'retry-key-0002' });
+    expect(first.status).toBe(201);
+    const placed = await json(first);
+    t.products.mode = 'failing';
+    const retry = await placeOrder({ key: 'retry-key-0002' });
+    expect(retry.status).toBe(201);
+    expect(await json(retry)).toEqual(placed);
+    // A new order still needs its prices.
+    expect((await placeOrder({ key: 'retry-key-0003' })).status).toBe(503);
+    t.products.mode = 'up';
+    t.products.prices.delete('KIT-KNIFE');
+    const later = await placeOrder({ key: 'retry-key-0002' });
+    expect(later.status).toBe(201);
+    expect(await json(later)).toEqual(placed);
+    expect((await placeOrder({ key: 'retry-key-0004' })).status).toBe(400);
+    expect(storedOrders()).toHaveLength(1);
+  });
+
+  it('refuses a used key with another body with 422 while the products cell is down', async () => {
+    await placeOrder({ key: 'reused-key-0002' });
+    t.products.mode = 'failing';
+    const res = await placeOrder({ key: 'reused-key-0002', body: { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 5 }] } });
+    expect(res.status).toBe(422);
+    expect((await json(res)).detail).toBe('Idempotency-Key was used with a different request.');
+    expect(storedOrders()).toHaveLength(1);
+  });
+
   it('keeps keys per customer', async () => {
     await placeOrder({ key: 'everyones-key-1' });
     expect((await placeOrder({ key: 'everyones-key-1', token: t.bob })).status).toBe(201);

@@ -129,6 +129,41 @@ describe('orders: POST /internal/orders (place)', () => {
   });
 });
 
+describe('orders: GET /internal/placements (a placement answered again, without pricing)', () => {
+  const lookUp = (query: Record<string, string>, token = t.checkout) => call('GET', `/internal/placements?${new URLSearchParams(query)}`, { token });
+
+  it('answers the order as it was placed, whatever the saga did since, and stores nothing', async () => {
+    const first = await place({ idempotencyKey: 'lookup-key-1' });
+    await move(first.id, { to: 'CONFIRMED' });
+    const res = await lookUp({ customerId: 'user-alice', idempotencyKey: 'lookup-key-1', requestHash: 'a'.repeat(64) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('location')).toBe(`/orders/${first.id}`);
+    expect(await json(res)).toEqual(first);
+    expect(t.db.select().from(orders).all()).toHaveLength(1);
+    expect(outboxSubjects()).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+  });
+
+  it('answers 404 for a key never used, or used by another customer', async () => {
+    await place({ idempotencyKey: 'lookup-key-2' });
+    expect((await lookUp({ customerId: 'user-alice', idempotencyKey: 'lookup-key-new', requestHash: 'a'.repeat(64) })).status).toBe(404);
+    expect((await lookUp({ customerId: 'user-bob', idempotencyKey: 'lookup-key-2', requestHash: 'a'.repeat(64) })).status).toBe(404);
+  });
+
+  it('answers 422 for a key used with another request', async () => {
+    await place({ idempotencyKey: 'lookup-key-3' });
+    const res = await lookUp({ customerId: 'user-alice', idempotencyKey: 'lookup-key-3', requestHash: 'b'.repeat(64) });
+    expect(res.status).toBe(422);
+    expect((await json(res)).detail).toBe('Idempotency-Key was used with a different request.');
+  });
+
+  it('refuses an incomplete query with 400 and the field errors, and a customer token with 403', async () => {
+    const res = await lookUp({ customerId: 'user-alice', idempotencyKey: 'short' });
+    expect(res.status).toBe(400);
+    expect((await json(res)).errors.map((e: { path: string }) => e.path).sort()).toEqual(['idempotencyKey', 'requestHash']);
+    expect((await lookUp({ customerId: 'user-alice', idempotencyKey: 'lookup-key-4', requestHash: 'a'.repeat(64) }, t.alice)).status).toBe(403);
+  });
+});
+
 describe('orders: POST /internal/orders/{id}/transitions', () => {
   let order: Order;
   beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { internalScope, requireScopes, type AuthEnv } from '@retail/auth';
-import { ValidationError, readJson } from '@retail/kernel';
-import { createOrderCommandSchema, idempotencyKeySchema, orderTransitionCommandSchema, ordersCell } from '@retail/orders-contract';
+import { NotFoundError, ValidationError, readJson, readQuery } from '@retail/kernel';
+import { createOrderCommandSchema, idempotencyKeySchema, orderTransitionCommandSchema, ordersCell, placementQuerySchema } from '@retail/orders-contract';
 import type { OrderBook } from '../order-book.ts';
 
 function idempotencyKey(c: Context): string {
@@ -21,6 +21,12 @@ export function commandRoutes(book: OrderBook): Hono<AuthEnv> {
   routes.post('/internal/orders', internal, async (c) => {
     const { order, created } = book.place(await readJson(c, createOrderCommandSchema));
     return c.json(order, created ? 201 : 200, { location: `/orders/${order.id}` });
+  });
+
+  routes.get('/internal/placements', internal, (c) => {
+    const order = book.placement(readQuery(c, placementQuerySchema));
+    if (!order) throw new NotFoundError('No order was placed with this Idempotency-Key.');
+    return c.json(order, 200, { location: `/orders/${order.id}` });
   });
 
   routes.post('/internal/orders/:id/transitions', internal, async (c) => {
