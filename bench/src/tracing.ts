@@ -17,6 +17,13 @@ const isAlive = (pid: number | undefined) => {
   }
 };
 
+/**
+ * Off and on runs each. Two runs of (c) on freshly started processes differ by up to ~10 % on this
+ * machine (JIT warm-up, where the scheduler puts the three processes and the load generator), so
+ * the drop of one pair ranged from 12 % to 23 %; the mean of three pairs is a steadier figure.
+ */
+const ROUNDS = 3;
+
 export interface TracingDeps {
   /** The processes a product detail request crosses, in start order (service, cell gateway, gateway-global). */
   onPath: { plan: ProcessPlan; running: RealProcess }[];
@@ -28,9 +35,9 @@ export interface TracingDeps {
 export interface TracingResult {
   /** No telemetry at all (OTEL_SDK_DISABLED=true). */
   disabled: LoadResult;
-  /** Telemetry as exported in production (OTLP endpoint, metrics), no span sampled (always_off); two runs. */
+  /** Telemetry as exported in production (OTLP endpoint, metrics), no span sampled (always_off); three runs. */
   off: LoadResult[];
-  /** The same with every span sampled and exported (always_on); two runs, alternating with `off`'s. */
+  /** The same with every span sampled and exported (always_on); three runs, alternating with `off`'s. */
   on: LoadResult[];
   /** Throughput lost to tracing: `on` against `off`, in %; null when a run FAILED. */
   dropPercent: number | null;
@@ -41,12 +48,12 @@ export interface TracingResult {
 }
 
 /**
- * Row (c) three times, each on freshly started copies of the processes on the path (same plan, same
+ * Row (c) in three set-ups, each run on freshly started copies of the processes on the path (same plan, same
  * data): with the OpenTelemetry SDK disabled; with telemetry exported to an OTLP sink in this process but
  * no span sampled (always_off: metrics and trace context as before); and with every span sampled and
  * exported (always_on, OTLP/HTTP protobuf, the protocol's default). The last two differ in tracing
- * alone; the first and last in everything telemetry does. Off and on run twice each, alternating (off, on,
- * off, on), and are compared by their mean rates, so that a drift of the machine during the runs does not
+ * alone; the first and last in everything telemetry does. Off and on run ROUNDS times each, alternating (off, on,
+ * off, on, …), and are compared by their mean rates, so that a drift of the machine during the runs does not
  * land on one side only. All start equally cold. The original processes are back when it returns.
  */
 export async function measureTracingCost(deps: TracingDeps, config: BenchConfig, log: Log): Promise<TracingResult> {
@@ -93,13 +100,13 @@ export async function measureTracingCost(deps: TracingDeps, config: BenchConfig,
     const off: LoadResult[] = [];
     const on: LoadResult[] = [];
     const counts = { traceExports: 0, spans: 0, metricExports: 0, bytes: 0 };
-    for (const round of [1, 2]) {
-      log(`tracing: restarting them exporting to the OTLP sink at ${sink.url}, no span sampled (${round} of 2)`);
+    for (let round = 1; round <= ROUNDS; round++) {
+      log(`tracing: restarting them exporting to the OTLP sink at ${sink.url}, no span sampled (${round} of ${ROUNDS})`);
       await restartWith(exporting('always_off'));
       const untraced = await run(`(c) tracing off, run ${round}`);
       explain(untraced);
       off.push(untraced);
-      log(`tracing: restarting them exporting every span (${round} of 2)`);
+      log(`tracing: restarting them exporting every span (${round} of ${ROUNDS})`);
       await restartWith(exporting('always_on'));
       const traced = await run(`(c) tracing on, run ${round}`, () => sink.reset());
       const received = sink.counts();
