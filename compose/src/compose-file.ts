@@ -181,6 +181,7 @@ function nodeService(
     ...(options.ports ? { ports: options.ports } : {}),
     ...(options.volume ? { volumes: [`${options.volume}:${DATA_DIR}`] } : {}),
     networks: options.networks,
+    // A copy each: one shared array would be written as a YAML anchor and aliases.
     dns_opt: [...DNS_OPTIONS],
     ...(options.dependsOn.length ? { depends_on: healthy(options.dependsOn) } : {}),
     healthcheck: healthcheck(['node', '-e', NODE_READY]),

@@ -28,14 +28,11 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     return new ServiceUnavailableError('Orders cannot be placed right now; try again shortly.');
   };
   /** The order placed under this key before; undefined when there is none or the orders service cannot say. */
-  const placedBefore = async (query: PlacementQuery): Promise<Order | undefined> => {
-    try {
-      return await deps.orders.placement(query);
-    } catch (error) {
+  const placedBefore = (query: PlacementQuery): Promise<Order | undefined> =>
+    deps.orders.placement(query).catch((error: unknown) => {
       if (error instanceof HttpError && error.status === 422) throw ordersFailure(error);
       return undefined;
-    }
-  };
+    });
   return {
     async placeOrder(customerId, idempotencyKey, request) {
       const hash = requestHash(request);
