@@ -157,17 +157,18 @@ export function toMarkdown(r: BenchResults): string {
   }
 
   out.push('## Memory: RSS per process (MiB)', '');
-  const { idle, afterSaga } = r.memory;
+  const { idle, afterSaga, quietAfterSaga } = r.memory;
   if (!idle) out.push('Not measured.', '');
   else {
     const names = Object.keys(idle.rssMiB);
+    const samples = [idle, afterSaga, quietAfterSaga];
     out.push(
       table(
-        ['Process', 'Idle', 'After the saga'],
+        ['Process', 'Idle', 'After the saga', 'Quiet again'],
         [
-          ...names.map((n) => [n, num(idle.rssMiB[n], 1), num(afterSaga?.rssMiB[n], 1)]),
-          ['**Total**', `**${num(idle.totalMiB, 1)}**`, `**${num(afterSaga?.totalMiB, 1)}**`],
-          ['Total PSS (shared pages counted once)', num(idle.totalPssMiB, 1), num(afterSaga?.totalPssMiB, 1)],
+          ...names.map((n) => [n, ...samples.map((m) => num(m?.rssMiB[n], 1))]),
+          ['**Total**', ...samples.map((m) => `**${num(m?.totalMiB, 1)}**`)],
+          ['Total PSS (shared pages counted once)', ...samples.map((m) => num(m?.totalPssMiB, 1))],
         ],
       ),
       '',

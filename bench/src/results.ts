@@ -25,7 +25,7 @@ export interface BenchResults {
   gatewayPath: GatewayPathResult | NotMeasured;
   tracing: TracingResult | NotMeasured;
   saga: SagaResult | NotMeasured;
-  memory: { idle?: MemorySample; afterSaga?: MemorySample };
+  memory: { idle?: MemorySample; afterSaga?: MemorySample; quietAfterSaga?: MemorySample };
   startup: StartupResult | NotMeasured;
   notes: string[];
 }

@@ -114,6 +114,10 @@ if (system) {
     results.memory.afterSaga = sampleMemory(watched());
     log(`memory after the saga: ${results.memory.afterSaga.totalMiB} MiB`);
     await waitUntilQuiet(watched(), { timeoutSeconds: 30, log, what: 'after the saga' });
+    // Idle again: each process gives back what the load grew (shared/kernel/src/idle-memory.ts).
+    await sleep(config.settleSeconds * 1000);
+    results.memory.quietAfterSaga = sampleMemory(watched());
+    log(`memory once quiet after the saga: ${results.memory.quietAfterSaga.totalMiB} MiB`);
 
     results.tracing = await attempt('tracing', log, () =>
       measureTracingCost(

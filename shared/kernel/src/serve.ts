@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
+import { releaseMemoryWhenIdle } from './idle-memory.ts';
 import type { Logger } from './logger.ts';
 
 export interface RunningServer {
@@ -27,7 +28,10 @@ export interface ServeOptions {
   lightweightResponses?: boolean;
 }
 
-/** Listen, and shut down gracefully on SIGTERM/SIGINT: drain HTTP, then close resources. */
+/**
+ * Listen, give memory back whenever the process goes idle (see idle-memory.ts), and shut down gracefully
+ * on SIGTERM/SIGINT: drain HTTP, then close resources.
+ */
 export async function serveApp(options: ServeOptions): Promise<RunningServer> {
   const { app, logger, onShutdown = [] } = options;
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -45,11 +49,13 @@ export async function serveApp(options: ServeOptions): Promise<RunningServer> {
   });
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, host: options.hostname }, 'listening');
+  const idleMemory = releaseMemoryWhenIdle({ logger });
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       logger.info('shutting down');
+      idleMemory.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         if ('closeIdleConnections' in server) server.closeIdleConnections();

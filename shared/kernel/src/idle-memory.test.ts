@@ -1,0 +1,72 @@
+import { getHeapSpaceStatistics } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { memoryReducingGc, releaseMemoryWhenIdle } from './idle-memory.ts';
+import { createLogger } from './logger.ts';
+
+const logger = createLogger({ name: 'test', level: 'silent' });
+const MiB = 1024 * 1024;
+
+/** A process seen through what the releaser reads: how busy it was, and its RSS. */
+function fakeProcess() {
+  const state = { busy: 0, rss: 90 * MiB, releases: 0 };
+  const releaser = releaseMemoryWhenIdle({
+    logger,
+    everyMs: 60_000,
+    utilization: () => state.busy,
+    rss: () => state.rss,
+    release: () => {
+      state.releases++;
+      state.rss -= 10 * MiB;
+    },
+  });
+  return { state, releaser };
+}
+
+describe('giving memory back when idle', () => {
+  it('releases once the process is idle after start-up, then again only after it has grown', () => {
+    const { state, releaser } = fakeProcess();
+    try {
+      expect(releaser.check()).toBe(true); // start-up's heap, first quiet look
+      expect(state.rss).toBe(80 * MiB);
+      expect(releaser.check()).toBe(false); // nothing new since
+      state.rss += 5 * MiB; // a little traffic: not worth a full GC
+      expect(releaser.check()).toBe(false);
+      state.rss += 20 * MiB; // a busy spell grew the heap
+      expect(releaser.check()).toBe(true);
+      expect(state.releases).toBe(2);
+    } finally {
+      releaser.stop();
+    }
+  });
+
+  it('leaves a busy process alone, however much it has grown', () => {
+    const { state, releaser } = fakeProcess();
+    try {
+      state.busy = 0.4;
+      state.rss += 500 * MiB;
+      expect(releaser.check()).toBe(false);
+      expect(state.releases).toBe(0);
+      state.busy = 0.001; // the load is over
+      expect(releaser.check()).toBe(true);
+    } finally {
+      releaser.stop();
+    }
+  });
+
+  it("really shrinks V8's young generation once garbage has grown it", () => {
+    const youngSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')!.space_size;
+    const before = youngSpace();
+    // Objects that live across a few scavenges make V8 grow the young generation, as a start-up does.
+    let kept: object[] = [];
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 50_000; i++) kept.push({ round, i, text: `item ${i}` });
+      if (kept.length > 400_000) kept = kept.slice(-100_000);
+    }
+    const grown = youngSpace();
+    expect(grown).toBeGreaterThan(before);
+    kept = [];
+    memoryReducingGc()();
+    expect(youngSpace()).toBeLessThan(grown / 2);
+    expect(kept).toHaveLength(0);
+  });
+});
