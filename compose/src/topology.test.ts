@@ -22,3 +22,10 @@ it('every cell another cell calls exists, and no two cells claim the same public
   const prefixes = cells.flatMap((c) => [...new Set(c.routes.map((r) => r.path.split('/')[1]))]);
   expect(new Set(prefixes).size).toBe(prefixes.length);
 });
+
+it('every scope a cell asks for its calls is one another cell’s routes require', () => {
+  for (const cell of cells) {
+    const elsewhere = cells.filter((c) => c !== cell).flatMap((c) => c.routes.flatMap((r) => r.scopes ?? []));
+    for (const scope of cell.clientScopes ?? []) expect(elsewhere, `${cell.name} asks for ${scope}, which no other cell's route requires`).toContain(scope);
+  }
+});

@@ -68,6 +68,30 @@ describe('faults in the middle of a burst', () => {
   });
 });
 
+describe('a cancel racing the dispatch', () => {
+  it('refuses to cancel an order whose shipment has left, even before the orders cell has heard of it: it ships, the stock is committed', async () => {
+    const clock = await s.productWithStock('FAULT-RACE', 4);
+    const placed = await s.placeOrder(s.alice, [{ sku: clock, quantity: 1 }]);
+    await s.orderReaches(s.alice, placed.body.id, 'CONFIRMED');
+    const shipment = await waitFor(() => s.shipmentOf(placed.body.id), { what: 'shipment' });
+    // With NATS down the dispatch is stored but not yet announced: the orders cell still sees CONFIRMED.
+    await system.nats.stop();
+    try {
+      expect((await api.call('POST', `/api/shipments/${shipment.id}/dispatch`, { token: s.admin })).status).toBe(200);
+      expect((await s.order(s.alice, placed.body.id)).status).toBe('CONFIRMED');
+      const cancel = await api.call('POST', `/api/orders/${placed.body.id}/cancel`, { token: s.alice });
+      expect(cancel.status).toBe(409);
+      expect(cancel.body.detail).toBe(`Order ${placed.body.id} cannot be cancelled: it has already been dispatched.`);
+    } finally {
+      await system.nats.start();
+    }
+    const shipped = await s.orderReaches(s.alice, placed.body.id, 'SHIPPED');
+    expect(shipped.history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED']);
+    await waitFor(async () => (await s.stockOf(clock)).onHand === 3 || undefined, { what: 'stock committed on dispatch' });
+    expect(await s.stockOf(clock)).toMatchObject({ onHand: 3, reserved: 0, available: 3 });
+  });
+});
+
 describe('blast radius', () => {
   it('with the products cell down, placing an order fails fast with 503 and writes nothing, a retry of an earlier one gets it back; other cells keep serving', async () => {
     const sku = await s.productWithStock('FAULT-DOWN', 5);

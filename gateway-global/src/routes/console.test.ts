@@ -73,7 +73,7 @@ describe('GET /console/topology', () => {
       ['orders', 'core'],
       ['checkout', 'composite'],
     ]);
-    expect(orders.components[1].calls).toEqual(['products']);
+    expect(orders.components[1].calls).toEqual(['products', 'shipping']);
     expect(orders.routes).toContainEqual(expect.objectContaining({ method: 'POST', path: '/api/orders', component: 'checkout', access: 'token' }));
     expect(view.flows).toContainEqual({
       subject: 'orders.order.placed',

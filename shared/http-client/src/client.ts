@@ -33,6 +33,8 @@ export interface HttpClientOptions {
 export interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
+  /** On behalf of a caller: this bearer token (the caller's) instead of the client's own. */
+  token?: string;
 }
 
 export interface HttpClient {
@@ -52,7 +54,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const send = async (method: string, path: string, request: RequestOptions): Promise<HttpResponse> => {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
-    if (options.token) headers.authorization = `Bearer ${await options.token()}`;
+    const token = request.token ?? (options.token && (await options.token()));
+    if (token) headers.authorization = `Bearer ${token}`;
     let res;
     try {
       res = await agent.request({

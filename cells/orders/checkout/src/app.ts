@@ -14,6 +14,7 @@ export interface CheckoutAppDeps {
 export function createApp(deps: CheckoutAppDeps) {
   const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady });
   app.use('/orders', requireInternalToken(deps.verifyToken));
+  app.use('/orders/*', requireInternalToken(deps.verifyToken));
   app.route('/', checkoutRoutes(deps.checkout));
   return app;
 }

@@ -4,6 +4,7 @@ import type { Order, PlaceOrder, PlacementQuery } from '@retail/orders-contract'
 import type { OrdersCore } from './orders-core.ts';
 import { priceLines, type PriceSource } from './pricing.ts';
 import { requestHash } from './request-hash.ts';
+import type { ShipmentCanceller } from './shipping.ts';
 
 export interface Checkout {
   /**
@@ -11,13 +12,31 @@ export interface Checkout {
    * Idempotency-Key with the same request gives back the order placed the first time.
    */
   placeOrder(customerId: string, idempotencyKey: string, request: PlaceOrder): Promise<Order>;
+  /**
+   * Cancel an order for the caller (their token, so the orders service decides whose order it is). A
+   * CONFIRMED order's shipment is cancelled first, so an order is never cancelled while its goods ship:
+   * once dispatched, the answer is 409 and the order goes on to SHIPPED.
+   */
+  cancelOrder(orderId: string, callerToken: string): Promise<Order>;
 }
 
 export interface CheckoutDeps {
   prices: PriceSource;
   orders: OrdersCore;
+  cancelShipment: ShipmentCanceller;
   logger: Logger;
 }
+
+/** The orders service's refusal (404, 409 with `orderStatus`), told to the caller as it is. */
+function relayed(error: unknown): unknown {
+  if (!(error instanceof HttpError)) return error;
+  const { title = 'Error', detail, orderStatus } = error.body ?? {};
+  return new AppError(error.status, title, detail, orderStatus ? { orderStatus } : {});
+}
+const relay = <T>(call: Promise<T>): Promise<T> =>
+  call.catch((error: unknown) => {
+    throw relayed(error);
+  });
 
 export function createCheckout(deps: CheckoutDeps): Checkout {
   const ordersFailure = (error: unknown): AppError => {
@@ -50,6 +69,23 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
         return await deps.orders.place({ customerId, idempotencyKey, requestHash: hash, ...priced, shippingAddress: request.shippingAddress });
       } catch (error) {
         throw ordersFailure(error);
+      }
+    },
+
+    async cancelOrder(orderId, callerToken) {
+      for (let attempt = 1; ; attempt++) {
+        const order = await relay(deps.orders.get(orderId, callerToken));
+        if (order.status === 'CANCELLED') return order;
+        if (order.status === 'CONFIRMED') await deps.cancelShipment(orderId);
+        try {
+          // Other statuses go without a condition: the orders service refuses them with its reason.
+          return await deps.orders.cancel(orderId, callerToken, order.status === 'PENDING' || order.status === 'CONFIRMED' ? order.status : undefined);
+        } catch (error) {
+          // Confirmed since it was read: now its shipment has to be cancelled first.
+          const movedOn = error instanceof HttpError && error.status === 409 && error.body?.orderStatus === 'CONFIRMED';
+          if (movedOn && attempt < 3) continue;
+          throw relayed(error);
+        }
       }
     },
   };

@@ -14,6 +14,11 @@ export function productsGatewayClient(options: { baseUrl: string; timeoutMs: num
   });
 }
 
+/** The shipping cell's gateway, to cancel the shipment of an order being cancelled (client-credentials token). */
+export function shippingGatewayClient(options: { baseUrl: string; token: TokenSource }) {
+  return createHttpClient({ baseUrl: options.baseUrl, name: 'the shipping cell', token: options.token });
+}
+
 /** The orders core service of this cell, called with workload tokens from the cell gateway. */
 export function ordersCoreHttpClient(options: { baseUrl: string; token: TokenSource }) {
   return createHttpClient({ baseUrl: options.baseUrl, name: 'orders orders', token: options.token });

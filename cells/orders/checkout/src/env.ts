@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { ordersCell } from '@retail/orders-contract';
 import { productsCell } from '@retail/products-contract';
+import { shippingCell } from '@retail/shipping-contract';
 import { component, localUrl } from '@retail/topology';
 
 const self = component(ordersCell, 'checkout');
@@ -13,6 +14,8 @@ export function loadEnv(source = process.env) {
     ORDERS_URL: z.url().default(localUrl(component(ordersCell, 'orders').port)),
     /** Prices come from the products cell, through its gateway only (`gatewayUrlVar('products')`). */
     PRODUCTS_GATEWAY_URL: z.url().default(localUrl(productsCell.gateway.port)),
+    /** A confirmed order's shipment is cancelled through the shipping cell's gateway (`gatewayUrlVar('shipping')`). */
+    SHIPPING_GATEWAY_URL: z.url().default(localUrl(shippingCell.gateway.port)),
     /** gateway-global's token service, for this cell's client-credentials token. */
     TOKEN_URL: z.url().default(`${localUrl(8080)}/auth/token`),
     /** The orders cell's client secret at the token service (its CLIENT_SECRET_ORDERS). */

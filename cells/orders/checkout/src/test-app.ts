@@ -6,20 +6,57 @@ import type { PriceList } from '@retail/products-contract';
 import { internalTestTokens } from '@retail/testing';
 import { createApp } from './app.ts';
 import { createCheckout } from './checkout.ts';
-import { ordersCoreHttpClient, productsGatewayClient } from './clients.ts';
+import { ordersCoreHttpClient, productsGatewayClient, shippingGatewayClient } from './clients.ts';
 import { sagaHandlers } from './events/subscriptions.ts';
 import { ordersCore } from './orders-core.ts';
 import { productsPriceSource } from './pricing.ts';
+import { shippingShipmentCanceller } from './shipping.ts';
 
 type Priced = PriceList['items'][number];
 
-/** The token checkout's products client presents in these tests (in production: the orders cell's client-credentials token). */
-export const PRODUCTS_CLIENT_TOKEN = 'orders-client-credentials-token';
+/** The token checkout presents to other cells' gateways in these tests (in production: the orders cell's client-credentials token). */
+export const ORDERS_CELL_TOKEN = 'orders-client-credentials-token';
 
 /**
- * A stand-in for the products cell's gateway: answers `GET /prices?sku=…` from a small price list like
- * the real catalog does, or fails (500), or never answers, as a test tells it to.
+ * A stand-in for another cell's gateway on a free port: `answer` replies to each request while `up`;
+ * `failing` is 500 to everything, `refusing` 403, `hanging` never answers (the caller's timeout has to
+ * end it). Requests are recorded with the token they carried.
  */
+async function fakeCellGateway(answer: (req: IncomingMessage, url: URL) => { status: number; body: unknown }) {
+  const requests: Array<{ method: string; url: string; authorization: string | undefined }> = [];
+  const state = { mode: 'up' as 'up' | 'failing' | 'refusing' | 'hanging' };
+  const server = createServer((req, res) => {
+    requests.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
+    if (state.mode === 'hanging') return;
+    const { status, body } =
+      state.mode === 'failing'
+        ? { status: 500, body: { title: 'Internal server error', status: 500 } }
+        : state.mode === 'refusing'
+          ? { status: 403, body: { title: 'Forbidden', status: 403, detail: 'Requires another scope.' } }
+          : req.headers.authorization !== `Bearer ${ORDERS_CELL_TOKEN}`
+            ? { status: 401, body: { title: 'Unauthorized', status: 401 } }
+            : answer(req, new URL(req.url ?? '/', 'http://fake'));
+    res.writeHead(status, { 'content-type': status < 400 ? 'application/json' : 'application/problem+json' });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    set mode(mode: typeof state.mode) {
+      state.mode = mode;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const notFound = { status: 404, body: { title: 'Not found', status: 404 } };
+
+/** The products cell's gateway: answers `GET /prices?sku=…` from a small price list like the real catalog does. */
 export async function fakeProductsGateway() {
   const prices = new Map<string, Priced>(
     [
@@ -29,46 +66,37 @@ export async function fakeProductsGateway() {
       { sku: 'EUR-MUG', name: 'Euro Mug', price: { amount: 1200, currency: 'EUR' } },
     ].map((p) => [p.sku, p as Priced]),
   );
-  const requests: Array<{ url: string; authorization: string | undefined }> = [];
-  const state = { mode: 'up' as 'up' | 'failing' | 'refusing' | 'hanging' };
-
-  const answer = (req: IncomingMessage) => {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    if (req.method !== 'GET' || url.pathname !== '/prices') return { status: 404, body: { title: 'Not found', status: 404 } };
-    if (req.headers.authorization !== `Bearer ${PRODUCTS_CLIENT_TOKEN}`) return { status: 401, body: { title: 'Unauthorized', status: 401 } };
+  const gateway = await fakeCellGateway((req, url) => {
+    if (req.method !== 'GET' || url.pathname !== '/prices') return notFound;
     const skus = url.searchParams.getAll('sku');
-    return {
-      status: 200,
-      body: { items: skus.flatMap((sku) => prices.get(sku) ?? []), missing: skus.filter((sku) => !prices.has(sku)) },
-    };
-  };
-
-  const server = createServer((req, res) => {
-    requests.push({ url: req.url ?? '', authorization: req.headers.authorization });
-    if (state.mode === 'hanging') return; // never answers: the caller's timeout has to end it
-    const { status, body } =
-      state.mode === 'failing'
-        ? { status: 500, body: { title: 'Internal server error', status: 500 } }
-        : state.mode === 'refusing'
-          ? { status: 403, body: { title: 'Forbidden', status: 403, detail: 'Requires scope prices:read.' } }
-          : answer(req);
-    res.writeHead(status, { 'content-type': status < 400 ? 'application/json' : 'application/problem+json' });
-    res.end(JSON.stringify(body));
+    return { status: 200, body: { items: skus.flatMap((sku) => prices.get(sku) ?? []), missing: skus.filter((sku) => !prices.has(sku)) } };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(gateway, { prices });
+}
+
+/**
+ * The shipping cell's gateway: `POST /shipments/by-order/{id}/cancel` answers as `shipment` says — the
+ * shipment cancelled (200), none yet (404), already dispatched (409).
+ */
+export async function fakeShippingGateway() {
+  const state = { shipment: 'pending' as 'pending' | 'none' | 'dispatched' };
+  const gateway = await fakeCellGateway((req, url) => {
+    const orderId = /^\/shipments\/by-order\/([^/]+)\/cancel$/.exec(url.pathname)?.[1];
+    if (req.method !== 'POST' || !orderId) return notFound;
+    if (state.shipment === 'none') return notFound;
+    if (state.shipment === 'dispatched') return { status: 409, body: { title: 'Conflict', status: 409, detail: 'The shipment has been dispatched.' } };
+    return { status: 200, body: { id: 'shp-1', orderId, status: 'CANCELLED' } };
+  });
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    prices,
-    requests,
-    /** `up`: answers prices; `failing`: 500 to everything; `refusing`: 403 to everything; `hanging`: never answers. */
-    set mode(mode: typeof state.mode) {
-      state.mode = mode;
+    url: gateway.url,
+    requests: gateway.requests,
+    close: gateway.close,
+    set mode(mode: 'up' | 'failing') {
+      gateway.mode = mode;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    set shipment(shipment: typeof state.shipment) {
+      state.shipment = shipment;
+    },
   };
 }
 
@@ -108,15 +136,16 @@ export type OrdersCore = Awaited<ReturnType<typeof startOrdersCore>>;
  */
 export async function checkoutTestApp(core: OrdersCore, options: { priceTimeoutMs?: number; ordersUrl?: string; ordersToken?: () => Promise<string> } = {}) {
   const { tokens, logger } = core;
-  const products = await fakeProductsGateway();
+  const [products, shipping] = await Promise.all([fakeProductsGateway(), fakeShippingGateway()]);
   const ordersClient = ordersCoreHttpClient({
     baseUrl: options.ordersUrl ?? core.url,
     // What the cell gateway's POST /internal/token gives checkout in production.
     token: options.ordersToken ?? (() => tokens.sign({ sub: 'service:orders/checkout', scopes: ['orders:internal'] })),
   });
-  const productsClient = productsGatewayClient({ baseUrl: products.url, timeoutMs: options.priceTimeoutMs ?? 2_000, token: async () => PRODUCTS_CLIENT_TOKEN });
+  const productsClient = productsGatewayClient({ baseUrl: products.url, timeoutMs: options.priceTimeoutMs ?? 2_000, token: async () => ORDERS_CELL_TOKEN });
+  const shippingClient = shippingGatewayClient({ baseUrl: shipping.url, token: async () => ORDERS_CELL_TOKEN });
   const orders = ordersCore(ordersClient);
-  const checkout = createCheckout({ prices: productsPriceSource(productsClient, logger), orders, logger });
+  const checkout = createCheckout({ prices: productsPriceSource(productsClient, logger), orders, cancelShipment: shippingShipmentCanceller(shippingClient, logger), logger });
   const app = createApp({ checkout, verifyToken: tokens.verifier, logger });
 
   const [alice, bob] = await Promise.all([
@@ -129,10 +158,11 @@ export async function checkoutTestApp(core: OrdersCore, options: { priceTimeoutM
     alice,
     bob,
     products,
+    shipping,
     handlers: sagaHandlers(orders, logger),
     close: async () => {
-      await products.close();
-      await Promise.all([ordersClient.close(), productsClient.close()]);
+      await Promise.all([products.close(), shipping.close()]);
+      await Promise.all([ordersClient.close(), productsClient.close(), shippingClient.close()]);
     },
   };
 }

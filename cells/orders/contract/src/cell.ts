@@ -16,7 +16,8 @@ export const ordersCell = defineCell({
   summary: 'Customer orders: checkout with authoritative prices, and the order’s life through the saga.',
   stream: OrdersStream,
   gateway: { port: 4200 },
-  clientScopes: [ProductScopes.readPrices],
+  // Shipping's scope as a plain string (its contract imports this one); compose/src/topology.test.ts checks it.
+  clientScopes: [ProductScopes.readPrices, 'shipments:cancel'],
   components: [
     {
       name: 'orders',
@@ -35,15 +36,16 @@ export const ordersCell = defineCell({
         { stream: 'INVENTORY', subject: 'inventory.reservation.rejected' },
         { stream: 'SHIPPING', subject: 'shipping.shipment.dispatched' },
         { stream: 'SHIPPING', subject: 'shipping.shipment.delivered' },
+        { stream: 'SHIPPING', subject: 'shipping.shipment.cancelled' },
       ],
-      calls: ['products'],
-      summary: 'Places orders: validates lines, prices them through the products gateway (timeout, circuit breaker), has orders store them; moves orders along on inventory and shipping events.',
+      calls: ['products', 'shipping'],
+      summary: 'Places orders: validates lines, prices them through the products gateway (timeout, circuit breaker), has orders store them; cancels them, a confirmed one only once the shipping cell has cancelled its shipment; moves orders along on inventory and shipping events.',
     },
   ],
   routes: [
     { method: 'POST', path: '/orders', component: 'checkout', access: 'token', scopes: [OrderScopes.write], summary: 'Place an order (Idempotency-Key header)' },
     { method: 'GET', path: '/orders', component: 'orders', access: 'token', scopes: [OrderScopes.read], summary: 'The caller’s orders, newest first, paged' },
     { method: 'GET', path: '/orders/:id', component: 'orders', access: 'token', scopes: [OrderScopes.read], summary: 'One of the caller’s orders' },
-    { method: 'POST', path: '/orders/:id/cancel', component: 'orders', access: 'token', scopes: [OrderScopes.write], summary: 'Cancel before dispatch' },
+    { method: 'POST', path: '/orders/:id/cancel', component: 'checkout', access: 'token', scopes: [OrderScopes.write], summary: 'Cancel before dispatch' },
   ],
 });

@@ -59,15 +59,25 @@ const reason = z.string().trim().min(1).max(500);
 
 /**
  * `POST /internal/orders/{id}/transitions` (header `Idempotency-Key` = the id of the event that caused it):
- * move an order along the saga. CANCELLED is not here: only the customer cancels, through the public route.
+ * move an order along the saga. CANCELLED only follows the shipping cell's `shipping.shipment.cancelled`
+ * (the customer's cancel had the shipment cancelled, then could not reach the orders service).
  */
 export const orderTransitionCommandSchema = z.discriminatedUnion('to', [
   z.strictObject({ to: z.literal('CONFIRMED'), reason: reason.optional() }),
   z.strictObject({ to: z.literal('REJECTED'), reason }),
   z.strictObject({ to: z.literal('SHIPPED'), reason: reason.optional(), shipmentId: z.string().min(1).max(500), carrier: z.string().max(500), trackingNumber: z.string().max(500) }),
   z.strictObject({ to: z.literal('DELIVERED'), reason: reason.optional(), shipmentId: z.string().min(1).max(500) }),
+  z.strictObject({ to: z.literal('CANCELLED'), reason }),
 ]);
+
+/**
+ * `POST /orders/{id}/cancel?ifStatus=` on the orders service: checkout's last step of a cancellation,
+ * with the caller's token. `ifStatus`: cancel only if the order is still in the status checkout acted
+ * on (a CONFIRMED order once its shipment is cancelled), else 409 with the status it has now.
+ */
+export const cancelOrderQuerySchema = z.object({ ifStatus: z.enum(['PENDING', 'CONFIRMED']).optional() });
 
 export type CreateOrderCommand = z.infer<typeof createOrderCommandSchema>;
 export type PlacementQuery = z.infer<typeof placementQuerySchema>;
 export type OrderTransitionCommand = z.infer<typeof orderTransitionCommandSchema>;
+export type CancelOrderQuery = z.infer<typeof cancelOrderQuerySchema>;

@@ -35,4 +35,13 @@ export {
   type OrderShippedEvent,
   type OrderDeliveredEvent,
 } from './schemas.ts';
-export { createOrderCommandSchema, orderTransitionCommandSchema, placementQuerySchema, type CreateOrderCommand, type OrderTransitionCommand, type PlacementQuery } from './commands.ts';
+export {
+  cancelOrderQuerySchema,
+  createOrderCommandSchema,
+  orderTransitionCommandSchema,
+  placementQuerySchema,
+  type CancelOrderQuery,
+  type CreateOrderCommand,
+  type OrderTransitionCommand,
+  type PlacementQuery,
+} from './commands.ts';

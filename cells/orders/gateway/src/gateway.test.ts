@@ -5,7 +5,16 @@ import { API_AUDIENCE, createVerifier, internalAudience, internalIssuer, openKey
 import { createCellGateway, createForwarder } from '@retail/gateway';
 import { cachedClientCredentials, cellWorkloadTokens } from '@retail/http-client';
 import { createLogger, serveApp, type RunningServer } from '@retail/kernel';
-import { createApp as createCheckoutApp, createCheckout, ordersCore, ordersCoreHttpClient, productsGatewayClient, productsPriceSource } from '@retail/orders-checkout';
+import {
+  createApp as createCheckoutApp,
+  createCheckout,
+  ordersCore,
+  ordersCoreHttpClient,
+  productsGatewayClient,
+  productsPriceSource,
+  shippingGatewayClient,
+  shippingShipmentCanceller,
+} from '@retail/orders-checkout';
 import { ordersCell } from '@retail/orders-contract';
 import { createApp as createOrdersApp, createOrderBook, openOwnDatabase } from '@retail/orders-orders';
 import { freePort, json } from '@retail/testing';
@@ -62,19 +71,20 @@ beforeAll(async () => {
     return { status: 200, body: { items: skus.filter((s) => s in known).map((sku) => ({ sku, name: sku, price: { amount: known[sku], currency: 'USD' } })), missing: skus.filter((s) => !(s in known)) } };
   });
 
+  // The shipping gateway: cancels an order's shipment, for the orders cell's client token only.
+  const shippingUrl = await stub((req) => (req.authorization === 'Bearer orders-cell-client-token' ? { status: 200, body: { status: 'CANCELLED' } } : { status: 401, body: { status: 401 } }));
+
   const database = openOwnDatabase(':memory:');
   // One process hosts the gateway and the services: all keep Node's own Response (see serveApp).
   const core = await serveApp({ app: createOrdersApp({ orders: createOrderBook(database.db), verifyToken: verifyInternal, logger }), port: 0, hostname: '127.0.0.1', logger, onShutdown: [database.close], lightweightResponses: false });
   coreUrl = `http://127.0.0.1:${core.port}`;
 
   const ordersClient = ordersCoreHttpClient({ baseUrl: coreUrl, token: cellWorkloadTokens({ cellGatewayUrl: gatewayUrl, component: 'checkout', cellSecret: CELL_SECRET }) });
-  const productsClient = productsGatewayClient({
-    baseUrl: productsUrl,
-    timeoutMs: 1_000,
-    token: cachedClientCredentials({ tokenUrl: `${tokenUrl}/auth/token`, clientId: 'orders', secret: CLIENT_SECRET, name: 'the token service' }),
-  });
-  closeClients = async () => void (await Promise.all([ordersClient.close(), productsClient.close()]));
-  const checkout = createCheckout({ prices: productsPriceSource(productsClient, logger), orders: ordersCore(ordersClient), logger });
+  const cellToken = cachedClientCredentials({ tokenUrl: `${tokenUrl}/auth/token`, clientId: 'orders', secret: CLIENT_SECRET, name: 'the token service' });
+  const productsClient = productsGatewayClient({ baseUrl: productsUrl, timeoutMs: 1_000, token: cellToken });
+  const shippingClient = shippingGatewayClient({ baseUrl: shippingUrl, token: cellToken });
+  closeClients = async () => void (await Promise.all([ordersClient.close(), productsClient.close(), shippingClient.close()]));
+  const checkout = createCheckout({ prices: productsPriceSource(productsClient, logger), orders: ordersCore(ordersClient), cancelShipment: shippingShipmentCanceller(shippingClient, logger), logger });
   const checkoutServer = await serveApp({ app: createCheckoutApp({ checkout, verifyToken: verifyInternal, logger }), port: 0, hostname: '127.0.0.1', logger, lightweightResponses: false });
 
   const gateway = createCellGateway({

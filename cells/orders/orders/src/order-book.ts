@@ -39,8 +39,11 @@ export interface OrderBook {
   get(id: string, viewer: Viewer): Order;
   /** The customer's own orders, newest first. */
   list(customerId: string, query: ListOrdersQuery): OrderPage;
-  /** PENDING | CONFIRMED → CANCELLED; an order already cancelled is answered as it is. */
-  cancel(id: string, viewer: Viewer): Order;
+  /**
+   * PENDING | CONFIRMED → CANCELLED; an order already cancelled is answered as it is. With `ifStatus`,
+   * only from that status (409 with the status it has now otherwise).
+   */
+  cancel(id: string, viewer: Viewer, ifStatus?: OrderStatus): Order;
   /** Store a priced order as PENDING; the same key and request again gets the same answer (the order as placed). */
   place(command: CreateOrderCommand): { order: Order; created: boolean };
   /** That answer for a key already used, without storing anything; undefined for a new key, 422 for another request. */
@@ -119,7 +122,7 @@ function replayOf(tx: OrdersDb | OrdersTx, key: PlacementQuery): Order | undefin
 const reserved = (row: OrderRow) => row.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
 
 /** The event announcing a move the saga caused, with what the cells listening for it need. */
-function transitionEvent(order: OrderRow, command: OrderTransitionCommand) {
+function transitionEvent(order: OrderRow, command: OrderTransitionCommand, previousStatus: OrderStatus) {
   const event = <T>(type: string, data: T) => createEvent({ source: SOURCE, type, subject: order.id, data });
   switch (command.to) {
     case 'CONFIRMED':
@@ -130,8 +133,13 @@ function transitionEvent(order: OrderRow, command: OrderTransitionCommand) {
       return event(OrderSubjects.shipped, { orderId: order.id, shipmentId: command.shipmentId, carrier: command.carrier, trackingNumber: command.trackingNumber });
     case 'DELIVERED':
       return event(OrderSubjects.delivered, { orderId: order.id, shipmentId: command.shipmentId });
+    case 'CANCELLED':
+      return cancelledEvent(order.id, previousStatus);
   }
 }
+
+const cancelledEvent = (orderId: string, previousStatus: OrderStatus) =>
+  createEvent({ source: SOURCE, type: OrderSubjects.cancelled, subject: orderId, data: { orderId, previousStatus } });
 
 function cancelRefusal(order: OrderRow): IllegalTransitionError {
   const why: Partial<Record<OrderStatus, string>> = {
@@ -168,15 +176,16 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
       return { items: withHistory(db, rows), page: query.page, pageSize: query.pageSize, total };
     },
 
-    cancel(id, viewer) {
+    cancel(id, viewer, ifStatus) {
       const { order, changed } = db.transaction((tx) => {
         const current = find(tx, id);
         if (!visible(current, viewer)) throw notFound(id);
         if (current.status === 'CANCELLED') return { order: load(tx, current), changed: false };
         if (!canTransition(current.status, 'CANCELLED')) throw cancelRefusal(current);
+        if (ifStatus && current.status !== ifStatus) throw new IllegalTransitionError(current, 'CANCELLED', `Order ${id} is ${current.status} now, no longer ${ifStatus}.`);
         const by = current.customerId === viewer.customerId ? 'the customer' : 'an operator';
         const row = transition(tx, current, 'CANCELLED', `cancelled by ${by}`);
-        appendToOutbox(tx, createEvent({ source: SOURCE, type: OrderSubjects.cancelled, subject: id, data: { orderId: id, previousStatus: current.status } }));
+        appendToOutbox(tx, cancelledEvent(id, current.status));
         return { order: load(tx, row), changed: true };
       });
       if (changed) afterCommit();
@@ -230,7 +239,7 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
           return { order: load(tx, current), applied: false }; // done before: a redelivered event
         }
         const row = transition(tx, current, command.to, command.reason);
-        appendToOutbox(tx, transitionEvent(row, command));
+        appendToOutbox(tx, transitionEvent(row, command, current.status));
         return { order: load(tx, row), applied: true };
       });
       if (result.applied) afterCommit();

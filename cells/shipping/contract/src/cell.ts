@@ -6,6 +6,8 @@ export const ShippingScopes = {
   write: 'shipments:write',
   /** Customers reading the shipments of their own orders (the orders scope). */
   read: 'orders:read',
+  /** The orders cell, cancelling the shipment of an order its customer cancels (client credentials). */
+  cancel: 'shipments:cancel',
 } as const;
 
 /** The shipping cell, declared once (other cells' subjects as plain strings, so that contracts never form import cycles — choreography is circular; a test checks each against its producer). */
@@ -39,5 +41,6 @@ export const shippingCell = defineCell({
     { method: 'GET', path: '/shipments/:id', component: 'shipments', access: 'token', scopes: [ShippingScopes.read], summary: 'One shipment' },
     { method: 'POST', path: '/shipments/:id/dispatch', component: 'shipments', access: 'token', scopes: [ShippingScopes.write], summary: 'Hand to the carrier (admin)' },
     { method: 'POST', path: '/shipments/:id/deliver', component: 'shipments', access: 'token', scopes: [ShippingScopes.write], summary: 'Mark delivered (admin)' },
+    { method: 'POST', path: '/shipments/by-order/:orderId/cancel', component: 'shipments', access: 'token', scopes: [ShippingScopes.cancel], summary: 'Cancel an order’s shipment unless dispatched (the orders cell)' },
   ],
 });

@@ -35,6 +35,8 @@ export async function shipmentsTestApp(options: ShipmentsOptions = {}, file = ':
   const alice = await tokens.sign({ sub: 'user-alice', scopes: ['orders:read', 'orders:write'] });
   const bob = await tokens.sign({ sub: 'user-bob', scopes: ['orders:read', 'orders:write'] });
   const fulfillment = await tokens.sign({ sub: 'service:shipping/fulfillment', scopes: ['shipping:internal'] });
+  // What the gateway forwards for the orders cell's client-credentials token.
+  const ordersCell = await tokens.sign({ sub: 'client:orders', scopes: ['shipments:cancel'] });
 
   const call = (method: string, path: string, options: CallOptions = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -47,5 +49,5 @@ export async function shipmentsTestApp(options: ShipmentsOptions = {}, file = ':
     return app.request(path, { method, headers, body });
   };
 
-  return { app, db: database.db, shipments, tokens, operator, admin, alice, bob, fulfillment, call, close: database.close };
+  return { app, db: database.db, shipments, tokens, operator, admin, alice, bob, fulfillment, ordersCell, call, close: database.close };
 }

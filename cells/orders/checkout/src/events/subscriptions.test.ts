@@ -112,6 +112,25 @@ describe('checkout: shipping replies', () => {
   });
 });
 
+describe('checkout: a shipment cancelled', () => {
+  it('cancels the order it belongs to when the customer’s cancel did not get that far, and announces it', async () => {
+    const order = placeOrder();
+    await deliver('inventory.reservation.confirmed', confirmed(order.id));
+    await deliver('shipping.shipment.cancelled', { shipmentId: 'shp-1', orderId: order.id });
+    expect(viewOf(order.id).history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'shipment cancelled' });
+    const cancelled = core.db.select().from(outbox).all().map((r) => JSON.parse(r.payload)).at(-1);
+    // What inventory releases the reservation on, and fulfillment cancels the (already cancelled) shipment on.
+    expect(cancelled).toMatchObject({ type: 'orders.order.cancelled', data: { orderId: order.id, previousStatus: 'CONFIRMED' } });
+  });
+
+  it('changes nothing for an order the customer’s cancel already cancelled', async () => {
+    const order = placeOrder();
+    core.orderBook.cancel(order.id, { customerId: 'user-alice', admin: false });
+    await expect(deliver('shipping.shipment.cancelled', { shipmentId: 'shp-1', orderId: order.id })).resolves.toBeUndefined();
+    expect(outboxTypes()).toEqual(['orders.order.placed', 'orders.order.cancelled']);
+  });
+});
+
 describe('checkout: what cannot be applied', () => {
   it('dead-letters an event about an order that does not exist (a refusal retrying cannot change)', async () => {
     await expect(deliver('inventory.reservation.confirmed', confirmed(randomUUID()))).rejects.toBeInstanceOf(PermanentEventError);

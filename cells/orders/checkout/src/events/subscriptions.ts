@@ -3,7 +3,7 @@ import { InventorySubjects, reservationConfirmedEventSchema, reservationRejected
 import { HttpError } from '@retail/http-client';
 import type { Logger } from '@retail/kernel';
 import type { OrderTransitionCommand } from '@retail/orders-contract';
-import { ShippingSubjects, shipmentDeliveredEventSchema, shipmentDispatchedEventSchema } from '@retail/shipping-contract';
+import { ShippingSubjects, shipmentCancelledEventSchema, shipmentDeliveredEventSchema, shipmentDispatchedEventSchema } from '@retail/shipping-contract';
 import type { z } from 'zod';
 import type { OrdersCore } from '../orders-core.ts';
 
@@ -66,6 +66,9 @@ export function sagaHandlers(orders: OrdersCore, logger: Logger): SagaHandlers {
       trackingNumber: data.trackingNumber,
     })),
     [ShippingSubjects.delivered]: move(shipmentDeliveredEventSchema, (data) => ({ to: 'DELIVERED', shipmentId: data.shipmentId })),
+    // A customer's cancel cancels the shipment first; should the orders service then not have answered,
+    // the order follows its shipment here (already CANCELLED, the usual case: a 409, nothing to do).
+    [ShippingSubjects.cancelled]: move(shipmentCancelledEventSchema, () => ({ to: 'CANCELLED', reason: 'shipment cancelled' })),
   };
 
   return { inventory, shipping };

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { outbox } from '@retail/data';
 import { freePort, json } from '@retail/testing';
-import { checkoutTestApp, PRODUCTS_CLIENT_TOKEN, startOrdersCore, type CheckoutTestApp, type OrdersCore } from '../test-app.ts';
+import { createOrderCommandSchema, type Order } from '@retail/orders-contract';
+import { checkoutTestApp, ORDERS_CELL_TOKEN, startOrdersCore, type CheckoutTestApp, type OrdersCore } from '../test-app.ts';
 
 let core: OrdersCore;
 let t: CheckoutTestApp;
@@ -52,7 +53,7 @@ describe('checkout: placing an order', () => {
     const events = core.db.select().from(outbox).all();
     expect(events.map((e) => e.subject)).toEqual(['orders.order.placed']);
     // Prices were asked for once, for exactly these SKUs, with the orders cell's own token.
-    expect(t.products.requests).toEqual([{ url: '/prices?sku=KIT-PAN&sku=KIT-KNIFE', authorization: `Bearer ${PRODUCTS_CLIENT_TOKEN}` }]);
+    expect(t.products.requests).toEqual([{ method: 'GET', url: '/prices?sku=KIT-PAN&sku=KIT-KNIFE', authorization: `Bearer ${ORDERS_CELL_TOKEN}` }]);
   });
 
   it('uses today’s price, not an earlier one', async () => {
@@ -243,5 +244,106 @@ describe('checkout: when a dependency is down', () => {
     await t.close();
     t = await checkoutTestApp(core, { ordersUrl: `http://127.0.0.1:${await freePort()}` });
     expect((await expectUnavailable(await placeOrder())).detail).toBe('Orders cannot be placed right now; try again shortly.');
+  });
+});
+
+// Cancelling: over real HTTP to the orders core service and a fake shipping gateway.
+const placed = (customerId = 'user-alice'): Order =>
+  core.orderBook.place(
+    createOrderCommandSchema.parse({
+      customerId,
+      idempotencyKey: randomUUID(),
+      requestHash: 'a'.repeat(64),
+      lines: [{ sku: 'KIT-PAN', name: 'Cast Iron Pan', quantity: 1, unitPrice: 4500, lineTotal: 4500 }],
+      total: 4500,
+      currency: 'USD',
+      shippingAddress: address,
+    }),
+  ).order;
+const confirmed = (): Order => {
+  const order = placed();
+  return core.orderBook.advance(order.id, { to: 'CONFIRMED', reason: 'stock reserved' }, randomUUID()).order;
+};
+
+const cancel = (id: string, token: string | null = t.alice) =>
+  t.app.request(`/orders/${id}/cancel`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
+const statusOf = (id: string) => core.orderBook.get(id, { customerId: 'user-alice', admin: true }).status;
+const outboxTypes = () => core.db.select().from(outbox).all().map((r) => JSON.parse(r.payload).type as string);
+const shipmentCancels = () => t.shipping.requests.filter((r) => r.url.endsWith('/cancel'));
+
+describe('checkout: cancelling an order', () => {
+  it('cancels a PENDING order without asking the shipping cell: it has no shipment', async () => {
+    const order = placed();
+    const res = await cancel(order.id);
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ id: order.id, status: 'CANCELLED' });
+    expect(core.orderBook.get(order.id, { customerId: 'user-alice', admin: false }).history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by the customer' });
+    expect(outboxTypes()).toEqual(['orders.order.placed', 'orders.order.cancelled']);
+    expect(shipmentCancels()).toHaveLength(0);
+  });
+
+  it('has the shipping cell cancel a CONFIRMED order’s shipment first, with the orders cell’s token, then cancels the order', async () => {
+    const order = confirmed();
+    const res = await cancel(order.id);
+    expect(res.status).toBe(200);
+    expect((await json(res)).status).toBe('CANCELLED');
+    expect(shipmentCancels()).toEqual([{ method: 'POST', url: `/shipments/by-order/${order.id}/cancel`, authorization: `Bearer ${ORDERS_CELL_TOKEN}` }]);
+    expect(outboxTypes()).toEqual(['orders.order.placed', 'orders.order.confirmed', 'orders.order.cancelled']);
+  });
+
+  it('cancels a CONFIRMED order whose shipment does not exist yet (the shipping cell remembers the cancellation)', async () => {
+    t.shipping.shipment = 'none';
+    const order = confirmed();
+    expect((await cancel(order.id)).status).toBe(200);
+    expect(statusOf(order.id)).toBe('CANCELLED');
+  });
+
+  it('refuses with 409 once the shipment is dispatched, and leaves the order to ship', async () => {
+    t.shipping.shipment = 'dispatched';
+    const order = confirmed();
+    const res = await cancel(order.id);
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect((await json(res)).detail).toBe(`Order ${order.id} cannot be cancelled: it has already been dispatched.`);
+    expect(statusOf(order.id)).toBe('CONFIRMED');
+    expect(outboxTypes()).not.toContain('orders.order.cancelled');
+  });
+
+  it('answers 503 and cancels nothing while the shipping cell cannot answer', async () => {
+    t.shipping.mode = 'failing';
+    const order = confirmed();
+    const res = await cancel(order.id);
+    expect(res.status).toBe(503);
+    expect(statusOf(order.id)).toBe('CONFIRMED');
+    expect(outboxTypes()).not.toContain('orders.order.cancelled');
+  });
+
+  it('answers 404 for another customer’s order and touches nothing', async () => {
+    const bobs = placed('user-bob');
+    core.orderBook.advance(bobs.id, { to: 'CONFIRMED' }, randomUUID());
+    const res = await cancel(bobs.id);
+    expect(res.status).toBe(404);
+    expect(shipmentCancels()).toHaveLength(0);
+    expect(statusOf(bobs.id)).toBe('CONFIRMED');
+  });
+
+  it('relays the orders service’s 409 for an order already shipped, with its status', async () => {
+    const order = confirmed();
+    core.orderBook.advance(order.id, { to: 'SHIPPED', shipmentId: 'shp-1', carrier: 'UPS', trackingNumber: '1Z999AA1' }, randomUUID());
+    const res = await cancel(order.id);
+    expect(res.status).toBe(409);
+    expect(await json(res)).toMatchObject({ orderStatus: 'SHIPPED', detail: `Order ${order.id} cannot be cancelled: it has already been dispatched.` });
+  });
+
+  it('answers an order already cancelled as it is, and needs orders:write and a token', async () => {
+    const order = placed();
+    expect((await cancel(order.id)).status).toBe(200);
+    const again = await cancel(order.id);
+    expect(again.status).toBe(200);
+    expect((await json(again)).status).toBe('CANCELLED');
+    expect(outboxTypes().filter((type) => type === 'orders.order.cancelled')).toHaveLength(1);
+    const reader = await core.tokens.sign({ sub: 'user-alice', scopes: ['orders:read'] });
+    expect((await cancel(placed().id, reader)).status).toBe(403);
+    expect((await cancel(placed().id, null)).status).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { requireScopes, type AuthEnv } from '@retail/auth';
+import { bearerToken, requireScopes, type AuthEnv } from '@retail/auth';
 import { ValidationError, readJson, type FieldError } from '@retail/kernel';
 import { OrderScopes, idempotencyKeySchema, placeOrderSchema, type PlaceOrder } from '@retail/orders-contract';
 import type { Checkout } from '../checkout.ts';
@@ -20,7 +20,7 @@ async function readOrderRequest(c: Context<AuthEnv>): Promise<{ key: string; req
   return { key: key.data, request };
 }
 
-/** Placing an order. Mounted behind the internal-token check; `sub` of the forwarded identity is the customer. */
+/** Placing and cancelling orders. Mounted behind the internal-token check; `sub` of the forwarded identity is the customer. */
 export function checkoutRoutes(checkout: Checkout): Hono<AuthEnv> {
   const routes = new Hono<AuthEnv>();
 
@@ -30,6 +30,10 @@ export function checkoutRoutes(checkout: Checkout): Hono<AuthEnv> {
     const order = await checkout.placeOrder(c.get('principal').sub, key, request);
     return c.json(order, 201, { location: `/orders/${order.id}` });
   });
+
+  // The caller's internal token (verified in front of these routes) goes on to the orders service, which
+  // decides whose order it is.
+  routes.post('/orders/:id/cancel', requireScopes(OrderScopes.write), async (c) => c.json(await checkout.cancelOrder(c.req.param('id'), bearerToken(c.req.header('authorization'))!)));
 
   return routes;
 }

@@ -195,6 +195,13 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     expect(t.db.select().from(inbox).all()).toEqual([expect.objectContaining({ eventId: key, consumer: 'orders-orders', type: 'transition:CONFIRMED' })]);
   });
 
+  it('cancels a confirmed order whose shipment was cancelled, announcing orders.order.cancelled with the previous status', async () => {
+    await move(order.id, { to: 'CONFIRMED' });
+    const cancelled = await json(await move(order.id, { to: 'CANCELLED', reason: 'shipment cancelled' }));
+    expect(cancelled.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'shipment cancelled' });
+    expect(outboxEvents().at(-1)).toMatchObject({ type: 'orders.order.cancelled', data: { orderId: order.id, previousStatus: 'CONFIRMED' } });
+  });
+
   it('rejects with the reason, in the history and in orders.order.rejected', async () => {
     const reason = 'insufficient stock: KIT-PAN (requested 2, available 1)';
     const rejected = await json(await move(order.id, { to: 'REJECTED', reason }));
@@ -235,7 +242,7 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
   });
 
   it.each([
-    ['a move checkout may not make', { to: 'CANCELLED' }, 'to'],
+    ['a cancellation without a reason', { to: 'CANCELLED' }, 'reason'],
     ['an unknown status', { to: 'LOST' }, 'to'],
     ['a shipment without its id', { to: 'SHIPPED', carrier: 'UPS', trackingNumber: '1Z' }, 'shipmentId'],
     ['a rejection without a reason', { to: 'REJECTED' }, 'reason'],

@@ -146,6 +146,19 @@ describe('orders: POST /orders/{id}/cancel', () => {
     expect(outboxSubjects()).toHaveLength(events);
   });
 
+  it('with ifStatus, cancels only from that status: 409 with the status it has now otherwise, 400 for another value', async () => {
+    const order = place();
+    advance(order, 'CONFIRMED');
+    const stale = await call('POST', `/orders/${order.id}/cancel?ifStatus=PENDING`, { token: t.alice });
+    expect(stale.status).toBe(409);
+    expect(await json(stale)).toMatchObject({ orderStatus: 'CONFIRMED', detail: `Order ${order.id} is CONFIRMED now, no longer PENDING.` });
+    expect(outboxSubjects()).not.toContain('orders.order.cancelled');
+    expect((await call('POST', `/orders/${order.id}/cancel?ifStatus=SHIPPED`, { token: t.alice })).status).toBe(400);
+    const res = await call('POST', `/orders/${order.id}/cancel?ifStatus=CONFIRMED`, { token: t.alice });
+    expect(res.status).toBe(200);
+    expect((await json(res)).status).toBe('CANCELLED');
+  });
+
   it('answers 404 for another customer’s order and leaves it alone; an operator may cancel it', async () => {
     const order = place();
     expect((await call('POST', `/orders/${order.id}/cancel`, { token: t.bob })).status).toBe(404);

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { hasScopes, requireScopes, type AuthEnv } from '@retail/auth';
 import { readQuery } from '@retail/kernel';
-import { OrderScopes, listOrdersQuerySchema } from '@retail/orders-contract';
+import { OrderScopes, cancelOrderQuerySchema, listOrdersQuerySchema } from '@retail/orders-contract';
 import type { OrderBook, Viewer } from '../order-book.ts';
 
 /** The customer's view of their orders (placing one is checkout's). Mounted behind the internal-token check. */
@@ -17,7 +17,9 @@ export function orderRoutes(book: OrderBook): Hono<AuthEnv> {
 
   routes.get('/orders/:id', requireScopes(OrderScopes.read), (c) => c.json(book.get(c.req.param('id'), viewer(c))));
 
-  routes.post('/orders/:id/cancel', requireScopes(OrderScopes.write), (c) => c.json(book.cancel(c.req.param('id'), viewer(c))));
+  // Reached through checkout (the gateway routes a customer's cancel there), which cancels a confirmed
+  // order's shipment first and then asks for this with the caller's token and `ifStatus=CONFIRMED`.
+  routes.post('/orders/:id/cancel', requireScopes(OrderScopes.write), (c) => c.json(book.cancel(c.req.param('id'), viewer(c), readQuery(c, cancelOrderQuerySchema).ifStatus)));
 
   return routes;
 }

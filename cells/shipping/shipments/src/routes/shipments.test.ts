@@ -158,6 +158,40 @@ describe('dispatch and delivery by an operator', () => {
   });
 });
 
+describe('POST /shipments/by-order/:orderId/cancel (the orders cell, before it cancels a confirmed order)', () => {
+  const cancelFor = (orderId: string, token = t.ordersCell) => t.call('POST', `/shipments/by-order/${orderId}/cancel`, { token });
+
+  it('cancels the order’s PENDING shipment and announces it; asking again answers the same', async () => {
+    const res = await cancelFor('order-a1');
+    expect(res.status).toBe(200);
+    expect(await json(res)).toMatchObject({ id: alice1.id, status: 'CANCELLED' });
+    expect(lastEvent()).toMatchObject({ type: 'shipping.shipment.cancelled', data: { shipmentId: alice1.id, orderId: 'order-a1' } });
+    const again = await cancelFor('order-a1');
+    expect(again.status).toBe(200);
+    expect(subjects().filter((s) => s === 'shipping.shipment.cancelled')).toHaveLength(1);
+  });
+
+  it('refuses with 409 once the shipment is dispatched, and it goes ahead', async () => {
+    await t.call('POST', `/shipments/${alice1.id}/dispatch`, { token: t.operator });
+    const res = await cancelFor('order-a1');
+    expect(res.status).toBe(409);
+    expect((await json(await t.call('GET', `/shipments/${alice1.id}`, { token: t.operator }))).status).toBe('DISPATCHED');
+  });
+
+  it('answers 404 for an order without a shipment yet, and the shipment it later gets is cancelled: nothing ships', async () => {
+    expect((await cancelFor('order-late')).status).toBe(404);
+    const late = t.shipments.create(shipmentCommand('order-late', 'user-alice'), randomUUID()).shipment;
+    expect(late.status).toBe('CANCELLED');
+    expect((await json(await cancelFor('order-late'))).status).toBe('CANCELLED');
+  });
+
+  it('is the orders cell’s alone: customers and operators get 403', async () => {
+    expect((await cancelFor('order-a1', t.alice)).status).toBe(403);
+    expect((await cancelFor('order-a1', t.operator)).status).toBe(403);
+    expect((await json(await t.call('GET', `/shipments/${alice1.id}`, { token: t.operator }))).status).toBe('PENDING');
+  });
+});
+
 describe('the cell boundary and the HTTP frame', () => {
   it('refuses reads without the internal token, with a token for another cell, or without orders:read', async () => {
     expect((await t.call('GET', '/shipments')).status).toBe(401);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { hasScopes, requireScopes, type AuthEnv, type Principal } from '@retail/auth';
-import { readQuery } from '@retail/kernel';
+import { NotFoundError, readQuery } from '@retail/kernel';
 import { OrderScopes } from '@retail/orders-contract';
 import { listShipmentsQuerySchema, ShippingScopes } from '@retail/shipping-contract';
 import type { Shipments, Viewer } from '../shipments.ts';
@@ -22,6 +22,15 @@ export function shipmentRoutes(shipments: Shipments): Hono<AuthEnv> {
   routes.post('/shipments/:id/dispatch', requireScopes(ShippingScopes.write), (c) => c.json(shipments.dispatch(c.req.param('id'))));
 
   routes.post('/shipments/:id/deliver', requireScopes(ShippingScopes.write), (c) => c.json(shipments.deliver(c.req.param('id'))));
+
+  // The orders cell, before it cancels a confirmed order: the shipment goes first, so that an order is
+  // never cancelled after its goods left. One key per order: asking again answers the same.
+  routes.post('/shipments/by-order/:orderId/cancel', requireScopes(ShippingScopes.cancel), (c) => {
+    const orderId = c.req.param('orderId');
+    const cancelled = shipments.cancelByOrder(orderId, `orders-cell-cancel:${orderId}`);
+    if (!cancelled) throw new NotFoundError(`No shipment for order ${orderId} yet; it will be cancelled if one is requested.`);
+    return c.json(cancelled);
+  });
 
   return routes;
 }
