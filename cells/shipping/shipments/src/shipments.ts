@@ -229,8 +229,10 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
             updatedAt: iso(now),
           })!;
         if (cancelledFirst) {
-          // Nothing was ever promised to anyone, so there is nothing to announce or compensate.
+          // Nothing was promised, so nothing to compensate; announced all the same, so that an order whose
+          // cancel had this cancellation recorded and then did not reach the orders service follows it.
           recordHistory(tx, row.id, 'CANCELLED', iso(now), 'order was cancelled before this shipment was requested');
+          appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.cancelled, subject: row.id, data: { shipmentId: row.id, orderId: row.orderId } }));
           return { shipment: dto(tx, row), created: false };
         }
         recordHistory(tx, row.id, 'PENDING', iso(now));

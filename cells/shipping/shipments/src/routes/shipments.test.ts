@@ -182,6 +182,7 @@ describe('POST /shipments/by-order/:orderId/cancel (the orders cell, before it c
     expect((await cancelFor('order-late')).status).toBe(404);
     const late = t.shipments.create(shipmentCommand('order-late', 'user-alice'), randomUUID()).shipment;
     expect(late.status).toBe('CANCELLED');
+    expect(lastEvent()).toMatchObject({ type: 'shipping.shipment.cancelled', data: { shipmentId: late.id, orderId: 'order-late' } });
     expect((await json(await cancelFor('order-late'))).status).toBe('CANCELLED');
   });
 
