@@ -33,10 +33,9 @@ function relayed(error: unknown): unknown {
   const { title = 'Error', detail, orderStatus } = error.body ?? {};
   return new AppError(error.status, title, detail, orderStatus ? { orderStatus } : {});
 }
-const relay = <T>(call: Promise<T>): Promise<T> =>
-  call.catch((error: unknown) => {
-    throw relayed(error);
-  });
+
+/** The orders service's 409 for an order that is CONFIRMED, not PENDING: its shipment has to go first. */
+const isConfirmed = (error: unknown) => error instanceof HttpError && error.status === 409 && error.body?.orderStatus === 'CONFIRMED';
 
 export function createCheckout(deps: CheckoutDeps): Checkout {
   const ordersFailure = (error: unknown): AppError => {
@@ -73,19 +72,18 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     },
 
     async cancelOrder(orderId, callerToken) {
-      for (let attempt = 1; ; attempt++) {
-        const order = await relay(deps.orders.get(orderId, callerToken));
-        if (order.status === 'CANCELLED') return order;
-        if (order.status === 'CONFIRMED') await deps.cancelShipment(orderId);
-        try {
-          // Other statuses go without a condition: the orders service refuses them with its reason.
-          return await deps.orders.cancel(orderId, callerToken, order.status === 'PENDING' || order.status === 'CONFIRMED' ? order.status : undefined);
-        } catch (error) {
-          // Confirmed since it was read: now its shipment has to be cancelled first.
-          const movedOn = error instanceof HttpError && error.status === 409 && error.body?.orderStatus === 'CONFIRMED';
-          if (movedOn && attempt < 3) continue;
-          throw relayed(error);
-        }
+      try {
+        // A PENDING order has no shipment: cancelled at once. The orders service decides whose order it
+        // is (404), answers a cancelled one as it is, and refuses shipped ones with its reason.
+        return await deps.orders.cancel(orderId, callerToken, 'PENDING');
+      } catch (error) {
+        if (!isConfirmed(error)) throw relayed(error);
+      }
+      await deps.cancelShipment(orderId);
+      try {
+        return await deps.orders.cancel(orderId, callerToken, 'CONFIRMED');
+      } catch (error) {
+        throw relayed(error);
       }
     },
   };

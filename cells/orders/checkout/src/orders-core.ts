@@ -12,10 +12,8 @@ export interface OrdersCore {
   placement(query: PlacementQuery): Promise<Order | undefined>;
   /** `idempotencyKey` is the id of the event behind the move, so a redelivered event changes nothing. */
   transition(orderId: string, command: OrderTransitionCommand, idempotencyKey: string): Promise<Order>;
-  /** The order as the caller may see it (their token: 404 for another customer's order). */
-  get(orderId: string, callerToken: string): Promise<Order>;
-  /** The caller cancels it; with `ifStatus` only from that status (409 with `orderStatus` once it has moved on). */
-  cancel(orderId: string, callerToken: string, ifStatus?: CancelOrderQuery['ifStatus']): Promise<Order>;
+  /** The caller cancels it (their token: 404 for another customer's order), only from `ifStatus` (else 409 with `orderStatus`). */
+  cancel(orderId: string, callerToken: string, ifStatus: NonNullable<CancelOrderQuery['ifStatus']>): Promise<Order>;
 }
 
 export function ordersCore(client: HttpClient): OrdersCore {
@@ -29,9 +27,8 @@ export function ordersCore(client: HttpClient): OrdersCore {
         throw error;
       }
     },
-    get: async (orderId, callerToken) => (await client.request<Order>('GET', `/orders/${encodeURIComponent(orderId)}`, { token: callerToken })).body,
     cancel: async (orderId, callerToken, ifStatus) =>
-      (await client.request<Order>('POST', `/orders/${encodeURIComponent(orderId)}/cancel${ifStatus ? `?ifStatus=${ifStatus}` : ''}`, { token: callerToken })).body,
+      (await client.request<Order>('POST', `/orders/${encodeURIComponent(orderId)}/cancel?ifStatus=${ifStatus}`, { token: callerToken })).body,
     transition: async (orderId, command, idempotencyKey) =>
       (await client.request<Order>('POST', `/internal/orders/${encodeURIComponent(orderId)}/transitions`, { body: command, headers: { 'idempotency-key': idempotencyKey } })).body,
   };

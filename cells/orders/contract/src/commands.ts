@@ -71,9 +71,9 @@ export const orderTransitionCommandSchema = z.discriminatedUnion('to', [
 ]);
 
 /**
- * `POST /orders/{id}/cancel?ifStatus=` on the orders service: checkout's last step of a cancellation,
- * with the caller's token. `ifStatus`: cancel only if the order is still in the status checkout acted
- * on (a CONFIRMED order once its shipment is cancelled), else 409 with the status it has now.
+ * `POST /orders/{id}/cancel?ifStatus=` on the orders service, as checkout asks it with the caller's
+ * token: cancel only from that status (PENDING; CONFIRMED once its shipment is cancelled), else 409
+ * with the status it has now.
  */
 export const cancelOrderQuerySchema = z.object({ ifStatus: z.enum(['PENDING', 'CONFIRMED']).optional() });
 

@@ -17,8 +17,8 @@ export function orderRoutes(book: OrderBook): Hono<AuthEnv> {
 
   routes.get('/orders/:id', requireScopes(OrderScopes.read), (c) => c.json(book.get(c.req.param('id'), viewer(c))));
 
-  // Reached through checkout (the gateway routes a customer's cancel there), which cancels a confirmed
-  // order's shipment first and then asks for this with the caller's token and `ifStatus=CONFIRMED`.
+  // Reached through checkout (the gateway routes a customer's cancel there), with the caller's token:
+  // `ifStatus=PENDING` first; for a confirmed order, once its shipment is cancelled, `ifStatus=CONFIRMED`.
   routes.post('/orders/:id/cancel', requireScopes(OrderScopes.write), (c) => c.json(book.cancel(c.req.param('id'), viewer(c), readQuery(c, cancelOrderQuerySchema).ifStatus)));
 
   return routes;

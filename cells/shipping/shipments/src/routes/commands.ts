@@ -13,6 +13,13 @@ function idempotencyKey(c: Context): string {
   return parsed.data;
 }
 
+/** An order's shipment cancelled; 404 while it has none yet (the cancellation is remembered for when it comes). */
+export function cancelShipmentOf(shipments: Shipments, orderId: string, key: string) {
+  const cancelled = shipments.cancelByOrder(orderId, key);
+  if (!cancelled) throw new NotFoundError(`No shipment for order ${orderId} yet; it will be cancelled if one is requested.`);
+  return cancelled;
+}
+
 /**
  * Cell-internal commands from fulfillment: not in the descriptor, so the gateway never routes them;
  * only workload tokens of this cell (scope `shipping:internal`) may send them.
@@ -27,12 +34,7 @@ export function commandRoutes(shipments: Shipments): Hono<AuthEnv> {
     return c.json(shipment, created ? 201 : 200, { location: `/shipments/${shipment.id}` });
   });
 
-  routes.post('/internal/shipments/by-order/:orderId/cancel', (c) => {
-    const key = idempotencyKey(c);
-    const cancelled = shipments.cancelByOrder(c.req.param('orderId'), key);
-    if (!cancelled) throw new NotFoundError(`No shipment for order ${c.req.param('orderId')} yet; it will be cancelled if one is requested.`);
-    return c.json(cancelled);
-  });
+  routes.post('/internal/shipments/by-order/:orderId/cancel', (c) => c.json(cancelShipmentOf(shipments, c.req.param('orderId'), idempotencyKey(c))));
 
   return routes;
 }

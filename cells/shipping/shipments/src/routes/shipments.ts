@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { hasScopes, requireScopes, type AuthEnv, type Principal } from '@retail/auth';
-import { NotFoundError, readQuery } from '@retail/kernel';
+import { readQuery } from '@retail/kernel';
 import { OrderScopes } from '@retail/orders-contract';
 import { listShipmentsQuerySchema, ShippingScopes } from '@retail/shipping-contract';
 import type { Shipments, Viewer } from '../shipments.ts';
+import { cancelShipmentOf } from './commands.ts';
 
 /** Operators (and order admins) see every shipment; a customer only those of their own orders. */
 export const viewerOf = (principal: Principal): Viewer =>
@@ -27,9 +28,7 @@ export function shipmentRoutes(shipments: Shipments): Hono<AuthEnv> {
   // never cancelled after its goods left. One key per order: asking again answers the same.
   routes.post('/shipments/by-order/:orderId/cancel', requireScopes(ShippingScopes.cancel), (c) => {
     const orderId = c.req.param('orderId');
-    const cancelled = shipments.cancelByOrder(orderId, `orders-cell-cancel:${orderId}`);
-    if (!cancelled) throw new NotFoundError(`No shipment for order ${orderId} yet; it will be cancelled if one is requested.`);
-    return c.json(cancelled);
+    return c.json(cancelShipmentOf(shipments, orderId, `orders-cell-cancel:${orderId}`));
   });
 
   return routes;
