@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cells, globalGateway } from '@retail/gateway-global/topology';
+import { cells, globalGateway } from '@retail/topology';
 import { busNetwork, composeFilePath, composeYaml, EDGE_NETWORK, PUBLISHING_SERVICES, serviceName, type ComposeFile, type ComposeService } from './compose-file.ts';
 import { natsPasswordVar } from './nats-auth.ts';
 import { repoRoot } from './plan.ts';

@@ -1,7 +1,7 @@
 // npm run generate:nats: write compose/nats/nats.conf from the cell descriptors (a test fails when it drifts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { cells } from '@retail/gateway-global/topology';
+import { cells } from '@retail/topology';
 import { composeNatsOptions, natsConfPath, natsServerConfig } from './nats-auth.ts';
 import { repoRoot } from './plan.ts';
 

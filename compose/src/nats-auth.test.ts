@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckPolicy } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { cells } from '@retail/gateway-global/topology';
+import { cells } from '@retail/topology';
 import { connectBus, coveringFilter, createEvent, ensureStream, type Bus } from '@retail/events';
 import { createLogger } from '@retail/kernel';
 import { startTestNats, tempDir, type TempDir, type TestNats } from '@retail/testing';
-import { consumedByStream, deadLetterSubject, durableName, type CellDescriptor } from '@retail/topology';
+import { consumedByStream, deadLetterSubject, durableName, type CellDescriptor } from '@retail/descriptor';
 import {
   composeNatsOptions,
   defaultNatsPassword,

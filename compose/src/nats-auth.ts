@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { coveringFilter } from '@retail/events';
-import { consumedByStream, durableName, type CellDescriptor } from '@retail/topology';
+import { consumedByStream, durableName, type CellDescriptor } from '@retail/descriptor';
 
 /**
  * NATS authorization derived from the cell descriptors: one user per cell that may publish only on its

@@ -1,15 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 
-export const NATS_INSTALL_HINT = 'nats-server is not installed. Install it with `sudo apt-get install nats-server` (Debian/Ubuntu), `brew install nats-server` (macOS), or point NATS_URL at a running server.';
-
-export function findNatsServer(): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(':').concat(['/usr/sbin', '/usr/local/sbin', '/usr/bin', '/usr/local/bin']);
-  if (process.env.NATS_SERVER_BIN) return existsSync(process.env.NATS_SERVER_BIN) ? process.env.NATS_SERVER_BIN : undefined;
-  return dirs.map((d) => join(d, 'nats-server')).find((p) => existsSync(p));
-}
+/** Where to find nats-server, or an error that says how to install it (one wording for the runner and the tests). */
+export { natsServerBinary } from '@retail/testing/nats-binary';
 
 export function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -40,6 +35,10 @@ export async function startNatsServer(options: {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A binary that cannot be run (not executable, removed since it was found) is reported as an
+  // 'error' event, which would otherwise crash the runner with a bare `spawn … EACCES`.
+  let spawnError: Error | undefined;
+  child.once('error', (error) => (spawnError = error));
   const recent: string[] = [];
   const forward = (chunk: Buffer) =>
     chunk
@@ -55,6 +54,7 @@ export async function startNatsServer(options: {
   child.stderr?.on('data', forward);
   const deadline = Date.now() + 10_000;
   while (!(await isPortOpen(options.port))) {
+    if (spawnError) throw new Error(`nats-server could not be started: ${spawnError.message}`);
     if (child.exitCode !== null) throw new Error(`nats-server exited with code ${child.exitCode}:\n  ${recent.join('\n  ')}`);
     if (Date.now() > deadline) throw new Error('nats-server did not start listening within 10 s');
     await new Promise((r) => setTimeout(r, 50));

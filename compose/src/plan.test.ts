@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { cells } from '@retail/gateway-global/topology';
-import { componentUrlVar, gatewayUrlVar } from '@retail/topology';
+import { cells } from '@retail/topology';
+import { componentUrlVar, gatewayUrlVar } from '@retail/descriptor';
 import { planSystem } from './plan.ts';
 
 const plans = planSystem({ dataDir: '/tmp/retail-plan', natsUrl: 'nats://127.0.0.1:4250' });

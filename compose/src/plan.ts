@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, join, resolve } from 'node:path';
-import { cells, globalGateway } from '@retail/gateway-global/topology';
-import { componentUrlVar, gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/topology';
+import { cells, globalGateway } from '@retail/topology';
+import { componentUrlVar, gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/descriptor';
 import { defaultNatsPassword, EDGE_NATS_USER, natsUser } from './nats-auth.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,7 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { cells } from '@retail/gateway-global/topology';
+import { cells } from '@retail/topology';
 import { natsPasswordEnv, natsPasswordVar, natsServerConfig } from './nats-auth.ts';
-import { findNatsServer, isPortOpen, NATS_INSTALL_HINT, startNatsServer } from './nats-server.ts';
+import { isPortOpen, natsServerBinary, startNatsServer } from './nats-server.ts';
 import { planSystem, repoRoot, type ProcessPlan } from './plan.ts';
 import { BUNDLE, buildBundles } from './build.ts';
 import { createSupervisor } from './supervisor.ts';
@@ -47,8 +47,14 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   if (!process.env.NATS_URL && (await isPortOpen(natsPort))) taken.push(`${natsPort} (nats-server; set NATS_PORT, or NATS_URL to use that server)`);
   if (taken.length) fail(`These ports are already in use: ${taken.join(', ')}.\n  Stop what is listening there (another npm start?) and try again.`);
 
-  const natsBinary = process.env.NATS_URL ? undefined : findNatsServer();
-  if (!process.env.NATS_URL && !natsBinary) fail(NATS_INSTALL_HINT);
+  const natsBinary = (() => {
+    if (process.env.NATS_URL) return undefined;
+    try {
+      return natsServerBinary();
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  })();
 
   // Development runs the sources under --watch; otherwise each process runs its bundle, built here
   // when missing or older than its sources (a no-op on a built tree).

@@ -5,7 +5,7 @@ import { waitFor } from '@retail/testing';
 import { apiClient } from '../src/client.ts';
 import { shop, type Shop } from '../src/retail.ts';
 import { startTestSystem, type TestSystem } from '../src/system.ts';
-import { cells } from '@retail/gateway-global/topology';
+import { cells } from '@retail/topology';
 
 /**
  * Garbage on every subject any consumer reads: each consumer dead-letters it to its own cell's

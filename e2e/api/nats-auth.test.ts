@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { cells } from '@retail/gateway-global/topology';
+import { cells } from '@retail/topology';
 import { connectBus, createEvent } from '@retail/events';
 import { createLogger } from '@retail/kernel';
 import { waitFor } from '@retail/testing';

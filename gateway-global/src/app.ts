@@ -3,7 +3,7 @@ import type { Hono } from 'hono';
 import type { KeyStore } from '@retail/auth';
 import type { Forwarder } from '@retail/gateway';
 import { createServiceApp, type Logger } from '@retail/kernel';
-import type { GatewayEnv } from './gateway-env.ts';
+import type { GatewayRequest } from './gateway-request.ts';
 import type { CellGatewayTarget } from './edge/cell-routes.ts';
 import { storefrontCors } from './edge/cors.ts';
 import { rateLimit, type RateLimitSettings } from './edge/rate-limit.ts';
@@ -45,9 +45,9 @@ export interface GatewayDeps {
 }
 
 /** The global gateway: token service, discovery, key rotation, `/api` routing to cell gateways, the console and the storefront. */
-export function createApp(deps: GatewayDeps): Hono<GatewayEnv> {
+export function createApp(deps: GatewayDeps): Hono<GatewayRequest> {
   // Bodies under /api are streamed through to the cells; /auth/token limits its own.
-  const app = createServiceApp<GatewayEnv>({ logger: deps.logger, maxBodyBytes: null });
+  const app = createServiceApp<GatewayRequest>({ logger: deps.logger, maxBodyBytes: null });
   const verifyToken = createApiTokenVerifier(deps.keys, deps.issuer);
 
   app.use(storefrontCors(deps.corsOrigins));

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { booleanFlag, commonEnv, dataDirEnv, natsEnv, parseEnv, port } from '@retail/kernel';
 import { storefrontRoot } from '@retail/storefront';
-import { gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/topology';
+import { gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/descriptor';
 import type { CellGatewayTarget } from './edge/cell-routes.ts';
 import type { RateLimitSettings } from './edge/rate-limit.ts';
 import type { DemoPasswords } from './oauth/demo-users.ts';
-import { cells, globalGateway } from './topology.ts';
+import { cells, globalGateway } from '@retail/topology';
 
 /** `products` → `CLIENT_SECRET_PRODUCTS`: the secret of a cell's client-credentials client. */
 export const clientSecretVar = (cell: string) => `CLIENT_SECRET_${cell.replace(/-/g, '_').toUpperCase()}`;
@@ -56,6 +56,7 @@ export interface GatewayConfig {
   port: number;
   logLevel: string;
   logPretty: boolean;
+  releaseIdleMemory: boolean;
   dataDir: string;
   /** Where the signing keys are kept, so tokens survive a restart. */
   keysDir: string;
@@ -81,6 +82,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
     logPretty: env.LOG_PRETTY,
+    releaseIdleMemory: env.IDLE_MEMORY_RELEASE,
     dataDir: env.DATA_DIR,
     keysDir: join(env.DATA_DIR, 'keys'),
     issuer: env.ISSUER,

@@ -6,4 +6,4 @@ export { createDemoUsers, DEMO_USERS, DEFAULT_DEMO_PASSWORDS, type DemoPasswords
 export { createMachineClients, clientSubject, type ClientDirectory } from './oauth/machine-clients.ts';
 export type { CellGatewayTarget } from './edge/cell-routes.ts';
 export type { RateLimitSettings } from './edge/rate-limit.ts';
-export type { GatewayEnv } from './gateway-env.ts';
+export type { GatewayRequest } from './gateway-request.ts';

@@ -45,6 +45,7 @@ runMain(async () => {
     port: env.port,
     hostname: env.host,
     logger,
+    releaseIdleMemory: env.releaseIdleMemory,
     streamingBodies: true,
     onShutdown: [() => telemetry.shutdown(), () => forwarder.close(), () => natsFeed.close()],
   });

@@ -1,4 +1,4 @@
-import type { CellDescriptor } from '@retail/topology';
+import type { CellDescriptor } from '@retail/descriptor';
 
 export interface ComponentRef {
   cell: string;

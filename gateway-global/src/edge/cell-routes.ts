@@ -1,4 +1,4 @@
-import { routePrefixes, type CellDescriptor } from '@retail/topology';
+import { routePrefixes, type CellDescriptor } from '@retail/descriptor';
 
 /** A cell and where its gateway listens. */
 export interface CellGatewayTarget {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testGateway } from '../test-support.ts';
+import { testGateway } from '../../test/test-support.ts';
 
 type App = Awaited<ReturnType<typeof testGateway>>['app'];
 const STOREFRONT = 'http://localhost:5173';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HttpBindings } from '@hono/node-server';
 import type { GatewayDeps } from '../app.ts';
-import { testGateway, userToken } from '../test-support.ts';
+import { testGateway, userToken } from '../../test/test-support.ts';
 
 type App = Awaited<ReturnType<typeof testGateway>>['app'];
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { AppError, zodFieldErrors } from '@retail/kernel';
+import { AppError, readBodyText, zodFieldErrors } from '@retail/kernel';
 import { invalidRequest, OAuthError } from './errors.ts';
 import { parseScopeParameter } from './scopes.ts';
 
@@ -57,8 +57,9 @@ function validate<S extends z.ZodType>(schema: S, params: Parameters): z.infer<S
 
 async function readParameters(c: Context): Promise<Parameters> {
   const type = c.req.header('content-type') ?? '';
-  if (/^application\/x-www-form-urlencoded\b/i.test(type)) return readForm(await c.req.text());
-  if (/^application\/([\w.+-]*\+)?json\b/i.test(type)) return readJsonObject(await c.req.text());
+  // readBodyText holds the body to the endpoint's bodyLimit, also when it does not announce its length.
+  if (/^application\/x-www-form-urlencoded\b/i.test(type)) return readForm(await readBodyText(c));
+  if (/^application\/([\w.+-]*\+)?json\b/i.test(type)) return readJsonObject(await readBodyText(c));
   throw new AppError(415, 'Unsupported media type', 'Send the token request as application/x-www-form-urlencoded or application/json.');
 }
 

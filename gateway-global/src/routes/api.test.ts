@@ -5,7 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { freePort } from '@retail/testing';
 import { productsCell } from '@retail/products-contract';
 import type { GatewayDeps } from '../app.ts';
-import { testGateway } from '../test-support.ts';
+import { testGateway } from '../../test/test-support.ts';
 
 interface Received {
   method: string;

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { NotFoundError } from '@retail/kernel';
 import type { Forwarder } from '@retail/gateway';
-import type { GatewayEnv } from '../gateway-env.ts';
+import type { GatewayRequest } from '../gateway-request.ts';
 import { buildCellRouteTable, type CellGatewayTarget } from '../edge/cell-routes.ts';
 
 export interface ApiRouteDeps {
@@ -15,8 +15,8 @@ const API_PREFIX = '/api';
  * `/api/<segment>/…` → the gateway of the cell that declares `<segment>`, with `/api` stripped and the
  * query kept. The caller's Authorization header passes untouched: the cell gateway verifies it.
  */
-export function apiRoutes(deps: ApiRouteDeps): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+export function apiRoutes(deps: ApiRouteDeps): Hono<GatewayRequest> {
+  const app = new Hono<GatewayRequest>();
   const table = buildCellRouteTable(deps.cellGateways);
 
   app.all(`${API_PREFIX}/*`, (c) => {

@@ -6,7 +6,7 @@ import { ordersCell } from '@retail/orders-contract';
 import { productsCell } from '@retail/products-contract';
 import { shippingCell } from '@retail/shipping-contract';
 import { createEventFeed } from '../console/event-feed.ts';
-import { testGateway } from '../test-support.ts';
+import { testGateway } from '../../test/test-support.ts';
 
 const servers: Server[] = [];
 const listen = async (handler: Parameters<typeof createServer>[1]) => {

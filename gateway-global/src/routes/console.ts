@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { CellGatewayTarget } from '../edge/cell-routes.ts';
-import type { GatewayEnv } from '../gateway-env.ts';
+import type { GatewayRequest } from '../gateway-request.ts';
 import { probeCells } from '../console/cell-health.ts';
 import { createEventFeed, type EventFeed, type FeedMessage } from '../console/event-feed.ts';
 import { describeTopology } from '../console/topology-view.ts';
@@ -24,8 +24,8 @@ const pageDir = fileURLToPath(new URL('../console/page', import.meta.url));
  * The operator console: a page that draws the cells from their descriptors, with live health and
  * events. Read-only and open, like a status page; it shows envelopes of events, never their data.
  */
-export function consoleRoutes(deps: ConsoleRouteDeps): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+export function consoleRoutes(deps: ConsoleRouteDeps): Hono<GatewayRequest> {
+  const app = new Hono<GatewayRequest>();
   const read = staticFiles(pageDir);
   const feed = deps.eventFeed ?? createEventFeed();
   const topology = describeTopology(deps.cellGateways.map((g) => g.cell));

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testGateway, TEST_ISSUER } from '../test-support.ts';
+import { testGateway, TEST_ISSUER } from '../../test/test-support.ts';
 
 type App = Awaited<ReturnType<typeof testGateway>>['app'];
 let app: App;

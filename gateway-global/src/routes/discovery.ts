@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { KeyStore } from '@retail/auth';
-import type { GatewayEnv } from '../gateway-env.ts';
+import type { GatewayRequest } from '../gateway-request.ts';
 import { SUPPORTED_GRANT_TYPES } from '../oauth/token-request.ts';
 import { SIGNING_ALGORITHM } from '../oauth/token-profile.ts';
 
@@ -11,8 +11,8 @@ export interface DiscoveryRouteDeps {
 }
 
 /** What cell gateways and OAuth2 clients need to find and check the token service's keys. */
-export function discoveryRoutes(deps: DiscoveryRouteDeps): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+export function discoveryRoutes(deps: DiscoveryRouteDeps): Hono<GatewayRequest> {
+  const app = new Hono<GatewayRequest>();
 
   // Short caching: verifiers refetch on an unknown `kid` anyway, so a rotation is picked up at once.
   app.get('/.well-known/jwks.json', (c) => {

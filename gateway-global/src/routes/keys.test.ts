@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openKeyStore } from '@retail/auth';
 import { tempDir, type TempDir } from '@retail/testing';
 import { decodeProtectedHeader } from 'jose';
-import { testGateway, userToken, verifyWithServedJwks } from '../test-support.ts';
+import { testGateway, userToken, verifyWithServedJwks } from '../../test/test-support.ts';
 
 const dirs: TempDir[] = [];
 const keysIn = async (dir: TempDir) => openKeyStore({ dir: `${dir.path}/keys`, alg: 'ES256' });

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { bearerToken, hasScopes, type KeyStore, type TokenVerifier } from '@retail/auth';
 import { ForbiddenError, UnauthorizedError, type Logger } from '@retail/kernel';
-import type { GatewayEnv } from '../gateway-env.ts';
+import type { GatewayRequest } from '../gateway-request.ts';
 import { OPERATOR_SCOPE } from '../oauth/scopes.ts';
 
 export interface KeyRouteDeps {
@@ -11,8 +11,8 @@ export interface KeyRouteDeps {
 }
 
 /** Operator action: sign with a new key from now on; the previous key stays in the JWKS. */
-export function keyRoutes(deps: KeyRouteDeps): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+export function keyRoutes(deps: KeyRouteDeps): Hono<GatewayRequest> {
+  const app = new Hono<GatewayRequest>();
 
   app.post('/auth/keys/rotate', async (c) => {
     const token = bearerToken(c.req.header('authorization'));

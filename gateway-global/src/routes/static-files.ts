@@ -2,6 +2,25 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import type { Context } from 'hono';
 
+/*
+ * Hand-written on purpose: it was measured against @hono/node-server's serveStatic + hono/etag +
+ * hono/secure-headers set up to send the same headers, each mounted in the whole gateway (streaming
+ * bodies, as in production), loopback, autocannon -c 10, 15,000 requests a run, three runs alternating
+ * between the two; medians (req/s, server CPU per request):
+ *
+ *                         this file          serveStatic + etag + secureHeaders
+ *   GET /            200  1,663/s  482 µs        934/s  955 µs
+ *   GET /            304  2,988/s  323 µs      1,068/s  809 µs
+ *   GET /js/main.js  200  1,661/s  482 µs        880/s  907 µs
+ *   GET /js/main.js  304  2,492/s  280 µs      1,069/s  791 µs
+ *
+ * hono/etag hashes every body it sends (SHA-1 over a copy of the file's stream, a 304 too) and serveStatic
+ * streams each file through a web stream; with a size-mtime ETag instead of the hash the 304s came close,
+ * but 200s still cost 1.5–2× the CPU. serveStatic would also serve dotfiles (/.env) and svg/json with other
+ * content types unless guarded and overridden. The machine was shared (load 3–6), so the absolute figures
+ * are low; the ratio held in every run.
+ */
+
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',

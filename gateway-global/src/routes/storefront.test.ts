@@ -1,22 +1,27 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storefrontRoot } from '@retail/storefront';
+import { serveApp } from '@retail/kernel';
 import { tempDir } from '@retail/testing';
-import { testGateway } from '../test-support.ts';
+import { testGateway } from '../../test/test-support.ts';
 
 type App = Awaited<ReturnType<typeof testGateway>>['app'];
 const site = tempDir('retail-storefront-');
+// The served root is one level down, so that a way out of it would find a file to leak.
+const root = join(site.path, 'public');
 let app: App;
 
 beforeAll(async () => {
-  mkdirSync(join(site.path, 'js'));
-  writeFileSync(join(site.path, 'index.html'), '<!doctype html><title>Shop</title><script type="module" src="/js/main.js"></script>');
-  writeFileSync(join(site.path, 'js', 'main.js'), 'console.log("shop");');
-  writeFileSync(join(site.path, 'styles.css'), 'body { margin: 0 }');
-  writeFileSync(join(site.path, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
-  writeFileSync(join(site.path, '.env'), 'SECRET=1');
-  ({ app } = await testGateway({ storefrontDir: site.path }));
+  mkdirSync(join(root, 'js'), { recursive: true });
+  writeFileSync(join(root, 'index.html'), '<!doctype html><title>Shop</title><script type="module" src="/js/main.js"></script>');
+  writeFileSync(join(root, 'js', 'main.js'), 'console.log("shop");');
+  writeFileSync(join(root, 'styles.css'), 'body { margin: 0 }');
+  writeFileSync(join(root, 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  writeFileSync(join(root, '.env'), 'SECRET=1');
+  writeFileSync(join(site.path, 'outside.txt'), 'SECRET=2');
+  ({ app } = await testGateway({ storefrontDir: root }));
 });
 afterAll(() => site.remove());
 
@@ -30,6 +35,7 @@ describe('storefront static files', () => {
     expect(res.headers.get('cache-control')).toBe('no-cache');
     expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(await res.text()).toContain('<title>Shop</title>');
   });
 
@@ -89,6 +95,42 @@ describe('storefront static files', () => {
     }
     expect(await (await app.request('/healthz', { headers: html })).json()).toEqual({ status: 'ok' });
     expect((await app.request('/.well-known/jwks.json', { headers: html })).headers.get('content-type')).toContain('application/json');
+  });
+
+  it('answers 404 over a real socket to raw paths that try to leave the root or reach hidden files', async () => {
+    const { app: served, deps } = await testGateway({ storefrontDir: root });
+    const server = await serveApp({ app: served, port: 0, hostname: '127.0.0.1', logger: deps.logger, streamingBodies: true, lightweightResponses: false });
+    // node:http sends the path as written; fetch() would resolve the dot segments first.
+    const get = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: server.port, path, headers: html }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject).end();
+      });
+    try {
+      expect((await get('/js/main.js')).status).toBe(200);
+      for (const path of [
+        '/../outside.txt',
+        '/js/../../outside.txt',
+        '/%2e%2e/outside.txt',
+        '/%2e%2e%2foutside.txt',
+        '/js%2f..%2f..%2foutside.txt',
+        '/..%5coutside.txt',
+        '/js/%00main.js',
+        '/js/main.js%00',
+        '/.env',
+        '/%2eenv',
+      ]) {
+        const res = await get(path);
+        expect(res.status, path).toBe(404);
+        expect(res.body, path).not.toContain('SECRET');
+      }
+    } finally {
+      await server.close();
+    }
   });
 
   it('serves nothing at / when no storefront is configured', async () => {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { GatewayEnv } from '../gateway-env.ts';
+import type { GatewayRequest } from '../gateway-request.ts';
 import { sendFile, staticFiles } from './static-files.ts';
 
 /** Paths that belong to the gateway itself; the storefront never answers for them, not even as a fallback. */
@@ -12,8 +12,8 @@ const isReserved = (path: string) => RESERVED.some((prefix) => path === prefix |
  * a browser navigation (Accept: text/html) to an unknown extension-less path gets the app shell, whose
  * router shows the page; a missing script, image or JSON stays a 404.
  */
-export function storefrontRoutes(deps: { storefrontDir: string }): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+export function storefrontRoutes(deps: { storefrontDir: string }): Hono<GatewayRequest> {
+  const app = new Hono<GatewayRequest>();
   const read = staticFiles(deps.storefrontDir);
 
   app.get('/*', async (c, next) => {

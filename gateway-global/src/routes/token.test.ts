@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { postToken, testGateway, TEST_CLIENT_SECRETS, TEST_ISSUER, verifyWithServedJwks } from '../test-support.ts';
+import { postToken, testGateway, TEST_CLIENT_SECRETS, TEST_ISSUER, verifyWithServedJwks } from '../../test/test-support.ts';
 
 type App = Awaited<ReturnType<typeof testGateway>>['app'];
 type TokenResponse = { access_token: string; token_type: string; expires_in: number; scope: string };

@@ -1,8 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { signToken, type KeyStore } from '@retail/auth';
-import { PayloadTooLargeError } from '@retail/kernel';
-import type { GatewayEnv } from '../gateway-env.ts';
+import { bodyLimit } from '@retail/kernel';
+import type { GatewayRequest } from '../gateway-request.ts';
 import type { UserDirectory } from '../oauth/demo-users.ts';
 import type { ClientDirectory } from '../oauth/machine-clients.ts';
 import { invalidClient, invalidGrant, OAuthError } from '../oauth/errors.ts';
@@ -31,8 +30,8 @@ const challengeBasicClients: MiddlewareHandler = async (c, next) => {
 };
 
 /** The OAuth2 token endpoint: password grant for the demo users, client credentials for cells. */
-export function tokenRoutes(deps: TokenRouteDeps): Hono<GatewayEnv> {
-  const app = new Hono<GatewayEnv>();
+export function tokenRoutes(deps: TokenRouteDeps): Hono<GatewayRequest> {
+  const app = new Hono<GatewayRequest>();
 
   const authenticate = async (request: TokenRequest): Promise<Account> => {
     if (request.grantType === 'password') {
@@ -48,12 +47,7 @@ export function tokenRoutes(deps: TokenRouteDeps): Hono<GatewayEnv> {
   app.post(
     '/auth/token',
     challengeBasicClients,
-    bodyLimit({
-      maxSize: TOKEN_REQUEST_MAX_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(TOKEN_REQUEST_MAX_BYTES);
-      },
-    }),
+    bodyLimit(TOKEN_REQUEST_MAX_BYTES),
     async (c) => {
       const request = await readTokenRequest(c);
       const account = await authenticate(request);

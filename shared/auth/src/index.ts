@@ -9,5 +9,5 @@ export {
   type TokenVerifier,
   type VerifierOptions,
 } from './tokens.ts';
-export { requireInternalToken, requireScopes, hasScopes, type AuthEnv } from './middleware.ts';
+export { requireInternalToken, requireScopes, hasScopes, type AuthedRequest } from './middleware.ts';
 export { internalAudience, internalIssuer, internalTokenVerifier, internalScope, API_AUDIENCE } from './internal.ts';

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { reusePreparedStatements } from './patches/better-sqlite3-statement-cache.ts';
 
 export type Db<TSchema extends Record<string, unknown> = Record<string, never>> = BetterSQLite3Database<TSchema>;
 /** What a synchronous drizzle transaction callback receives. */
@@ -18,16 +19,24 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
   migrationsFolder: string;
 }
 
-export interface Database_<TSchema extends Record<string, unknown>> {
+/** A component's own database, open: drizzle over it, the better-sqlite3 connection, and how to close it. */
+export interface ComponentDatabase<TSchema extends Record<string, unknown>> {
   db: Db<TSchema>;
   sqlite: Database.Database;
   close(): void;
 }
 
-/** Open a component's own SQLite file with WAL, synchronous=NORMAL and a busy timeout, then migrate it. */
+/**
+ * Open a component's own SQLite file with WAL, synchronous=NORMAL and a busy timeout, then migrate it.
+ * Its statements are prepared once per SQL text (see patches/better-sqlite3-statement-cache.ts).
+ *
+ * @example
+ * const database = openDatabase({ file: '.data/orders/orders.db', schema, migrationsFolder: 'drizzle' });
+ * database.db.select().from(schema.orders).all();
+ */
 export function openDatabase<TSchema extends Record<string, unknown>>(
   options: OpenDatabaseOptions<TSchema>,
-): Database_<TSchema> {
+): ComponentDatabase<TSchema> {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
   const sqlite = new Database(options.file);
   sqlite.pragma('journal_mode = WAL');
@@ -44,26 +53,4 @@ export function openDatabase<TSchema extends Record<string, unknown>>(
       if (sqlite.open) sqlite.close();
     },
   };
-}
-
-/**
- * drizzle asks better-sqlite3 to prepare every query anew, and preparing (parsing and planning the SQL)
- * was the largest single cost of the busiest services under load. The same SQL text gets the same
- * statement back instead. Statements are used synchronously, one call at a time, so sharing them is
- * safe; the row mode drizzle may have switched on (raw arrays) is switched off again on each reuse.
- */
-function reusePreparedStatements(sqlite: Database.Database, max = 500): void {
-  const prepare = sqlite.prepare.bind(sqlite);
-  const statements = new Map<string, Database.Statement>();
-  sqlite.prepare = ((source: string) => {
-    const cached = statements.get(source);
-    if (cached) {
-      if (cached.reader) cached.raw(false);
-      return cached;
-    }
-    const statement = prepare(source);
-    if (statements.size >= max) statements.delete(statements.keys().next().value!);
-    statements.set(source, statement);
-    return statement;
-  }) as typeof sqlite.prepare;
 }

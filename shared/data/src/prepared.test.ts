@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core';
 import type { Db, Tx } from './database.ts';
 import { placeholders, prepared } from './prepared.ts';
-import { memoryDatabase } from './test-database.ts';
+import { memoryDatabase } from '../test/test-database.ts';
 
 const things = sqliteTable('things', { id: integer('id').primaryKey(), name: text('name').notNull() });
 const database = () => memoryDatabase('CREATE TABLE things (id integer PRIMARY KEY, name text NOT NULL)');

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from '@retail/kernel';
-import { defineCell } from '@retail/topology';
+import { defineCell } from '@retail/descriptor';
 import type { Bus } from './connection.ts';
 import { startComponentConsumers } from './component-consumers.ts';
 

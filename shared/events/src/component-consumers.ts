@@ -1,6 +1,6 @@
 import type { Db } from '@retail/data';
 import type { Logger } from '@retail/kernel';
-import { component as componentOf, consumedByStream, deadLetterSubject, durableName, type CellDescriptor } from '@retail/topology';
+import { component as componentOf, consumedByStream, deadLetterSubject, durableName, type CellDescriptor } from '@retail/descriptor';
 import type { Bus } from './connection.ts';
 import { startConsumer, type EventHandler, type RunningConsumer } from './consumer.ts';
 

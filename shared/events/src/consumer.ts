@@ -8,6 +8,7 @@ import type { Bus } from './connection.ts';
 import { parseCloudEvent, type CloudEvent } from './cloudevent.ts';
 import { contextFromHeaders } from './trace.ts';
 import { isNotFound } from './streams.ts';
+import { keepInboxPurged } from './inbox-purge.ts';
 
 /** An effect on this component's own database: runs inside the transaction that records the event id in the inbox. */
 export interface LocalEventHandler<T = any> {
@@ -78,7 +79,8 @@ consumerLag.addCallback(async (result) => {
 /**
  * A durable pull consumer with explicit acks. Malformed, unknown and invalid events are dead-lettered at
  * once; a handler that keeps failing is dead-lettered after `maxDeliver` attempts; the consumer keeps going.
- * A stream that does not exist yet (its cell not started) is waited for.
+ * A stream that does not exist yet (its cell not started) is waited for. With a database, the ids of
+ * handled events go to its inbox, and ids older than the topology's `inboxRetentionMs` are purged.
  */
 export function startConsumer(options: ConsumerOptions): RunningConsumer {
   const { bus, db, stream, durable, handlers, logger, maxDeliver = 5, ackWaitMs = 10_000, concurrency = 32 } = options;
@@ -212,6 +214,8 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
   };
 
   const running = run();
+  // The inbox this consumer fills is purged while it runs (shared with the database's relay, if any).
+  const inboxPurge = db && keepInboxPurged({ db, logger: log });
   const readLag = async () => {
     if (stopped || !current) return undefined;
     const info = await bus.jsm.consumers.info(stream, durable);
@@ -221,6 +225,7 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
   return {
     handled: () => count,
     stop: async () => {
+      inboxPurge?.stop();
       lagSources.delete(readLag);
       stopped = true;
       await current?.close();

@@ -3,9 +3,10 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { sqliteTable, text, integer } from 'drizzle-orm/sqlite-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { outbox } from '@retail/data';
+import { firstDelivery, inbox, outbox } from '@retail/data';
 import { createLogger } from '@retail/kernel';
 import { startTestNats, waitFor, type TestNats } from '@retail/testing';
+import { inboxRetentionMs } from '@retail/descriptor';
 import { appendToOutbox, connectBus, createEvent, ensureStream, startConsumer, startOutboxRelay, type Bus, type LocalEventHandler, type RemoteEventHandler } from './index.ts';
 
 /** The event machinery against a real nats-server with JetStream file storage. */
@@ -61,7 +62,6 @@ describe('outbox → JetStream → idempotent consumer', () => {
       appendToOutbox(tx, first);
       appendToOutbox(tx, event('second'));
     });
-    relay.poke();
     await waitFor(() => consumer.select().from(effects).all().length === 2 || undefined, { what: 'two effects' });
     expect(producer.select().from(outbox).all().every((r) => r.sentAt !== null)).toBe(true);
 
@@ -71,7 +71,6 @@ describe('outbox → JetStream → idempotent consumer', () => {
     const ack = await bus.js.publish('shop.thing.noted', JSON.stringify(first), { msgID: first.id });
     expect(ack.duplicate).toBe(true);
     producer.transaction((tx) => appendToOutbox(tx, event('third')));
-    relay.poke();
     await waitFor(() => consumer.select().from(effects).all().length === 3 || undefined, { what: 'third effect' });
     expect(consumer.select().from(effects).all().map((e) => e.note)).toEqual(['first', 'second', 'third']);
 
@@ -145,7 +144,6 @@ describe('outbox → JetStream → idempotent consumer', () => {
     const sub = startConsumer({ bus, db: consumer, stream: 'SHOP', durable: 'shop-d', handlers: { 'shop.restart.noted': noted }, deadLetterSubject: 'shop.dlq.d', logger });
     await nats.stop();
     for (let i = 0; i < 20; i++) producer.transaction((tx) => appendToOutbox(tx, event(`during-outage-${i}`, 'shop.restart.noted')));
-    relay.poke();
     await new Promise((r) => setTimeout(r, 300));
     expect(relay.backlog()).toBe(20);
     await nats.start();
@@ -153,6 +151,23 @@ describe('outbox → JetStream → idempotent consumer', () => {
     expect(relay.backlog()).toBe(0);
     expect(new Set(consumer.select().from(effects).all().map((e) => e.note)).size).toBe(20);
     await relay.stop();
+    await sub.stop();
+  });
+
+  it('forgets inbox ids older than the retention while it runs, and still recognises a recent redelivery', async () => {
+    const db = testDb();
+    const longAgo = Date.now() - inboxRetentionMs - 60_000;
+    db.transaction((tx) => firstDelivery(tx, { eventId: 'evt-long-ago', consumer: 'shop-e', type: 'shop.purge.noted', receivedAt: longAgo }));
+    const sub = startConsumer({ bus, db, stream: 'SHOP', durable: 'shop-e', handlers: { 'shop.purge.noted': noted }, deadLetterSubject: 'shop.dlq.e', logger });
+    const recent = event('recent', 'shop.purge.noted');
+    await bus.js.publish('shop.purge.noted', JSON.stringify(recent), { msgID: recent.id });
+    await waitFor(() => db.select().from(effects).all().length === 1 || undefined, { what: 'the recent event applied' });
+    await waitFor(() => !db.select().from(inbox).all().some((r) => r.eventId === 'evt-long-ago') || undefined, { what: 'the old id purged' });
+    // The same event again under another message id (as JetStream's duplicate window no longer catches it).
+    await bus.js.publish('shop.purge.noted', JSON.stringify(recent), { msgID: `${recent.id}-again` });
+    await waitFor(() => sub.handled() === 2 || undefined, { what: 'the redelivery handled' });
+    expect(db.select().from(effects).all().map((e) => e.note)).toEqual(['recent']);
+    expect(db.select({ eventId: inbox.eventId }).from(inbox).all()).toEqual([{ eventId: recent.id }]);
     await sub.stop();
   });
 });

@@ -6,6 +6,8 @@ import type { Logger } from '@retail/kernel';
 import type { CloudEvent } from './cloudevent.ts';
 import { context, metrics, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { contextFromHeaders, currentTraceHeaders } from './trace.ts';
+import { registerRelay, wakeRelayAfterCommit } from './relay-wake.ts';
+import { keepInboxPurged } from './inbox-purge.ts';
 
 const tracer = trace.getTracer('@retail/events');
 const outboxBacklog = metrics.getMeter('@retail/events').createObservableGauge('outbox.backlog', { unit: '{event}', description: 'Events written to the outbox and not yet acknowledged by JetStream' });
@@ -13,11 +15,19 @@ const outboxBacklog = metrics.getMeter('@retail/events').createObservableGauge('
 type AnyTx = Tx<any> | Db<any>;
 
 /**
- * Write an event in the caller's transaction; the relay publishes it after commit. The caller's trace
+ * Write an event in the caller's transaction; the database's relay is woken once it commits, and
+ * publishes it then (see relay-wake.ts): callers have nothing to call afterwards. The caller's trace
  * context is stored with it (the event continues the trace of the request that caused it), and the
  * caller's span records the event: these are the saga's state changes.
+ *
+ * @example
+ * db.transaction((tx) => {
+ *   tx.update(orders).set({ status: 'CANCELLED' }).where(eq(orders.id, id)).run();
+ *   appendToOutbox(tx, createEvent({ source: '/cells/orders/orders', type: 'orders.order.cancelled', subject: id, data }));
+ * });
  */
 export function appendToOutbox(tx: AnyTx, event: CloudEvent): void {
+  wakeRelayAfterCommit(tx);
   trace.getActiveSpan()?.addEvent(event.type, { 'messaging.message.id': event.id, 'event.subject': event.subject ?? '' });
   prepared(tx, 'outbox.append', (db) => db.insert(outbox).values(placeholders('id', 'subject', 'payload', 'headers', 'createdAt')).prepare()).run({ id: event.id, subject: event.type, payload: JSON.stringify(event), headers: JSON.stringify(currentTraceHeaders()), createdAt: Date.now() });
 }
@@ -28,8 +38,6 @@ const markSent = (db: AnyTx) => prepared(db, 'outbox.sent', (d) => d.update(outb
 const unsentCount = (db: Db<any>) => prepared(db, 'outbox.backlog', (d) => d.select({ n: count() }).from(outbox).where(isNull(outbox.sentAt)).prepare());
 
 export interface OutboxRelay {
-  /** Publish now rather than at the next tick (call after a commit). */
-  poke(): void;
   /** Events written but not yet acknowledged by JetStream. */
   backlog(): number;
   stop(): Promise<void>;
@@ -39,18 +47,28 @@ export interface RelayOptions {
   db: Db<any>;
   js: JetStreamClient;
   logger: Logger;
+  /** How often to look for unsent rows when nothing woke the relay (an append wakes it after its commit). */
   intervalMs?: number;
   batchSize?: number;
   /** Sent rows are kept this long for inspection, then deleted. */
   retainSentMs?: number;
 }
 
-/** Publish unsent outbox rows in order with Nats-Msg-Id = event id; stamp them sent on the PubAck. */
+/**
+ * Publish unsent outbox rows in order with Nats-Msg-Id = event id; stamp them sent on the PubAck. The
+ * relay registers itself with its database, so every commit that appended an event wakes it; it also
+ * keeps the database's sent outbox rows and its inbox from growing forever.
+ *
+ * @example
+ * const relay = startOutboxRelay({ db: database.db, js: bus.js, logger });
+ * // … on shutdown:
+ * await relay.stop();
+ */
 export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const { db, js, logger, intervalMs = 250, batchSize = 200, retainSentMs = 60 * 60_000 } = options;
   let stopped = false;
   let wake: (() => void) | undefined;
-  let poked = false;
+  let woken = false;
   let failures = 0;
   let lastPurge = 0;
 
@@ -112,16 +130,14 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
   const loop = async () => {
     while (!stopped) {
       try {
+        woken = false; // a wake from here on comes from a commit this batch may have missed
         const sent = await publishBatch();
         failures = 0;
         if (Date.now() - lastPurge > 60_000) {
           lastPurge = Date.now();
           db.delete(outbox).where(and(isNotNull(outbox.sentAt), lt(outbox.sentAt, Date.now() - retainSentMs))).run();
         }
-        if (sent === batchSize || poked) {
-          poked = false;
-          continue;
-        }
+        if (sent === batchSize || woken) continue;
         await sleep(intervalMs);
       } catch (error) {
         failures++;
@@ -133,6 +149,7 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (stopped) return resolve(); // stopped while it was publishing: nothing is left to wake it
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
@@ -143,16 +160,20 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
     });
 
   const running = loop();
+  const unregister = registerRelay(db, () => {
+    woken = true;
+    // While JetStream is unreachable the back-off stands: commits would otherwise retry it at their pace.
+    if (failures === 0) wake?.();
+  });
+  const inboxPurge = keepInboxPurged({ db, logger });
   const backlog = () => unsentCount(db).get()?.n ?? 0;
   const observeBacklog = (result: { observe(value: number): void }) => result.observe(backlog());
   outboxBacklog.addCallback(observeBacklog);
   return {
-    poke: () => {
-      poked = true;
-      wake?.();
-    },
     backlog,
     stop: async () => {
+      unregister();
+      inboxPurge.stop();
       outboxBacklog.removeCallback(observeBacklog);
       stopped = true;
       wake?.();

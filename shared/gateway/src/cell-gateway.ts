@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import { bearerToken, hasScopes, type KeyStore, type Principal, type TokenVerifier } from '@retail/auth';
-import { createServiceApp, ForbiddenError, UnauthorizedError, type Logger, type ServiceEnv } from '@retail/kernel';
-import type { CellDescriptor, RouteDescriptor } from '@retail/topology';
+import { createServiceApp, ForbiddenError, UnauthorizedError, type Logger, type ServiceRequest } from '@retail/kernel';
+import type { CellDescriptor, RouteDescriptor } from '@retail/descriptor';
 import type { Forwarder } from './forwarder.ts';
 import { cellHealthRoute } from './cell-health.ts';
 import { createInternalTokenMinter } from './internal-tokens.ts';
@@ -30,7 +30,7 @@ const ANONYMOUS: Principal = { sub: 'anonymous', scopes: [] };
  * the caller's JWT itself, enforces the route's scopes, swaps the token for a cell-internal one and
  * forwards to the component on the fast path.
  */
-export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceEnv> {
+export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceRequest> {
   const { cell, verifyToken, forwarder, upstreams } = deps;
   const minter = createInternalTokenMinter(cell.name, deps.internalKeys);
   const app = createServiceApp({ logger: deps.logger, maxBodyBytes: null });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKeyStore } from '@retail/auth';
 import { createLogger } from '@retail/kernel';
-import { defineCell } from '@retail/topology';
+import { defineCell } from '@retail/descriptor';
 import { createCellGateway } from './cell-gateway.ts';
 import { createForwarder } from './forwarder.ts';
 

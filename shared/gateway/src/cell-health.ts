@@ -1,7 +1,7 @@
 import { fetch as undiciFetch } from 'undici';
 import type { Hono } from 'hono';
-import type { ServiceEnv } from '@retail/kernel';
-import type { CellDescriptor } from '@retail/topology';
+import type { ServiceRequest } from '@retail/kernel';
+import type { CellDescriptor } from '@retail/descriptor';
 
 export type ComponentHealth = 'up' | 'down';
 
@@ -16,7 +16,7 @@ export interface CellHealth {
  * components, so the operator console asks the gateway, which probes each component's `/readyz` with a
  * short timeout (a hung component counts as down rather than holding the answer up).
  */
-export function cellHealthRoute(app: Hono<ServiceEnv>, cell: CellDescriptor, upstreams: Record<string, string>, timeoutMs = 1_000): void {
+export function cellHealthRoute(app: Hono<ServiceRequest>, cell: CellDescriptor, upstreams: Record<string, string>, timeoutMs = 1_000): void {
   const probe = async (origin: string): Promise<ComponentHealth> => {
     try {
       const res = await undiciFetch(`${origin}/readyz`, { signal: AbortSignal.timeout(timeoutMs) });

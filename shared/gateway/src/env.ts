@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { commonEnv, dataDirEnv, port } from '@retail/kernel';
-import { componentUrlVar, localUrl, type CellDescriptor } from '@retail/topology';
+import { componentUrlVar, localUrl, type CellDescriptor } from '@retail/descriptor';
 
 /** Configuration of a cell gateway, derived from its cell's descriptor: one `<COMPONENT>_URL` per component. */
 export function cellGatewayEnvSchema(cell: CellDescriptor) {

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Agent, errors as undiciErrors } from 'undici';
 import { context, propagation } from '@opentelemetry/api';
-import { PayloadTooLargeError, ServiceUnavailableError, AppError, nodeBindings } from '@retail/kernel';
+import { ServiceUnavailableError, AppError, nodeBindings, checkAnnouncedLength, DEFAULT_BODY_LIMIT } from '@retail/kernel';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -41,6 +41,7 @@ export interface Forwarder {
 }
 
 export interface ForwarderOptions {
+  /** Bodies announced larger get 413 here; one that does not announce its length meets the service's own limit. */
   maxBodyBytes?: number;
   timeoutMs?: number;
   connectionsPerOrigin?: number;
@@ -58,7 +59,7 @@ function prefixLocation(location: string | string[] | undefined, prefix: string 
  * Under `app.request()` in tests there is no Node response, so the same call returns a Response instead.
  */
 export function createForwarder(options: ForwarderOptions = {}): Forwarder {
-  const { maxBodyBytes = 64 * 1024, timeoutMs = 10_000, connectionsPerOrigin = 128 } = options;
+  const { maxBodyBytes = DEFAULT_BODY_LIMIT, timeoutMs = 10_000, connectionsPerOrigin = 128 } = options;
   const agent = new Agent({
     connections: connectionsPerOrigin,
     pipelining: 1,
@@ -95,18 +96,14 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
     return new ServiceUnavailableError(`${target.name} is unavailable; try again shortly.`);
   };
 
-  const checkLength = (length: string | undefined | null) => {
-    if (length && Number(length) > maxBodyBytes) throw new PayloadTooLargeError(maxBodyBytes);
-  };
-
   return {
     async forward(c, target) {
       const method = c.req.method;
       const hasBody = method !== 'GET' && method !== 'HEAD';
       const { incoming, outgoing } = nodeBindings(c);
+      checkAnnouncedLength(c, maxBodyBytes);
 
       if (incoming && outgoing) {
-        checkLength(incoming.headers['content-length']);
         // Headers earlier middleware set on Hono's response (CORS, X-Request-Id) are staged on the Node
         // response; Node merges them into writeHead, where the upstream's own headers win.
         c.res.headers.forEach((value, key) => {
@@ -138,7 +135,6 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
         return RESPONSE_ALREADY_SENT;
       }
 
-      checkLength(c.req.header('content-length'));
       const body = hasBody ? Buffer.from(await c.req.arrayBuffer()) : null;
       try {
         const res = await agent.request({

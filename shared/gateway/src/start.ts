@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { API_AUDIENCE, createVerifier, openKeyStore } from '@retail/auth';
 import { createLogger, parseEnv, runMain, serveApp } from '@retail/kernel';
-import type { CellDescriptor } from '@retail/topology';
+import type { CellDescriptor } from '@retail/descriptor';
 import { createCellGateway } from './cell-gateway.ts';
 import { cellGatewayEnvSchema, upstreamsFrom } from './env.ts';
 import { createForwarder } from './forwarder.ts';
@@ -16,6 +16,6 @@ export function startCellGateway(cell: CellDescriptor, shutdownTelemetry: () => 
     const verifyToken = createVerifier({ jwks: new URL(env.JWKS_URL), issuer: env.TOKEN_ISSUER, audience: API_AUDIENCE, algorithms: ['ES256'] });
     const forwarder = createForwarder();
     const app = createCellGateway({ cell, logger, verifyToken, internalKeys, upstreams: upstreamsFrom(cell, env), forwarder, cellSecret: env.CELL_SECRET });
-    await serveApp({ app, port: env.PORT, hostname: env.HOST, logger, streamingBodies: true, onShutdown: [shutdownTelemetry, forwarder.close] });
+    await serveApp({ app, port: env.PORT, hostname: env.HOST, logger, releaseIdleMemory: env.IDLE_MEMORY_RELEASE, streamingBodies: true, onShutdown: [shutdownTelemetry, forwarder.close] });
   });
 }

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
 import { internalScope } from '@retail/auth';
-import { UnauthorizedError, type ServiceEnv } from '@retail/kernel';
-import type { CellDescriptor } from '@retail/topology';
+import { UnauthorizedError, type ServiceRequest } from '@retail/kernel';
+import type { CellDescriptor } from '@retail/descriptor';
 import type { InternalTokenMinter } from './internal-tokens.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { InternalTokenMinter } from './internal-tokens.ts';
  * the cell secret (HTTP Basic) and gets an internal token with scope `<cell>:internal`, which core
  * services require on the commands composites send them. Users never get this scope.
  */
-export function workloadTokenRoute(app: Hono<ServiceEnv>, cell: CellDescriptor, cellSecret: string, minter: InternalTokenMinter): void {
+export function workloadTokenRoute(app: Hono<ServiceRequest>, cell: CellDescriptor, cellSecret: string, minter: InternalTokenMinter): void {
   const components = new Set(cell.components.map((c) => c.name));
   const expected = Buffer.from(cellSecret);
 

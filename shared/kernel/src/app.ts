@@ -1,4 +1,4 @@
-import { Hono, type Env } from 'hono';
+import { Hono, type Env as HonoEnv } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Logger } from './logger.ts';
 import { bodyLimit, DEFAULT_BODY_LIMIT } from './body.ts';
@@ -14,14 +14,14 @@ export interface ServiceAppOptions {
   isReady?: () => boolean;
 }
 
-export type ServiceEnv = Env & { Variables: { requestId: string; bodyLimit?: number } };
+export type ServiceRequest = HonoEnv & { Variables: { requestId: string; bodyLimit?: number } };
 
 /**
  * The common frame of every HTTP process: request ids, body limit, health endpoints and the
  * central problem+json mapping for errors, unknown routes (404) and wrong methods (405).
  * Routes are added by the caller; this never listens and never reads the environment.
  */
-export function createServiceApp<E extends ServiceEnv = ServiceEnv>(options: ServiceAppOptions): Hono<E> {
+export function createServiceApp<E extends ServiceRequest = ServiceRequest>(options: ServiceAppOptions): Hono<E> {
   const { logger, maxBodyBytes = DEFAULT_BODY_LIMIT, isReady = () => true } = options;
   const app = new Hono<E>();
 

@@ -17,11 +17,24 @@ const booleanFlag = z
   .optional()
   .transform((v) => v === 'true' || v === '1');
 
+/** A flag that is on unless set to `false` or `0`. */
+const onUnlessFalse = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v !== 'false' && v !== '0');
+
 /** Settings every process shares. Spread into a service's own schema. */
 export const commonEnv = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanFlag,
   HOST: z.string().default('127.0.0.1'),
+  /**
+   * Give memory back when the process goes idle (idle-memory.ts); on unless `false`. Off, a process
+   * keeps what its busiest spell grew to, without the occasional full GC: for measuring, or for a
+   * runtime whose V8 the patch in patches/expose-gc.ts does not fit. Passed to serveApp as
+   * `releaseIdleMemory`.
+   */
+  IDLE_MEMORY_RELEASE: onUnlessFalse,
 };
 
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);

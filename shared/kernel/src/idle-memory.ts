@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Logger } from './logger.ts';
+import { memoryReducingGc } from './patches/expose-gc.ts';
 
 /**
  * Give memory back when the process goes idle.
@@ -28,7 +27,7 @@ export interface IdleMemoryOptions {
   /** The event loop's utilization since the previous call, 0–1. */
   utilization?: () => number;
   rss?: () => number;
-  /** What releasing does: by default one memory-reducing full GC. */
+  /** What releasing does: by default one memory-reducing full GC (patches/expose-gc.ts). */
   release?: () => void;
 }
 
@@ -40,6 +39,14 @@ export interface IdleMemoryReleaser {
 
 const MiB = 1024 * 1024;
 
+/**
+ * Look every `everyMs` and release memory when the process was idle and has grown (see above).
+ *
+ * @example
+ * const idleMemory = releaseMemoryWhenIdle({ logger });
+ * // … on shutdown:
+ * idleMemory.stop();
+ */
 export function releaseMemoryWhenIdle(options: IdleMemoryOptions): IdleMemoryReleaser {
   const { logger, everyMs = 2_000, idleUtilization = 0.02, growthBytes = 8 * MiB } = options;
   const utilization = options.utilization ?? loopUtilization();
@@ -72,23 +79,4 @@ function loopUtilization(): () => number {
     previous = now;
     return utilization;
   };
-}
-
-type GcFunction = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
-
-/**
- * V8's full GC in its memory-reducing form (`flavor: 'last-resort'`, what V8 runs under memory pressure):
- * it also shrinks the young generation and frees pooled pages, which a plain full GC keeps. V8 hands its
- * `gc` function only to contexts made while `--expose-gc` is set, so one is made for it; the flag is
- * cleared again at once.
- */
-export function memoryReducingGc(): () => void {
-  let gc = (globalThis as { gc?: GcFunction }).gc;
-  if (!gc) {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as GcFunction;
-    setFlagsFromString('--no-expose-gc');
-  }
-  const collect = gc;
-  return () => collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }

@@ -11,9 +11,10 @@ export {
   ServiceUnavailableError,
   type FieldError,
 } from './errors.ts';
+export { DomainError, type Refusal } from './domain-error.ts';
 export { toProblem, problemResponse, zodFieldErrors, PROBLEM_CONTENT_TYPE, type Problem } from './problem.ts';
-export { createServiceApp, type ServiceAppOptions, type ServiceEnv } from './app.ts';
-export { readJson, readQuery, validate } from './body.ts';
+export { createServiceApp, type ServiceAppOptions, type ServiceRequest } from './app.ts';
+export { readJson, readQuery, validate, readBodyText, bodyLimit, checkAnnouncedLength, DEFAULT_BODY_LIMIT } from './body.ts';
 export { nodeBindings, type NodeBindings } from './node-bindings.ts';
 export { parseEnv, commonEnv, natsEnv, dataDirEnv, cellServiceEnv, port, booleanFlag, ConfigError } from './env.ts';
 export { createLogger, type Logger, type LoggerOptions } from './logger.ts';

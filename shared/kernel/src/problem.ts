@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { HTTPException } from 'hono/http-exception';
+import { type Refusal, DomainError } from './domain-error.ts';
 import { AppError, type FieldError } from './errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -20,8 +21,18 @@ export function zodFieldErrors(error: ZodError): FieldError[] {
   }));
 }
 
+const REFUSALS: Record<Refusal, { status: number; title: string }> = {
+  'not-found': { status: 404, title: 'Not found' },
+  conflict: { status: 409, title: 'Conflict' },
+  unprocessable: { status: 422, title: 'Unprocessable content' },
+};
+
 /** The one mapping from anything thrown to an RFC 9457 problem. Unknown errors never leak details. */
 export function toProblem(error: unknown, instance?: string): Problem {
+  if (error instanceof DomainError) {
+    const { status, title } = REFUSALS[error.refusal];
+    return { type: 'about:blank', title, status, detail: error.message, instance, ...error.facts };
+  }
   if (error instanceof AppError) {
     return {
       type: 'about:blank',

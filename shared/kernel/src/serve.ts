@@ -26,11 +26,16 @@ export interface ServeOptions {
    * Tests that host a gateway and a service in one process turn it off for both.
    */
   lightweightResponses?: boolean;
+  /** Give memory back whenever the process goes idle (default true; env IDLE_MEMORY_RELEASE, read by commonEnv). */
+  releaseIdleMemory?: boolean;
 }
 
 /**
- * Listen, give memory back whenever the process goes idle (see idle-memory.ts), and shut down gracefully
- * on SIGTERM/SIGINT: drain HTTP, then close resources.
+ * Listen, give memory back whenever the process goes idle (see idle-memory.ts; `releaseIdleMemory`),
+ * and shut down gracefully on SIGTERM/SIGINT: drain HTTP, then close resources.
+ *
+ * @example
+ * await serveApp({ app, port: env.PORT, hostname: env.HOST, logger, releaseIdleMemory: env.IDLE_MEMORY_RELEASE, onShutdown: [database.close] });
  */
 export async function serveApp(options: ServeOptions): Promise<RunningServer> {
   const { app, logger, onShutdown = [] } = options;
@@ -49,13 +54,13 @@ export async function serveApp(options: ServeOptions): Promise<RunningServer> {
   });
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, host: options.hostname }, 'listening');
-  const idleMemory = releaseMemoryWhenIdle({ logger });
+  const idleMemory = options.releaseIdleMemory === false ? undefined : releaseMemoryWhenIdle({ logger });
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       logger.info('shutting down');
-      idleMemory.stop();
+      idleMemory?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         if ('closeIdleConnections' in server) server.closeIdleConnections();

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { natsServerBinary } from './nats-binary.ts';
 import { freePort, waitFor } from './ports.ts';
 import { realProcess, type RealProcess } from './process.ts';
 import { tempDir } from './tempdir.ts';
@@ -14,13 +14,6 @@ export interface TestNats {
   /** Stop and remove its store. */
   dispose(): Promise<void>;
   process: RealProcess;
-}
-
-export function natsServerBinary(): string {
-  const candidates = [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
-  const found = candidates.find((c): c is string => !!c && existsSync(c));
-  if (!found) throw new Error('nats-server not found: install it (apt-get install nats-server) or set NATS_SERVER_BIN');
-  return found;
 }
 
 /**

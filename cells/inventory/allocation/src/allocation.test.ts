@@ -4,7 +4,7 @@ import { startTestNats, waitFor, type TestNats } from '@retail/testing';
 import { createApp } from './app.ts';
 import { startAllocationConsumers } from './events/consumers.ts';
 import { allocationHandlers } from './events/handlers.ts';
-import { orderCancelled, orderPlaced, shipmentDispatched, silent, startStock, stockCommandsFor } from './test-support.ts';
+import { orderCancelled, orderPlaced, shipmentDispatched, silent, startStock, stockCommandsFor } from '../test/test-support.ts';
 
 /**
  * The inventory cell's saga steps end to end inside the cell: other cells' events on a real nats-server
@@ -21,10 +21,8 @@ beforeAll(async () => {
   nats = await startTestNats();
   bus = await connectBus({ url: nats.url, name: 'allocation-test', logger: silent });
   for (const name of ['ORDERS', 'SHIPPING', 'INVENTORY']) await ensureStream(bus.jsm, { name, subjects: [`${name.toLowerCase()}.>`] });
-  let poke = () => {};
-  stock = await startStock({ 'KIT-PAN': 10, 'OUT-TENT-2P': 3 }, () => poke());
+  stock = await startStock({ 'KIT-PAN': 10, 'OUT-TENT-2P': 3 });
   relay = startOutboxRelay({ db: stock.db, js: bus.js, logger: silent, intervalMs: 50 });
-  poke = relay.poke;
   client = stockCommandsFor(stock.url, stock.workloadToken);
   consumers = startAllocationConsumers({ bus, handlers: allocationHandlers(client.commands, silent), logger: silent, maxDeliver: 2 });
 });

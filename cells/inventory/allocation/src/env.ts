@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { inventoryCell } from '@retail/inventory-contract';
-import { component, localUrl } from '@retail/topology';
+import { component, localUrl } from '@retail/descriptor';
 
 const self = component(inventoryCell, 'allocation');
 const stock = component(inventoryCell, 'stock');

@@ -1,4 +1,4 @@
-import { defineCell } from '@retail/topology';
+import { defineCell } from '@retail/descriptor';
 import { InventoryStream, InventorySubjects } from './events.ts';
 
 export const InventoryScopes = { write: 'inventory:write' } as const;

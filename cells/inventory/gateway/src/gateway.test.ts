@@ -7,7 +7,7 @@ import { createStockCommands } from '@retail/inventory-allocation';
 import { createApp as createStockApp, createReservations, createStock, openOwnDatabase, openStock } from '@retail/inventory-stock';
 import { createLogger, serveApp, type RunningServer } from '@retail/kernel';
 import { json } from '@retail/testing';
-import { internalJwksUrl } from '@retail/topology';
+import { internalJwksUrl } from '@retail/descriptor';
 
 /**
  * The inventory gateway in front of the real stock service, both on real ports: what a client of the

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { inventoryCell } from '@retail/inventory-contract';
-import { component, localUrl } from '@retail/topology';
+import { component, localUrl } from '@retail/descriptor';
 
 const self = component(inventoryCell, 'stock');
 

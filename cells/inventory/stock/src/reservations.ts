@@ -10,7 +10,7 @@ import {
   type ReservationReleasedEvent,
   type ReserveStock,
 } from '@retail/inventory-contract';
-import { durableName } from '@retail/topology';
+import { durableName } from '@retail/descriptor';
 import { reservationLines, reservations, stockLevels } from './db/schema.ts';
 import { announceStockChange, findLevels, SOURCE, type Reader, type StockDb } from './levels.ts';
 
@@ -34,12 +34,8 @@ const CONSUMER = durableName(inventoryCell, 'stock');
 
 type Line = { sku: string; quantity: number };
 
-export function createReservations(db: StockDb, afterCommit: () => void = () => {}): Reservations {
-  const run = (command: (tx: Tx<any>) => ReservationAnswer): ReservationAnswer => {
-    const answer = db.transaction(command);
-    afterCommit();
-    return answer;
-  };
+export function createReservations(db: StockDb): Reservations {
+  const run = (command: (tx: Tx<any>) => ReservationAnswer): ReservationAnswer => db.transaction(command);
 
   return {
     reserve({ orderId, lines }, key) {

@@ -1,7 +1,7 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
-import { ConflictError, NotFoundError } from '@retail/kernel';
 import type { Adjustment, ListStockQuery, StockLevel, StockPage } from '@retail/inventory-contract';
 import { adjustments, stockLevels } from './db/schema.ts';
+import { StockNotKeptError, StockShortfallError } from './errors.ts';
 import { announceStockChange, findLevel, toStockLevel, type StockDb } from './levels.ts';
 
 /** Stock levels as people see and correct them: listing, one SKU, manual adjustments. */
@@ -12,7 +12,7 @@ export interface Stock {
   adjust(sku: string, adjustment: Adjustment, actor: string): StockLevel;
 }
 
-export function createStock(db: StockDb, afterCommit: () => void = () => {}): Stock {
+export function createStock(db: StockDb): Stock {
   return {
     list(query) {
       const total = db.select({ n: count() }).from(stockLevels).get()?.n ?? 0;
@@ -28,18 +28,18 @@ export function createStock(db: StockDb, afterCommit: () => void = () => {}): St
 
     get(sku) {
       const row = findLevel(db, sku);
-      if (!row) throw new NotFoundError(`No stock is kept for SKU ${sku}.`);
+      if (!row) throw new StockNotKeptError(sku);
       return toStockLevel(row);
     },
 
     adjust(sku, { delta, reason }, actor) {
-      const level = db.transaction((tx) => {
+      return db.transaction((tx) => {
         const current = findLevel(tx, sku);
-        if (!current) throw new NotFoundError(`No stock is kept for SKU ${sku}.`);
+        if (!current) throw new StockNotKeptError(sku);
         const onHand = current.onHand + delta;
-        if (onHand < 0) throw new ConflictError(`Adjusting ${sku} by ${delta} would leave ${onHand} on hand; there are ${current.onHand}.`);
+        if (onHand < 0) throw new StockShortfallError(`Adjusting ${sku} by ${delta} would leave ${onHand} on hand; there are ${current.onHand}.`);
         if (onHand < current.reserved) {
-          throw new ConflictError(`Adjusting ${sku} by ${delta} would leave ${onHand} on hand, fewer than the ${current.reserved} reserved for orders.`);
+          throw new StockShortfallError(`Adjusting ${sku} by ${delta} would leave ${onHand} on hand, fewer than the ${current.reserved} reserved for orders.`);
         }
         const at = new Date().toISOString();
         const row = tx
@@ -51,8 +51,6 @@ export function createStock(db: StockDb, afterCommit: () => void = () => {}): St
         tx.insert(adjustments).values({ sku, delta, reason, actor, at }).run();
         return announceStockChange(tx, row);
       });
-      afterCommit();
-      return level;
     },
   };
 }

@@ -3,7 +3,7 @@ import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { ordersCell } from '@retail/orders-contract';
 import { productsCell } from '@retail/products-contract';
 import { shippingCell } from '@retail/shipping-contract';
-import { component, localUrl } from '@retail/topology';
+import { component, localUrl } from '@retail/descriptor';
 
 const self = component(ordersCell, 'checkout');
 

@@ -1,4 +1,4 @@
-import { defineCell } from '@retail/topology';
+import { defineCell } from '@retail/descriptor';
 import { ProductScopes } from '@retail/products-contract';
 import { OrderSubjects, OrdersStream } from './subjects.ts';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { ordersCell } from '@retail/orders-contract';
-import { component, localUrl } from '@retail/topology';
+import { component, localUrl } from '@retail/descriptor';
 
 const self = component(ordersCell, 'orders');
 

@@ -1,4 +1,3 @@
 export { createApp, type OrdersDeps } from './app.ts';
-export { createOrderBook, type OrderBook, type Viewer } from './order-book.ts';
-export { transition, IllegalTransitionError } from './transition.ts';
+export { createOrderBook, type OrderBook } from './order-book.ts';
 export { openOwnDatabase } from './db/open.ts';

@@ -1,8 +1,5 @@
-// Telemetry starts before any module that it instruments is loaded; everything else comes after.
-import { startTelemetry } from '@retail/telemetry';
-// drizzle-orm's CommonJS build: a tenth of the start-up time and memory of its ESM build (see there).
-import '@retail/data/register';
+import { ordersCell } from '@retail/orders-contract';
+import { startCellService } from '@retail/service';
 
-const telemetry = startTelemetry({ serviceName: 'orders-orders', cell: 'orders' });
-const { start } = await import('./server.ts');
-start(telemetry);
+// Named once, from the descriptor: the process is `orders-orders` in its logs, traces and NATS connection.
+startCellService({ cell: ordersCell, component: 'orders', server: () => import('./server.ts') });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
-import { AppError, NotFoundError } from '@retail/kernel';
-import { firstDelivery, placeholders, prepared } from '@retail/data';
+import { firstDelivery, mayView, placeholders, prepared, type Viewer } from '@retail/data';
 import { appendToOutbox, createEvent } from '@retail/events';
 import {
   OrderSubjects,
@@ -15,20 +14,15 @@ import {
   type OrderTransitionCommand,
   type PlacementQuery,
 } from '@retail/orders-contract';
-import { durableName } from '@retail/topology';
+import { durableName } from '@retail/descriptor';
 import * as schema from './db/schema.ts';
-import { IllegalTransitionError, recordHistory, recordStatus, transition, type OrderRow, type OrdersDb, type OrdersTx } from './transition.ts';
+import { IdempotencyKeyReusedError, IllegalTransitionError, OrderNotFoundError } from './errors.ts';
+import { recordHistory, recordStatus, transition, type OrderRow, type OrdersDb, type OrdersTx } from './transition.ts';
 
 const SOURCE = '/cells/orders/orders';
 /** Who records the Idempotency-Keys of commands in the inbox. */
 const INBOX_CONSUMER = durableName(ordersCell, 'orders');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Who is asking: customers see their own orders, operators (orders:admin) every order. */
-export interface Viewer {
-  customerId: string;
-  admin: boolean;
-}
 
 /**
  * The order aggregate. Each change, its history entry and the event announcing it are one SQLite
@@ -116,7 +110,7 @@ const asPlaced = (row: OrderRow) => toOrder({ ...row, status: 'PENDING', updated
 function replayOf(tx: OrdersDb | OrdersTx, key: PlacementQuery): Order | undefined {
   const existing = placedWithKey(tx).get({ customerId: key.customerId, idempotencyKey: key.idempotencyKey });
   if (!existing) return undefined;
-  if (existing.requestHash !== key.requestHash) throw new AppError(422, 'Unprocessable content', 'Idempotency-Key was used with a different request.');
+  if (existing.requestHash !== key.requestHash) throw new IdempotencyKeyReusedError();
   return asPlaced(existing);
 }
 const reserved = (row: OrderRow) => row.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
@@ -150,14 +144,13 @@ function cancelRefusal(order: OrderRow): IllegalTransitionError {
   return new IllegalTransitionError(order, 'CANCELLED', `Order ${order.id} cannot be cancelled: ${why[order.status] ?? `it is ${order.status}`}.`);
 }
 
-export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}): OrderBook {
-  const visible = (row: OrderRow | undefined, viewer: Viewer): row is OrderRow => !!row && (viewer.admin || row.customerId === viewer.customerId);
-  const notFound = (id: string) => new NotFoundError(`No order ${id}.`);
+export function createOrderBook(db: OrdersDb): OrderBook {
+  const visible = (row: OrderRow | undefined, viewer: Viewer): row is OrderRow => !!row && mayView(viewer, row.customerId);
 
   return {
     get(id, viewer) {
       const row = find(db, id);
-      if (!visible(row, viewer)) throw notFound(id);
+      if (!visible(row, viewer)) throw new OrderNotFoundError(id);
       return load(db, row);
     },
 
@@ -177,23 +170,21 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
     },
 
     cancel(id, viewer, ifStatus) {
-      const { order, changed } = db.transaction((tx) => {
+      return db.transaction((tx) => {
         const current = find(tx, id);
-        if (!visible(current, viewer)) throw notFound(id);
-        if (current.status === 'CANCELLED') return { order: load(tx, current), changed: false };
+        if (!visible(current, viewer)) throw new OrderNotFoundError(id);
+        if (current.status === 'CANCELLED') return load(tx, current);
         if (!canTransition(current.status, 'CANCELLED')) throw cancelRefusal(current);
         if (ifStatus && current.status !== ifStatus) throw new IllegalTransitionError(current, 'CANCELLED', `Order ${id} is ${current.status} now, no longer ${ifStatus}.`);
         const by = current.customerId === viewer.customerId ? 'the customer' : 'an operator';
         const row = transition(tx, current, 'CANCELLED', `cancelled by ${by}`);
         appendToOutbox(tx, cancelledEvent(id, current.status));
-        return { order: load(tx, row), changed: true };
+        return load(tx, row);
       });
-      if (changed) afterCommit();
-      return order;
     },
 
     place(command) {
-      const result = db.transaction((tx) => {
+      return db.transaction((tx) => {
         const replay = replayOf(tx, command);
         if (replay) return { order: replay, created: false };
         const now = new Date().toISOString();
@@ -223,8 +214,6 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
         appendToOutbox(tx, createEvent({ source: SOURCE, type: OrderSubjects.placed, subject: row.id, data: placed }));
         return { order: asPlaced(row), created: true };
       });
-      if (result.created) afterCommit();
-      return result;
     },
 
     placement(query) {
@@ -232,9 +221,9 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
     },
 
     advance(id, command, idempotencyKey) {
-      const result = db.transaction((tx: OrdersTx) => {
+      return db.transaction((tx: OrdersTx) => {
         const current = find(tx, id);
-        if (!current) throw notFound(id);
+        if (!current) throw new OrderNotFoundError(id);
         if (!firstDelivery(tx, { eventId: idempotencyKey, consumer: INBOX_CONSUMER, type: `transition:${command.to}` })) {
           return { order: load(tx, current), applied: false }; // done before: a redelivered event
         }
@@ -242,8 +231,6 @@ export function createOrderBook(db: OrdersDb, afterCommit: () => void = () => {}
         appendToOutbox(tx, transitionEvent(row, command, current.status));
         return { order: load(tx, row), applied: true };
       });
-      if (result.applied) afterCommit();
-      return result;
     },
   };
 }

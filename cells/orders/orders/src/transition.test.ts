@@ -3,7 +3,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ORDER_STATUSES, ORDER_TRANSITIONS, type OrderStatus } from '@retail/orders-contract';
 import { openOwnDatabase } from './db/open.ts';
 import { orderHistory, orders } from './db/schema.ts';
-import { IllegalTransitionError, transition, type OrderRow } from './transition.ts';
+import { IllegalTransitionError } from './errors.ts';
+import { transition, type OrderRow } from './transition.ts';
 
 let database: ReturnType<typeof openOwnDatabase>;
 beforeEach(() => {

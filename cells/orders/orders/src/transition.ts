@@ -1,20 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { trace } from '@opentelemetry/api';
-import { AppError } from '@retail/kernel';
 import { placeholders, prepared, type Db, type Tx } from '@retail/data';
 import { canTransition, type OrderStatus } from '@retail/orders-contract';
 import * as schema from './db/schema.ts';
+import { IllegalTransitionError } from './errors.ts';
 
 export type OrdersDb = Db<typeof schema>;
 export type OrdersTx = Tx<typeof schema>;
 export type OrderRow = typeof schema.orders.$inferSelect;
-
-/** 409: the state machine does not allow the move. The problem names the order's current status. */
-export class IllegalTransitionError extends AppError {
-  constructor(order: Pick<OrderRow, 'id' | 'status'>, to: OrderStatus, detail = `Order ${order.id} is ${order.status}; it cannot become ${to}.`) {
-    super(409, 'Conflict', detail, { orderStatus: order.status });
-  }
-}
 
 /**
  * The one way an order changes status (inside the caller's transaction): refuses every move the state

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { productsCell } from '@retail/products-contract';
-import { component, localUrl } from '@retail/topology';
+import { component, localUrl } from '@retail/descriptor';
 
 const self = component(productsCell, 'browse');
 

@@ -1,8 +1,8 @@
 import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { prepared, type Db } from '@retail/data';
-import { NotFoundError } from '@retail/kernel';
 import type { Availability, CatalogItem, ListProductsQuery, Product, ProductPage } from '@retail/products-contract';
 import * as schema from './db/schema.ts';
+import { ProductNotFoundError } from './errors.ts';
 
 export type BrowseDb = Db<typeof schema>;
 const { productView, availability } = schema;
@@ -91,6 +91,6 @@ const productBySku = (db: BrowseDb) =>
 
 export function getProduct(db: BrowseDb, sku: string): CatalogItem {
   const row = productBySku(db).get({ sku });
-  if (!row) throw new NotFoundError(`No product with SKU ${sku}.`);
+  if (!row) throw new ProductNotFoundError(sku);
   return toItem(row);
 }

@@ -1,9 +1,9 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { ConflictError, NotFoundError } from '@retail/kernel';
 import { appendToOutbox, createEvent } from '@retail/events';
 import { prepared, type Db } from '@retail/data';
 import { ProductSubjects, type CreateProduct, type PriceList, type Product, type UpdateProduct } from '@retail/products-contract';
 import * as schema from './db/schema.ts';
+import { DuplicateSkuError, ProductNotFoundError } from './errors.ts';
 
 export type CatalogDb = Db<typeof schema>;
 type Row = typeof schema.products.$inferSelect;
@@ -37,13 +37,13 @@ export interface Catalog {
   remove(sku: string): void;
 }
 
-export function createCatalog(db: CatalogDb, afterCommit: () => void = () => {}): Catalog {
+export function createCatalog(db: CatalogDb): Catalog {
   const find = (tx: Pick<CatalogDb, 'select'>, sku: string) => tx.select().from(schema.products).where(eq(schema.products.sku, sku)).get();
 
   const catalog: Catalog = {
     get(sku) {
       const row = find(db, sku);
-      if (!row) throw new NotFoundError(`No product with SKU ${sku}.`);
+      if (!row) throw new ProductNotFoundError(sku);
       return toProduct(row);
     },
 
@@ -61,8 +61,8 @@ export function createCatalog(db: CatalogDb, afterCommit: () => void = () => {})
 
     create(input) {
       const now = new Date().toISOString();
-      const product = db.transaction((tx) => {
-        if (find(tx, input.sku)) throw new ConflictError(`A product with SKU ${input.sku} already exists.`);
+      return db.transaction((tx) => {
+        if (find(tx, input.sku)) throw new DuplicateSkuError(input.sku);
         const row = tx
           .insert(schema.products)
           .values({
@@ -83,14 +83,12 @@ export function createCatalog(db: CatalogDb, afterCommit: () => void = () => {})
         appendToOutbox(tx, createEvent({ source: SOURCE, type: ProductSubjects.created, subject: created.sku, data: { product: created } }));
         return created;
       });
-      afterCommit();
-      return product;
     },
 
     update(sku, changes) {
-      const product = db.transaction((tx) => {
+      return db.transaction((tx) => {
         const current = find(tx, sku);
-        if (!current) throw new NotFoundError(`No product with SKU ${sku}.`);
+        if (!current) throw new ProductNotFoundError(sku);
         const row = tx
           .update(schema.products)
           .set({
@@ -110,18 +108,15 @@ export function createCatalog(db: CatalogDb, afterCommit: () => void = () => {})
         appendToOutbox(tx, createEvent({ source: SOURCE, type: ProductSubjects.updated, subject: sku, data: { product: updated } }));
         return updated;
       });
-      afterCommit();
-      return product;
     },
 
     remove(sku) {
       db.transaction((tx) => {
         const current = find(tx, sku);
-        if (!current) throw new NotFoundError(`No product with SKU ${sku}.`);
+        if (!current) throw new ProductNotFoundError(sku);
         tx.delete(schema.products).where(eq(schema.products.sku, sku)).run();
         appendToOutbox(tx, createEvent({ source: SOURCE, type: ProductSubjects.deleted, subject: sku, data: { sku, version: current.version + 1 } }));
       });
-      afterCommit();
     },
   };
   return catalog;

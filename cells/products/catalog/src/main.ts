@@ -1,8 +1,5 @@
-// Telemetry starts before any module that it instruments is loaded; everything else comes after.
-import { startTelemetry } from '@retail/telemetry';
-// drizzle-orm's CommonJS build: a tenth of the start-up time and memory of its ESM build (see there).
-import '@retail/data/register';
+import { productsCell } from '@retail/products-contract';
+import { startCellService } from '@retail/service';
 
-const telemetry = startTelemetry({ serviceName: 'products-catalog', cell: 'products' });
-const { start } = await import('./server.ts');
-start(telemetry);
+// Named once, from the descriptor: the process is `products-catalog` in its logs, traces and NATS connection.
+startCellService({ cell: productsCell, component: 'catalog', server: () => import('./server.ts') });

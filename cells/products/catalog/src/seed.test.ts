@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { outbox } from '@retail/data';
 import { createCatalog } from './catalog.ts';
 import { demoCatalog, seedDemoCatalog } from './seed.ts';
-import { catalogTestApp } from './test-app.ts';
+import { catalogTestApp } from '../test/test-app.ts';
 
 let t: Awaited<ReturnType<typeof catalogTestApp>>;
 beforeEach(async () => {

@@ -1,4 +1,4 @@
-import { defineCell } from '@retail/topology';
+import { defineCell } from '@retail/descriptor';
 import { ProductSubjects, ProductsStream } from './subjects.ts';
 
 export const ProductScopes = {

@@ -1,4 +1,4 @@
-import { defineCell } from '@retail/topology';
+import { defineCell } from '@retail/descriptor';
 import { ShippingStream, ShippingSubjects } from './subjects.ts';
 
 export const ShippingScopes = {

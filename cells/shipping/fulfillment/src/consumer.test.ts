@@ -3,9 +3,9 @@ import { connectBus, createEvent, ensureStream, startConsumer, startOutboxRelay,
 import { createLogger } from '@retail/kernel';
 import { OrderSubjects, OrdersStream } from '@retail/orders-contract';
 import { shippingCell, ShippingStream } from '@retail/shipping-contract';
-import { startTestNats, waitFor, type TestNats } from '@retail/testing';
-import { deadLetterSubject, durableName } from '@retail/topology';
-import { fulfillmentTestRig } from './test-app.ts';
+import { startTestNats, waitFor, type TestNats, OPERATOR } from '@retail/testing';
+import { deadLetterSubject, durableName } from '@retail/descriptor';
+import { fulfillmentTestRig } from '../test/test-app.ts';
 
 /**
  * The cell's event path against a real nats-server: orders events on ORDERS → fulfillment's durable
@@ -23,7 +23,7 @@ beforeAll(async () => {
   bus = await connectBus({ url: nats.url, name: 'shipping-test', logger });
   await ensureStream(bus.jsm, { name: OrdersStream, subjects: ['orders.>'] });
   await ensureStream(bus.jsm, { name: ShippingStream, subjects: ['shipping.>'] });
-  rig = await fulfillmentTestRig({ afterCommit: () => relay?.poke() });
+  rig = await fulfillmentTestRig();
   relay = startOutboxRelay({ db: rig.db, js: bus.js, logger, intervalMs: 20 });
   consumer = startConsumer({
     bus,
@@ -52,7 +52,7 @@ const onShipping = async (subject: string) => {
   const info = await bus.jsm.streams.info(ShippingStream, { subjects_filter: subject });
   return info.state.subjects?.[subject] ?? 0;
 };
-const shipmentOf = (orderId: string) => rig.shipments.list({ orderId, page: 1, pageSize: 20 }, 'all').items[0];
+const shipmentOf = (orderId: string) => rig.shipments.list({ orderId, page: 1, pageSize: 20 }, OPERATOR).items[0];
 
 describe('fulfillment on the bus', () => {
   it('ships a confirmed order once, even when the event is delivered twice, and cancels it with the order', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { shippingCell } from '@retail/shipping-contract';
-import { component, localUrl } from '@retail/topology';
+import { component, localUrl } from '@retail/descriptor';
 
 const self = component(shippingCell, 'fulfillment');
 const core = component(shippingCell, 'shipments');

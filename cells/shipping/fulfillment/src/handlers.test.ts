@@ -3,9 +3,9 @@ import { outbox } from '@retail/data';
 import { createEvent, PermanentEventError, type CloudEvent } from '@retail/events';
 import { ServiceUnavailableError } from '@retail/kernel';
 import { OrderSubjects, type OrderCancelledEvent, type OrderConfirmedEvent } from '@retail/orders-contract';
-import { freePort } from '@retail/testing';
+import { freePort, OPERATOR } from '@retail/testing';
 import { fulfillmentHandlers } from './handlers.ts';
-import { fulfillmentTestRig } from './test-app.ts';
+import { fulfillmentTestRig } from '../test/test-app.ts';
 
 let rig: Awaited<ReturnType<typeof fulfillmentTestRig>>;
 beforeEach(async () => {
@@ -34,7 +34,7 @@ const deliver = (event: CloudEvent, handlers = rig.handlers) => {
   const handler = handlers[event.type]!;
   return handler.apply(handler.schema.parse(event.data), event);
 };
-const shipmentOf = (orderId: string) => rig.shipments.list({ orderId, page: 1, pageSize: 20 }, 'all').items;
+const shipmentOf = (orderId: string) => rig.shipments.list({ orderId, page: 1, pageSize: 20 }, OPERATOR).items;
 const subjects = () => rig.db.select().from(outbox).all().map((r) => r.subject);
 
 describe('orders.order.confirmed → create the shipment', () => {

@@ -5,7 +5,7 @@ import { createCellGateway, createForwarder } from '@retail/gateway';
 import { createLogger, serveApp, type RunningServer } from '@retail/kernel';
 import { shippingCell, type Shipment } from '@retail/shipping-contract';
 import { createApp as createShipmentsApp, createShipments, openOwnDatabase, type Shipments } from '@retail/shipping-shipments';
-import { json } from '@retail/testing';
+import { json, OPERATOR } from '@retail/testing';
 
 /**
  * The shipping gateway in front of the real shipments service, both listening on real ports:
@@ -98,7 +98,7 @@ describe('shipping gateway: customers and operators', () => {
     expect((await get('/shipments', await token('user-alice', ['orders:read'], { ttlSeconds: -60 }))).status).toBe(401);
     expect((await get('/shipments', await token('user-alice', ['orders:read'], { audience: 'cell:shipping' }))).status).toBe(401);
     expect((await get('/shipments', await token('user-alice', ['products:write']))).status).toBe(403);
-    expect(shipments.get(alices.id, 'all').status).toBe('PENDING');
+    expect(shipments.get(alices.id, OPERATOR).status).toBe('PENDING');
   });
 });
 
@@ -114,8 +114,8 @@ describe('shipping gateway: the cell-internal commands', () => {
     });
     expect(res.status).toBe(404);
     expect((await post('/internal/shipments/by-order/order-alice/cancel', admin)).status).toBe(404);
-    expect(shipments.list({ page: 1, pageSize: 20 }, 'all').total).toBe(2);
-    expect(shipments.get(alices.id, 'all').status).toBe('PENDING');
+    expect(shipments.list({ page: 1, pageSize: 20 }, OPERATOR).total).toBe(2);
+    expect(shipments.get(alices.id, OPERATOR).status).toBe('PENDING');
   });
 
   it('issues fulfillment a workload token that the shipments core accepts for its commands', async () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { shippingCell } from '@retail/shipping-contract';
-import { component, localUrl } from '@retail/topology';
+import { component, localUrl } from '@retail/descriptor';
 
 const self = component(shippingCell, 'shipments');
 const delayMs = z.coerce.number().int().min(0).max(7 * 24 * 60 * 60_000).default(0);

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { outbox } from '@retail/data';
 import { createLogger } from '@retail/kernel';
-import { tempDir, type TempDir } from '@retail/testing';
+import { tempDir, type TempDir, OPERATOR } from '@retail/testing';
 import { openOwnDatabase } from './db/open.ts';
 import { startAutoShipping, type AutoShipping } from './scheduler.ts';
 import { createShipments, type ShipmentsOptions } from './shipments.ts';
-import { shipmentCommand } from './test-app.ts';
+import { shipmentCommand } from '../test/test-app.ts';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const START = Date.parse('2026-03-01T10:00:00.000Z');
@@ -57,17 +57,17 @@ describe('automatic dispatch and delivery', () => {
 
     now = START + 4_999;
     expect(auto.runDue()).toBe(0);
-    expect(shipments.get(id, 'all').status).toBe('PENDING');
+    expect(shipments.get(id, OPERATOR).status).toBe('PENDING');
 
     now = START + 5_000;
     expect(auto.runDue()).toBe(1);
-    expect(shipments.get(id, 'all').history.at(-1)).toEqual({ status: 'DISPATCHED', at: new Date(now).toISOString(), reason: 'dispatched automatically' });
+    expect(shipments.get(id, OPERATOR).history.at(-1)).toEqual({ status: 'DISPATCHED', at: new Date(now).toISOString(), reason: 'dispatched automatically' });
 
     now = START + 14_999;
     expect(auto.runDue()).toBe(0);
     now = START + 15_000;
     expect(auto.runDue()).toBe(1);
-    expect(shipments.get(id, 'all').history.map((h) => h.status)).toEqual(['PENDING', 'DISPATCHED', 'DELIVERED']);
+    expect(shipments.get(id, OPERATOR).history.map((h) => h.status)).toEqual(['PENDING', 'DISPATCHED', 'DELIVERED']);
     expect(subjects()).toEqual(['shipping.shipment.created', 'shipping.shipment.dispatched', 'shipping.shipment.delivered']);
 
     now = START + 60_000;
@@ -83,10 +83,10 @@ describe('automatic dispatch and delivery', () => {
     now = START + 30_000; // down for a while
     const after = boot({ autoDispatchAfterMs: 5_000, autoDeliverAfterMs: 5_000 });
     expect(after.auto.runDue()).toBe(1);
-    expect(after.shipments.get(id, 'all').status).toBe('DISPATCHED');
+    expect(after.shipments.get(id, OPERATOR).status).toBe('DISPATCHED');
     now += 5_000;
     expect(after.auto.runDue()).toBe(1);
-    expect(after.shipments.get(id, 'all').status).toBe('DELIVERED');
+    expect(after.shipments.get(id, OPERATOR).status).toBe('DELIVERED');
     expect(after.subjects()).toEqual(['shipping.shipment.created', 'shipping.shipment.dispatched', 'shipping.shipment.delivered']);
   });
 
@@ -100,11 +100,11 @@ describe('automatic dispatch and delivery', () => {
 
     now = START + 10_000;
     expect(auto.runDue()).toBe(0);
-    expect(shipments.get(cancelled.id, 'all').status).toBe('CANCELLED');
+    expect(shipments.get(cancelled.id, OPERATOR).status).toBe('CANCELLED');
     // Delivery is due 10 s after the operator's dispatch, not after the planned automatic one.
     now = START + 11_000;
     expect(auto.runDue()).toBe(1);
-    expect(shipments.get(early.id, 'all').status).toBe('DELIVERED');
+    expect(shipments.get(early.id, OPERATOR).status).toBe('DELIVERED');
     expect(subjects().filter((s) => s === 'shipping.shipment.dispatched')).toHaveLength(1);
   });
 
@@ -116,7 +116,7 @@ describe('automatic dispatch and delivery', () => {
     shipments.dispatch(id);
     now += 365 * 24 * 3_600_000;
     expect(auto.runDue()).toBe(0);
-    expect(shipments.get(id, 'all').status).toBe('DISPATCHED');
+    expect(shipments.get(id, OPERATOR).status).toBe('DISPATCHED');
   });
 
   it('honours a delay switched off across a restart, even for shipments that were due', () => {
@@ -127,7 +127,7 @@ describe('automatic dispatch and delivery', () => {
     now = START + 60_000;
     const after = boot({}, { dispatch: false, deliver: false });
     expect(after.auto.runDue()).toBe(0);
-    expect(after.shipments.get(id, 'all').status).toBe('PENDING');
+    expect(after.shipments.get(id, OPERATOR).status).toBe('PENDING');
   });
 
   it('ticks on its own every 250 ms until stopped', () => {
@@ -136,12 +136,12 @@ describe('automatic dispatch and delivery', () => {
     const { id } = create(shipments);
     now = START + 1_000;
     vi.advanceTimersByTime(249);
-    expect(shipments.get(id, 'all').status).toBe('PENDING');
+    expect(shipments.get(id, OPERATOR).status).toBe('PENDING');
     vi.advanceTimersByTime(1);
-    expect(shipments.get(id, 'all').status).toBe('DISPATCHED');
+    expect(shipments.get(id, OPERATOR).status).toBe('DISPATCHED');
     auto.stop();
     now = START + 10_000;
     vi.advanceTimersByTime(5_000);
-    expect(shipments.get(id, 'all').status).toBe('DISPATCHED');
+    expect(shipments.get(id, OPERATOR).status).toBe('DISPATCHED');
   });
 });

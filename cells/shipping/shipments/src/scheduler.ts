@@ -1,4 +1,4 @@
-import { AppError, type Logger } from '@retail/kernel';
+import { DomainError, type Logger } from '@retail/kernel';
 import type { Clock, Shipments } from './shipments.ts';
 
 export interface AutoShippingOptions {
@@ -38,7 +38,7 @@ export function startAutoShipping(options: AutoShippingOptions): AutoShipping {
         log.info({ shipmentId: id }, `shipment ${what} automatically`);
       } catch (error) {
         // An operator (or a cancellation) got there first between the query and the move: nothing to do.
-        if (error instanceof AppError && error.status < 500) continue;
+        if (error instanceof DomainError) continue;
         log.error({ err: error, shipmentId: id }, `automatic ${what} failed; will retry`);
       }
     }

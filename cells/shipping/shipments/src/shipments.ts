@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
-import { ConflictError, NotFoundError } from '@retail/kernel';
 import { appendToOutbox, createEvent } from '@retail/events';
-import { firstDelivery, placeholders, prepared, type Db, type Tx } from '@retail/data';
+import { firstDelivery, mayView, placeholders, prepared, type Viewer, type Db } from '@retail/data';
 import {
   SHIPMENT_TRANSITIONS,
   ShippingSubjects,
+  shippingCell,
   type CreateShipmentCommand,
   type ListShipmentsQuery,
   type Shipment,
   type ShipmentPage,
   type ShipmentStatus,
 } from '@retail/shipping-contract';
+import { durableName } from '@retail/descriptor';
 import { carrierFor, trackingNumberFor } from './carriers.ts';
 import * as schema from './db/schema.ts';
+import { CommandKeyReusedError, IllegalShipmentTransitionError, ShipmentNotFoundError } from './errors.ts';
 
 export type ShipmentsDb = Db<typeof schema>;
 type Row = typeof schema.shipments.$inferSelect;
@@ -25,15 +27,10 @@ export type Clock = () => number;
 
 const SOURCE = '/cells/shipping/shipments';
 /** The inbox `consumer` of the internal commands: `<cell>-<core>`. */
-export const COMMAND_CONSUMER = 'shipping-shipments';
+export const COMMAND_CONSUMER = durableName(shippingCell, 'shipments');
 export const CommandNames = { create: 'create-shipment', cancel: 'cancel-shipment' } as const;
 
-/** Who is asking: a customer sees only the shipments of their own orders; operators see all. */
-export type Viewer = { customerId: string } | 'all';
-
 export interface ShipmentsOptions {
-  /** Called after each commit that wrote events (the outbox relay's `poke`). */
-  afterCommit?: () => void;
   clock?: Clock;
   /** Automatic dispatch this long after creation; 0 = off (operators dispatch). */
   autoDispatchAfterMs?: number;
@@ -87,7 +84,7 @@ function toShipment(row: Row, history: HistoryRow[]): Shipment {
 }
 
 export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {}): Shipments {
-  const { afterCommit = () => {}, clock = Date.now, autoDispatchAfterMs = 0, autoDeliverAfterMs = 0 } = options;
+  const { clock = Date.now, autoDispatchAfterMs = 0, autoDeliverAfterMs = 0 } = options;
   const { shipments, shipmentHistory, inbox } = schema;
 
   const historyOf = (tx: Pick<ShipmentsDb, 'select'>, ids: string[]) => {
@@ -114,7 +111,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
     prepared(tx, 'shipments.byId', (d) => d.select().from(shipments).where(eq(shipments.id, sql.placeholder('id'))).prepare()).get({ id });
   const byOrder = (tx: Pick<ShipmentsDb, 'select'>, orderId: string) =>
     prepared(tx, 'shipments.byOrder', (d) => d.select().from(shipments).where(eq(shipments.orderId, sql.placeholder('orderId'))).prepare()).get({ orderId });
-  const visible = (row: Row | undefined, viewer: Viewer) => row && (viewer === 'all' || row.customerId === viewer.customerId);
+  const visible = (row: Row | undefined, viewer: Viewer) => row && mayView(viewer, row.customerId);
 
   const recordHistory = (tx: AnyTx, shipmentId: string, status: ShipmentStatus, at: string, reason?: string) =>
     prepared(tx, 'shipments.recordHistory', (d) => d.insert(shipmentHistory).values(placeholders('shipmentId', 'status', 'at', 'reason')).prepare()).run({ shipmentId, status, at, reason: reason ?? null });
@@ -122,7 +119,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
   /** The state machine, in one place: refuses what SHIPMENT_TRANSITIONS does not allow. */
   const transition = (tx: AnyTx, row: Row, to: ShipmentStatus, changes: Partial<Row>, reason?: string): Row => {
     if (!SHIPMENT_TRANSITIONS[row.status].includes(to)) {
-      throw new ConflictError(`Shipment ${row.id} is ${row.status}; it cannot become ${to}.`);
+      throw new IllegalShipmentTransitionError(row, to);
     }
     const now = clock();
     const updated = tx
@@ -140,31 +137,25 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
     prepared(tx, 'shipments.seenCommand', (d) => d.select().from(inbox).where(eq(inbox.eventId, sql.placeholder('key'))).prepare()).get({ key });
   const rememberCommand = (tx: AnyTx, key: string, type: string) => firstDelivery(tx, { eventId: key, consumer: COMMAND_CONSUMER, type, receivedAt: clock() });
   const refuseReusedKey = (key: string, usedFor: string, expected: string) => {
-    if (usedFor !== expected) throw new ConflictError(`Idempotency-Key ${key} was already used for ${usedFor}.`);
-  };
-
-  const commit = <T>(work: (tx: Tx<typeof schema>) => T): T => {
-    const result = db.transaction(work);
-    afterCommit();
-    return result;
+    if (usedFor !== expected) throw new CommandKeyReusedError(key, usedFor);
   };
 
   const findOrThrow = (tx: Pick<ShipmentsDb, 'select'>, id: string) => {
     const row = byId(tx, id);
-    if (!row) throw new NotFoundError(`No shipment ${id}.`);
+    if (!row) throw new ShipmentNotFoundError(id);
     return row;
   };
 
   return {
     get(id, viewer) {
       const row = byId(db, id);
-      if (!visible(row, viewer)) throw new NotFoundError(`No shipment ${id}.`);
+      if (!visible(row, viewer)) throw new ShipmentNotFoundError(id);
       return dto(db, row!);
     },
 
     list(query, viewer) {
       const filters: SQL[] = [];
-      if (viewer !== 'all') filters.push(eq(shipments.customerId, viewer.customerId));
+      if (!viewer.operator) filters.push(eq(shipments.customerId, viewer.customerId));
       if (query.orderId) filters.push(eq(shipments.orderId, query.orderId));
       if (query.status) filters.push(eq(shipments.status, query.status));
       const where = filters.length ? and(...filters) : undefined;
@@ -182,7 +173,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
     },
 
     dispatch(id, { reason } = {}) {
-      return commit((tx) => {
+      return db.transaction((tx) => {
         const now = clock();
         const row = transition(tx, findOrThrow(tx, id), 'DISPATCHED', { dispatchDueAt: null, deliverDueAt: autoDeliverAfterMs > 0 ? now + autoDeliverAfterMs : null }, reason);
         const data = { shipmentId: row.id, orderId: row.orderId, lines: row.lines, carrier: row.carrier, trackingNumber: row.trackingNumber };
@@ -192,7 +183,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
     },
 
     deliver(id, { reason } = {}) {
-      return commit((tx) => {
+      return db.transaction((tx) => {
         const row = transition(tx, findOrThrow(tx, id), 'DELIVERED', { deliverDueAt: null }, reason);
         appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.delivered, subject: row.id, data: { shipmentId: row.id, orderId: row.orderId } }));
         return dto(tx, row);
@@ -200,12 +191,12 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
     },
 
     create(command, key) {
-      return commit((tx) => {
+      return db.transaction((tx) => {
         const seen = seenCommand(tx, key);
         const existing = byOrder(tx, command.orderId);
         if (seen) {
           refuseReusedKey(key, seen.type, CommandNames.create);
-          if (!existing) throw new ConflictError(`Idempotency-Key ${key} was already used for another order.`);
+          if (!existing) throw new CommandKeyReusedError(key, 'another order');
           return { shipment: dto(tx, existing), created: false };
         }
         rememberCommand(tx, key, CommandNames.create);
@@ -243,7 +234,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
     },
 
     cancelByOrder(orderId, key) {
-      return commit((tx) => {
+      return db.transaction((tx) => {
         const seen = seenCommand(tx, key);
         const row = byOrder(tx, orderId);
         if (!row) {

@@ -4,7 +4,7 @@ import { PermanentEventError, type CloudEvent } from '@retail/events';
 import { HttpError } from '@retail/http-client';
 import { ServiceUnavailableError } from '@retail/kernel';
 import { freePort } from '@retail/testing';
-import { orderCancelled, orderPlaced, shipmentDispatched, silent, startStock, stockCommandsFor } from '../test-support.ts';
+import { orderCancelled, orderPlaced, shipmentDispatched, silent, startStock, stockCommandsFor } from '../../test/test-support.ts';
 import type { StockCommands } from '../stock-commands.ts';
 import { allocationHandlers } from './handlers.ts';
 

@@ -6,7 +6,7 @@ import { startTestNats, waitFor, type TestNats } from '@retail/testing';
 import { openOwnDatabase } from '../db/open.ts';
 import { findLevel } from '../levels.ts';
 import { createStock } from '../stock.ts';
-import { outboxEvents } from '../test-support.ts';
+import { outboxEvents } from '../../test/test-support.ts';
 import { productHandlers } from './subscriptions.ts';
 
 const product = (sku: string): Product => ({
@@ -85,12 +85,12 @@ describe('stock: consuming products.product.created from a real NATS server', ()
       logger,
       stream: 'PRODUCTS',
       durable: 'inventory-stock',
-      handlers: productHandlers({ newProductStock: 4, afterCommit: relay.poke }),
+      handlers: productHandlers({ newProductStock: 4 }),
       deadLetterSubject: 'inventory.dlq.stock',
     });
     const event = created('KIT-NEW-WHISK');
     await bus.js.publish(event.type, JSON.stringify(event), { msgID: event.id });
-    // published after the relay's first (idle) pass, so it is the poke after commit that sends it
+    // published after the relay's first (idle) pass, so it is the wake after the consumer's commit that sends it
     const message = await waitFor(async () => (await bus.jsm.streams.getMessage('INVENTORY', { last_by_subj: 'inventory.stock.changed' })) ?? undefined, {
       what: 'stock.changed',
     });

@@ -6,22 +6,17 @@ import { openingStock } from '../seed.ts';
 export interface ProductHandlerOptions {
   /** Units a product outside the demo catalog starts with (env NEW_PRODUCT_STOCK). */
   newProductStock: number;
-  /** The outbox relay's poke. */
-  afterCommit?: () => void;
 }
 
 /** What stock consumes from the products cell: every new product gets a stock row (and says so). */
 export function productHandlers(options: ProductHandlerOptions): Record<string, EventHandler> {
-  const { newProductStock, afterCommit = () => {} } = options;
+  const { newProductStock } = options;
   return {
     [ProductSubjects.created]: {
       schema: productEventSchema,
       handle: (tx, data: ProductEvent) => {
         const sku = data.product.sku;
-        if (openStock(tx, sku, openingStock(sku, newProductStock))) {
-          // The consumer's transaction is synchronous, so a microtask runs only after it has committed.
-          queueMicrotask(afterCommit);
-        }
+        openStock(tx, sku, openingStock(sku, newProductStock));
       },
     },
   };

@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
-import { requireScopes, type AuthEnv } from '@retail/auth';
+import { requireScopes, type AuthedRequest } from '@retail/auth';
 import { readJson, readQuery, validate } from '@retail/kernel';
 import { adjustmentSchema, InventoryScopes, listStockQuerySchema } from '@retail/inventory-contract';
 import { skuSchema } from '@retail/products-contract';
 import type { Stock } from '../stock.ts';
 
 /** The public routes of the descriptor (reads for everyone, adjustments for inventory:write). Mounted behind the internal-token check. */
-export function inventoryRoutes(stock: Stock): Hono<AuthEnv> {
-  const routes = new Hono<AuthEnv>();
+export function inventoryRoutes(stock: Stock): Hono<AuthedRequest> {
+  const routes = new Hono<AuthedRequest>();
   const sku = (raw: string) => validate(skuSchema, raw);
 
   routes.get('/inventory', (c) => c.json(stock.list(readQuery(c, listStockQuerySchema))));

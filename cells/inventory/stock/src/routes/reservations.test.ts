@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inbox, outbox } from '@retail/data';
 import { json } from '@retail/testing';
-import { stockTestApp } from '../test-app.ts';
-import { caller, outboxEvents, stockUp, type TestApp } from '../test-support.ts';
+import { stockTestApp } from '../../test/test-app.ts';
+import { caller, outboxEvents, stockUp, type TestApp } from '../../test/test-support.ts';
 
 let t: TestApp;
 const call = caller(() => t);

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { AuthEnv } from '@retail/auth';
+import type { AuthedRequest } from '@retail/auth';
 import { readJson, ValidationError } from '@retail/kernel';
 import { commandKeySchema, orderIdSchema, reserveStockSchema } from '@retail/inventory-contract';
 import type { Reservations } from '../reservations.ts';
@@ -8,8 +8,8 @@ import type { Reservations } from '../reservations.ts';
  * Cell-internal commands from `allocation` (not in the descriptor, so the gateway never routes them).
  * Mounted behind the internal-token check and the `inventory:internal` scope.
  */
-export function reservationRoutes(reservations: Reservations): Hono<AuthEnv> {
-  const routes = new Hono<AuthEnv>();
+export function reservationRoutes(reservations: Reservations): Hono<AuthedRequest> {
+  const routes = new Hono<AuthedRequest>();
 
   routes.post('/reservations', async (c) => {
     const key = commandKey(c);

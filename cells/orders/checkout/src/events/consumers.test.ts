@@ -5,9 +5,9 @@ import { InventoryStream } from '@retail/inventory-contract';
 import { createOrderCommandSchema, ordersCell, type Order } from '@retail/orders-contract';
 import { ShippingStream } from '@retail/shipping-contract';
 import { startTestNats, waitFor, type TestNats } from '@retail/testing';
-import { deadLetterSubject } from '@retail/topology';
+import { deadLetterSubject } from '@retail/descriptor';
 import { startCheckoutConsumers } from './consumers.ts';
-import { checkoutTestApp, startOrdersCore, type CheckoutTestApp, type OrdersCore } from '../test-app.ts';
+import { checkoutTestApp, startOrdersCore, type CheckoutTestApp, type RunningOrdersCore } from '../../test/test-app.ts';
 
 /**
  * The cell's side of the saga over a real nats-server: events published on the inventory and shipping
@@ -15,7 +15,7 @@ import { checkoutTestApp, startOrdersCore, type CheckoutTestApp, type OrdersCore
  */
 let nats: TestNats;
 let bus: Bus;
-let core: OrdersCore;
+let core: RunningOrdersCore;
 let t: CheckoutTestApp;
 let consumers: RunningConsumer[];
 const DLQ = deadLetterSubject(ordersCell, 'checkout');
@@ -50,7 +50,7 @@ const placeOrder = (): Order =>
     }),
   ).order;
 
-const statusOf = (id: string) => core.orderBook.get(id, { customerId: 'user-alice', admin: true }).status;
+const statusOf = (id: string) => core.orderBook.get(id, { customerId: 'user-alice', operator: true }).status;
 const handled = () => consumers.reduce((n, c) => n + c.handled(), 0);
 const publish = (event: { type: string; id: string }, msgID = event.id) => bus.js.publish(event.type, JSON.stringify(event), { msgID });
 const event = (type: string, data: Record<string, unknown>) => createEvent({ source: `/cells/${type.split('.')[0]}/test`, type, subject: String(data.orderId), data });
@@ -65,7 +65,7 @@ it('moves an order through its life from the inventory and shipping streams', as
   await publish(event('shipping.shipment.dispatched', { shipmentId: 'shp-9', orderId: order.id, lines: [{ sku: 'KIT-PAN', quantity: 1 }], carrier: 'UPS', trackingNumber: '1Z' }));
   await publish(event('shipping.shipment.delivered', { shipmentId: 'shp-9', orderId: order.id }));
   await waitFor(() => statusOf(order.id) === 'DELIVERED' || undefined, { what: 'DELIVERED' });
-  expect(core.orderBook.get(order.id, { customerId: 'user-alice', admin: false }).history.map((h) => h.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
+  expect(core.orderBook.get(order.id, { customerId: 'user-alice', operator: false }).history.map((h) => h.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
 });
 
 it('applies an event republished under a new message id only once', async () => {
@@ -76,7 +76,7 @@ it('applies an event republished under a new message id only once', async () => 
   const before = handled();
   await publish(rejected, `${rejected.id}-again`);
   await waitFor(() => handled() > before || undefined, { what: 'the redelivery to be handled' });
-  expect(core.orderBook.get(order.id, { customerId: 'user-alice', admin: false }).history.map((h) => h.status)).toEqual(['PENDING', 'REJECTED']);
+  expect(core.orderBook.get(order.id, { customerId: 'user-alice', operator: false }).history.map((h) => h.status)).toEqual(['PENDING', 'REJECTED']);
   expect(await deadLetters()).toBe(0);
 });
 

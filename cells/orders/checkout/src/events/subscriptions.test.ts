@@ -6,10 +6,10 @@ import { HttpError } from '@retail/http-client';
 import { ServiceUnavailableError } from '@retail/kernel';
 import { createOrderCommandSchema, type Order } from '@retail/orders-contract';
 import { freePort } from '@retail/testing';
-import { checkoutTestApp, startOrdersCore, type CheckoutTestApp, type OrdersCore } from '../test-app.ts';
+import { checkoutTestApp, startOrdersCore, type CheckoutTestApp, type RunningOrdersCore } from '../../test/test-app.ts';
 
 /** checkout's saga handlers commanding a real orders core service over HTTP. */
-let core: OrdersCore;
+let core: RunningOrdersCore;
 let t: CheckoutTestApp;
 beforeAll(async () => {
   core = await startOrdersCore();
@@ -35,7 +35,7 @@ const placeOrder = (): Order =>
     }),
   ).order;
 
-const viewOf = (id: string) => core.orderBook.get(id, { customerId: 'user-alice', admin: false });
+const viewOf = (id: string) => core.orderBook.get(id, { customerId: 'user-alice', operator: false });
 const outboxTypes = () => core.db.select().from(outbox).all().map((r) => JSON.parse(r.payload).type as string);
 
 /** Hand an event to checkout's handler for its subject, as the consumer does after validating it. */
@@ -89,7 +89,7 @@ describe('checkout: inventory replies', () => {
 
   it('treats a confirmation for an order cancelled meanwhile as done (409: the order has moved on)', async () => {
     const order = placeOrder();
-    core.orderBook.cancel(order.id, { customerId: 'user-alice', admin: false });
+    core.orderBook.cancel(order.id, { customerId: 'user-alice', operator: false });
     await expect(deliver('inventory.reservation.confirmed', confirmed(order.id))).resolves.toBeUndefined();
     expect(viewOf(order.id).status).toBe('CANCELLED');
     expect(outboxTypes()).toEqual(['orders.order.placed', 'orders.order.cancelled']);
@@ -125,7 +125,7 @@ describe('checkout: a shipment cancelled', () => {
 
   it('changes nothing for an order the customer’s cancel already cancelled', async () => {
     const order = placeOrder();
-    core.orderBook.cancel(order.id, { customerId: 'user-alice', admin: false });
+    core.orderBook.cancel(order.id, { customerId: 'user-alice', operator: false });
     await expect(deliver('shipping.shipment.cancelled', { shipmentId: 'shp-1', orderId: order.id })).resolves.toBeUndefined();
     expect(outboxTypes()).toEqual(['orders.order.placed', 'orders.order.cancelled']);
   });

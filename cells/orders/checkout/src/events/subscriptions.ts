@@ -2,8 +2,9 @@ import { PermanentEventError, type CloudEvent, type RemoteEventHandler } from '@
 import { InventorySubjects, reservationConfirmedEventSchema, reservationRejectedEventSchema } from '@retail/inventory-contract';
 import { HttpError } from '@retail/http-client';
 import type { Logger } from '@retail/kernel';
-import type { OrderTransitionCommand } from '@retail/orders-contract';
+import { ordersCell, type OrderTransitionCommand } from '@retail/orders-contract';
 import { ShippingSubjects, shipmentCancelledEventSchema, shipmentDeliveredEventSchema, shipmentDispatchedEventSchema } from '@retail/shipping-contract';
+import { durableName } from '@retail/descriptor';
 import type { z } from 'zod';
 import type { OrdersCore } from '../orders-core.ts';
 
@@ -31,7 +32,7 @@ export interface SagaHandlers {
  *  - no answer (orders down, timeout, 5xx): retried with backoff, dead-lettered after the last attempt.
  */
 export function sagaHandlers(orders: OrdersCore, logger: Logger): SagaHandlers {
-  const log = logger.child({ consumer: 'orders-checkout' });
+  const log = logger.child({ consumer: durableName(ordersCell, 'checkout') });
 
   const move = <T extends { orderId: string }>(schema: z.ZodType<T>, command: (data: T) => OrderTransitionCommand): RemoteEventHandler<T> => ({
     schema,

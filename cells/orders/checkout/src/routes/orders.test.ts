@@ -3,9 +3,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { outbox } from '@retail/data';
 import { freePort, json } from '@retail/testing';
 import { createOrderCommandSchema, type Order } from '@retail/orders-contract';
-import { checkoutTestApp, ORDERS_CELL_TOKEN, startOrdersCore, type CheckoutTestApp, type OrdersCore } from '../test-app.ts';
+import { checkoutTestApp, ORDERS_CELL_TOKEN, startOrdersCore, type CheckoutTestApp, type RunningOrdersCore } from '../../test/test-app.ts';
 
-let core: OrdersCore;
+let core: RunningOrdersCore;
 let t: CheckoutTestApp;
 beforeAll(async () => {
   core = await startOrdersCore();
@@ -49,7 +49,7 @@ describe('checkout: placing an order', () => {
       total: 17900,
       shippingAddress: address,
     });
-    expect(core.orderBook.get(order.id, { customerId: 'user-alice', admin: false })).toEqual(order);
+    expect(core.orderBook.get(order.id, { customerId: 'user-alice', operator: false })).toEqual(order);
     const events = core.db.select().from(outbox).all();
     expect(events.map((e) => e.subject)).toEqual(['orders.order.placed']);
     // Prices were asked for once, for exactly these SKUs, with the orders cell's own token.
@@ -267,7 +267,7 @@ const confirmed = (): Order => {
 
 const cancel = (id: string, token: string | null = t.alice) =>
   t.app.request(`/orders/${id}/cancel`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
-const statusOf = (id: string) => core.orderBook.get(id, { customerId: 'user-alice', admin: true }).status;
+const statusOf = (id: string) => core.orderBook.get(id, { customerId: 'user-alice', operator: true }).status;
 const outboxTypes = () => core.db.select().from(outbox).all().map((r) => JSON.parse(r.payload).type as string);
 const shipmentCancels = () => t.shipping.requests.filter((r) => r.url.endsWith('/cancel'));
 
@@ -277,7 +277,7 @@ describe('checkout: cancelling an order', () => {
     const res = await cancel(order.id);
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ id: order.id, status: 'CANCELLED' });
-    expect(core.orderBook.get(order.id, { customerId: 'user-alice', admin: false }).history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by the customer' });
+    expect(core.orderBook.get(order.id, { customerId: 'user-alice', operator: false }).history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by the customer' });
     expect(outboxTypes()).toEqual(['orders.order.placed', 'orders.order.cancelled']);
     expect(shipmentCancels()).toHaveLength(0);
   });

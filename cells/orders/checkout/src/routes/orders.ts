@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { bearerToken, requireScopes, type AuthEnv } from '@retail/auth';
+import { bearerToken, requireScopes, type AuthedRequest } from '@retail/auth';
 import { ValidationError, readJson, type FieldError } from '@retail/kernel';
 import { OrderScopes, idempotencyKeySchema, placeOrderSchema, type PlaceOrder } from '@retail/orders-contract';
 import type { Checkout } from '../checkout.ts';
@@ -7,7 +7,7 @@ import type { Checkout } from '../checkout.ts';
 const missingKey: FieldError = { path: 'Idempotency-Key', message: 'Send a unique Idempotency-Key header with each new order (8–100 visible ASCII characters, e.g. a UUID).' };
 
 /** The body and the Idempotency-Key header, with every field error of both in one 400. */
-async function readOrderRequest(c: Context<AuthEnv>): Promise<{ key: string; request: PlaceOrder }> {
+async function readOrderRequest(c: Context<AuthedRequest>): Promise<{ key: string; request: PlaceOrder }> {
   const key = idempotencyKeySchema.safeParse(c.req.header('idempotency-key'));
   let request: PlaceOrder;
   try {
@@ -21,8 +21,8 @@ async function readOrderRequest(c: Context<AuthEnv>): Promise<{ key: string; req
 }
 
 /** Placing and cancelling orders. Mounted behind the internal-token check; `sub` of the forwarded identity is the customer. */
-export function checkoutRoutes(checkout: Checkout): Hono<AuthEnv> {
-  const routes = new Hono<AuthEnv>();
+export function checkoutRoutes(checkout: Checkout): Hono<AuthedRequest> {
+  const routes = new Hono<AuthedRequest>();
 
   routes.post('/orders', requireScopes(OrderScopes.write), async (c) => {
     const { key, request } = await readOrderRequest(c);

@@ -4,7 +4,7 @@ import { inbox, outbox } from '@retail/data';
 import type { Order } from '@retail/orders-contract';
 import { json } from '@retail/testing';
 import { orderHistory, orders } from '../db/schema.ts';
-import { caller, orderCommand, ordersTestApp, testAddress, type OrdersTestApp } from '../test-app.ts';
+import { caller, orderCommand, ordersTestApp, testAddress, type OrdersTestApp } from '../../test/test-app.ts';
 
 let t: OrdersTestApp;
 let call: ReturnType<typeof caller>;
@@ -58,7 +58,6 @@ describe('orders: POST /internal/orders (place)', () => {
       currency: 'USD',
       shippingAddress: testAddress,
     });
-    expect(t.commits()).toBe(1);
   });
 
   it('answers a replay (same key, same request) exactly as the first time, storing nothing new', async () => {

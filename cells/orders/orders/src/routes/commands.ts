@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { internalScope, requireScopes, type AuthEnv } from '@retail/auth';
+import { internalScope, requireScopes, type AuthedRequest } from '@retail/auth';
 import { NotFoundError, ValidationError, readJson, readQuery } from '@retail/kernel';
 import { createOrderCommandSchema, idempotencyKeySchema, orderTransitionCommandSchema, ordersCell, placementQuerySchema } from '@retail/orders-contract';
 import type { OrderBook } from '../order-book.ts';
@@ -14,8 +14,8 @@ function idempotencyKey(c: Context): string {
  * Commands from the cell's composite (checkout), with a workload token of scope `orders:internal`.
  * These paths are not routes of the cell gateway, so nothing outside the cell reaches them.
  */
-export function commandRoutes(book: OrderBook): Hono<AuthEnv> {
-  const routes = new Hono<AuthEnv>();
+export function commandRoutes(book: OrderBook): Hono<AuthedRequest> {
+  const routes = new Hono<AuthedRequest>();
   const internal = requireScopes(internalScope(ordersCell.name));
 
   routes.post('/internal/orders', internal, async (c) => {

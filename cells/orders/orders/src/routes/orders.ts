@@ -1,16 +1,17 @@
 import { Hono, type Context } from 'hono';
-import { hasScopes, requireScopes, type AuthEnv } from '@retail/auth';
+import { hasScopes, requireScopes, type AuthedRequest } from '@retail/auth';
 import { readQuery } from '@retail/kernel';
 import { OrderScopes, cancelOrderQuerySchema, listOrdersQuerySchema } from '@retail/orders-contract';
-import type { OrderBook, Viewer } from '../order-book.ts';
+import type { Viewer } from '@retail/data';
+import type { OrderBook } from '../order-book.ts';
 
 /** The customer's view of their orders (placing one is checkout's). Mounted behind the internal-token check. */
-export function orderRoutes(book: OrderBook): Hono<AuthEnv> {
-  const routes = new Hono<AuthEnv>();
+export function orderRoutes(book: OrderBook): Hono<AuthedRequest> {
+  const routes = new Hono<AuthedRequest>();
   // The gateway puts the caller's identity in the internal token: `sub` is the customer id.
-  const viewer = (c: Context<AuthEnv>): Viewer => {
+  const viewer = (c: Context<AuthedRequest>): Viewer => {
     const principal = c.get('principal');
-    return { customerId: principal.sub, admin: hasScopes(principal, [OrderScopes.admin]) };
+    return { customerId: principal.sub, operator: hasScopes(principal, [OrderScopes.admin]) };
   };
 
   routes.get('/orders', requireScopes(OrderScopes.read), (c) => c.json(book.list(c.get('principal').sub, readQuery(c, listOrdersQuerySchema))));

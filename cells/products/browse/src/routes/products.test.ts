@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Product } from '@retail/products-contract';
 import { json } from '@retail/testing';
 import { deleteProduct, recordStock, upsertProduct } from '../projection.ts';
-import { browseTestApp } from '../test-app.ts';
+import { browseTestApp } from '../../test/test-app.ts';
 
 let t: Awaited<ReturnType<typeof browseTestApp>>;
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outbox } from '@retail/data';
 import { json } from '@retail/testing';
-import { catalogTestApp } from '../test-app.ts';
+import { catalogTestApp } from '../../test/test-app.ts';
 
 type TestApp = Awaited<ReturnType<typeof catalogTestApp>>;
 let t: TestApp;

@@ -1,12 +1,12 @@
 import { Hono } from 'hono';
-import { requireScopes, type AuthEnv } from '@retail/auth';
+import { requireScopes, type AuthedRequest } from '@retail/auth';
 import { readJson, validate } from '@retail/kernel';
 import { createProductSchema, priceQuerySchema, updateProductSchema, skuSchema, ProductScopes } from '@retail/products-contract';
 import type { Catalog } from '../catalog.ts';
 
 /** Admin writes to the catalog (public reads are served by `browse`). Mounted behind the internal-token check. */
-export function productRoutes(catalog: Catalog): Hono<AuthEnv> {
-  const routes = new Hono<AuthEnv>();
+export function productRoutes(catalog: Catalog): Hono<AuthedRequest> {
+  const routes = new Hono<AuthedRequest>();
   const sku = (raw: string) => validate(skuSchema, raw);
 
   routes.get('/products/:sku', (c) => c.json(catalog.get(sku(c.req.param('sku')))));

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inbox, outbox } from '@retail/data';
 import { shipmentSchema } from '@retail/shipping-contract';
-import { json } from '@retail/testing';
+import { json, OPERATOR } from '@retail/testing';
 import { shipments } from '../db/schema.ts';
-import { shipmentCommand, shipmentsTestApp } from '../test-app.ts';
+import { shipmentCommand, shipmentsTestApp } from '../../test/test-app.ts';
 
 let t: Awaited<ReturnType<typeof shipmentsTestApp>>;
 beforeEach(async () => {
@@ -174,7 +174,7 @@ describe('POST /internal/shipments/by-order/:orderId/cancel', () => {
     expect((await json(dispatched)).detail).toMatch(/DISPATCHED; it cannot become CANCELLED/);
     await t.call('POST', `/shipments/${created.id}/deliver`, { token: t.operator });
     expect((await cancel('order-1')).status).toBe(409);
-    expect(t.shipments.get(created.id, 'all').status).toBe('DELIVERED');
+    expect(t.shipments.get(created.id, OPERATOR).status).toBe('DELIVERED');
     expect(events().map((e) => e.subject)).not.toContain('shipping.shipment.cancelled');
   });
 
@@ -182,12 +182,12 @@ describe('POST /internal/shipments/by-order/:orderId/cancel', () => {
     const key = randomUUID();
     await create(shipmentCommand('order-2'), key);
     expect((await cancel('order-2', key)).status).toBe(409);
-    expect(t.shipments.get((await json(await t.call('GET', '/shipments?orderId=order-2', { token: t.operator }))).items[0].id, 'all').status).toBe('PENDING');
+    expect(t.shipments.get((await json(await t.call('GET', '/shipments?orderId=order-2', { token: t.operator }))).items[0].id, OPERATOR).status).toBe('PENDING');
   });
 
   it('requires a well-formed Idempotency-Key', async () => {
     expect((await cancel('order-1', null)).status).toBe(400);
-    expect(t.shipments.get(created.id, 'all').status).toBe('PENDING');
+    expect(t.shipments.get(created.id, OPERATOR).status).toBe('PENDING');
   });
 });
 

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { internalScope, requireScopes, type AuthEnv } from '@retail/auth';
+import { internalScope, requireScopes, type AuthedRequest } from '@retail/auth';
 import { NotFoundError, readJson, ValidationError } from '@retail/kernel';
 import { commandIdempotencyKeySchema, createShipmentCommandSchema, shippingCell } from '@retail/shipping-contract';
 import type { Shipments } from '../shipments.ts';
@@ -24,8 +24,8 @@ export function cancelShipmentOf(shipments: Shipments, orderId: string, key: str
  * Cell-internal commands from fulfillment: not in the descriptor, so the gateway never routes them;
  * only workload tokens of this cell (scope `shipping:internal`) may send them.
  */
-export function commandRoutes(shipments: Shipments): Hono<AuthEnv> {
-  const routes = new Hono<AuthEnv>();
+export function commandRoutes(shipments: Shipments): Hono<AuthedRequest> {
+  const routes = new Hono<AuthedRequest>();
   routes.use('/internal/*', requireScopes(internalScope(shippingCell.name)));
 
   routes.post('/internal/shipments', async (c) => {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outbox } from '@retail/data';
 import { shipmentPageSchema, type Shipment } from '@retail/shipping-contract';
-import { json } from '@retail/testing';
-import { shipmentCommand, shipmentsTestApp } from '../test-app.ts';
+import { json, OPERATOR } from '@retail/testing';
+import { shipmentCommand, shipmentsTestApp } from '../../test/test-app.ts';
 
 let t: Awaited<ReturnType<typeof shipmentsTestApp>>;
 let now: number;
@@ -137,7 +137,7 @@ describe('dispatch and delivery by an operator', () => {
     expect((await t.call('POST', `/shipments/${bob1.id}/dispatch`, { token: t.operator })).status).toBe(409);
     expect(subjects().filter((s) => s === 'shipping.shipment.dispatched')).toHaveLength(1);
     expect(subjects().filter((s) => s === 'shipping.shipment.delivered')).toHaveLength(1);
-    expect(t.shipments.get(bob1.id, 'all').history.map((h) => h.status)).toEqual(['PENDING', 'DISPATCHED', 'DELIVERED']);
+    expect(t.shipments.get(bob1.id, OPERATOR).history.map((h) => h.status)).toEqual(['PENDING', 'DISPATCHED', 'DELIVERED']);
   });
 
   it('answers 404 for an unknown shipment', async () => {
@@ -154,7 +154,7 @@ describe('dispatch and delivery by an operator', () => {
     expect((await t.call('POST', `/shipments/${alice1.id}/deliver`, { token: t.alice })).status).toBe(403);
     expect((await t.call('POST', `/shipments/${alice1.id}/dispatch`)).status).toBe(401);
     expect(subjects()).toHaveLength(before);
-    expect(t.shipments.get(alice1.id, 'all').status).toBe('PENDING');
+    expect(t.shipments.get(alice1.id, OPERATOR).status).toBe('PENDING');
   });
 });
 

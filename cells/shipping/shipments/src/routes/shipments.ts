@@ -1,18 +1,21 @@
 import { Hono } from 'hono';
-import { hasScopes, requireScopes, type AuthEnv, type Principal } from '@retail/auth';
+import { hasScopes, requireScopes, type AuthedRequest, type Principal } from '@retail/auth';
 import { readQuery } from '@retail/kernel';
 import { OrderScopes } from '@retail/orders-contract';
 import { listShipmentsQuerySchema, ShippingScopes } from '@retail/shipping-contract';
-import type { Shipments, Viewer } from '../shipments.ts';
+import type { Viewer } from '@retail/data';
+import type { Shipments } from '../shipments.ts';
 import { cancelShipmentOf } from './commands.ts';
 
 /** Operators (and order admins) see every shipment; a customer only those of their own orders. */
-export const viewerOf = (principal: Principal): Viewer =>
-  hasScopes(principal, [ShippingScopes.write]) || hasScopes(principal, [OrderScopes.admin]) ? 'all' : { customerId: principal.sub };
+export const viewerOf = (principal: Principal): Viewer => ({
+  customerId: principal.sub,
+  operator: hasScopes(principal, [ShippingScopes.write]) || hasScopes(principal, [OrderScopes.admin]),
+});
 
 /** The public API (routed by the shipping gateway). Mounted behind the internal-token check. */
-export function shipmentRoutes(shipments: Shipments): Hono<AuthEnv> {
-  const routes = new Hono<AuthEnv>();
+export function shipmentRoutes(shipments: Shipments): Hono<AuthedRequest> {
+  const routes = new Hono<AuthedRequest>();
 
   routes.get('/shipments', requireScopes(ShippingScopes.read), (c) =>
     c.json(shipments.list(readQuery(c, listShipmentsQuerySchema), viewerOf(c.get('principal')))),

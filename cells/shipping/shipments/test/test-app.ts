@@ -1,0 +1,53 @@
+import { createLogger } from '@retail/kernel';
+import { internalTestTokens } from '@retail/testing';
+import type { CreateShipmentCommand } from '@retail/shipping-contract';
+import { createApp } from '../src/app.ts';
+import { openOwnDatabase } from '../src/db/open.ts';
+import { createShipments, type ShipmentsOptions } from '../src/shipments.ts';
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** A raw body, sent as is (e.g. malformed JSON). */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+/** A valid create-shipment command for `orderId`, owned by `customerId`. */
+export const shipmentCommand = (orderId: string, customerId = 'user-alice'): CreateShipmentCommand => ({
+  orderId,
+  customerId,
+  address: { name: 'Alice Example', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
+  lines: [
+    { sku: 'KIT-CHEF-KNIFE', quantity: 2 },
+    { sku: 'OUT-HEADLAMP', quantity: 1 },
+  ],
+});
+
+/** The real app over an in-memory database and in-memory internal keys, for `app.request()` tests. */
+export async function shipmentsTestApp(options: ShipmentsOptions = {}, file = ':memory:') {
+  const database = openOwnDatabase(file);
+  const tokens = await internalTestTokens('shipping');
+  const shipments = createShipments(database.db, options);
+  const app = createApp({ shipments, verifyToken: tokens.verifier, logger: createLogger({ name: 'test', level: 'silent' }) });
+  const operator = await tokens.sign({ sub: 'user-operator', scopes: ['shipments:write', 'orders:read'] });
+  const admin = await tokens.sign({ sub: 'user-admin', scopes: ['orders:read', 'orders:admin'] });
+  const alice = await tokens.sign({ sub: 'user-alice', scopes: ['orders:read', 'orders:write'] });
+  const bob = await tokens.sign({ sub: 'user-bob', scopes: ['orders:read', 'orders:write'] });
+  const fulfillment = await tokens.sign({ sub: 'service:shipping/fulfillment', scopes: ['shipping:internal'] });
+  // What the gateway forwards for the orders cell's client-credentials token.
+  const ordersCell = await tokens.sign({ sub: 'client:orders', scopes: ['shipments:cancel'] });
+
+  const call = (method: string, path: string, options: CallOptions = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.raw !== undefined || options.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = options.raw ?? JSON.stringify(options.body);
+    }
+    return app.request(path, { method, headers, body });
+  };
+
+  return { app, db: database.db, shipments, tokens, operator, admin, alice, bob, fulfillment, ordersCell, call, close: database.close };
+}

@@ -1,0 +1,81 @@
+import { MAX_EVENT_AGE_DAYS } from './derive.ts';
+
+/**
+ * A cell declares itself once, in its contract package (`cells/<cell>/contract/src/cell.ts`). Routing
+ * tables, the local runner, compose, NATS permissions and diagrams are derived from these values.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDescriptor {
+  method: HttpMethod;
+  /** Path on the cell gateway, Hono syntax, e.g. `/products/:sku`. Public through gateway-global as `/api` + path. */
+  path: string;
+  /** The component that serves it. */
+  component: string;
+  /** `public`: no token needed; `token`: any valid token with `scopes`. */
+  access: 'public' | 'token';
+  scopes?: readonly string[];
+  summary: string;
+}
+
+export interface ComponentDescriptor {
+  name: string;
+  kind: 'core' | 'composite';
+  /** Default local port; every process can be moved with PORT. */
+  port: number;
+  /** Its own SQLite datastore, if it has state. */
+  datastore?: string;
+  /** Event subjects this component publishes (through its outbox). */
+  publishes?: readonly string[];
+  /** Event subjects this component consumes, with the stream that holds them. */
+  consumes?: readonly { stream: string; subject: string }[];
+  /** Other cells it calls synchronously (through their gateways). */
+  calls?: readonly string[];
+  summary: string;
+}
+
+export interface CellDescriptor {
+  name: string;
+  summary: string;
+  /** JetStream stream owned by the cell; holds every subject `<name>.>`. */
+  stream: string;
+  gateway: { port: number };
+  components: readonly ComponentDescriptor[];
+  routes: readonly RouteDescriptor[];
+  /** Scopes the token service grants this cell's client-credentials client, for the calls it makes to other cells. */
+  clientScopes?: readonly string[];
+  /** How long and how much the cell's stream keeps; defaults in derive.ts (`streamLimits`). */
+  retention?: StreamRetention;
+}
+
+/**
+ * The limits of a cell's stream. The oldest events are dropped past either, whether or not every
+ * consumer has read them: a consumer down for longer than `maxAgeDays` misses what it did not read.
+ */
+export interface StreamRetention {
+  /** At most MAX_EVENT_AGE_DAYS (derive.ts): the inboxes that deduplicate events rely on it. */
+  maxAgeDays?: number;
+  maxBytes?: number;
+}
+
+export function defineCell<const C extends CellDescriptor>(cell: C): C {
+  validateCell(cell);
+  return cell;
+}
+
+function validateCell(cell: CellDescriptor): void {
+  const { maxAgeDays, maxBytes } = cell.retention ?? {};
+  if (maxAgeDays !== undefined && !(maxAgeDays > 0 && maxAgeDays <= MAX_EVENT_AGE_DAYS)) {
+    throw new Error(`${cell.name}: retention.maxAgeDays must be above 0 and at most ${MAX_EVENT_AGE_DAYS} (inboxes remember event ids only a day longer), not ${maxAgeDays}`);
+  }
+  if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw new Error(`${cell.name}: retention.maxBytes must be a positive whole number, not ${maxBytes}`);
+  const names = new Set(cell.components.map((c) => c.name));
+  for (const route of cell.routes) {
+    if (!names.has(route.component)) throw new Error(`${cell.name}: route ${route.method} ${route.path} targets unknown component ${route.component}`);
+  }
+  for (const component of cell.components) {
+    for (const subject of component.publishes ?? []) {
+      if (!subject.startsWith(`${cell.name}.`)) throw new Error(`${cell.name}.${component.name} may publish only on ${cell.name}.>, not ${subject}`);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { nanos } from '@nats-io/transport-node';
+import { createLogger } from '@retail/kernel';
+import { startTestNats, type TestNats } from '@retail/testing';
+import { defineCell, DEFAULT_STREAM_MAX_BYTES, MAX_EVENT_AGE_DAYS } from '@retail/descriptor';
+import { connectCellBus } from './cell-bus.ts';
+import { connectBus, type Bus } from './connection.ts';
+import { ensureStream } from './streams.ts';
+
+const logger = createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const day = 24 * 60 * 60_000;
+let nats: TestNats;
+let bus: Bus;
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  bus = await connectBus({ url: nats.url, name: 'streams-test', logger });
+});
+afterAll(async () => {
+  await bus.close();
+  await nats.dispose();
+});
+
+const limits = async (name: string) => {
+  const { config } = await bus.jsm.streams.info(name);
+  return { subjects: config.subjects, maxAge: config.max_age, maxBytes: config.max_bytes };
+};
+
+it('creates a cell’s stream with the age and size limits of its descriptor', async () => {
+  const cell = defineCell({ name: 'kept', summary: 'x', stream: 'KEPT', gateway: { port: 1 }, components: [], routes: [], retention: { maxAgeDays: 2, maxBytes: 64 * 1024 ** 2 } });
+  const cellBus = await connectCellBus({ cell, component: 'core', env: { NATS_URL: nats.url }, logger });
+  await cellBus.close();
+  expect(await limits('KEPT')).toEqual({ subjects: ['kept.>'], maxAge: nanos(2 * day), maxBytes: 64 * 1024 ** 2 });
+});
+
+it('gives an existing stream without limits the defaults, and moves limits that differ from the spec', async () => {
+  await bus.jsm.streams.add({ name: 'OLD', subjects: ['old.>'] }); // as streams were made before there were limits
+  expect(await limits('OLD')).toMatchObject({ maxAge: 0, maxBytes: -1 });
+
+  await ensureStream(bus.jsm, { name: 'OLD', subjects: ['old.>'] });
+  expect(await limits('OLD')).toEqual({ subjects: ['old.>'], maxAge: nanos(MAX_EVENT_AGE_DAYS * day), maxBytes: DEFAULT_STREAM_MAX_BYTES });
+
+  await ensureStream(bus.jsm, { name: 'OLD', subjects: ['old.>', 'older.>'], maxAgeMs: day, maxBytes: 1024 ** 2 });
+  expect(await limits('OLD')).toEqual({ subjects: ['old.>', 'older.>'], maxAge: nanos(day), maxBytes: 1024 ** 2 });
+
+  // Without limits in the spec, limits a stream already has stay as they are.
+  await ensureStream(bus.jsm, { name: 'OLD', subjects: ['old.>', 'older.>'] });
+  expect(await limits('OLD')).toMatchObject({ maxAge: nanos(day), maxBytes: 1024 ** 2 });
+});

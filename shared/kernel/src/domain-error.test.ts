@@ -1,0 +1,35 @@
+import { expect, it } from 'vitest';
+import { DomainError } from './domain-error.ts';
+import { toProblem } from './problem.ts';
+
+class ParcelNotFoundError extends DomainError {
+  constructor(id: string) {
+    super('not-found', `No parcel ${id}.`);
+  }
+}
+class ParcelSealedError extends DomainError {
+  constructor(id: string) {
+    super('conflict', `Parcel ${id} is sealed.`, { parcelStatus: 'SEALED' });
+  }
+}
+class LabelReusedError extends DomainError {
+  constructor() {
+    super('unprocessable', 'That label was printed for another parcel.');
+  }
+}
+
+it('maps each refusal of a domain rule to its status once, with the rule’s words and facts', () => {
+  expect(toProblem(new ParcelNotFoundError('p-1'), '/parcels/p-1')).toEqual({
+    type: 'about:blank',
+    title: 'Not found',
+    status: 404,
+    detail: 'No parcel p-1.',
+    instance: '/parcels/p-1',
+  });
+  expect(toProblem(new ParcelSealedError('p-2'))).toMatchObject({ status: 409, title: 'Conflict', detail: 'Parcel p-2 is sealed.', parcelStatus: 'SEALED' });
+  expect(toProblem(new LabelReusedError())).toMatchObject({ status: 422, title: 'Unprocessable content' });
+});
+
+it('names the error after the rule that refused', () => {
+  expect(new ParcelSealedError('p-3').name).toBe('ParcelSealedError');
+});

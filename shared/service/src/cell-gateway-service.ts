@@ -1,0 +1,16 @@
+import { startTelemetry } from '@retail/telemetry';
+import type { CellDescriptor } from '@retail/descriptor';
+
+/**
+ * Start a cell's edge gateway as its own process, named `<cell>-gateway`: telemetry first (without
+ * client spans: the forwarder passes its own server span on, so the next hop is its direct child), then
+ * the gateway, whose routes, scopes and upstreams all come from the descriptor.
+ *
+ * @example
+ * // cells/products/gateway/src/main.ts
+ * startCellGatewayService(productsCell);
+ */
+export function startCellGatewayService(cell: CellDescriptor): void {
+  const telemetry = startTelemetry({ serviceName: `${cell.name}-gateway`, cell: cell.name, httpClientSpans: false });
+  void import('@retail/gateway').then(({ startCellGateway }) => startCellGateway(cell, telemetry.shutdown));
+}

@@ -1,0 +1,84 @@
+// Only telemetry and types are imported statically: the SDK must be running before the modules it
+// observes load (their meters and tracers are taken at import time), so everything else is imported
+// once startTelemetry has returned.
+import { startTelemetry } from '@retail/telemetry';
+import type { TokenVerifier } from '@retail/auth';
+import type { Logger } from '@retail/kernel';
+import type { CellDescriptor } from '@retail/descriptor';
+import type { Hono } from 'hono';
+
+/** The settings every service inside a cell has (kernel's `cellServiceEnv`). */
+interface CellServiceEnv {
+  LOG_LEVEL: string;
+  LOG_PRETTY: boolean;
+  HOST: string;
+  IDLE_MEMORY_RELEASE: boolean;
+  PORT: number;
+  CELL_GATEWAY_URL: string;
+}
+
+/** What a service's composition root is given: who it is, its parsed settings, its logger, its token check. */
+export interface CellServiceContext<E> {
+  cell: CellDescriptor;
+  component: string;
+  env: E;
+  logger: Logger;
+  /** Checks the internal tokens its own cell gateway mints (keys from that gateway's JWKS). */
+  verifyToken: TokenVerifier;
+}
+
+/** What a composition root hands back: the app to serve and what to close, in the order it was opened. */
+export interface ComposedService {
+  app: Hono<any>;
+  /** Closed in reverse order after HTTP has drained (consumers, NATS, database…). */
+  resources?: Array<() => Promise<void> | void>;
+}
+
+/** A service's server module (`src/server.ts`): its configuration and its composition root. */
+export interface CellService<E extends CellServiceEnv> {
+  loadEnv(): E;
+  compose(context: CellServiceContext<E>): Promise<ComposedService> | ComposedService;
+}
+
+export interface StartCellServiceOptions<E extends CellServiceEnv> {
+  /** The cell's descriptor; the process is named `<cell>-<component>` everywhere (logs, traces, NATS). */
+  cell: CellDescriptor;
+  /** The component's name in that descriptor. */
+  component: string;
+  /** Imports the service's server module: called only once telemetry is running. */
+  server: () => Promise<CellService<E>>;
+}
+
+/**
+ * Start one service of a cell as its own process: telemetry first, then its settings, its logger, the
+ * check of its gateway's internal tokens, its composition root, and the HTTP listener with graceful
+ * shutdown (HTTP drains, then the composed resources close in reverse, then telemetry flushes).
+ *
+ * @example
+ * // cells/orders/orders/src/main.ts
+ * startCellService({ cell: ordersCell, component: 'orders', server: () => import('./server.ts') });
+ */
+export function startCellService<E extends CellServiceEnv>(options: StartCellServiceOptions<E>): void {
+  const { cell, component } = options;
+  const name = `${cell.name}-${component}`;
+  const telemetry = startTelemetry({ serviceName: name, cell: cell.name });
+  const starting = (async () => {
+    // drizzle's CommonJS build, before anything imports drizzle (see @retail/data's patches).
+    await import('@retail/data/register');
+    const { createLogger, runMain, serveApp } = await import('@retail/kernel');
+    runMain(async () => {
+      const { internalTokenVerifier } = await import('@retail/auth');
+      const { internalJwksUrl } = await import('@retail/descriptor');
+      const server = await options.server();
+      const env = server.loadEnv();
+      const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: cell.name, component } });
+      const verifyToken = internalTokenVerifier(cell.name, internalJwksUrl(env.CELL_GATEWAY_URL));
+      const { app, resources = [] } = await server.compose({ cell, component, env, logger, verifyToken });
+      await serveApp({ app, port: env.PORT, hostname: env.HOST, logger, releaseIdleMemory: env.IDLE_MEMORY_RELEASE, onShutdown: [telemetry.shutdown, ...resources] });
+    });
+  })();
+  starting.catch((error: unknown) => {
+    console.error(`fatal: ${name} failed to start`, error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,14 @@
+// A one-component cell started exactly as the real services are: see cell-service.test.ts.
+import { defineCell } from '@retail/descriptor';
+import { startCellService } from '../src/index.ts';
+
+const shopCell = defineCell({
+  name: 'shop',
+  summary: 'a cell of the test',
+  stream: 'SHOP',
+  gateway: { port: 1 },
+  components: [{ name: 'till', kind: 'core', port: 2, summary: 'the component under test' }],
+  routes: [],
+});
+
+startCellService({ cell: shopCell, component: 'till', server: () => import('./shop-server.ts') });
