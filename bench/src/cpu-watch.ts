@@ -63,7 +63,12 @@ export function watchCpu(root = process.pid): CpuWindow {
  * How much of the machine other processes use, over `windowSeconds`; with `maxWaitSeconds`, windows are
  * repeated until it is under `quietPercent` or the time is up. Returns the last window's share.
  */
-export async function otherCpuBeforeStart(options: { maxWaitSeconds: number; windowSeconds?: number; quietPercent?: number; log: (m: string) => void }): Promise<number> {
+export async function otherCpuBeforeStart(options: {
+  maxWaitSeconds: number;
+  windowSeconds?: number;
+  quietPercent?: number;
+  log: (m: string) => void;
+}): Promise<number> {
   const { maxWaitSeconds, windowSeconds = 2, quietPercent = 10, log } = options;
   const deadline = performance.now() + maxWaitSeconds * 1000;
   let lastSaid = 0;
@@ -74,7 +79,9 @@ export async function otherCpuBeforeStart(options: { maxWaitSeconds: number; win
     if (percent < quietPercent || performance.now() >= deadline) return percent;
     if (performance.now() - lastSaid >= 10_000) {
       lastSaid = performance.now();
-      log(`other processes are using ${percent} % of the machine's CPU; waiting for it to be quiet (up to ${Math.round((deadline - performance.now()) / 1000)} s more)`);
+      log(
+        `other processes are using ${percent} % of the machine's CPU; waiting for it to be quiet (up to ${Math.round((deadline - performance.now()) / 1000)} s more)`,
+      );
     }
   }
 }

@@ -43,7 +43,18 @@ export interface GatewayPathResult {
 
 export async function measureGatewayPath(targets: GatewayPathTargets, config: BenchConfig, log: Log): Promise<GatewayPathResult> {
   const run = (title: string, url: string, headers: () => Promise<Record<string, string>> | Record<string, string>, overallRate?: number) =>
-    measureLoad({ title, url, headers, overallRate, connections: config.connections, warmupSeconds: config.warmupSeconds, durationSeconds: config.durationSeconds }, log);
+    measureLoad(
+      {
+        title,
+        url,
+        headers,
+        overallRate,
+        connections: config.connections,
+        warmupSeconds: config.warmupSeconds,
+        durationSeconds: config.durationSeconds,
+      },
+      log,
+    );
   const internal = async () => ({ authorization: `Bearer ${await targets.internalToken()}` });
   const user = () => ({ authorization: `Bearer ${targets.userToken}` });
   const apiPath = `/api${targets.path}`;
@@ -76,15 +87,25 @@ export async function measureGatewayPath(targets: GatewayPathTargets, config: Be
     half = await run('(c) at half its peak rate', `${targets.globalUrl}${apiPath}`, user, rate);
     rows.push({ id: 'c-half', label: `(c) at ${rate} req/s, half its peak: autocannon overallRate`, result: half });
     paced = await measurePaced(
-      { title: '(c) at half its peak rate, paced', url: `${targets.globalUrl}${apiPath}`, headers: user(), rate, connections: config.connections, warmupSeconds: config.warmupSeconds, durationSeconds: config.durationSeconds },
+      {
+        title: '(c) at half its peak rate, paced',
+        url: `${targets.globalUrl}${apiPath}`,
+        headers: user(),
+        rate,
+        connections: config.connections,
+        warmupSeconds: config.warmupSeconds,
+        durationSeconds: config.durationSeconds,
+      },
       log,
     );
     rows.push({ id: 'c-paced', label: `(c) at ${rate} req/s, half its peak: evenly paced`, result: paced });
   } else {
-    for (const id of ['c-half', 'c-paced'] as const) rows.push({ id, label: '(c) at half its peak rate', skipped: '(c) FAILED, so it has no peak rate' });
+    for (const id of ['c-half', 'c-paced'] as const)
+      rows.push({ id, label: '(c) at half its peak rate', skipped: '(c) FAILED, so it has no peak rate' });
   }
 
-  const ratio = (x?: LoadResult, y?: LoadResult) => (x?.requestsPerSecond && y?.requestsPerSecond ? round(x.requestsPerSecond / y.requestsPerSecond, 3) : null);
+  const ratio = (x?: LoadResult, y?: LoadResult) =>
+    x?.requestsPerSecond && y?.requestsPerSecond ? round(x.requestsPerSecond / y.requestsPerSecond, 3) : null;
   return {
     rows,
     ratios: { 'b/a': ratio(b, a), 'c/a': ratio(c, a), 'c/d': ratio(c, d) },

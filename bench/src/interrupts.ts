@@ -10,7 +10,10 @@ async function stopEverything(signal: NodeJS.Signals) {
   stopping = true;
   process.stderr.write(`\n[bench] ${signal}: stopping what the bench started\n`);
   // Taken out first: a cleanup may unregister itself while this runs.
-  for (const cleanup of cleanups.splice(0).reverse()) await Promise.resolve().then(cleanup).catch(() => {});
+  for (const cleanup of cleanups.splice(0).reverse())
+    await Promise.resolve()
+      .then(cleanup)
+      .catch(() => {});
   process.exit(signal === 'SIGINT' ? 130 : 143);
 }
 

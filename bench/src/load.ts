@@ -56,11 +56,18 @@ export async function measureLoad(spec: LoadSpec, log: Log): Promise<LoadResult>
   const cpu = watchCpu();
   const r = await once(spec.url, spec.connections, spec.durationSeconds, measureHeaders, spec.overallRate);
   const otherCpuPercent = cpu.otherPercent();
-  const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]));
+  const statusCodes = Object.fromEntries(
+    Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]),
+  );
   const problems = [
     r.errors > 0 ? `${r.errors} errors` : '',
     r.timeouts > 0 ? `${r.timeouts} timeouts` : '',
-    r.non2xx > 0 ? `${r.non2xx} non-2xx (${Object.entries(statusCodes).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${c}×${n}`).join(', ')})` : '',
+    r.non2xx > 0
+      ? `${r.non2xx} non-2xx (${Object.entries(statusCodes)
+          .filter(([c]) => !c.startsWith('2'))
+          .map(([c, n]) => `${c}×${n}`)
+          .join(', ')})`
+      : '',
     r['2xx'] === 0 ? 'no 2xx answers' : '',
   ].filter(Boolean);
   const result: LoadResult = {

@@ -69,7 +69,10 @@ function cpuTicks(pid: number): number {
  * Wait until the processes together use less than `maxCpuShare` of one core over a second (start-up
  * done, a saga's tail of events processed), at most `timeoutSeconds`, and at least one second.
  */
-export async function waitUntilQuiet(processes: readonly WatchedProcess[], options: { timeoutSeconds: number; log: Log; what: string; maxCpuShare?: number }): Promise<void> {
+export async function waitUntilQuiet(
+  processes: readonly WatchedProcess[],
+  options: { timeoutSeconds: number; log: Log; what: string; maxCpuShare?: number },
+): Promise<void> {
   const { timeoutSeconds, log, what, maxCpuShare = 0.05 } = options;
   const ticksPerSecond = 100; // USER_HZ on Linux
   const deadline = performance.now() + timeoutSeconds * 1000;

@@ -23,10 +23,16 @@ export function ensureNginx(log: Log): string {
   if (found) return found;
   const root = process.getuid?.() === 0;
   const sudo = !root && spawnSync('sudo', ['-n', 'true']).status === 0;
-  if (!root && !sudo) throw new Error('nginx is not installed and apt-get needs root: install it with `sudo apt-get install -y nginx-light` (or set NGINX_BIN)');
+  if (!root && !sudo)
+    throw new Error(
+      'nginx is not installed and apt-get needs root: install it with `sudo apt-get install -y nginx-light` (or set NGINX_BIN)',
+    );
   const apt = (...args: string[]) => {
     const [command, rest] = root ? ['apt-get', args] : ['sudo', ['-n', 'apt-get', ...args]];
-    execFileSync(command as string, rest as string[], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync(command as string, rest as string[], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   };
   log('nginx is missing: installing nginx-light with apt-get');
   try {

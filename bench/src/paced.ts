@@ -25,7 +25,13 @@ export interface PacedSpec {
  */
 export async function measurePaced(spec: PacedSpec, log: Log): Promise<LoadResult> {
   const url = new URL(spec.url);
-  const pool = new Pool(url.origin, { connections: spec.connections, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  const pool = new Pool(url.origin, {
+    connections: spec.connections,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
   const path = url.pathname + url.search;
   const phase = async (seconds: number) => {
     const total = Math.max(1, Math.round(spec.rate * seconds));
@@ -71,7 +77,12 @@ export async function measurePaced(spec: PacedSpec, log: Log): Promise<LoadResul
     const non2xx = Object.values(r.statusCodes).reduce((a, b) => a + b, 0) - ok;
     const problems = [
       r.errors ? `${r.errors} errors` : '',
-      non2xx ? `${non2xx} non-2xx (${Object.entries(r.statusCodes).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${c}×${n}`).join(', ')})` : '',
+      non2xx
+        ? `${non2xx} non-2xx (${Object.entries(r.statusCodes)
+            .filter(([c]) => !c.startsWith('2'))
+            .map(([c, n]) => `${c}×${n}`)
+            .join(', ')})`
+        : '',
     ].filter(Boolean);
     const result: LoadResult = {
       title: spec.title,
@@ -90,7 +101,11 @@ export async function measurePaced(spec: PacedSpec, log: Log): Promise<LoadResul
       otherCpuPercent,
       failure: problems.length ? problems.join(', ') : undefined,
     };
-    log(result.failure ? `${spec.title}: FAILED — ${result.failure}` : `${spec.title}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`);
+    log(
+      result.failure
+        ? `${spec.title}: FAILED — ${result.failure}`
+        : `${spec.title}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
+    );
     return result;
   } finally {
     await pool.close();

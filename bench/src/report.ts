@@ -26,22 +26,53 @@ export function targetRows(r: BenchResults): TargetRow[] {
   const check = (ok: boolean): Status => (ok ? 'PASS' : 'MISS');
   // The whole story is in the sections below; here the first clause of why is enough.
   const brief = (why: string) => why.replace(/\s*\(.*$/, '').slice(0, 120);
-  const row = (measurement: string, target: string, value: number | null | undefined, unit: string, ok: (v: number) => boolean, why?: string, skipped = false): TargetRow =>
+  const row = (
+    measurement: string,
+    target: string,
+    value: number | null | undefined,
+    unit: string,
+    ok: (v: number) => boolean,
+    why?: string,
+    skipped = false,
+  ): TargetRow =>
     value === null || value === undefined
       ? { measurement, target, result: why ? brief(why) : 'not measured', status: skipped ? 'SKIPPED' : 'FAILED' }
       : { measurement, target, result: `${value} ${unit}`, status: check(ok(value)) };
   const cOverD = gateway?.ratios['c/d'];
   return [
-    row('(c) against nginx two hops (d), 64 connections', '≥ 35 % of (d)', cOverD === null || cOverD === undefined ? undefined : Math.round(cOverD * 1000) / 10, '%', (v) => v >= 35, notMeasuredWhy(r.gatewayPath)),
-    row('p99 of (c) at half its peak rate (autocannon overallRate)', '< 10 ms', gateway?.halfRateP99Ms, 'ms', (v) => v < 10, half?.skipped ?? half?.result?.failure ?? notMeasuredWhy(r.gatewayPath)),
-    row('p99 of (c) at half its peak rate (evenly paced)', '< 10 ms', gateway?.pacedHalfRateP99Ms, 'ms', (v) => v < 10, paced?.skipped ?? paced?.result?.failure ?? notMeasuredWhy(r.gatewayPath)),
+    row(
+      '(c) against nginx two hops (d), 64 connections',
+      '≥ 35 % of (d)',
+      cOverD === null || cOverD === undefined ? undefined : Math.round(cOverD * 1000) / 10,
+      '%',
+      (v) => v >= 35,
+      notMeasuredWhy(r.gatewayPath),
+    ),
+    row(
+      'p99 of (c) at half its peak rate (autocannon overallRate)',
+      '< 10 ms',
+      gateway?.halfRateP99Ms,
+      'ms',
+      (v) => v < 10,
+      half?.skipped ?? half?.result?.failure ?? notMeasuredWhy(r.gatewayPath),
+    ),
+    row(
+      'p99 of (c) at half its peak rate (evenly paced)',
+      '< 10 ms',
+      gateway?.pacedHalfRateP99Ms,
+      'ms',
+      (v) => v < 10,
+      paced?.skipped ?? paced?.result?.failure ?? notMeasuredWhy(r.gatewayPath),
+    ),
     row(
       'Throughput lost to tracing (c), 100 % sampled, OTLP/HTTP',
       '< 20 %',
       tracing?.dropPercent,
       '%',
       (v) => v < 20,
-      tracing ? [...tracing.off, ...tracing.on].flatMap((run) => (run.failure ? [`${run.title}: ${run.failure}`] : [])).join('; ') : notMeasuredWhy(r.tracing),
+      tracing
+        ? [...tracing.off, ...tracing.on].flatMap((run) => (run.failure ? [`${run.title}: ${run.failure}`] : [])).join('; ')
+        : notMeasuredWhy(r.tracing),
     ),
     row(
       'Throughput lost to all telemetry (c): metrics, trace context, 100 % of spans',
@@ -49,25 +80,59 @@ export function targetRows(r: BenchResults): TargetRow[] {
       tracing?.telemetryDropPercent,
       '%',
       (v) => v < 20,
-      tracing ? [tracing.disabled, ...tracing.on].flatMap((run) => (run.failure ? [`${run.title}: ${run.failure}`] : [])).join('; ') : notMeasuredWhy(r.tracing),
+      tracing
+        ? [tracing.disabled, ...tracing.on].flatMap((run) => (run.failure ? [`${run.title}: ${run.failure}`] : [])).join('; ')
+        : notMeasuredWhy(r.tracing),
     ),
-    row('Saga throughput (all CONFIRMED)', '≥ 300 orders/s', saga?.ordersPerSecond, 'orders/s', (v) => v >= 300, saga?.failure ?? notMeasuredWhy(r.saga)),
-    row('Saga p99 placed → CONFIRMED', '< 250 ms', saga && !saga.failure ? saga.confirmP99Ms : null, 'ms', (v) => v < 250, saga?.failure ?? notMeasuredWhy(r.saga)),
+    row(
+      'Saga throughput (all CONFIRMED)',
+      '≥ 300 orders/s',
+      saga?.ordersPerSecond,
+      'orders/s',
+      (v) => v >= 300,
+      saga?.failure ?? notMeasuredWhy(r.saga),
+    ),
+    row(
+      'Saga p99 placed → CONFIRMED',
+      '< 250 ms',
+      saga && !saga.failure ? saga.confirmP99Ms : null,
+      'ms',
+      (v) => v < 250,
+      saga?.failure ?? notMeasuredWhy(r.saga),
+    ),
     row('RSS of all processes at idle', '< 1 GiB', r.memory.idle?.totalMiB, 'MiB', (v) => v < GiB_MiB, 'not measured'),
-    row('Start-up: npm start → ready line', '< 10 s', startup?.seconds, 's', (v) => v < 10, startup?.skipped ?? startup?.failure ?? notMeasuredWhy(r.startup), Boolean(startup?.skipped)),
+    row(
+      'Start-up: npm start → ready line',
+      '< 10 s',
+      startup?.seconds,
+      's',
+      (v) => v < 10,
+      startup?.skipped ?? startup?.failure ?? notMeasuredWhy(r.startup),
+      Boolean(startup?.skipped),
+    ),
   ];
 }
 
-const notMeasuredWhy = (part: object): string | undefined => ('notMeasured' in part ? `not measured: ${String(part.notMeasured)}` : undefined);
+const notMeasuredWhy = (part: object): string | undefined =>
+  'notMeasured' in part ? `not measured: ${String(part.notMeasured)}` : undefined;
 
-const num = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits }));
+const num = (v: number | null | undefined, digits = 0) =>
+  v === null || v === undefined ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits });
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const table = (head: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 
 const loadCells = (l: LoadResult | undefined, skipped?: string): string[] =>
   l
-    ? [l.requestsPerSecond === null ? 'FAILED' : num(l.requestsPerSecond), num(l.p50Ms, 2), num(l.p99Ms, 2), num(l.non2xx), num(l.errors), num(l.otherCpuPercent, 1), l.failure ? `FAILED: ${l.failure}` : 'ok']
+    ? [
+        l.requestsPerSecond === null ? 'FAILED' : num(l.requestsPerSecond),
+        num(l.p50Ms, 2),
+        num(l.p99Ms, 2),
+        num(l.non2xx),
+        num(l.errors),
+        num(l.otherCpuPercent, 1),
+        l.failure ? `FAILED: ${l.failure}` : 'ok',
+      ]
     : ['—', '—', '—', '—', '—', '—', `SKIPPED: ${skipped ?? 'not run'}`];
 
 export function toMarkdown(r: BenchResults): string {
@@ -75,16 +140,27 @@ export function toMarkdown(r: BenchResults): string {
   const c = r.config;
   out.push('# Benchmark results', '');
   out.push(`Run ${r.startedAt} (${Math.round(r.elapsedSeconds)} s) with \`npm run bench\`.`, '');
-  out.push(`**Machine:** ${machineLine(r.machine)}; other processes used ${num(r.otherCpuPercentAtStart, 1)} % of its CPU just before the bench.`, '');
+  out.push(
+    `**Machine:** ${machineLine(r.machine)}; other processes used ${num(r.otherCpuPercentAtStart, 1)} % of its CPU just before the bench.`,
+    '',
+  );
   out.push(
     `**Settings:** HTTP runs ${c.connections} connections, ${c.warmupSeconds} s warm-up then ${c.durationSeconds} s measured (autocannon, in the bench process on the same machine); ` +
       `saga ${c.orders} orders from ${c.clients} clients. System under test: every process on free ports with a private nats-server, fresh data, ` +
-      `${Object.entries(r.systemEnv).map(([k, v]) => `\`${k}=${v}\``).join(', ')}.`,
+      `${Object.entries(r.systemEnv)
+        .map(([k, v]) => `\`${k}=${v}\``)
+        .join(', ')}.`,
     '',
   );
 
   out.push('## Targets', '');
-  out.push(table(['Measurement', 'Result', 'Target', 'Status'], targetRows(r).map((t) => [t.measurement, t.result, t.target, `**${t.status}**`])), '');
+  out.push(
+    table(
+      ['Measurement', 'Result', 'Target', 'Status'],
+      targetRows(r).map((t) => [t.measurement, t.result, t.target, `**${t.status}**`]),
+    ),
+    '',
+  );
 
   out.push('## Gateway path: `GET /api/products/<sku>` (product detail, small JSON)', '');
   const gateway = measured(r.gatewayPath);
@@ -142,14 +218,19 @@ export function toMarkdown(r: BenchResults): string {
         ['Figure', 'Value'],
         [
           ['Orders / concurrent clients', `${saga.orders} / ${saga.clients}`],
-          ['Throughput (orders ÷ first POST → last CONFIRMED)', saga.ordersPerSecond === null ? `FAILED: ${saga.failure}` : `${num(saga.ordersPerSecond)} orders/s`],
+          [
+            'Throughput (orders ÷ first POST → last CONFIRMED)',
+            saga.ordersPerSecond === null ? `FAILED: ${saga.failure}` : `${num(saga.ordersPerSecond)} orders/s`,
+          ],
           ['First POST → last CONFIRMED', `${num(saga.elapsedSeconds, 2)} s`],
-          ...(saga.failure ? [['Confirmed per second (observed; not a result, the run FAILED)', `${num(saga.confirmedPerSecond)} orders/s`]] : []),
+          ...(saga.failure
+            ? [['Confirmed per second (observed; not a result, the run FAILED)', `${num(saga.confirmedPerSecond)} orders/s`]]
+            : []),
           ['POST latency p50 / p99 (every POST)', `${num(saga.postP50Ms, 1)} / ${num(saga.postP99Ms, 1)} ms`],
           ['201 → `orders.order.confirmed` p50 / p99', `${num(saga.confirmP50Ms, 1)} / ${num(saga.confirmP99Ms, 1)} ms`],
           ['Confirmed / rejected / refused POSTs', `${saga.confirmed} / ${saga.rejected} / ${saga.refused}`],
           ...(saga.firstRefusal ? [['First refusal', saga.firstRefusal]] : []),
-          ['Other processes\' CPU during the run', `${num(saga.otherCpuPercent, 1)} % of the machine`],
+          ["Other processes' CPU during the run", `${num(saga.otherCpuPercent, 1)} % of the machine`],
         ],
       ),
       '',

@@ -26,9 +26,12 @@ const config = loadConfig(process.env, fileURLToPath(new URL('../results', impor
 const machine = describeMachine();
 const startedAt = new Date();
 log(`machine: ${machineLine(machine)}`);
-if (Math.max(config.durationSeconds, config.warmupSeconds) > 20) log('BENCH_DURATION/BENCH_WARMUP over 20 s: rows (a) and (d) may outlive their internal token and fail with 401s');
+if (Math.max(config.durationSeconds, config.warmupSeconds) > 20)
+  log('BENCH_DURATION/BENCH_WARMUP over 20 s: rows (a) and (d) may outlive their internal token and fail with 401s');
 const otherCpuPercentAtStart = await otherCpuBeforeStart({ maxWaitSeconds: config.quietWaitSeconds, log });
-log(`other processes are using ${otherCpuPercentAtStart} % of the machine's CPU${otherCpuPercentAtStart > 10 ? ': the figures will be skewed by them' : ''}`);
+log(
+  `other processes are using ${otherCpuPercentAtStart} % of the machine's CPU${otherCpuPercentAtStart > 10 ? ': the figures will be skewed by them' : ''}`,
+);
 
 // Rate limits off (every load row would otherwise be 429s), tracing off except in its own row.
 // The system as npm start runs it (telemetry on: trace context, Prometheus metrics, no OTLP export), without rate limits.
@@ -76,7 +79,9 @@ if (system) {
     const api = apiClient(system.url);
     const customers = await shop(api);
     const detailSku = await customers.productWithStock('BENCH-GET', 1000);
-    await waitFor(async () => (await api.call('GET', `/api/products/${detailSku}`)).status === 200 || undefined, { what: `${detailSku} in the products cell's browse view` });
+    await waitFor(async () => (await api.call('GET', `/api/products/${detailSku}`)).status === 200 || undefined, {
+      what: `${detailSku} in the products cell's browse view`,
+    });
     const browse = system.plan('products/browse');
     const productsGateway = system.plan('products/gateway');
 
@@ -88,7 +93,11 @@ if (system) {
           globalUrl: system.url,
           path: `/products/${detailSku}`,
           userToken: customers.alice,
-          internalToken: workloadToken({ gatewayUrl: productsGateway.url, component: 'browse', cellSecret: browse.env.CELL_SECRET ?? 'products-cell-secret' }),
+          internalToken: workloadToken({
+            gatewayUrl: productsGateway.url,
+            component: 'browse',
+            cellSecret: browse.env.CELL_SECRET ?? 'products-cell-secret',
+          }),
           startNginx: (origin) => startNginxChain({ nginx: ensureNginx(log), origin }),
         },
         config,
@@ -135,7 +144,8 @@ if (system) {
     const message = `the bench stopped early: ${(error as Error).message.split('\n')[0]}`;
     log(message);
     for (const part of ['gatewayPath', 'tracing', 'saga'] as const) {
-      if ('notMeasured' in results[part] && (results[part] as NotMeasured).notMeasured === 'not reached') results[part] = { notMeasured: message };
+      if ('notMeasured' in results[part] && (results[part] as NotMeasured).notMeasured === 'not reached')
+        results[part] = { notMeasured: message };
     }
   } finally {
     log('stopping the system');

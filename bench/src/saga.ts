@@ -94,7 +94,9 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
     while (next < deps.orders) {
       const i = next++;
       const sent = performance.now();
-      const res = await deps.placeOrder(token, [{ sku: deps.sku, quantity: 1 }], `${run}-${i}`).catch((error: Error) => ({ status: 0, body: error.message }));
+      const res = await deps
+        .placeOrder(token, [{ sku: deps.sku, quantity: 1 }], `${run}-${i}`)
+        .catch((error: Error) => ({ status: 0, body: error.message }));
       const answered = performance.now();
       postLatencies.push(answered - sent);
       if (res.status === 201 && typeof res.body?.id === 'string') placedAt.set(res.body.id, answered);
@@ -124,7 +126,11 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
   const elapsedSeconds = ((confirmedIds.length ? lastConfirmed : performance.now()) - started) / 1000;
   const confirmLatencies = confirmedIds.map((id) => confirmedAt.get(id)! - placedAt.get(id)!);
   const problems = [
-    refused ? `${refused} of ${deps.orders} POSTs refused (${Object.entries(refusedStatuses).map(([s, n]) => `${s}×${n}`).join(', ')}; first: "${firstRefusal}")` : '',
+    refused
+      ? `${refused} of ${deps.orders} POSTs refused (${Object.entries(refusedStatuses)
+          .map(([s, n]) => `${s}×${n}`)
+          .join(', ')}; first: "${firstRefusal}")`
+      : '',
     rejected ? `${rejected} orders REJECTED` : '',
     timedOut ? `${ids.length - confirmedIds.length - rejected} orders not CONFIRMED within ${deps.timeoutSeconds} s` : '',
   ].filter(Boolean);
@@ -142,8 +148,18 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
     confirmedPerSecond: Math.round(confirmedIds.length / elapsedSeconds),
     postP50Ms: ms(percentile(postLatencies, 50)),
     postP99Ms: ms(percentile(postLatencies, 99)),
-    confirmP50Ms: ms(percentile(confirmLatencies.map((v) => Math.max(0, v)), 50)),
-    confirmP99Ms: ms(percentile(confirmLatencies.map((v) => Math.max(0, v)), 99)),
+    confirmP50Ms: ms(
+      percentile(
+        confirmLatencies.map((v) => Math.max(0, v)),
+        50,
+      ),
+    ),
+    confirmP99Ms: ms(
+      percentile(
+        confirmLatencies.map((v) => Math.max(0, v)),
+        99,
+      ),
+    ),
     confirmedBeforeAnswer: confirmLatencies.filter((v) => v < 0).length,
     otherCpuPercent,
     failure: problems.length ? problems.join('; ') : undefined,

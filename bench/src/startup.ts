@@ -54,13 +54,19 @@ export async function measureStartup(options: { log: Log; timeoutSeconds?: numbe
 
   const data = tempDir('retail-bench-start-');
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !['NATS_URL', 'NATS_PORT', 'DATA_DIR'].includes(key)) env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && !['NATS_URL', 'NATS_PORT', 'DATA_DIR'].includes(key)) env[key] = value;
   env.DATA_DIR = join(data.path, 'data');
   log(`start-up: node compose/src/start.ts with DATA_DIR=${env.DATA_DIR}`);
   const cpu = watchCpu();
   const launched = performance.now();
   // Its own process group, so that a runner that does not stop can be killed with everything it started.
-  const child = spawn(process.execPath, ['compose/src/start.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, ['compose/src/start.ts'], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // Its own group does not get the terminal's Ctrl-C: pass a stop of the bench on to it.
   const forget = onInterrupt(async () => {
@@ -106,6 +112,8 @@ export async function measureStartup(options: { log: Log; timeoutSeconds?: numbe
     log(`start-up: FAILED — ${failure}`);
     return { seconds: null, selfReportedSeconds: null, stoppedCleanly, otherCpuPercent, failure };
   }
-  log(`start-up: ready after ${outcome.seconds.toFixed(2)} s (it says ${outcome.self} s); stopped ${stoppedCleanly ? 'cleanly' : 'NOT cleanly'}`);
+  log(
+    `start-up: ready after ${outcome.seconds.toFixed(2)} s (it says ${outcome.self} s); stopped ${stoppedCleanly ? 'cleanly' : 'NOT cleanly'}`,
+  );
   return { seconds: round(outcome.seconds, 2), selfReportedSeconds: outcome.self, stoppedCleanly, otherCpuPercent };
 }

@@ -65,7 +65,14 @@ export async function measureTracingCost(deps: TracingDeps, config: BenchConfig,
   const restartWith = async (env: Record<string, string>) => {
     for (const proc of [...current].reverse()) await proc.stop();
     current = deps.onPath.map(({ plan }) =>
-      realProcess({ name: plan.name, command: process.execPath, args: [BUNDLE], cwd: plan.dir, env: { ...plan.env, ...env }, readyUrl: `${plan.url}/readyz` }),
+      realProcess({
+        name: plan.name,
+        command: process.execPath,
+        args: [BUNDLE],
+        cwd: plan.dir,
+        env: { ...plan.env, ...env },
+        readyUrl: `${plan.url}/readyz`,
+      }),
     );
     for (const proc of current) await proc.start();
   };
@@ -96,7 +103,12 @@ export async function measureTracingCost(deps: TracingDeps, config: BenchConfig,
     await restartWith({ OTEL_SDK_DISABLED: 'true' });
     const disabled = await run('(c) telemetry disabled');
     explain(disabled);
-    const exporting = (sampler: string) => ({ OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_TRACES_SAMPLER: sampler });
+    const exporting = (sampler: string) => ({
+      OTEL_SDK_DISABLED: 'false',
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_TRACES_SAMPLER: sampler,
+    });
     const off: LoadResult[] = [];
     const on: LoadResult[] = [];
     const counts = { traceExports: 0, spans: 0, metricExports: 0, bytes: 0 };
@@ -116,14 +128,17 @@ export async function measureTracingCost(deps: TracingDeps, config: BenchConfig,
       for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += received[key];
       on.push(traced);
     }
-    const meanRate = (runs: LoadResult[]) => (runs.every((r) => r.requestsPerSecond) ? runs.reduce((sum, r) => sum + r.requestsPerSecond!, 0) / runs.length : null);
+    const meanRate = (runs: LoadResult[]) =>
+      runs.every((r) => r.requestsPerSecond) ? runs.reduce((sum, r) => sum + r.requestsPerSecond!, 0) / runs.length : null;
     const drop = (from: number | null) => {
       const traced = meanRate(on);
       return from && traced ? round((1 - traced / from) * 100, 1) : null;
     };
     const dropPercent = drop(meanRate(off));
     const telemetryDropPercent = drop(disabled.requestsPerSecond);
-    log(`tracing: ${counts.spans} spans in ${counts.traceExports} exports during the measured runs; throughput drop ${dropPercent ?? '—'} % (all telemetry: ${telemetryDropPercent ?? '—'} %)`);
+    log(
+      `tracing: ${counts.spans} spans in ${counts.traceExports} exports during the measured runs; throughput drop ${dropPercent ?? '—'} % (all telemetry: ${telemetryDropPercent ?? '—'} %)`,
+    );
     const tracedRequests = on.reduce((sum, r) => sum + r.ok2xx, 0);
     return {
       disabled,

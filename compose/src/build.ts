@@ -47,12 +47,17 @@ async function bundle(dir: string): Promise<void> {
     minifySyntax: true,
     logLevel: 'warning',
     // CommonJS dependencies inside an ES module still call require() for Node's built-ins.
-    banner: { js: "import { createRequire as __retailCreateRequire } from 'node:module'; const require = __retailCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __retailCreateRequire } from 'node:module'; const require = __retailCreateRequire(import.meta.url);",
+    },
     plugins: [sourceRelativeImportMeta(join(dir, BUNDLE))],
   });
   asciiOnly(join(dir, BUNDLE));
   writeFileSync(join(dir, META), JSON.stringify(inputsOf(result.metafile)));
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the class is every ASCII character, on purpose
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * esbuild escapes non-ASCII text except inside regular expression literals (a dependency's /µs/). One
@@ -61,8 +66,11 @@ async function bundle(dir: string): Promise<void> {
  */
 function asciiOnly(file: string): void {
   const source = readFileSync(file, 'utf8');
-  if (!/[^\x00-\x7f]/.test(source)) return;
-  writeFileSync(file, source.replace(/[^\x00-\x7f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  if (!NON_ASCII.test(source)) return;
+  writeFileSync(
+    file,
+    source.replace(new RegExp(NON_ASCII, 'g'), (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
 }
 
 /**
@@ -79,7 +87,10 @@ function sourceRelativeImportMeta(outfile: string): Plugin {
         const source = readFileSync(args.path, 'utf8');
         if (!source.includes('import.meta.url')) return { contents: source, loader: 'ts' };
         const fromBundle = relative(dirname(outfile), args.path).split('\\').join('/');
-        return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: 'ts' };
+        return {
+          contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`),
+          loader: 'ts',
+        };
       });
     },
   };

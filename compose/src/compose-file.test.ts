@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cells, globalGateway } from '@retail/topology';
-import { busNetwork, composeFilePath, composeYaml, EDGE_NETWORK, PUBLISHING_SERVICES, serviceName, type ComposeFile, type ComposeService } from './compose-file.ts';
+import {
+  busNetwork,
+  composeFilePath,
+  composeYaml,
+  EDGE_NETWORK,
+  PUBLISHING_SERVICES,
+  serviceName,
+  type ComposeFile,
+  type ComposeService,
+} from './compose-file.ts';
 import { natsPasswordVar } from './nats-auth.ts';
 import { repoRoot } from './plan.ts';
 
@@ -23,7 +32,8 @@ for (const cell of cells) {
     if (c.calls?.length) callers.add(serviceName(`${cell.name}/${c.name}`));
   }
 }
-const members = (file: ComposeFile, network: string) => Object.keys(file.services).filter((s) => file.services[s]!.networks.includes(network));
+const members = (file: ComposeFile, network: string) =>
+  Object.keys(file.services).filter((s) => file.services[s]!.networks.includes(network));
 const shared = (a: ComposeService, b: ComposeService) => a.networks.filter((n) => b.networks.includes(n));
 const sorted = (items: Iterable<string>) => [...items].sort();
 
@@ -32,7 +42,10 @@ function cellNetworkViolations(file: ComposeFile): string[] {
   return cells.flatMap((cell) => {
     const expected = sorted([serviceName(`${cell.name}/gateway`), ...cell.components.map((c) => serviceName(`${cell.name}/${c.name}`))]);
     const actual = sorted(members(file, cell.name));
-    const problems = JSON.stringify(actual) === JSON.stringify(expected) ? [] : [`network ${cell.name} holds ${actual.join(', ')}; expected ${expected.join(', ')}`];
+    const problems =
+      JSON.stringify(actual) === JSON.stringify(expected)
+        ? []
+        : [`network ${cell.name} holds ${actual.join(', ')}; expected ${expected.join(', ')}`];
     if (file.networks[cell.name]?.internal !== true) problems.push(`network ${cell.name} is not internal`);
     return problems;
   });
@@ -56,7 +69,8 @@ function reachabilityViolations(file: ComposeFile): string[] {
   const problems: string[] = [];
   for (const [service, cell] of cellOf) {
     for (const [other, definition] of Object.entries(file.services)) {
-      const otherCell = cellOf.get(other) ?? (gateways.has(other) && other !== globalGateway.name ? other.replace(/-gateway$/, '') : undefined);
+      const otherCell =
+        cellOf.get(other) ?? (gateways.has(other) && other !== globalGateway.name ? other.replace(/-gateway$/, '') : undefined);
       const isPlatform = !cellOf.has(other) && !gateways.has(other);
       if (other === service || otherCell === cell || isPlatform) continue;
       const via = shared(file.services[service]!, definition);
@@ -89,7 +103,8 @@ function addressViolations(file: ComposeFile): string[] {
       const target = file.services[host!];
       if (!target) problems.push(`${service}: ${name} names ${host}, which is not a service`);
       else if (!shared(definition, target).length) problems.push(`${service}: ${name} names ${host}, which it shares no network with`);
-      else if (target.environment?.PORT && target.environment.PORT !== port) problems.push(`${service}: ${name} uses port ${port}; ${host} listens on ${target.environment.PORT}`);
+      else if (target.environment?.PORT && target.environment.PORT !== port)
+        problems.push(`${service}: ${name} uses port ${port}; ${host} listens on ${target.environment.PORT}`);
     }
   }
   return problems;
@@ -124,9 +139,13 @@ it('has every Node service ask its resolver again after 1 s, well inside a calle
 });
 
 it('publishes ports only for gateway-global and the tracing UI', () => {
-  const publishing = Object.entries(committed.services).filter(([, d]) => d.ports?.length).map(([s]) => s);
+  const publishing = Object.entries(committed.services)
+    .filter(([, d]) => d.ports?.length)
+    .map(([s]) => s);
   expect(sorted(publishing)).toEqual(sorted(PUBLISHING_SERVICES));
-  expect(committed.services[globalGateway.name]!.ports).toEqual([`\${GATEWAY_PORT:-8080}:${committed.services[globalGateway.name]!.environment!.PORT}`]);
+  expect(committed.services[globalGateway.name]!.ports).toEqual([
+    `\${GATEWAY_PORT:-8080}:${committed.services[globalGateway.name]!.environment!.PORT}`,
+  ]);
 });
 
 it('keeps each cell behind its gateway: cell networks, bus networks and reachability', () => {
@@ -159,7 +178,9 @@ it('points every address a service is given at a service it can reach, on its po
   expect(addressViolations(committed)).toEqual([]);
   const unreachable = clone();
   unreachable.services['inventory-allocation']!.environment!.CATALOG_URL = 'http://products-catalog:4101';
-  expect(addressViolations(unreachable)).toEqual(['inventory-allocation: CATALOG_URL names products-catalog, which it shares no network with']);
+  expect(addressViolations(unreachable)).toEqual([
+    'inventory-allocation: CATALOG_URL names products-catalog, which it shares no network with',
+  ]);
 });
 
 it('signs tokens with the public issuer that the cell gateways pin, and fetches keys inside the edge', () => {
@@ -173,11 +194,16 @@ it('signs tokens with the public issuer that the cell gateways pin, and fetches 
 });
 
 it('gives each datastore and each key store its own named volume at the service’s DATA_DIR', () => {
-  const mounts = Object.entries(committed.services).flatMap(([service, d]) => (d.volumes ?? []).map((v) => ({ service, volume: v.split(':')[0]!, path: v.split(':')[1] })));
+  const mounts = Object.entries(committed.services).flatMap(([service, d]) =>
+    (d.volumes ?? []).map((v) => ({ service, volume: v.split(':')[0]!, path: v.split(':')[1] })),
+  );
   const named = mounts.filter((m) => committed.volumes[m.volume] !== undefined);
   expect(new Set(named.map((m) => m.volume)).size, 'no named volume is shared').toBe(named.length);
   expect(sorted(Object.keys(committed.volumes))).toEqual(sorted(named.map((m) => m.volume)));
-  const stateful = [...gateways, ...cells.flatMap((c) => c.components.filter((k) => k.datastore).map((k) => serviceName(`${c.name}/${k.name}`)))];
+  const stateful = [
+    ...gateways,
+    ...cells.flatMap((c) => c.components.filter((k) => k.datastore).map((k) => serviceName(`${c.name}/${k.name}`))),
+  ];
   for (const service of stateful) {
     const mount = named.find((m) => m.service === service);
     expect(mount, `${service} keeps its files in a named volume`).toBeDefined();
@@ -192,7 +218,10 @@ it('runs each node service from its own package, listening on every interface, w
     if (d.image !== committed.services[globalGateway.name]!.image) continue;
     expect(d.build, service).toEqual({ context: '..', dockerfile: 'compose/Dockerfile' });
     expect(d.command).toEqual(['node', 'dist/main.mjs']);
-    expect(existsSync(join(repoRoot, d.working_dir!.replace(/^\/app\//, ''), 'src/main.ts')), `${service}: ${d.working_dir}/src/main.ts`).toBe(true);
+    expect(
+      existsSync(join(repoRoot, d.working_dir!.replace(/^\/app\//, ''), 'src/main.ts')),
+      `${service}: ${d.working_dir}/src/main.ts`,
+    ).toBe(true);
     expect(d.environment!.HOST).toBe('0.0.0.0');
     expect(d.environment!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger:4318');
     if (d.environment!.NATS_USER) {

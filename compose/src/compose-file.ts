@@ -104,7 +104,10 @@ export function composeModel(cells: readonly CellDescriptor[] = allCells): Compo
     for (const component of cell.components) {
       const plan = planOf(`${cell.name}/${component.name}`);
       // Only components that use events get NATS credentials.
-      const env: Record<string, string> = { ...(usesEvents(component) ? plan.env : withoutNats(plan.env)), CELL_SECRET: cellSecret(cell.name) };
+      const env: Record<string, string> = {
+        ...(usesEvents(component) ? plan.env : withoutNats(plan.env)),
+        CELL_SECRET: cellSecret(cell.name),
+      };
       if (component.calls?.length) env.CLIENT_SECRET = clientSecret(cell.name);
       const volume = component.datastore ? `${serviceName(plan.name)}-data` : undefined;
       if (volume) volumes[volume] = {};
@@ -117,22 +120,30 @@ export function composeModel(cells: readonly CellDescriptor[] = allCells): Compo
     }
     const gateway = planOf(`${cell.name}/gateway`);
     volumes[`${serviceName(gateway.name)}-keys`] = {};
-    services[serviceName(gateway.name)] = nodeService(gateway, { ...gateway.env, CELL_SECRET: cellSecret(cell.name) }, {
-      networks: [EDGE_NETWORK, cell.name],
-      volume: `${serviceName(gateway.name)}-keys`,
-      dependsOn: cell.components.map((c) => serviceName(`${cell.name}/${c.name}`)),
-    });
+    services[serviceName(gateway.name)] = nodeService(
+      gateway,
+      { ...gateway.env, CELL_SECRET: cellSecret(cell.name) },
+      {
+        networks: [EDGE_NETWORK, cell.name],
+        volume: `${serviceName(gateway.name)}-keys`,
+        dependsOn: cell.components.map((c) => serviceName(`${cell.name}/${c.name}`)),
+      },
+    );
   }
 
   const global = planOf(globalGateway.name);
   networks[busNetwork(EDGE_NETWORK)] = { internal: true };
   volumes['gateway-global-keys'] = {};
-  services[globalGateway.name] = nodeService(global, { ...global.env, ...Object.fromEntries(cells.map((c) => [clientSecretVar(c.name), clientSecret(c.name)])) }, {
-    networks: [EDGE_NETWORK, busNetwork(EDGE_NETWORK)],
-    volume: 'gateway-global-keys',
-    dependsOn: ['nats', ...cells.map((c) => serviceName(`${c.name}/gateway`))],
-    ports: [`\${GATEWAY_PORT:-${globalGateway.port}}:${global.port}`],
-  });
+  services[globalGateway.name] = nodeService(
+    global,
+    { ...global.env, ...Object.fromEntries(cells.map((c) => [clientSecretVar(c.name), clientSecret(c.name)])) },
+    {
+      networks: [EDGE_NETWORK, busNetwork(EDGE_NETWORK)],
+      volume: 'gateway-global-keys',
+      dependsOn: ['nats', ...cells.map((c) => serviceName(`${c.name}/gateway`))],
+      ports: [`\${GATEWAY_PORT:-${globalGateway.port}}:${global.port}`],
+    },
+  );
 
   services.nats = {
     image: NATS_IMAGE,
@@ -177,7 +188,12 @@ function nodeService(
     working_dir: posix.join(APP_DIR, relative(repoRoot, plan.dir).split('\\').join('/')),
     command: ['node', BUNDLE],
     // Jaeger takes traces only: metrics are served for Prometheus (set `otlp,prometheus` with a collector).
-    environment: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT, OTEL_METRICS_EXPORTER: 'prometheus', DEPLOYMENT_ENVIRONMENT: 'compose' },
+    environment: {
+      ...env,
+      OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT,
+      OTEL_METRICS_EXPORTER: 'prometheus',
+      DEPLOYMENT_ENVIRONMENT: 'compose',
+    },
     ...(options.ports ? { ports: options.ports } : {}),
     ...(options.volume ? { volumes: [`${options.volume}:${DATA_DIR}`] } : {}),
     networks: options.networks,

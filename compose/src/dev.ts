@@ -6,7 +6,9 @@ const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const known = cellNames();
 const unknown = requested.filter((c) => !known.includes(c));
 if (requested.length === 0 || unknown.length) {
-  console.error(`Usage: npm run dev -- <cell> [<cell>…]\n  cells: ${known.join(', ')}${unknown.length ? `\n  unknown: ${unknown.join(', ')}` : ''}`);
+  console.error(
+    `Usage: npm run dev -- <cell> [<cell>…]\n  cells: ${known.join(', ')}${unknown.length ? `\n  unknown: ${unknown.join(', ')}` : ''}`,
+  );
   process.exit(2);
 }
 await runSystem({ only: requested, watch: true });

@@ -40,9 +40,18 @@ const users = natsUsers(cells);
 const userOf = (name: string): NatsUserSpec => users.find((u) => u.user === name)!;
 const mayPublish = (user: string, subject: string) => allowed(userOf(user).permissions?.publish, subject);
 const maySubscribe = (user: string, subject: string) => allowed(userOf(user).permissions?.subscribe, subject);
-const subjectsOf = (cell: CellDescriptor) => [...cell.components.flatMap((c) => c.publishes ?? []), ...cell.components.map((c) => deadLetterSubject(cell, c.name))];
+const subjectsOf = (cell: CellDescriptor) => [
+  ...cell.components.flatMap((c) => c.publishes ?? []),
+  ...cell.components.map((c) => deadLetterSubject(cell, c.name)),
+];
 const consumersOf = (cell: CellDescriptor) =>
-  cell.components.flatMap((c) => [...consumedByStream(c)].map(([stream, subjects]) => ({ stream, durable: durableName(cell, c.name), filter: coveringFilter(subjects) })));
+  cell.components.flatMap((c) =>
+    [...consumedByStream(c)].map(([stream, subjects]) => ({
+      stream,
+      durable: durableName(cell, c.name),
+      filter: coveringFilter(subjects),
+    })),
+  );
 
 describe('the generated permissions', () => {
   it('lets each cell publish its own events and dead letters, and nothing of another cell', () => {
@@ -122,7 +131,9 @@ describe('the generated permissions', () => {
     expect(env.NATS_PASSWORD_SYSTEM).toBe('system-nats-dev');
     expect(Object.keys(env).sort()).toEqual(users.map((u) => natsPasswordVar(u.user)).sort());
     for (const bad of ['1e5', 'yes', 'Off', 'two words', 'a,b', 'a}b', '$HOME']) {
-      expect(() => natsPasswordEnv(cells, { NATS_PASSWORD_EDGE: bad }), bad).toThrow(/NATS_PASSWORD_EDGE: a NATS password must be a plain word/);
+      expect(() => natsPasswordEnv(cells, { NATS_PASSWORD_EDGE: bad }), bad).toThrow(
+        /NATS_PASSWORD_EDGE: a NATS password must be a plain word/,
+      );
     }
   });
 
@@ -145,7 +156,8 @@ describe('a real nats-server with the generated config', () => {
   };
   /** The asynchronous -ERR a core publish earns when it is refused. */
   const nextPermissionError = async (nc: NatsConnection) => {
-    for await (const status of nc.status()) if (status.type === 'error' && /permissions violation/i.test(String(status.error))) return String(status.error);
+    for await (const status of nc.status())
+      if (status.type === 'error' && /permissions violation/i.test(String(status.error))) return String(status.error);
     return 'closed';
   };
 
@@ -172,7 +184,9 @@ describe('a real nats-server with the generated config', () => {
 
     // A forged reservation from the orders cell: refused, and nothing reaches the inventory stream.
     const forged = createEvent({ source: '/orders', type: 'inventory.reservation.confirmed', subject: 'o-1', data: {} });
-    await expect(orders.js.publish('inventory.reservation.confirmed', JSON.stringify(forged))).rejects.toThrow(/Permissions Violation for Publish to "inventory.reservation.confirmed"/);
+    await expect(orders.js.publish('inventory.reservation.confirmed', JSON.stringify(forged))).rejects.toThrow(
+      /Permissions Violation for Publish to "inventory.reservation.confirmed"/,
+    );
     const refused = nextPermissionError(orders.nc);
     orders.nc.publish('inventory.reservation.confirmed', JSON.stringify(forged));
     expect(await refused).toMatch(/inventory.reservation.confirmed/);
@@ -194,11 +208,19 @@ describe('a real nats-server with the generated config', () => {
     expect(msg?.subject).toBe('products.product.created');
     expect(await msg!.ackAck()).toBe(true);
 
-    await expect(inventory.jsm.consumers.add('PRODUCTS', { ...stock, durable_name: 'inventory-spy' })).rejects.toThrow(/Permissions Violation/);
-    await expect(inventory.jsm.consumers.add('PRODUCTS', { ...stock, filter_subject: 'products.>' })).rejects.toThrow(/Permissions Violation/);
-    await expect(inventory.jsm.consumers.add('PRODUCTS', { ...stock, durable_name: 'products-browse', filter_subject: 'products.product.*' })).rejects.toThrow(/Permissions Violation/);
+    await expect(inventory.jsm.consumers.add('PRODUCTS', { ...stock, durable_name: 'inventory-spy' })).rejects.toThrow(
+      /Permissions Violation/,
+    );
+    await expect(inventory.jsm.consumers.add('PRODUCTS', { ...stock, filter_subject: 'products.>' })).rejects.toThrow(
+      /Permissions Violation/,
+    );
+    await expect(
+      inventory.jsm.consumers.add('PRODUCTS', { ...stock, durable_name: 'products-browse', filter_subject: 'products.product.*' }),
+    ).rejects.toThrow(/Permissions Violation/);
     const shipping = await as('shipping');
-    await expect(shipping.jsm.consumers.add('PRODUCTS', { ...stock, durable_name: 'shipping-fulfillment' })).rejects.toThrow(/Permissions Violation/);
+    await expect(shipping.jsm.consumers.add('PRODUCTS', { ...stock, durable_name: 'shipping-fulfillment' })).rejects.toThrow(
+      /Permissions Violation/,
+    );
   });
 
   it('lets the edge user watch every cell’s events and publish nothing', async () => {
@@ -220,8 +242,12 @@ describe('a real nats-server with the generated config', () => {
   });
 
   it('refuses a connection without the cell’s current password', async () => {
-    await expect(connect({ servers: nats.url, user: 'orders', pass: defaultNatsPassword('orders'), maxReconnectAttempts: 0 })).rejects.toThrow(/Authorization Violation/i);
-    await expect(connect({ servers: nats.url, user: 'orders', pass: natsPasswordOf('products', passwords), maxReconnectAttempts: 0 })).rejects.toThrow(/Authorization Violation/i);
+    await expect(
+      connect({ servers: nats.url, user: 'orders', pass: defaultNatsPassword('orders'), maxReconnectAttempts: 0 }),
+    ).rejects.toThrow(/Authorization Violation/i);
+    await expect(
+      connect({ servers: nats.url, user: 'orders', pass: natsPasswordOf('products', passwords), maxReconnectAttempts: 0 }),
+    ).rejects.toThrow(/Authorization Violation/i);
     await expect(connect({ servers: nats.url, maxReconnectAttempts: 0 })).rejects.toThrow(/Authorization Violation/i);
   });
 });

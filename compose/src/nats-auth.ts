@@ -35,7 +35,11 @@ export interface NatsUserSpec {
 }
 
 /** Every user name: one per cell, then edge and system. */
-export const natsUserNames = (cells: readonly CellDescriptor[]): string[] => [...cells.map((c) => natsUser(c.name)), EDGE_NATS_USER, SYSTEM_NATS_USER];
+export const natsUserNames = (cells: readonly CellDescriptor[]): string[] => [
+  ...cells.map((c) => natsUser(c.name)),
+  EDGE_NATS_USER,
+  SYSTEM_NATS_USER,
+];
 
 /** A user's password: `NATS_PASSWORD_<USER>` from `source` when set, else the development default. */
 export const natsPasswordOf = (user: string, source: Record<string, string | undefined> = process.env): string =>
@@ -45,10 +49,16 @@ export const natsPasswordOf = (user: string, source: Record<string, string | und
  * `NATS_PASSWORD_<USER>` for every user, as nats-server's environment needs them to load nats.conf.
  * Throws for a password nats-server would misread (see usableNatsPassword).
  */
-export function natsPasswordEnv(cells: readonly CellDescriptor[], source: Record<string, string | undefined> = process.env): Record<string, string> {
+export function natsPasswordEnv(
+  cells: readonly CellDescriptor[],
+  source: Record<string, string | undefined> = process.env,
+): Record<string, string> {
   const env = Object.fromEntries(natsUserNames(cells).map((user) => [natsPasswordVar(user), natsPasswordOf(user, source)]));
   const unusable = Object.keys(env).filter((name) => !usableNatsPassword(env[name]!));
-  if (unusable.length) throw new Error(`${unusable.join(', ')}: a NATS password must be a plain word (a letter, then letters, digits, '.', '_' or '-'; not yes/no/true/false/on/off).`);
+  if (unusable.length)
+    throw new Error(
+      `${unusable.join(', ')}: a NATS password must be a plain word (a letter, then letters, digits, '.', '_' or '-'; not yes/no/true/false/on/off).`,
+    );
   return env;
 }
 
@@ -56,7 +66,8 @@ export function natsPasswordEnv(cells: readonly CellDescriptor[], source: Record
  * nats-server reads `$NATS_PASSWORD_...` by parsing the variable's value as a config value: `1e5` becomes
  * a number, `yes` a boolean, `a b` or `a,b` is cut short. A plain word starting with a letter stays itself.
  */
-export const usableNatsPassword = (password: string) => /^[A-Za-z][A-Za-z0-9._-]*$/.test(password) && !/^(true|false|yes|no|on|off)$/i.test(password);
+export const usableNatsPassword = (password: string) =>
+  /^[A-Za-z][A-Za-z0-9._-]*$/.test(password) && !/^(true|false|yes|no|on|off)$/i.test(password);
 
 /**
  * What one cell may do on the bus, exactly the JetStream API calls its components make (as the v3 client
@@ -102,7 +113,12 @@ export function natsUsers(cells: readonly CellDescriptor[]): NatsUserSpec[] {
 }
 
 /** nats.conf text: listen port, optional monitoring port, JetStream, and the users above. */
-export function natsServerConfig(options: { cells: readonly CellDescriptor[]; port?: number; monitorPort?: number; storeDir?: string }): string {
+export function natsServerConfig(options: {
+  cells: readonly CellDescriptor[];
+  port?: number;
+  monitorPort?: number;
+  storeDir?: string;
+}): string {
   const lines = [
     '# Generated from the cell descriptors (compose/src/nats-auth.ts) by `npm run generate:nats`; do not edit.',
     '# Passwords come from the environment: NATS_PASSWORD_<USER> for every user below.',

@@ -41,7 +41,12 @@ it('connects every service as its own cell’s NATS user, gateway-global as the 
   const secret = planSystem({ dataDir: '/tmp/x', natsUrl: 'nats://x', natsPassword: (user) => `secret-of-${user}` });
   for (const plan of secret) {
     if (plan.kind === 'cell-gateway') expect(plan.env.NATS_USER, plan.name).toBeUndefined();
-    else expect([plan.env.NATS_URL, plan.env.NATS_USER, plan.env.NATS_PASS], plan.name).toEqual(['nats://x', plan.cell, `secret-of-${plan.cell}`]);
+    else
+      expect([plan.env.NATS_URL, plan.env.NATS_USER, plan.env.NATS_PASS], plan.name).toEqual([
+        'nats://x',
+        plan.cell,
+        `secret-of-${plan.cell}`,
+      ]);
   }
   expect(secret.find((p) => p.kind === 'global-gateway')!.env.NATS_USER).toBe('edge');
 });

@@ -92,7 +92,9 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
     const gatewayUrl = urlOf(`${cell.name}/gateway`, gatewayPort);
     gatewayUrls[cell.name] = gatewayUrl;
     // Every component may call its siblings in the cell (composites command their core).
-    const upstreams = Object.fromEntries(cell.components.map((c) => [componentUrlVar(c.name), urlOf(`${cell.name}/${c.name}`, portOf(`${cell.name}/${c.name}`, c.port))]));
+    const upstreams = Object.fromEntries(
+      cell.components.map((c) => [componentUrlVar(c.name), urlOf(`${cell.name}/${c.name}`, portOf(`${cell.name}/${c.name}`, c.port))]),
+    );
     for (const component of cell.components) {
       const name = `${cell.name}/${component.name}`;
       const port = portOf(name, component.port);
@@ -101,7 +103,10 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
         ? {
             TOKEN_URL: `${globalUrl}/auth/token`,
             ...Object.fromEntries(
-              component.calls.map((other) => [gatewayUrlVar(other), urlOf(`${other}/gateway`, portOf(`${other}/gateway`, cellByName(other).gateway.port))]),
+              component.calls.map((other) => [
+                gatewayUrlVar(other),
+                urlOf(`${other}/gateway`, portOf(`${other}/gateway`, cellByName(other).gateway.port)),
+              ]),
             ),
           }
         : {};
@@ -113,7 +118,15 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
         port,
         ...metrics(name, port),
         url: urlOf(name, port),
-        env: { ...common, PORT: String(port), ...metricsEnv(name, port), ...natsAs(natsUser(cell.name)), CELL_GATEWAY_URL: gatewayUrl, ...upstreams, ...calls },
+        env: {
+          ...common,
+          PORT: String(port),
+          ...metricsEnv(name, port),
+          ...natsAs(natsUser(cell.name)),
+          CELL_GATEWAY_URL: gatewayUrl,
+          ...upstreams,
+          ...calls,
+        },
       });
     }
     plans.push({
@@ -124,30 +137,34 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
       port: gatewayPort,
       ...metrics(`${cell.name}/gateway`, gatewayPort),
       url: gatewayUrl,
-      env: { ...common, PORT: String(gatewayPort), ...metricsEnv(`${cell.name}/gateway`, gatewayPort), TOKEN_ISSUER: issuer, JWKS_URL: `${globalUrl}/.well-known/jwks.json`, ...upstreams },
-    });
-  }
-
-  {
-    plans.push({
-      name: globalGateway.name,
-      cell: 'edge',
-      kind: 'global-gateway',
-      dir: join(repoRoot, 'gateway-global'),
-      port: globalPort,
-      ...metrics(globalGateway.name, globalPort),
-      url: globalUrl,
       env: {
         ...common,
-        PORT: String(globalPort),
-        ...metricsEnv(globalGateway.name, globalPort),
-        ISSUER: issuer,
-        // The operator console's live event feed: the read-only edge user.
-        ...natsAs(EDGE_NATS_USER),
-        ...Object.fromEntries(Object.entries(gatewayUrls).map(([cell, url]) => [gatewayUrlVar(cell), url])),
+        PORT: String(gatewayPort),
+        ...metricsEnv(`${cell.name}/gateway`, gatewayPort),
+        TOKEN_ISSUER: issuer,
+        JWKS_URL: `${globalUrl}/.well-known/jwks.json`,
+        ...upstreams,
       },
     });
   }
+  plans.push({
+    name: globalGateway.name,
+    cell: 'edge',
+    kind: 'global-gateway',
+    dir: join(repoRoot, 'gateway-global'),
+    port: globalPort,
+    ...metrics(globalGateway.name, globalPort),
+    url: globalUrl,
+    env: {
+      ...common,
+      PORT: String(globalPort),
+      ...metricsEnv(globalGateway.name, globalPort),
+      ISSUER: issuer,
+      // The operator console's live event feed: the read-only edge user.
+      ...natsAs(EDGE_NATS_USER),
+      ...Object.fromEntries(Object.entries(gatewayUrls).map(([cell, url]) => [gatewayUrlVar(cell), url])),
+    },
+  });
   return plans;
 }
 

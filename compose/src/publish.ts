@@ -6,7 +6,9 @@ import { natsPasswordOf, SYSTEM_NATS_USER } from './nats-auth.ts';
 
 const [subject, data] = process.argv.slice(2);
 if (!subject || !data || !/^[a-z]+\.[a-z]+\.[a-z-]+$/.test(subject)) {
-  console.error(`Usage: npm run event -- <cell>.<entity>.<verb> '<json data>'\n  e.g. npm run event -- inventory.stock.changed '{"sku":"KIT-CHEF-KNIFE","onHand":3,"reserved":0,"available":3}'`);
+  console.error(
+    `Usage: npm run event -- <cell>.<entity>.<verb> '<json data>'\n  e.g. npm run event -- inventory.stock.changed '{"sku":"KIT-CHEF-KNIFE","onHand":3,"reserved":0,"available":3}'`,
+  );
   process.exit(2);
 }
 let payload: unknown;
@@ -25,7 +27,12 @@ const bus = await connectBus({ url, name: 'dev-publisher', user, pass, logger: c
 try {
   await ensureStream(bus.jsm, { name: cell.toUpperCase(), subjects: [`${cell}.>`] });
   const { sku, orderId, shipmentId, id } = payload as Record<string, unknown>;
-  const event = createEvent({ source: `/dev/${cell}`, type: subject, subject: String(sku ?? orderId ?? shipmentId ?? id ?? cell), data: payload });
+  const event = createEvent({
+    source: `/dev/${cell}`,
+    type: subject,
+    subject: String(sku ?? orderId ?? shipmentId ?? id ?? cell),
+    data: payload,
+  });
   const ack = await bus.js.publish(subject, JSON.stringify(event), { msgID: event.id });
   console.log(`published ${subject} (event ${event.id}) to stream ${ack.stream} at seq ${ack.seq} on ${url}`);
 } catch (error) {

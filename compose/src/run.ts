@@ -44,8 +44,10 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
     if (await isPortOpen(plan.port)) taken.push(`${plan.port} (${plan.name})`);
     if (await isPortOpen(plan.metricsPort)) taken.push(`${plan.metricsPort} (${plan.name} metrics)`);
   }
-  if (!process.env.NATS_URL && (await isPortOpen(natsPort))) taken.push(`${natsPort} (nats-server; set NATS_PORT, or NATS_URL to use that server)`);
-  if (taken.length) fail(`These ports are already in use: ${taken.join(', ')}.\n  Stop what is listening there (another npm start?) and try again.`);
+  if (!process.env.NATS_URL && (await isPortOpen(natsPort)))
+    taken.push(`${natsPort} (nats-server; set NATS_PORT, or NATS_URL to use that server)`);
+  if (taken.length)
+    fail(`These ports are already in use: ${taken.join(', ')}.\n  Stop what is listening there (another npm start?) and try again.`);
 
   const natsBinary = (() => {
     if (process.env.NATS_URL) return undefined;
@@ -83,7 +85,14 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
     if (line.includes('[ERR]')) console.error(`${'nats-server'.padEnd(24)}│ ${line}`);
   };
   const nats = natsBinary
-    ? await startNatsServer({ binary: natsBinary, port: natsPort, dataDir, config: natsConfig, env: natsPasswords, onOutput: showNatsErrors }).catch((e: Error) => fail(e.message))
+    ? await startNatsServer({
+        binary: natsBinary,
+        port: natsPort,
+        dataDir,
+        config: natsConfig,
+        env: natsPasswords,
+        onOutput: showNatsErrors,
+      }).catch((e: Error) => fail(e.message))
     : undefined;
 
   async function shutdown(code: number) {
@@ -117,7 +126,12 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
 
   const global = plans.find((p) => p.kind === 'global-gateway')!;
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const cellsShown = options.only ? ` · cell gateway ${plans.filter((p) => p.kind === 'cell-gateway').map((p) => `${p.cell} ${p.url}`).join(', ')}` : '';
+  const cellsShown = options.only
+    ? ` · cell gateway ${plans
+        .filter((p) => p.kind === 'cell-gateway')
+        .map((p) => `${p.cell} ${p.url}`)
+        .join(', ')}`
+    : '';
   console.log(
     `\n✔ Cellular Retail is ready in ${seconds} s: storefront ${global.url}/ · console ${global.url}/console · API ${global.url}/api · tokens ${global.url}/auth/token${cellsShown} · NATS ${natsUrl} · data ${relative(dataDir)} · Ctrl-C stops\n`,
   );

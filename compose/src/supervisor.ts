@@ -32,7 +32,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return (chunk: Buffer) => {
       const lines = (partial + chunk.toString()).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) if (line) process.stdout.write(prefix + line + '\n');
+      for (const line of lines) if (line) process.stdout.write(`${prefix + line}\n`);
     };
   };
 
@@ -53,7 +53,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const deadline = Date.now() + 30_000;
       for (;;) {
         if (child.exitCode !== null) throw new Error(`${plan.name} exited during start-up (code ${child.exitCode})`);
-        const ready = await fetch(`${plan.url}/readyz`).then((r) => r.ok, () => false);
+        const ready = await fetch(`${plan.url}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ready) return;
         if (Date.now() > deadline) throw new Error(`${plan.name} was not ready at ${plan.url}/readyz within 30 s`);
         await new Promise((r) => setTimeout(r, 100));

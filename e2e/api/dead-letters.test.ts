@@ -18,7 +18,12 @@ let s: Shop;
 beforeAll(async () => {
   system = await startTestSystem();
   s = await shop(apiClient(system.url));
-  bus = await connectBus({ url: system.nats.url, name: 'test-poisoner', ...system.natsCredentials('system'), logger: createLogger({ name: 'test', level: 'silent' }) });
+  bus = await connectBus({
+    url: system.nats.url,
+    name: 'test-poisoner',
+    ...system.natsCredentials('system'),
+    logger: createLogger({ name: 'test', level: 'silent' }),
+  });
 });
 afterAll(async () => {
   await bus?.close();
@@ -49,7 +54,10 @@ it('dead-letters malformed and unknown events on every consumer, which keeps con
   }
   for (const [key, count] of expected) {
     const [stream, dlq] = key.split(' ') as [string, string];
-    await waitFor(async () => ((await dlqCount(stream, dlq)) >= count ? true : undefined), { timeoutMs: 20_000, what: `${count} dead letters on ${dlq}` });
+    await waitFor(async () => ((await dlqCount(stream, dlq)) >= count ? true : undefined), {
+      timeoutMs: 20_000,
+      what: `${count} dead letters on ${dlq}`,
+    });
     expect(await dlqCount(stream, dlq)).toBe(count);
   }
 
@@ -61,5 +69,7 @@ it('dead-letters malformed and unknown events on every consumer, which keeps con
   const shipment = await waitFor(() => s.shipmentOf(placed.body.id), { what: 'shipment' });
   await api.call('POST', `/api/shipments/${shipment.id}/dispatch`, { token: s.admin });
   await s.orderReaches(s.alice, placed.body.id, 'SHIPPED');
-  await waitFor(async () => (await api.call('GET', `/api/products/${sku}`)).body.availability.available === 3 || undefined, { what: 'browse availability' });
+  await waitFor(async () => (await api.call('GET', `/api/products/${sku}`)).body.availability.available === 3 || undefined, {
+    what: 'browse availability',
+  });
 });

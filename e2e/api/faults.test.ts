@@ -120,10 +120,13 @@ describe('blast radius', () => {
       await gateway.start();
     }
     // Once the cell is back (and the breaker's reset time has passed) ordering works again.
-    const placed = await waitFor(async () => {
-      const res = await s.placeOrder(s.bob, [{ sku, quantity: 1 }]);
-      return res.status === 201 ? res : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 500, what: 'ordering to work again' });
+    const placed = await waitFor(
+      async () => {
+        const res = await s.placeOrder(s.bob, [{ sku, quantity: 1 }]);
+        return res.status === 201 ? res : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 500, what: 'ordering to work again' },
+    );
     await s.orderReaches(s.bob, placed.body.id, 'CONFIRMED');
   });
 });

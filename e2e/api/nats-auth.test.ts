@@ -22,7 +22,8 @@ beforeAll(async () => {
   system = await startTestSystem();
   s = await shop(apiClient(system.url));
   edge = await connect({ servers: system.nats.url, name: 'test-console', ...system.natsCredentials('edge') });
-  for (const cell of cells) edge.subscribe(`${cell.name}.>`, { callback: (_, m) => void feed.push({ subject: m.subject, data: m.string() }) });
+  for (const cell of cells)
+    edge.subscribe(`${cell.name}.>`, { callback: (_, m) => void feed.push({ subject: m.subject, data: m.string() }) });
   await edge.flush();
 });
 afterAll(async () => {
@@ -31,7 +32,9 @@ afterAll(async () => {
 });
 
 it('every service is connected to NATS as its own cell’s user', async () => {
-  const { connections } = (await (await fetch(`${system.natsMonitorUrl}/connz?auth=1&limit=1024`)).json()) as { connections: { name?: string; authorized_user?: string }[] };
+  const { connections } = (await (await fetch(`${system.natsMonitorUrl}/connz?auth=1&limit=1024`)).json()) as {
+    connections: { name?: string; authorized_user?: string }[];
+  };
   const services = system.plans.filter((p) => p.kind === 'core' || p.kind === 'composite');
   for (const service of services) {
     const name = service.name.replace('/', '-'); // each service names its connection <cell>-<component>
@@ -48,7 +51,14 @@ it('runs the saga under these permissions, and the edge user watches it live', a
   await s.orderReaches(s.alice, placed.body.id, 'CONFIRMED');
   const seen = () => feed.filter((m) => m.data.includes(placed.body.id)).map((m) => m.subject);
   await waitFor(() => seen().includes('shipping.shipment.created') || undefined, { what: 'the shipment on the live feed' });
-  expect(seen()).toEqual(expect.arrayContaining(['orders.order.placed', 'inventory.reservation.confirmed', 'orders.order.confirmed', 'shipping.shipment.created']));
+  expect(seen()).toEqual(
+    expect.arrayContaining([
+      'orders.order.placed',
+      'inventory.reservation.confirmed',
+      'orders.order.confirmed',
+      'shipping.shipment.created',
+    ]),
+  );
 });
 
 it('refuses an event one cell publishes on another cell’s subject: the forgery never reaches the stream', async () => {
@@ -59,8 +69,15 @@ it('refuses an event one cell publishes on another cell’s subject: the forgery
     const subject = 'inventory.reservation.confirmed';
     const count = async () => (await tools.jsm.streams.info('INVENTORY', { subjects_filter: subject })).state.subjects?.[subject] ?? 0;
     const before = await count();
-    const forged = createEvent({ source: '/inventory/allocation', type: subject, subject: 'forged', data: { orderId: 'forged', lines: [] } });
-    await expect(orders.js.publish(subject, JSON.stringify(forged), { msgID: forged.id })).rejects.toThrow(/Permissions Violation for Publish to "inventory.reservation.confirmed"/);
+    const forged = createEvent({
+      source: '/inventory/allocation',
+      type: subject,
+      subject: 'forged',
+      data: { orderId: 'forged', lines: [] },
+    });
+    await expect(orders.js.publish(subject, JSON.stringify(forged), { msgID: forged.id })).rejects.toThrow(
+      /Permissions Violation for Publish to "inventory.reservation.confirmed"/,
+    );
     expect(await count()).toBe(before);
 
     // The edge user publishes nothing: the server answers its attempt with a permission error.

@@ -17,14 +17,19 @@ let s: Shop;
 let otlp: OtlpReceiver;
 
 const SERVER = 2;
-const CLIENT = 3;
 const PRODUCER = 4;
 const CONSUMER = 5;
 
 beforeAll(async () => {
   otlp = await startOtlpReceiver();
   system = await startTestSystem({
-    extraEnv: { OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_METRIC_EXPORT_INTERVAL: '1000', LOG_LEVEL: 'info' },
+    extraEnv: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      LOG_LEVEL: 'info',
+    },
   });
   api = apiClient(system.url);
   s = await shop(api);
@@ -44,7 +49,17 @@ describe('observability', () => {
     await waitFor(() => s.shipmentOf(orderId), { what: 'the shipment' });
 
     // The placement's root: gateway-global's server span for POST /api/orders, started by the client.
-    const root = await waitFor(() => otlp.spans.find((x) => x.service === 'gateway-global' && x.kind === SERVER && x.attributes['url.path'] === '/api/orders' && x.attributes['http.response.status_code'] === 201), { what: 'the root span' });
+    const root = await waitFor(
+      () =>
+        otlp.spans.find(
+          (x) =>
+            x.service === 'gateway-global' &&
+            x.kind === SERVER &&
+            x.attributes['url.path'] === '/api/orders' &&
+            x.attributes['http.response.status_code'] === 201,
+        ),
+      { what: 'the root span' },
+    );
     expect(root.parentSpanId).toBeUndefined();
     // The client is told which trace to open (in Jaeger: /trace/<id>).
     expect(placed.headers.get('x-trace-id')).toBe(root.traceId);
@@ -52,7 +67,10 @@ describe('observability', () => {
     const find = (service: string, kind: number, name: string | RegExp) =>
       inTrace().find((x) => x.service === service && x.kind === kind && (typeof name === 'string' ? x.name === name : name.test(x.name)));
     // Spans arrive in batches from thirteen processes: wait for the last hop, the shipment being created.
-    const shipmentCreated = await waitFor(() => find('shipping-shipments', SERVER, 'POST /internal/shipments'), { what: 'the shipping span in the order trace', timeoutMs: 15_000 });
+    const shipmentCreated = await waitFor(() => find('shipping-shipments', SERVER, 'POST /internal/shipments'), {
+      what: 'the shipping span in the order trace',
+      timeoutMs: 15_000,
+    });
 
     const byId = new Map(inTrace().map((x) => [x.spanId, x]));
     const parentOf = (span: ReceivedSpan) => (span.parentSpanId ? byId.get(span.parentSpanId) : undefined);
@@ -69,7 +87,9 @@ describe('observability', () => {
     // next hop's (gateways pass their own context on rather than making a client span per request).
     const ordersGateway = inTrace().find((x) => x.service === 'orders-gateway' && x.kind === SERVER && x.parentSpanId === root.spanId);
     expect(ordersGateway?.name).toBe('POST /orders');
-    const checkout = inTrace().find((x) => x.service === 'orders-checkout' && x.kind === SERVER && x.parentSpanId === ordersGateway?.spanId);
+    const checkout = inTrace().find(
+      (x) => x.service === 'orders-checkout' && x.kind === SERVER && x.parentSpanId === ordersGateway?.spanId,
+    );
     expect(checkout?.name).toBe('POST /orders');
 
     // The price lookup: checkout → products gateway → catalog.
@@ -81,7 +101,10 @@ describe('observability', () => {
     // The orders core stores the order and records the saga's first state change on its span.
     const store = find('orders-orders', SERVER, 'POST /internal/orders')!;
     expect(ancestors(store)).toContain(checkout);
-    expect(store.events.find((e) => e.name === 'order.status')?.attributes).toMatchObject({ 'order.id': orderId, 'order.status': 'PENDING' });
+    expect(store.events.find((e) => e.name === 'order.status')?.attributes).toMatchObject({
+      'order.id': orderId,
+      'order.status': 'PENDING',
+    });
 
     // NATS: the outbox relay publishes (producer span, child of the request that wrote the event) and
     // the consumer continues from the trace context carried in the message headers.
@@ -97,14 +120,21 @@ describe('observability', () => {
     expect(parentOf(parentOf(confirmedIn)!)).toBe(reservation);
     const confirm = find('orders-orders', SERVER, 'POST /internal/orders/:id/transitions')!;
     expect(ancestors(confirm)).toContain(confirmedIn);
-    expect(confirm.events.find((e) => e.name === 'order.status')?.attributes).toMatchObject({ 'order.status': 'CONFIRMED', 'order.status.previous': 'PENDING' });
+    expect(confirm.events.find((e) => e.name === 'order.status')?.attributes).toMatchObject({
+      'order.status': 'CONFIRMED',
+      'order.status.previous': 'PENDING',
+    });
 
     const fulfillment = find('shipping-fulfillment', CONSUMER, 'orders.order.confirmed process')!;
     expect(parentOf(parentOf(fulfillment)!)).toBe(confirm);
     expect(ancestors(shipmentCreated)).toContain(fulfillment);
 
     // Resource attributes name the process and its cell.
-    expect(allocation.resource).toMatchObject({ 'service.name': 'inventory-allocation', 'service.namespace': 'inventory', 'cell.name': 'inventory' });
+    expect(allocation.resource).toMatchObject({
+      'service.name': 'inventory-allocation',
+      'service.namespace': 'inventory',
+      'cell.name': 'inventory',
+    });
     expect(root.resource).toMatchObject({ 'service.name': 'gateway-global', 'cell.name': 'edge', 'deployment.environment.name': 'local' });
 
     // Logs written while handling the event carry the trace: allocation logs each stock command it applied.
@@ -137,23 +167,62 @@ describe('observability', () => {
 
     // HTTP per route: rate (count), errors (by status) and duration, with the route pattern, not the raw path.
     const orders = await scrape('orders/orders');
-    expect(value(sample(orders, 'http_server_request_duration_count', { http_route: '/internal/orders', http_response_status_code: '201' }))).toBeGreaterThanOrEqual(1);
-    expect(value(sample(orders, 'http_server_request_duration_count', { http_route: '/internal/orders/:id/transitions' }))).toBeGreaterThanOrEqual(1);
+    expect(
+      value(sample(orders, 'http_server_request_duration_count', { http_route: '/internal/orders', http_response_status_code: '201' })),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(sample(orders, 'http_server_request_duration_count', { http_route: '/internal/orders/:id/transitions' })),
+    ).toBeGreaterThanOrEqual(1);
     expect(orders).not.toContain(placed.body.id);
     expect(value(sample(orders, 'outbox_backlog', {}))).toBe(0);
     // A gateway records the request once its answer is out, so the client may ask a moment before that.
-    await waitFor(async () => sample(await scrape('orders/gateway'), 'http_server_request_duration_count', { http_route: '/orders/:id', http_response_status_code: '404' }), { what: 'the 404 in the orders gateway metrics' });
+    await waitFor(
+      async () =>
+        sample(await scrape('orders/gateway'), 'http_server_request_duration_count', {
+          http_route: '/orders/:id',
+          http_response_status_code: '404',
+        }),
+      { what: 'the 404 in the orders gateway metrics' },
+    );
 
     // Per consumer: events handled by outcome, with duration, and the consumer's lag.
-    const allocation = await waitFor(async () => {
-      const text = await scrape('inventory/allocation');
-      return sample(text, 'messaging_consumer_lag', { messaging_consumer_group_name: 'inventory-allocation', messaging_destination_name: 'ORDERS' }) ? text : undefined;
-    }, { what: 'the allocation consumer lag' });
-    expect(value(sample(allocation, 'messaging_process_duration_count', { messaging_consumer_group_name: 'inventory-allocation', messaging_destination_name: 'orders.order.placed', outcome: 'ack' }))).toBeGreaterThanOrEqual(1);
-    expect(value(sample(allocation, 'messaging_consumer_lag', { messaging_consumer_group_name: 'inventory-allocation', messaging_destination_name: 'ORDERS' }))).toBe(0);
+    const allocation = await waitFor(
+      async () => {
+        const text = await scrape('inventory/allocation');
+        return sample(text, 'messaging_consumer_lag', {
+          messaging_consumer_group_name: 'inventory-allocation',
+          messaging_destination_name: 'ORDERS',
+        })
+          ? text
+          : undefined;
+      },
+      { what: 'the allocation consumer lag' },
+    );
+    expect(
+      value(
+        sample(allocation, 'messaging_process_duration_count', {
+          messaging_consumer_group_name: 'inventory-allocation',
+          messaging_destination_name: 'orders.order.placed',
+          outcome: 'ack',
+        }),
+      ),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(
+        sample(allocation, 'messaging_consumer_lag', {
+          messaging_consumer_group_name: 'inventory-allocation',
+          messaging_destination_name: 'ORDERS',
+        }),
+      ),
+    ).toBe(0);
 
     // The same metrics reach the OTLP receiver (as a collector or Jaeger's would).
-    await waitFor(() => otlp.metrics.find((m) => m.service === 'inventory-allocation' && m.name === 'messaging.process.duration' && m.value >= 1), { what: 'consumer metrics over OTLP' });
-    await waitFor(() => otlp.metrics.find((m) => m.service === 'orders-orders' && m.name === 'outbox.backlog'), { what: 'outbox backlog over OTLP' });
+    await waitFor(
+      () => otlp.metrics.find((m) => m.service === 'inventory-allocation' && m.name === 'messaging.process.duration' && m.value >= 1),
+      { what: 'consumer metrics over OTLP' },
+    );
+    await waitFor(() => otlp.metrics.find((m) => m.service === 'orders-orders' && m.name === 'outbox.backlog'), {
+      what: 'outbox backlog over OTLP',
+    });
   });
 });

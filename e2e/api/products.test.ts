@@ -26,18 +26,24 @@ const browseTotal = async () => (await api.call('GET', '/api/products?pageSize=1
 
 describe('products through gateway-global', () => {
   it('serves the seeded catalog publicly, via outbox → JetStream → browse', async () => {
-    const total = await waitFor(async () => {
-      const n = await browseTotal();
-      return n >= 24 ? n : undefined;
-    }, { what: 'the seeded catalog in browse' });
+    const total = await waitFor(
+      async () => {
+        const n = await browseTotal();
+        return n >= 24 ? n : undefined;
+      },
+      { what: 'the seeded catalog in browse' },
+    );
     expect(total).toBe(24);
     const kitchen = await api.call('GET', '/api/products?category=kitchen&sort=-price');
     expect(kitchen.status).toBe(200);
     expect(kitchen.body.items[0]).toMatchObject({ category: 'kitchen', sku: 'KIT-DUTCH-OVEN' });
     // The inventory cell stocks every new catalog product and reports it back (inventory.stock.changed).
-    await waitFor(async () => (await api.call('GET', '/api/products/HOM-LINEN-SHEETS')).body.availability.status === 'out_of_stock' || undefined, {
-      what: 'availability from the inventory cell',
-    });
+    await waitFor(
+      async () => (await api.call('GET', '/api/products/HOM-LINEN-SHEETS')).body.availability.status === 'out_of_stock' || undefined,
+      {
+        what: 'availability from the inventory cell',
+      },
+    );
     expect((await api.call('GET', '/api/products/OUT-TENT-2P')).body.availability).toEqual({ status: 'low_stock', available: 3 });
   });
 
@@ -45,15 +51,24 @@ describe('products through gateway-global', () => {
     const created = await api.call('POST', '/api/products', { token: admin, body: product('HOM-E2E-VASE', 2500) });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe('/api/products/HOM-E2E-VASE');
-    await waitFor(async () => (await api.call('GET', '/api/products/HOM-E2E-VASE')).status === 200 || undefined, { what: 'the new product in browse' });
+    await waitFor(async () => (await api.call('GET', '/api/products/HOM-E2E-VASE')).status === 200 || undefined, {
+      what: 'the new product in browse',
+    });
     expect((await api.call('GET', '/api/products?q=e2e%20vase')).body.items.map((p: { sku: string }) => p.sku)).toEqual(['HOM-E2E-VASE']);
 
-    const changed = await api.call('PATCH', '/api/products/HOM-E2E-VASE', { token: admin, body: { price: { amount: 1999, currency: 'USD' } } });
+    const changed = await api.call('PATCH', '/api/products/HOM-E2E-VASE', {
+      token: admin,
+      body: { price: { amount: 1999, currency: 'USD' } },
+    });
     expect(changed.status).toBe(200);
-    await waitFor(async () => (await api.call('GET', '/api/products/HOM-E2E-VASE')).body.price.amount === 1999 || undefined, { what: 'the new price in browse' });
+    await waitFor(async () => (await api.call('GET', '/api/products/HOM-E2E-VASE')).body.price.amount === 1999 || undefined, {
+      what: 'the new price in browse',
+    });
 
     expect((await api.call('DELETE', '/api/products/HOM-E2E-VASE', { token: admin })).status).toBe(204);
-    await waitFor(async () => (await api.call('GET', '/api/products/HOM-E2E-VASE')).status === 404 || undefined, { what: 'the product gone from browse' });
+    await waitFor(async () => (await api.call('GET', '/api/products/HOM-E2E-VASE')).status === 404 || undefined, {
+      what: 'the product gone from browse',
+    });
   });
 
   it('keeps customers and anonymous callers out of admin routes, with problem+json answers', async () => {
@@ -62,7 +77,10 @@ describe('products through gateway-global', () => {
     expect(asCustomer.status).toBe(403);
     expect(asCustomer.headers.get('content-type')).toContain('application/problem+json');
     expect((await api.call('POST', '/api/products', { body: product('HOM-E2E-NOPE') })).status).toBe(401);
-    const wrongPassword = await fetch(`${system.url}/auth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'password', username: 'alice@example.com', password: 'nope' }) });
+    const wrongPassword = await fetch(`${system.url}/auth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password', username: 'alice@example.com', password: 'nope' }),
+    });
     expect(wrongPassword.status).toBe(401);
   });
 
@@ -79,12 +97,18 @@ describe('products through gateway-global', () => {
 
   it('answers bad input at the edge with 4xx problem+json and writes nothing', async () => {
     const before = await browseTotal();
-    const bad = await api.call('POST', '/api/products', { token: admin, body: { ...product('HOM-E2E-BAD'), price: { amount: -1, currency: 'USD' } } });
+    const bad = await api.call('POST', '/api/products', {
+      token: admin,
+      body: { ...product('HOM-E2E-BAD'), price: { amount: -1, currency: 'USD' } },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].path).toBe('price.amount');
     const dup = await api.call('POST', '/api/products', { token: admin, body: product('KIT-CHEF-KNIFE') });
     expect(dup.status).toBe(409);
-    const huge = await api.call('POST', '/api/products', { token: admin, body: { ...product('HOM-E2E-HUGE'), description: 'x'.repeat(200_000) } });
+    const huge = await api.call('POST', '/api/products', {
+      token: admin,
+      body: { ...product('HOM-E2E-HUGE'), description: 'x'.repeat(200_000) },
+    });
     expect(huge.status).toBe(413);
     expect((await api.call('GET', '/api/products/HOM-E2E-BAD')).status).toBe(404);
     expect(await browseTotal()).toBe(before);
@@ -99,7 +123,9 @@ describe('browse restarts', () => {
     const skus = Array.from({ length: 10 }, (_, i) => `HOM-E2E-R${i}`);
     for (const sku of skus) expect((await api.call('POST', '/api/products', { token: admin, body: product(sku, 100) })).status).toBe(201);
     for (const sku of skus.slice(0, 3)) {
-      expect((await api.call('PATCH', `/api/products/${sku}`, { token: admin, body: { price: { amount: 200, currency: 'USD' } } })).status).toBe(200);
+      expect(
+        (await api.call('PATCH', `/api/products/${sku}`, { token: admin, body: { price: { amount: 200, currency: 'USD' } } })).status,
+      ).toBe(200);
     }
     expect((await api.call('GET', '/api/products')).status).toBe(503);
     await browse.start();
@@ -119,7 +145,10 @@ describe('browse restarts', () => {
     expect((await burst).every((r) => r.status === 201)).toBe(true);
     await browse.start();
     // Events the crashed process had received but not acknowledged come back after the ack wait (10 s).
-    await waitFor(async () => ((await browseTotal()) === before + 40 ? true : undefined), { timeoutMs: 40_000, what: 'browse to catch up after the crash' });
+    await waitFor(async () => ((await browseTotal()) === before + 40 ? true : undefined), {
+      timeoutMs: 40_000,
+      what: 'browse to catch up after the crash',
+    });
     const listed = await api.call('GET', '/api/products?q=e2e-k&pageSize=100');
     expect(new Set(listed.body.items.map((p: { sku: string }) => p.sku))).toEqual(new Set(skus));
   });

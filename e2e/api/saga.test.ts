@@ -27,7 +27,12 @@ describe('the order saga', () => {
     const knife = await s.productWithStock('SAGA-HAPPY', 10, 2500);
     const placed = await s.placeOrder(s.alice, [{ sku: knife, quantity: 2 }]);
     expect(placed.status).toBe(201);
-    expect(placed.body).toMatchObject({ status: 'PENDING', total: 5000, currency: 'USD', lines: [{ sku: knife, quantity: 2, unitPrice: 2500, lineTotal: 5000 }] });
+    expect(placed.body).toMatchObject({
+      status: 'PENDING',
+      total: 5000,
+      currency: 'USD',
+      lines: [{ sku: knife, quantity: 2, unitPrice: 2500, lineTotal: 5000 }],
+    });
     const id = placed.body.id;
 
     await s.orderReaches(s.alice, id, 'CONFIRMED');
@@ -47,13 +52,18 @@ describe('the order saga', () => {
     expect(delivered.history.every((h: { at: string }) => !Number.isNaN(Date.parse(h.at)))).toBe(true);
 
     // The products cell's public view follows the stock through inventory.stock.changed.
-    await waitFor(async () => (await api.call('GET', `/api/products/${knife}`)).body.availability.available === 8 || undefined, { what: 'availability in browse' });
+    await waitFor(async () => (await api.call('GET', `/api/products/${knife}`)).body.availability.available === 8 || undefined, {
+      what: 'availability in browse',
+    });
   });
 
   it('rejects an order that asks for more than the stock, reserving nothing', async () => {
     const tent = await s.productWithStock('SAGA-SHORT', 3);
     const other = await s.productWithStock('SAGA-PLENTY', 50);
-    const placed = await s.placeOrder(s.alice, [{ sku: other, quantity: 1 }, { sku: tent, quantity: 5 }]);
+    const placed = await s.placeOrder(s.alice, [
+      { sku: other, quantity: 1 },
+      { sku: tent, quantity: 5 },
+    ]);
     expect(placed.status).toBe(201);
     const rejected = await s.orderReaches(s.alice, placed.body.id, 'REJECTED');
     expect(rejected.history.at(-1).reason).toContain(tent);
@@ -87,7 +97,9 @@ describe('the order saga', () => {
 
   it('never oversells: 200 concurrent orders for 50 units → exactly 50 confirmed, 150 rejected', async () => {
     const scarce = await s.productWithStock('SAGA-RUSH', 50);
-    const placed = await Promise.all(Array.from({ length: 200 }, (_, i) => s.placeOrder(i % 2 ? s.alice : s.bob, [{ sku: scarce, quantity: 1 }])));
+    const placed = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => s.placeOrder(i % 2 ? s.alice : s.bob, [{ sku: scarce, quantity: 1 }])),
+    );
     expect(placed.filter((p) => p.status !== 201).map((p) => `${p.status} ${p.body?.detail}`)).toEqual([]);
     const final = await waitFor(
       async () => {
@@ -123,10 +135,18 @@ describe('idempotency', () => {
     await s.orderReaches(s.alice, placed.body.id, 'CONFIRMED');
     await waitFor(async () => (await s.stockOf(sku)).reserved === 3 || undefined, { what: 'reservation' });
 
-    const bus = await connectBus({ url: system.nats.url, name: 'test-replayer', ...system.natsCredentials('system'), logger: createLogger({ name: 'test', level: 'silent' }) });
+    const bus = await connectBus({
+      url: system.nats.url,
+      name: 'test-replayer',
+      ...system.natsCredentials('system'),
+      logger: createLogger({ name: 'test', level: 'silent' }),
+    });
     try {
       // Replay the placement and the confirmation as brand-new messages carrying the same CloudEvents.
-      for (const [stream, subject] of [['ORDERS', 'orders.order.placed'], ['INVENTORY', 'inventory.reservation.confirmed']] as const) {
+      for (const [stream, subject] of [
+        ['ORDERS', 'orders.order.placed'],
+        ['INVENTORY', 'inventory.reservation.confirmed'],
+      ] as const) {
         const events = await findEvents(bus, stream, subject, (e) => e.data.orderId === placed.body.id);
         expect(events).toHaveLength(1);
         await bus.js.publish(subject, JSON.stringify(events[0]), { msgID: `${events[0].id}-replayed` });
@@ -186,7 +206,8 @@ describe('bad input on every new endpoint', () => {
 
   it('inventory', async () => {
     const sku = await s.productWithStock('SAGA-ADJ', 5);
-    const adjust = (body: unknown, token = s.admin, target = sku) => api.call('POST', `/api/inventory/${target}/adjustments`, { token, body });
+    const adjust = (body: unknown, token = s.admin, target = sku) =>
+      api.call('POST', `/api/inventory/${target}/adjustments`, { token, body });
     expect(problem(await adjust({ delta: 0, reason: 'nothing' }))).toBe(400);
     expect(problem(await adjust({ delta: 1.5, reason: 'half' }))).toBe(400);
     expect(problem(await adjust({ delta: 1 }))).toBe(400);

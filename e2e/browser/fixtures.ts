@@ -56,6 +56,7 @@ async function keepLocal(browser: Browser, origin: string) {
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   system: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern; it has none
     async ({}, use) => {
       const system = await startTestSystem();
       try {

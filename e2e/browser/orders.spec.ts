@@ -4,7 +4,10 @@ import { checkOut, expect, signIn, test } from './fixtures.ts';
 const orderStatus = (page: Page) => page.getByRole('status', { name: 'Order status' });
 
 test.describe('a customer', () => {
-  test('checks out two products and watches the order move on as the operator dispatches and delivers it', async ({ page, openSession }) => {
+  test('checks out two products and watches the order move on as the operator dispatches and delivers it', async ({
+    page,
+    openSession,
+  }) => {
     await signIn(page, 'alice');
     await page.getByRole('searchbox', { name: 'Search products' }).fill('skillet');
     await page.keyboard.press('Enter');

@@ -18,12 +18,18 @@ test.describe('the operator console', () => {
     const placed = await shop.placeOrder(shop.bob, [{ sku: 'APP-WOOL-SOCKS', quantity: 1 }]);
     const feed = page.getByRole('list', { name: 'Recent events' });
     await expect(feed.getByRole('listitem').filter({ hasText: 'orders.order.placed' }).filter({ hasText: placed.body.id })).toBeVisible();
-    await expect(feed.getByRole('listitem').filter({ hasText: 'inventory.reservation.confirmed' }).filter({ hasText: placed.body.id })).toBeVisible();
+    await expect(
+      feed.getByRole('listitem').filter({ hasText: 'inventory.reservation.confirmed' }).filter({ hasText: placed.body.id }),
+    ).toBeVisible();
   });
 });
 
 test.describe('blast radius', () => {
-  test('with the shipping cell down, the shop sells and the order waits at CONFIRMED; it moves on once the cell is back', async ({ page, openSession, system }) => {
+  test('with the shipping cell down, the shop sells and the order waits at CONFIRMED; it moves on once the cell is back', async ({
+    page,
+    openSession,
+    system,
+  }) => {
     const consolePage = await openSession();
     await consolePage.goto('/console');
     const restartShipping = await stopCell(system, 'shipping');
@@ -39,7 +45,9 @@ test.describe('blast radius', () => {
       const orderId = await checkOut(page);
       const status = page.getByRole('status', { name: 'Order status' });
       await expect(status).toContainText('Confirmed');
-      await expect(page.getByRole('alert').filter({ hasText: 'Tracking the shipment is unavailable right now. The shipping cell is unavailable' })).toBeVisible();
+      await expect(
+        page.getByRole('alert').filter({ hasText: 'Tracking the shipment is unavailable right now. The shipping cell is unavailable' }),
+      ).toBeVisible();
       await page.waitForTimeout(2_000);
       await expect(status).toContainText('Confirmed');
 
@@ -63,7 +71,9 @@ test.describe('blast radius', () => {
     const restartProducts = await stopCell(system, 'products');
     try {
       await page.goto('/');
-      await expect(page.getByRole('alert').filter({ hasText: 'Browsing the catalog is unavailable right now. The products cell is unavailable' })).toBeVisible();
+      await expect(
+        page.getByRole('alert').filter({ hasText: 'Browsing the catalog is unavailable right now. The products cell is unavailable' }),
+      ).toBeVisible();
       await page.goto('/checkout');
       await page.getByLabel('Full name').fill('Bob Example');
       await page.getByLabel('Address line 1').fill('2 Side Street');

@@ -9,7 +9,11 @@ export interface Shop {
   /** A new product (unique SKU) with exactly `stock` units on hand. */
   productWithStock(prefix: string, stock: number, price?: number): Promise<string>;
   stockOf(sku: string): Promise<{ sku: string; onHand: number; reserved: number; available: number }>;
-  placeOrder(token: string, lines: { sku: string; quantity: number }[], key?: string): Promise<{ status: number; body: any; headers: Headers }>;
+  placeOrder(
+    token: string,
+    lines: { sku: string; quantity: number }[],
+    key?: string,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   order(token: string, id: string): Promise<any>;
   /** Waits until the order has this status, and returns it. */
   orderReaches(token: string, id: string, status: string, timeoutMs?: number): Promise<any>;
@@ -40,12 +44,20 @@ export async function shop(api: ApiClient): Promise<Shop> {
     stockOf,
     async productWithStock(prefix, stock, price = 1000) {
       const sku = `${prefix}-${String(counter++).padStart(3, '0')}-${Date.now().toString(36).toUpperCase()}`.slice(0, 32);
-      const created = await api.call('POST', '/api/products', { token: admin, body: { sku, name: `Test ${sku}`, category: 'home', price: { amount: price, currency: 'USD' } } });
+      const created = await api.call('POST', '/api/products', {
+        token: admin,
+        body: { sku, name: `Test ${sku}`, category: 'home', price: { amount: price, currency: 'USD' } },
+      });
       if (created.status !== 201) throw new Error(`create ${sku}: ${created.status} ${JSON.stringify(created.body)}`);
       // The inventory cell learns of the product from products.product.created.
-      const level = await waitFor(async () => (await api.call('GET', `/api/inventory/${sku}`)).status === 200 && stockOf(sku), { what: `stock row for ${sku}` });
+      const level = await waitFor(async () => (await api.call('GET', `/api/inventory/${sku}`)).status === 200 && stockOf(sku), {
+        what: `stock row for ${sku}`,
+      });
       if (stock !== level.onHand) {
-        const adjusted = await api.call('POST', `/api/inventory/${sku}/adjustments`, { token: admin, body: { delta: stock - level.onHand, reason: 'test setup' } });
+        const adjusted = await api.call('POST', `/api/inventory/${sku}/adjustments`, {
+          token: admin,
+          body: { delta: stock - level.onHand, reason: 'test setup' },
+        });
         if (adjusted.status !== 201) throw new Error(`adjust ${sku}: ${adjusted.status} ${JSON.stringify(adjusted.body)}`);
       }
       return sku;
@@ -55,10 +67,13 @@ export async function shop(api: ApiClient): Promise<Shop> {
     },
     order,
     orderReaches(token, id, status, timeoutMs = 20_000) {
-      return waitFor(async () => {
-        const current = await order(token, id);
-        return current?.status === status ? current : undefined;
-      }, { timeoutMs, what: `order ${id} to reach ${status}` });
+      return waitFor(
+        async () => {
+          const current = await order(token, id);
+          return current?.status === status ? current : undefined;
+        },
+        { timeoutMs, what: `order ${id} to reach ${status}` },
+      );
     },
     async shipmentOf(orderId) {
       const res = await api.call('GET', `/api/shipments?orderId=${orderId}`, { token: admin });

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cells } from '@retail/topology';
-import { metricsPortName, natsPasswordOf, natsPasswordVar, natsServerConfig, natsUserNames, planSystem, type ProcessPlan } from '@retail/system';
+import {
+  metricsPortName,
+  natsPasswordOf,
+  natsPasswordVar,
+  natsServerConfig,
+  natsUserNames,
+  planSystem,
+  type ProcessPlan,
+} from '@retail/system';
 import { freePort, realProcess, startTestNats, tempDir, type RealProcess, type TestNats } from '@retail/testing';
 
 export interface TestSystem {

@@ -56,7 +56,10 @@ export function createApp(deps: GatewayDeps): Hono<GatewayRequest> {
 
   const routeScopes = deps.cellGateways.flatMap(({ cell }) => cell.routes.flatMap((r) => r.scopes ?? []));
   app.route('/', tokenRoutes(deps));
-  app.route('/', discoveryRoutes({ keys: deps.keys, issuer: deps.issuer, scopesSupported: [...new Set([...ADMIN_SCOPES, ...routeScopes])] }));
+  app.route(
+    '/',
+    discoveryRoutes({ keys: deps.keys, issuer: deps.issuer, scopesSupported: [...new Set([...ADMIN_SCOPES, ...routeScopes])] }),
+  );
   app.route('/', keyRoutes({ keys: deps.keys, verifyToken, logger: deps.logger }));
   app.route('/', apiRoutes(deps));
   app.route('/', consoleRoutes(deps));

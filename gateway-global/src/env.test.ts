@@ -12,7 +12,12 @@ describe('configuration', () => {
       tokenTtlSeconds: 900,
       keysDir: '.data/keys',
       demoPasswords: { alice: 'alice', bob: 'bob', admin: 'admin' },
-      clientSecrets: { products: 'products-dev-secret', inventory: 'inventory-dev-secret', orders: 'orders-dev-secret', shipping: 'shipping-dev-secret' },
+      clientSecrets: {
+        products: 'products-dev-secret',
+        inventory: 'inventory-dev-secret',
+        orders: 'orders-dev-secret',
+        shipping: 'shipping-dev-secret',
+      },
       rateLimit: { perSecond: 50, burst: 100, trustProxy: false },
       corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
       nats: { url: 'nats://127.0.0.1:4222' },

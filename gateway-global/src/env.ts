@@ -15,7 +15,12 @@ const commaList = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
 
 const schema = z.object({
   ...commonEnv,
@@ -25,7 +30,12 @@ const schema = z.object({
     .url({ protocol: /^https?$/ })
     .default(localUrl(globalGateway.port))
     .transform((v) => v.replace(/\/+$/, '')),
-  TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(24 * 3600).default(900),
+  TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(30)
+    .max(24 * 3600)
+    .default(900),
   DEMO_PASSWORD_ALICE: z.string().min(1).default('alice'),
   DEMO_PASSWORD_BOB: z.string().min(1).default('bob'),
   DEMO_PASSWORD_ADMIN: z.string().min(1).default('admin'),
@@ -74,7 +84,10 @@ export interface GatewayConfig {
   healthTimeoutMs: number;
 }
 
-export function loadEnv(source: Record<string, string | undefined> = process.env, cellList: readonly CellDescriptor[] = cells): GatewayConfig {
+export function loadEnv(
+  source: Record<string, string | undefined> = process.env,
+  cellList: readonly CellDescriptor[] = cells,
+): GatewayConfig {
   const env = parseEnv(schema, source);
   const perCell = parseEnv(cellSchema(cellList), source) as Record<string, string>;
   return {

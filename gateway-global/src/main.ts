@@ -31,7 +31,10 @@ runMain(async () => {
     issuer: env.issuer,
     tokenTtlSeconds: env.tokenTtlSeconds,
     users: await createDemoUsers(env.demoPasswords),
-    clients: createMachineClients(env.clientSecrets, Object.fromEntries(env.cellGateways.map(({ cell }) => [cell.name, cell.clientScopes ?? []]))),
+    clients: createMachineClients(
+      env.clientSecrets,
+      Object.fromEntries(env.cellGateways.map(({ cell }) => [cell.name, cell.clientScopes ?? []])),
+    ),
     cellGateways: env.cellGateways,
     forwarder,
     rateLimit: env.rateLimit,
@@ -50,7 +53,12 @@ runMain(async () => {
     onShutdown: [() => telemetry.shutdown(), () => forwarder.close(), () => natsFeed.close()],
   });
   logger.info(
-    { issuer: env.issuer, port: server.port, storefront: env.storefrontDir ?? 'off', cells: Object.fromEntries(env.cellGateways.map((g) => [g.cell.name, g.url])) },
+    {
+      issuer: env.issuer,
+      port: server.port,
+      storefront: env.storefrontDir ?? 'off',
+      cells: Object.fromEntries(env.cellGateways.map((g) => [g.cell.name, g.url])),
+    },
     'gateway-global ready',
   );
 });

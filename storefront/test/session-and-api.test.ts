@@ -5,7 +5,10 @@ import { createSession } from '../public/js/session.js';
 import { memoryStorage } from './memory-storage.ts';
 
 const problem = (status: number, detail: string, extra: Record<string, unknown> = {}) =>
-  new Response(JSON.stringify({ type: 'about:blank', title: 'x', status, detail, ...extra }), { status, headers: { 'content-type': 'application/problem+json' } });
+  new Response(JSON.stringify({ type: 'about:blank', title: 'x', status, detail, ...extra }), {
+    status,
+    headers: { 'content-type': 'application/problem+json' },
+  });
 
 function setup(answer: (url: string, init: RequestInit) => Response | Promise<Response>, now = () => 1_000_000) {
   const calls: { url: string; init: RequestInit }[] = [];
@@ -28,7 +31,9 @@ const signedIn = async (s: ReturnType<typeof setup>) => {
 describe('the session and the API client', () => {
   it('signs in with the password grant and sends the token only where it is needed', async () => {
     const s = setup((url) =>
-      url.endsWith('/auth/token') ? Response.json({ access_token: 'token-1', token_type: 'Bearer', expires_in: 900, scope: 'orders:read orders:write' }) : Response.json({ ok: true }),
+      url.endsWith('/auth/token')
+        ? Response.json({ access_token: 'token-1', token_type: 'Bearer', expires_in: 900, scope: 'orders:read orders:write' })
+        : Response.json({ ok: true }),
     );
     await s.api.signIn('alice@example.com', 'alice');
     expect(String(s.calls[0]!.init.body)).toBe('grant_type=password&username=alice%40example.com&password=alice');
@@ -50,7 +55,10 @@ describe('the session and the API client', () => {
 
   it('does not even send a token that has run out', async () => {
     let time = 1_000_000;
-    const s = setup(() => Response.json({}), () => time);
+    const s = setup(
+      () => Response.json({}),
+      () => time,
+    );
     await signedIn(s);
     time += 900 * 1000;
     expect(s.session.isExpired()).toBe(true);
@@ -72,8 +80,13 @@ describe('the session and the API client', () => {
 
 describe('messages', () => {
   it('name the part of the system that is unavailable', () => {
-    const message = explain(new ApiError(503, { status: 503, detail: 'The products cell is unavailable; try again shortly.' }), { doing: 'Ordering' });
-    expect(message).toMatchObject({ tone: 'error', text: 'Ordering is unavailable right now. The products cell is unavailable; try again shortly.' });
+    const message = explain(new ApiError(503, { status: 503, detail: 'The products cell is unavailable; try again shortly.' }), {
+      doing: 'Ordering',
+    });
+    expect(message).toMatchObject({
+      tone: 'error',
+      text: 'Ordering is unavailable right now. The products cell is unavailable; try again shortly.',
+    });
   });
 
   it('offer sign-in after an expired session, back to where the user was', () => {
@@ -85,8 +98,17 @@ describe('messages', () => {
   });
 
   it('carry field errors of bad input, and the wait after too many requests', () => {
-    const invalid = explain(new ApiError(400, { status: 400, detail: 'The request is not valid.', errors: [{ path: 'shippingAddress.postalCode', message: 'postal code: 2–12 letters' }] }), { doing: 'Ordering' });
+    const invalid = explain(
+      new ApiError(400, {
+        status: 400,
+        detail: 'The request is not valid.',
+        errors: [{ path: 'shippingAddress.postalCode', message: 'postal code: 2–12 letters' }],
+      }),
+      { doing: 'Ordering' },
+    );
     expect(invalid.fields).toEqual([{ path: 'shippingAddress.postalCode', message: 'postal code: 2–12 letters' }]);
-    expect(explain(new ApiError(429, { status: 429 }, 3), { doing: 'Searching' }).text).toBe('Too many requests; please wait 3 s and try again.');
+    expect(explain(new ApiError(429, { status: 429 }, 3), { doing: 'Searching' }).text).toBe(
+      'Too many requests; please wait 3 s and try again.',
+    );
   });
 });

@@ -27,7 +27,12 @@ const cellHealthAnswer = z.object({ gateway: z.literal('up'), components: z.reco
 export async function probeCells(targets: readonly CellGatewayTarget[], timeoutMs: number): Promise<HealthReport> {
   const cells = await Promise.all(
     targets.map(async ({ cell, url }): Promise<CellHealthView> => {
-      const down: CellHealthView = { cell: cell.name, status: 'down', gateway: 'down', components: Object.fromEntries(cell.components.map((c) => [c.name, 'down'])) };
+      const down: CellHealthView = {
+        cell: cell.name,
+        status: 'down',
+        gateway: 'down',
+        components: Object.fromEntries(cell.components.map((c) => [c.name, 'down'])),
+      };
       try {
         const res = await undiciFetch(new URL('/health/cell', url), { signal: AbortSignal.timeout(timeoutMs) });
         if (!res.ok) {
@@ -37,7 +42,10 @@ export async function probeCells(targets: readonly CellGatewayTarget[], timeoutM
         const answer = cellHealthAnswer.safeParse(await res.json());
         if (!answer.success) return down;
         // The descriptor says which components there are; one the gateway did not report counts as down.
-        const components = Object.fromEntries(cell.components.map((c) => [c.name, answer.data.components[c.name] ?? 'down'])) as Record<string, Health>;
+        const components = Object.fromEntries(cell.components.map((c) => [c.name, answer.data.components[c.name] ?? 'down'])) as Record<
+          string,
+          Health
+        >;
         const allUp = Object.values(components).every((h) => h === 'up');
         return { cell: cell.name, status: allUp ? 'up' : 'degraded', gateway: 'up', components };
       } catch {

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createEventFeed, type FeedMessage } from './event-feed.ts';
 
 const bytes = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
-const event = (n: number) => ({ specversion: '1.0', id: `e-${n}`, source: '/cells/products/catalog', type: 'products.product.created', subject: `SKU-${n}`, time: '2030-01-01T00:00:00Z', data: { secret: 'x' } });
+const event = (n: number) => ({
+  specversion: '1.0',
+  id: `e-${n}`,
+  source: '/cells/products/catalog',
+  type: 'products.product.created',
+  subject: `SKU-${n}`,
+  time: '2030-01-01T00:00:00Z',
+  data: { secret: 'x' },
+});
 
 describe('the console event feed', () => {
   it('keeps the most recent events only, oldest first', () => {
@@ -15,7 +23,15 @@ describe('the console event feed', () => {
   it('keeps the envelope of an event, never its data', () => {
     const feed = createEventFeed();
     const recorded = feed.record('products.product.created', bytes(event(1)));
-    expect(recorded).toMatchObject({ subject: 'products.product.created', cell: 'products', id: 'e-1', type: 'products.product.created', source: '/cells/products/catalog', entity: 'SKU-1', valid: true });
+    expect(recorded).toMatchObject({
+      subject: 'products.product.created',
+      cell: 'products',
+      id: 'e-1',
+      type: 'products.product.created',
+      source: '/cells/products/catalog',
+      entity: 'SKU-1',
+      valid: true,
+    });
     expect(JSON.stringify(recorded)).not.toContain('secret');
   });
 

@@ -18,7 +18,18 @@ describe('the console feed from NATS', () => {
     const running = startNatsFeed({ url: nats.url, cells: ['orders', 'shipping'], feed, logger });
     await waitFor(() => feed.status().state === 'connected', { what: 'the feed to connect' });
     const publisher = await connect({ servers: nats.url });
-    publisher.publish('orders.order.placed', JSON.stringify({ specversion: '1.0', id: 'e-1', source: '/cells/orders/orders', type: 'orders.order.placed', subject: 'order-1', time: new Date().toISOString(), data: {} }));
+    publisher.publish(
+      'orders.order.placed',
+      JSON.stringify({
+        specversion: '1.0',
+        id: 'e-1',
+        source: '/cells/orders/orders',
+        type: 'orders.order.placed',
+        subject: 'order-1',
+        time: new Date().toISOString(),
+        data: {},
+      }),
+    );
     publisher.publish('elsewhere.thing.happened', '{}');
     publisher.publish('shipping.dlq.fulfillment', 'garbage');
     await publisher.flush();

@@ -19,7 +19,15 @@ export interface TopologyView {
     name: string;
     summary: string;
     stream: string;
-    components: { name: string; kind: 'core' | 'composite'; summary: string; datastore: string | null; publishes: string[]; consumes: string[]; calls: string[] }[];
+    components: {
+      name: string;
+      kind: 'core' | 'composite';
+      summary: string;
+      datastore: string | null;
+      publishes: string[];
+      consumes: string[];
+      calls: string[];
+    }[];
     /** As the public sees them, through gateway-global. */
     routes: { method: string; path: string; component: string; access: 'public' | 'token'; scopes: string[]; summary: string }[];
   }[];
@@ -34,7 +42,8 @@ export function describeTopology(cells: readonly CellDescriptor[], gatewayName =
   return {
     gateway: {
       name: gatewayName,
-      summary: 'The only public entry: token service, routing of /api/<segment> to the cell that declares it, rate limits, storefront and console.',
+      summary:
+        'The only public entry: token service, routing of /api/<segment> to the cell that declares it, rate limits, storefront and console.',
       publicPaths: ['/api', '/auth/token', '/.well-known/jwks.json', '/console', '/'],
     },
     cells: cells.map((cell) => ({
@@ -68,14 +77,19 @@ export function eventFlows(cells: readonly CellDescriptor[]): EventFlow[] {
   const flows = new Map<string, EventFlow>();
   const flow = (subject: string) => {
     let found = flows.get(subject);
-    if (!found) flows.set(subject, (found = { subject, publisher: null, consumers: [] }));
+    if (!found) {
+      found = { subject, publisher: null, consumers: [] };
+      flows.set(subject, found);
+    }
     return found;
   };
   for (const cell of cells) {
-    for (const c of cell.components) for (const subject of c.publishes ?? []) flow(subject).publisher = { cell: cell.name, component: c.name };
+    for (const c of cell.components)
+      for (const subject of c.publishes ?? []) flow(subject).publisher = { cell: cell.name, component: c.name };
   }
   for (const cell of cells) {
-    for (const c of cell.components) for (const { subject } of c.consumes ?? []) flow(subject).consumers.push({ cell: cell.name, component: c.name });
+    for (const c of cell.components)
+      for (const { subject } of c.consumes ?? []) flow(subject).consumers.push({ cell: cell.name, component: c.name });
   }
   return [...flows.values()];
 }

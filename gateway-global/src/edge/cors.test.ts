@@ -12,7 +12,11 @@ beforeAll(async () => {
 const preflight = (origin: string) =>
   app.request('/api/orders', {
     method: 'OPTIONS',
-    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, idempotency-key' },
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization, content-type, idempotency-key',
+    },
   });
 
 describe('CORS', () => {

@@ -83,7 +83,8 @@ describe('rate limiting', () => {
   });
 
   it('believes X-Forwarded-For only behind a trusted proxy, and only its first entry', async () => {
-    const spoof = (app: App, client: string) => get(app, '/.well-known/jwks.json', '10.0.0.1', { 'x-forwarded-for': `${client}, 172.16.0.1` });
+    const spoof = (app: App, client: string) =>
+      get(app, '/.well-known/jwks.json', '10.0.0.1', { 'x-forwarded-for': `${client}, 172.16.0.1` });
 
     const { app: direct } = await limited(1);
     expect((await spoof(direct, '203.0.113.1')).status).toBe(200);
@@ -100,4 +101,3 @@ describe('rate limiting', () => {
     for (let i = 0; i < 20; i++) expect((await get(app, '/.well-known/jwks.json')).status).toBe(200);
   });
 });
-

@@ -32,7 +32,7 @@ type Parameters = Record<string, unknown>;
  */
 export async function readTokenRequest(c: Context): Promise<TokenRequest> {
   const params = await readParameters(c);
-  const grantType = params['grant_type'];
+  const grantType = params.grant_type;
   if (grantType === undefined || grantType === '') {
     throw invalidRequest('grant_type is required.', [{ path: 'grant_type', message: 'grant_type is required' }]);
   }
@@ -99,14 +99,16 @@ function withBasicCredentials(params: Parameters, authorization: string | undefi
     clientId = decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
     clientSecret = decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' '));
   } catch {
-    throw invalidRequest('The Basic credentials are malformed.', [{ path: 'authorization', message: 'Expected base64(client_id:client_secret)' }]);
+    throw invalidRequest('The Basic credentials are malformed.', [
+      { path: 'authorization', message: 'Expected base64(client_id:client_secret)' },
+    ]);
   }
-  if (params['client_secret'] !== undefined) {
+  if (params.client_secret !== undefined) {
     throw invalidRequest('Authenticate the client either with HTTP Basic or in the body, not both.', [
       { path: 'client_secret', message: 'Not allowed together with HTTP Basic' },
     ]);
   }
-  if (params['client_id'] !== undefined && params['client_id'] !== clientId) {
+  if (params.client_id !== undefined && params.client_id !== clientId) {
     throw invalidRequest('client_id differs from the HTTP Basic client.', [{ path: 'client_id', message: 'Differs from HTTP Basic' }]);
   }
   return { ...params, client_id: clientId, client_secret: clientSecret };

@@ -26,7 +26,13 @@ export function apiRoutes(deps: ApiRouteDeps): Hono<GatewayRequest> {
     const segment = /^\/([^/?]+)/.exec(upstreamPath)?.[1];
     const route = segment === undefined ? undefined : table.get(segment);
     if (!route) throw new NotFoundError(`No cell serves ${API_PREFIX}/${segment ?? ''}.`);
-    return deps.forwarder.forward(c, { origin: route.origin, path: upstreamPath, headers: {}, name: `The ${route.cell} cell`, locationPrefix: API_PREFIX });
+    return deps.forwarder.forward(c, {
+      origin: route.origin,
+      path: upstreamPath,
+      headers: {},
+      name: `The ${route.cell} cell`,
+      locationPrefix: API_PREFIX,
+    });
   });
 
   return app;

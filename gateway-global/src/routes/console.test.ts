@@ -15,10 +15,11 @@ const listen = async (handler: Parameters<typeof createServer>[1]) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
-const answer = (body: unknown) => listen((req, res) => {
-  if (req.url !== '/health/cell') return res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-});
+const answer = (body: unknown) =>
+  listen((req, res) => {
+    if (req.url !== '/health/cell') return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  });
 
 /** Stand-ins for the four cell gateways: healthy, one component down, hung, and not listening at all. */
 let gateways: { products: string; inventory: string; orders: string; shipping: string };
@@ -74,7 +75,9 @@ describe('GET /console/topology', () => {
       ['checkout', 'composite'],
     ]);
     expect(orders.components[1].calls).toEqual(['products', 'shipping']);
-    expect(orders.routes).toContainEqual(expect.objectContaining({ method: 'POST', path: '/api/orders', component: 'checkout', access: 'token' }));
+    expect(orders.routes).toContainEqual(
+      expect.objectContaining({ method: 'POST', path: '/api/orders', component: 'checkout', access: 'token' }),
+    );
     expect(view.flows).toContainEqual({
       subject: 'orders.order.placed',
       publisher: { cell: 'orders', component: 'orders' },
@@ -123,7 +126,17 @@ async function readEvents(body: ReadableStream<Uint8Array>, until: (text: string
 }
 
 const envelope = (type: string, subject: string) =>
-  new TextEncoder().encode(JSON.stringify({ specversion: '1.0', id: `id-${subject}`, source: '/cells/orders/orders', type, subject, time: new Date().toISOString(), data: { shippingAddress: { name: 'Alice Example' } } }));
+  new TextEncoder().encode(
+    JSON.stringify({
+      specversion: '1.0',
+      id: `id-${subject}`,
+      source: '/cells/orders/orders',
+      type,
+      subject,
+      time: new Date().toISOString(),
+      data: { shippingAddress: { name: 'Alice Example' } },
+    }),
+  );
 
 describe('GET /console/events', () => {
   it('streams the feed status and recent events as server-sent events, then new ones as they arrive', async () => {

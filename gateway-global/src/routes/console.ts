@@ -45,7 +45,8 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Hono<GatewayRequest> {
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
       const send = (message: FeedMessage) => {
-        if (message.kind === 'event') return stream.writeSSE({ event: 'cloudevent', id: String(message.event.seq), data: JSON.stringify(message.event) });
+        if (message.kind === 'event')
+          return stream.writeSSE({ event: 'cloudevent', id: String(message.event.seq), data: JSON.stringify(message.event) });
         if (message.kind === 'status') return stream.writeSSE({ event: 'status', data: JSON.stringify(message.status) });
         return stream.close();
       };

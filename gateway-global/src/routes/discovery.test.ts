@@ -20,7 +20,7 @@ describe('GET /.well-known/openid-configuration', () => {
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       id_token_signing_alg_values_supported: ['ES256'],
     });
-    expect([...(doc['scopes_supported'] as string[])].sort()).toEqual([
+    expect([...(doc.scopes_supported as string[])].sort()).toEqual([
       'inventory:write',
       'orders:admin',
       'orders:read',

@@ -107,6 +107,6 @@ export function sendFile(c: Context, file: StaticFile): Response {
     headers['Referrer-Policy'] = 'same-origin';
   }
   const cached = c.req.header('if-none-match');
-  if (cached && cached.split(',').some((tag) => tag.trim() === file.etag)) return c.body(null, 304, headers);
+  if (cached?.split(',').some((tag) => tag.trim() === file.etag)) return c.body(null, 304, headers);
   return c.body(new Uint8Array(file.body), 200, { ...headers, 'Content-Type': file.contentType });
 }

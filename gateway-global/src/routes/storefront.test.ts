@@ -99,7 +99,14 @@ describe('storefront static files', () => {
 
   it('answers 404 over a real socket to raw paths that try to leave the root or reach hidden files', async () => {
     const { app: served, deps } = await testGateway({ storefrontDir: root });
-    const server = await serveApp({ app: served, port: 0, hostname: '127.0.0.1', logger: deps.logger, streamingBodies: true, lightweightResponses: false });
+    const server = await serveApp({
+      app: served,
+      port: 0,
+      hostname: '127.0.0.1',
+      logger: deps.logger,
+      streamingBodies: true,
+      lightweightResponses: false,
+    });
     // node:http sends the path as written; fetch() would resolve the dot segments first.
     const get = (path: string) =>
       new Promise<{ status: number; body: string }>((resolve, reject) => {

@@ -3,7 +3,13 @@ import { postToken, testGateway, TEST_CLIENT_SECRETS, TEST_ISSUER, verifyWithSer
 
 type App = Awaited<ReturnType<typeof testGateway>>['app'];
 type TokenResponse = { access_token: string; token_type: string; expires_in: number; scope: string };
-type OAuthProblem = { status: number; title: string; error: string; error_description: string; errors?: { path: string; message: string }[] };
+type OAuthProblem = {
+  status: number;
+  title: string;
+  error: string;
+  error_description: string;
+  errors?: { path: string; message: string }[];
+};
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 
@@ -31,7 +37,13 @@ describe('POST /auth/token — password grant', () => {
 
     const { payload, protectedHeader } = await verifyWithServedJwks(app, body.access_token);
     expect(protectedHeader.alg).toBe('ES256');
-    expect(payload).toMatchObject({ iss: TEST_ISSUER, aud: 'retail-api', sub: 'user-alice', email: 'alice@example.com', scope: 'orders:read orders:write' });
+    expect(payload).toMatchObject({
+      iss: TEST_ISSUER,
+      aud: 'retail-api',
+      sub: 'user-alice',
+      email: 'alice@example.com',
+      scope: 'orders:read orders:write',
+    });
     expect(payload.exp! - payload.iat!).toBe(900);
     expect(payload.exp! * 1000).toBeGreaterThan(Date.now());
   });
@@ -48,7 +60,7 @@ describe('POST /auth/token — password grant', () => {
     expect(scopes).toEqual(['inventory:write', 'orders:admin', 'orders:read', 'orders:write', 'products:write', 'shipments:write']);
     const { payload } = await verifyWithServedJwks(app, body.access_token);
     expect(payload.sub).toBe('user-admin');
-    expect((payload['scope'] as string).split(' ').sort()).toEqual(scopes);
+    expect((payload.scope as string).split(' ').sort()).toEqual(scopes);
   });
 
   it('accepts JSON bodies as well as form-encoded ones, and e-mails in any case', async () => {
@@ -69,13 +81,25 @@ describe('POST /auth/token — password grant', () => {
   });
 
   it('refuses an unknown user exactly like a wrong password', async () => {
-    const unknown = await expectOAuthError(await postToken(app, { grant_type: 'password', username: 'mallory@example.com', password: 'alice' }), 401, 'invalid_grant');
-    const wrong = await expectOAuthError(await postToken(app, { grant_type: 'password', username: 'alice@example.com', password: 'nope' }), 401, 'invalid_grant');
+    const unknown = await expectOAuthError(
+      await postToken(app, { grant_type: 'password', username: 'mallory@example.com', password: 'alice' }),
+      401,
+      'invalid_grant',
+    );
+    const wrong = await expectOAuthError(
+      await postToken(app, { grant_type: 'password', username: 'alice@example.com', password: 'nope' }),
+      401,
+      'invalid_grant',
+    );
     expect(unknown.error_description).toBe(wrong.error_description);
   });
 
   it('names the missing fields with 400 invalid_request', async () => {
-    const body = await expectOAuthError(await postToken(app, { grant_type: 'password', username: 'alice@example.com' }), 400, 'invalid_request');
+    const body = await expectOAuthError(
+      await postToken(app, { grant_type: 'password', username: 'alice@example.com' }),
+      400,
+      'invalid_request',
+    );
     expect(body.errors?.map((e) => e.path)).toEqual(['password']);
 
     const none = await expectOAuthError(await postToken(app, {}), 400, 'invalid_request');
@@ -93,12 +117,20 @@ describe('POST /auth/token — password grant', () => {
   });
 
   it('refuses an unsupported grant type with 400 unsupported_grant_type', async () => {
-    const body = await expectOAuthError(await postToken(app, { grant_type: 'authorization_code', code: 'x' }), 400, 'unsupported_grant_type');
+    const body = await expectOAuthError(
+      await postToken(app, { grant_type: 'authorization_code', code: 'x' }),
+      400,
+      'unsupported_grant_type',
+    );
     expect(body.errors?.[0]?.path).toBe('grant_type');
   });
 
   it('refuses malformed JSON with 400', async () => {
-    const res = await app.request('/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type": "password",' });
+    const res = await app.request('/auth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"grant_type": "password",',
+    });
     const body = await expectOAuthError(res, 400, 'invalid_request');
     expect(body.errors?.[0]?.path).toBe('(body)');
   });
@@ -113,7 +145,11 @@ describe('POST /auth/token — password grant', () => {
   });
 
   it('refuses other media types with 415', async () => {
-    const res = await app.request('/auth/token', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'grant_type=password' });
+    const res = await app.request('/auth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'grant_type=password',
+    });
     expect(res.status).toBe(415);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
   });
@@ -135,11 +171,16 @@ describe('POST /auth/token — password grant', () => {
     const body = (await res.json()) as TokenResponse;
     expect(body.scope).toBe('products:write');
     const { payload } = await verifyWithServedJwks(app, body.access_token);
-    expect(payload['scope']).toBe('products:write');
+    expect(payload.scope).toBe('products:write');
   });
 
   it('refuses a wider scope request with 400 invalid_scope', async () => {
-    const res = await postToken(app, { grant_type: 'password', username: 'alice@example.com', password: 'alice', scope: 'orders:read products:write' });
+    const res = await postToken(app, {
+      grant_type: 'password',
+      username: 'alice@example.com',
+      password: 'alice',
+      scope: 'orders:read products:write',
+    });
     const body = await expectOAuthError(res, 400, 'invalid_scope');
     expect(body.error_description).toContain('products:write');
     expect(body.error_description).not.toContain('orders:read');
@@ -148,7 +189,11 @@ describe('POST /auth/token — password grant', () => {
 
 describe('POST /auth/token — client credentials', () => {
   it('authenticates a cell with HTTP Basic', async () => {
-    const res = await postToken(app, { grant_type: 'client_credentials' }, { authorization: basic('products', TEST_CLIENT_SECRETS.products) });
+    const res = await postToken(
+      app,
+      { grant_type: 'client_credentials' },
+      { authorization: basic('products', TEST_CLIENT_SECRETS.products) },
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as TokenResponse;
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900, scope: '' });
@@ -165,7 +210,11 @@ describe('POST /auth/token — client credentials', () => {
   });
 
   it('refuses a bad secret with 401 invalid_client, challenging Basic callers', async () => {
-    const viaBody = await postToken(app, { grant_type: 'client_credentials', client_id: 'products', client_secret: TEST_CLIENT_SECRETS.orders });
+    const viaBody = await postToken(app, {
+      grant_type: 'client_credentials',
+      client_id: 'products',
+      client_secret: TEST_CLIENT_SECRETS.orders,
+    });
     await expectOAuthError(viaBody, 401, 'invalid_client');
 
     const viaBasic = await postToken(app, { grant_type: 'client_credentials' }, { authorization: basic('products', 'guess') });
@@ -174,7 +223,11 @@ describe('POST /auth/token — client credentials', () => {
   });
 
   it('refuses an unknown client with 401 invalid_client', async () => {
-    await expectOAuthError(await postToken(app, { grant_type: 'client_credentials', client_id: 'payments', client_secret: 'x' }), 401, 'invalid_client');
+    await expectOAuthError(
+      await postToken(app, { grant_type: 'client_credentials', client_id: 'payments', client_secret: 'x' }),
+      401,
+      'invalid_client',
+    );
   });
 
   it('refuses a client that authenticates two ways at once', async () => {
@@ -187,12 +240,21 @@ describe('POST /auth/token — client credentials', () => {
   });
 
   it('refuses scopes a machine client does not have', async () => {
-    const res = await postToken(app, { grant_type: 'client_credentials', client_id: 'products', client_secret: TEST_CLIENT_SECRETS.products, scope: 'orders:admin' });
+    const res = await postToken(app, {
+      grant_type: 'client_credentials',
+      client_id: 'products',
+      client_secret: TEST_CLIENT_SECRETS.products,
+      scope: 'orders:admin',
+    });
     await expectOAuthError(res, 400, 'invalid_scope');
   });
 
   it('names a missing client secret', async () => {
-    const body = await expectOAuthError(await postToken(app, { grant_type: 'client_credentials', client_id: 'products' }), 400, 'invalid_request');
+    const body = await expectOAuthError(
+      await postToken(app, { grant_type: 'client_credentials', client_id: 'products' }),
+      400,
+      'invalid_request',
+    );
     expect(body.errors?.map((e) => e.path)).toEqual(['client_secret']);
   });
 });

@@ -44,29 +44,24 @@ export function tokenRoutes(deps: TokenRouteDeps): Hono<GatewayRequest> {
     return account;
   };
 
-  app.post(
-    '/auth/token',
-    challengeBasicClients,
-    bodyLimit(TOKEN_REQUEST_MAX_BYTES),
-    async (c) => {
-      const request = await readTokenRequest(c);
-      const account = await authenticate(request);
-      const { granted, refused } = grantScopes(request.scope, account.allowedScopes);
-      if (refused.length > 0) {
-        const description = `Not granted to this account: ${refused.join(' ')}.`;
-        throw new OAuthError(400, 'invalid_scope', description, [{ path: 'scope', message: description }]);
-      }
-      const accessToken = await signToken(deps.keys, {
-        principal: { ...account.identity, scopes: granted },
-        issuer: deps.issuer,
-        audience: API_AUDIENCE,
-        ttlSeconds: deps.tokenTtlSeconds,
-      });
-      c.header('Cache-Control', 'no-store');
-      c.header('Pragma', 'no-cache');
-      return c.json({ access_token: accessToken, token_type: 'Bearer', expires_in: deps.tokenTtlSeconds, scope: granted.join(' ') });
-    },
-  );
+  app.post('/auth/token', challengeBasicClients, bodyLimit(TOKEN_REQUEST_MAX_BYTES), async (c) => {
+    const request = await readTokenRequest(c);
+    const account = await authenticate(request);
+    const { granted, refused } = grantScopes(request.scope, account.allowedScopes);
+    if (refused.length > 0) {
+      const description = `Not granted to this account: ${refused.join(' ')}.`;
+      throw new OAuthError(400, 'invalid_scope', description, [{ path: 'scope', message: description }]);
+    }
+    const accessToken = await signToken(deps.keys, {
+      principal: { ...account.identity, scopes: granted },
+      issuer: deps.issuer,
+      audience: API_AUDIENCE,
+      ttlSeconds: deps.tokenTtlSeconds,
+    });
+    c.header('Cache-Control', 'no-store');
+    c.header('Pragma', 'no-cache');
+    return c.json({ access_token: accessToken, token_type: 'Bearer', expires_in: deps.tokenTtlSeconds, scope: granted.join(' ') });
+  });
 
   return app;
 }

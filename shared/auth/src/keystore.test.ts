@@ -11,7 +11,9 @@ const tempDir = () => {
   dirs.push(dir);
   return join(dir, 'keys');
 };
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 const request = { principal: { sub: 'user-1', scopes: ['a', 'b'] }, issuer: 'iss', audience: 'aud', ttlSeconds: 60 };
 

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, errors as joseErrors, createLocalJWKSet, createRemoteJWKSet, customFetch, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import {
+  SignJWT,
+  errors as joseErrors,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  customFetch,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+} from 'jose';
 import { fetch as undiciFetch } from 'undici';
 import { UnauthorizedError } from '@retail/kernel';
 import type { KeyStore, SigningAlgorithm } from './keystore.ts';
@@ -50,12 +59,12 @@ const JWKS_COOLDOWN_MS = 1_000;
 export type TokenVerifier = (token: string) => Promise<Principal>;
 
 export function principalFromClaims(payload: JWTPayload): Principal {
-  const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
+  const scope = typeof payload.scope === 'string' ? payload.scope : '';
   return {
     sub: payload.sub ?? 'unknown',
     scopes: scope.split(' ').filter(Boolean),
-    email: typeof payload['email'] === 'string' ? payload['email'] : undefined,
-    clientId: typeof payload['client_id'] === 'string' ? payload['client_id'] : undefined,
+    email: typeof payload.email === 'string' ? payload.email : undefined,
+    clientId: typeof payload.client_id === 'string' ? payload.client_id : undefined,
   };
 }
 
@@ -68,7 +77,11 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
   const keySet =
     jwks instanceof URL
       ? // undici's fetch, which every process loads anyway: Node's built-in fetch is a second copy (~17 MB each).
-        createRemoteJWKSet(jwks, { cooldownDuration: JWKS_COOLDOWN_MS, cacheMaxAge: 10 * 60_000, [customFetch]: undiciFetch as unknown as typeof fetch })
+        createRemoteJWKSet(jwks, {
+          cooldownDuration: JWKS_COOLDOWN_MS,
+          cacheMaxAge: 10 * 60_000,
+          [customFetch]: undiciFetch as unknown as typeof fetch,
+        })
       : typeof jwks === 'function'
         ? (...args: Parameters<ReturnType<typeof createLocalJWKSet>>) => createLocalJWKSet(jwks())(...args)
         : createLocalJWKSet(jwks);
@@ -80,7 +93,12 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
     if (hit && hit.exp > now) return hit.principal;
     if (hit) cache.delete(token);
     const verifyOnce = () =>
-      jwtVerify(token, keySet, { issuer: options.issuer, audience: options.audience, algorithms: options.algorithms, requiredClaims: ['exp', 'sub'] });
+      jwtVerify(token, keySet, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: options.algorithms,
+        requiredClaims: ['exp', 'sub'],
+      });
     let payload: JWTPayload;
     try {
       ({ payload } = await verifyOnce().catch(async (error: unknown) => {

@@ -5,14 +5,19 @@ import { join } from 'node:path';
 import { openDatabase } from './database.ts';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 function migrations() {
   const dir = mkdtempSync(join(tmpdir(), 'mig-'));
   dirs.push(dir);
   mkdirSync(join(dir, 'meta'));
   writeFileSync(join(dir, '0000_init.sql'), 'CREATE TABLE `things` (`id` integer PRIMARY KEY NOT NULL);');
-  writeFileSync(join(dir, 'meta', '_journal.json'), JSON.stringify({ version: '7', dialect: 'sqlite', entries: [{ idx: 0, version: '6', when: 1, tag: '0000_init', breakpoints: true }] }));
+  writeFileSync(
+    join(dir, 'meta', '_journal.json'),
+    JSON.stringify({ version: '7', dialect: 'sqlite', entries: [{ idx: 0, version: '6', when: 1, tag: '0000_init', breakpoints: true }] }),
+  );
   return dir;
 }
 

@@ -7,9 +7,7 @@ import { reusePreparedStatements } from './patches/better-sqlite3-statement-cach
 
 export type Db<TSchema extends Record<string, unknown> = Record<string, never>> = BetterSQLite3Database<TSchema>;
 /** What a synchronous drizzle transaction callback receives. */
-export type Tx<TSchema extends Record<string, unknown> = Record<string, never>> = Parameters<
-  Parameters<Db<TSchema>['transaction']>[0]
->[0];
+export type Tx<TSchema extends Record<string, unknown> = Record<string, never>> = Parameters<Parameters<Db<TSchema>['transaction']>[0]>[0];
 
 export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
   /** A file path, or ':memory:' for tests. */
@@ -34,9 +32,7 @@ export interface ComponentDatabase<TSchema extends Record<string, unknown>> {
  * const database = openDatabase({ file: '.data/orders/orders.db', schema, migrationsFolder: 'drizzle' });
  * database.db.select().from(schema.orders).all();
  */
-export function openDatabase<TSchema extends Record<string, unknown>>(
-  options: OpenDatabaseOptions<TSchema>,
-): ComponentDatabase<TSchema> {
+export function openDatabase<TSchema extends Record<string, unknown>>(options: OpenDatabaseOptions<TSchema>): ComponentDatabase<TSchema> {
   if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
   const sqlite = new Database(options.file);
   sqlite.pragma('journal_mode = WAL');

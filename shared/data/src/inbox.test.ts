@@ -3,7 +3,10 @@ import { firstDelivery, purgeInbox } from './inbox.ts';
 import { inbox } from './tables.ts';
 import { memoryDatabase } from '../test/test-database.ts';
 
-const database = () => memoryDatabase('CREATE TABLE inbox (event_id text PRIMARY KEY NOT NULL, consumer text NOT NULL, type text NOT NULL, received_at integer NOT NULL)');
+const database = () =>
+  memoryDatabase(
+    'CREATE TABLE inbox (event_id text PRIMARY KEY NOT NULL, consumer text NOT NULL, type text NOT NULL, received_at integer NOT NULL)',
+  );
 
 it('says an event is new once; a redelivery is recognised, and a rolled-back effect forgets the event', () => {
   const db = database();
@@ -25,7 +28,12 @@ describe('purging the inbox', () => {
   const now = 100 * day;
   const record = (db: ReturnType<typeof database>, eventId: string, receivedAt: number) =>
     db.transaction((tx) => firstDelivery(tx, { eventId, consumer: 'orders-orders', type: 'x', receivedAt }));
-  const ids = (db: ReturnType<typeof database>) => db.select({ eventId: inbox.eventId }).from(inbox).all().map((r) => r.eventId);
+  const ids = (db: ReturnType<typeof database>) =>
+    db
+      .select({ eventId: inbox.eventId })
+      .from(inbox)
+      .all()
+      .map((r) => r.eventId);
 
   it('forgets entries older than the retention and keeps recent ones, which still stop a redelivery', () => {
     const db = database();

@@ -7,9 +7,15 @@ import { memoryDatabase } from '../test/test-database.ts';
 
 const things = sqliteTable('things', { id: integer('id').primaryKey(), name: text('name').notNull() });
 const database = () => memoryDatabase('CREATE TABLE things (id integer PRIMARY KEY, name text NOT NULL)');
-const insertThing = (on: Db | Tx) =>
-  prepared(on, 'things.insert', (db) => db.insert(things).values(placeholders('id', 'name')).prepare());
-const thingNamed = (on: Db | Tx) => prepared(on, 'things.byId', (db) => db.select().from(things).where(eq(things.id, sql.placeholder('id'))).prepare());
+const insertThing = (on: Db | Tx) => prepared(on, 'things.insert', (db) => db.insert(things).values(placeholders('id', 'name')).prepare());
+const thingNamed = (on: Db | Tx) =>
+  prepared(on, 'things.byId', (db) =>
+    db
+      .select()
+      .from(things)
+      .where(eq(things.id, sql.placeholder('id')))
+      .prepare(),
+  );
 
 it('builds a query once per database and runs it with new values each time', () => {
   const db = database();

@@ -20,9 +20,15 @@ const bySession = new WeakMap<DrizzleSession, Map<string, unknown>>();
 export function prepared<D extends object, Q>(on: D, name: string, build: (db: D) => Q): Q {
   const session = sessionOf(on, `prepared(${name})`);
   let queries = bySession.get(session);
-  if (!queries) bySession.set(session, (queries = new Map()));
+  if (!queries) {
+    queries = new Map();
+    bySession.set(session, queries);
+  }
   let query = queries.get(name) as Q | undefined;
-  if (query === undefined) queries.set(name, (query = build(on)));
+  if (query === undefined) {
+    query = build(on);
+    queries.set(name, query);
+  }
   return query;
 }
 

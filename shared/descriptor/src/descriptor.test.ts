@@ -20,19 +20,26 @@ it('refuses a route to a component the cell does not have', () => {
 });
 
 it('refuses a component publishing outside its own cell’s subjects', () => {
-  expect(() => defineCell({ ...base, components: [{ ...base.components[0]!, publishes: ['orders.order.placed'] }] })).toThrow(/may publish only on shop/);
+  expect(() => defineCell({ ...base, components: [{ ...base.components[0]!, publishes: ['orders.order.placed'] }] })).toThrow(
+    /may publish only on shop/,
+  );
 });
 
 it('gives every stream an age and size limit, from the descriptor or the defaults', () => {
   const day = 24 * 60 * 60_000;
   expect(streamLimits(defineCell(base))).toEqual({ maxAgeMs: MAX_EVENT_AGE_DAYS * day, maxBytes: DEFAULT_STREAM_MAX_BYTES });
-  expect(streamLimits(defineCell({ ...base, retention: { maxAgeDays: 2, maxBytes: 1_000_000 } }))).toEqual({ maxAgeMs: 2 * day, maxBytes: 1_000_000 });
+  expect(streamLimits(defineCell({ ...base, retention: { maxAgeDays: 2, maxBytes: 1_000_000 } }))).toEqual({
+    maxAgeMs: 2 * day,
+    maxBytes: 1_000_000,
+  });
   // No event outlives the inboxes that deduplicate it.
   expect(inboxRetentionMs).toBeGreaterThan(MAX_EVENT_AGE_DAYS * day);
 });
 
 it('refuses a stream that would keep events longer than the inboxes remember them, or a size that is not one', () => {
-  expect(() => defineCell({ ...base, retention: { maxAgeDays: MAX_EVENT_AGE_DAYS + 1 } })).toThrow(/maxAgeDays must be above 0 and at most 7/);
+  expect(() => defineCell({ ...base, retention: { maxAgeDays: MAX_EVENT_AGE_DAYS + 1 } })).toThrow(
+    /maxAgeDays must be above 0 and at most 7/,
+  );
   expect(() => defineCell({ ...base, retention: { maxAgeDays: 0 } })).toThrow(/maxAgeDays/);
   expect(() => defineCell({ ...base, retention: { maxBytes: -1 } })).toThrow(/maxBytes must be a positive whole number/);
 });

@@ -66,16 +66,21 @@ export function defineCell<const C extends CellDescriptor>(cell: C): C {
 function validateCell(cell: CellDescriptor): void {
   const { maxAgeDays, maxBytes } = cell.retention ?? {};
   if (maxAgeDays !== undefined && !(maxAgeDays > 0 && maxAgeDays <= MAX_EVENT_AGE_DAYS)) {
-    throw new Error(`${cell.name}: retention.maxAgeDays must be above 0 and at most ${MAX_EVENT_AGE_DAYS} (inboxes remember event ids only a day longer), not ${maxAgeDays}`);
+    throw new Error(
+      `${cell.name}: retention.maxAgeDays must be above 0 and at most ${MAX_EVENT_AGE_DAYS} (inboxes remember event ids only a day longer), not ${maxAgeDays}`,
+    );
   }
-  if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0)) throw new Error(`${cell.name}: retention.maxBytes must be a positive whole number, not ${maxBytes}`);
+  if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes > 0))
+    throw new Error(`${cell.name}: retention.maxBytes must be a positive whole number, not ${maxBytes}`);
   const names = new Set(cell.components.map((c) => c.name));
   for (const route of cell.routes) {
-    if (!names.has(route.component)) throw new Error(`${cell.name}: route ${route.method} ${route.path} targets unknown component ${route.component}`);
+    if (!names.has(route.component))
+      throw new Error(`${cell.name}: route ${route.method} ${route.path} targets unknown component ${route.component}`);
   }
   for (const component of cell.components) {
     for (const subject of component.publishes ?? []) {
-      if (!subject.startsWith(`${cell.name}.`)) throw new Error(`${cell.name}.${component.name} may publish only on ${cell.name}.>, not ${subject}`);
+      if (!subject.startsWith(`${cell.name}.`))
+        throw new Error(`${cell.name}.${component.name} may publish only on ${cell.name}.>, not ${subject}`);
     }
   }
 }

@@ -1,4 +1,11 @@
-export { defineCell, type CellDescriptor, type ComponentDescriptor, type RouteDescriptor, type HttpMethod, type StreamRetention } from './descriptor.ts';
+export {
+  defineCell,
+  type CellDescriptor,
+  type ComponentDescriptor,
+  type RouteDescriptor,
+  type HttpMethod,
+  type StreamRetention,
+} from './descriptor.ts';
 export {
   componentUrlVar,
   gatewayUrlVar,

@@ -18,5 +18,7 @@ const handler = { schema: z.object({}), apply: async () => {} };
 it('refuses handlers that do not match what the descriptor declares', () => {
   const options = { bus: {} as Bus, cell, component: 'reader', logger: createLogger({ name: 't', level: 'silent' }) };
   expect(() => startComponentConsumers({ ...options, handlers: {} })).toThrow(/declares \[other.thing.made\]/);
-  expect(() => startComponentConsumers({ ...options, handlers: { 'other.thing.made': handler, 'other.thing.lost': handler } })).toThrow(/handlers for/);
+  expect(() => startComponentConsumers({ ...options, handlers: { 'other.thing.made': handler, 'other.thing.lost': handler } })).toThrow(
+    /handlers for/,
+  );
 });

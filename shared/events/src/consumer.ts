@@ -67,13 +67,20 @@ export interface RunningConsumer {
 const tracer = trace.getTracer('@retail/events');
 const meter = metrics.getMeter('@retail/events');
 /** Per consumer and subject: rate (count), errors (outcome retry/dead_letter) and duration. */
-const processDuration = meter.createHistogram('messaging.process.duration', { unit: 's', description: 'Time to handle one event, by consumer, subject and outcome (ack, retry, dead_letter)' });
+const processDuration = meter.createHistogram('messaging.process.duration', {
+  unit: 's',
+  description: 'Time to handle one event, by consumer, subject and outcome (ack, retry, dead_letter)',
+});
 /** Messages in the stream that the consumer has not yet acknowledged (pending + in flight). */
-const consumerLag = meter.createObservableGauge('messaging.consumer.lag', { unit: '{message}', description: 'Events not yet handled by the consumer' });
+const consumerLag = meter.createObservableGauge('messaging.consumer.lag', {
+  unit: '{message}',
+  description: 'Events not yet handled by the consumer',
+});
 const lagSources = new Set<() => Promise<{ durable: string; stream: string; lag: number } | undefined>>();
 consumerLag.addCallback(async (result) => {
   const readings = await Promise.all([...lagSources].map((read) => read().catch(() => undefined)));
-  for (const r of readings) if (r) result.observe(r.lag, { 'messaging.consumer.group.name': r.durable, 'messaging.destination.name': r.stream });
+  for (const r of readings)
+    if (r) result.observe(r.lag, { 'messaging.consumer.group.name': r.durable, 'messaging.destination.name': r.stream });
 });
 
 /**
@@ -158,7 +165,19 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
     const started = performance.now();
     let outcome = 'ack';
     const parent = contextFromHeaders((key) => msg.headers?.get(key) || undefined);
-    const span = tracer.startSpan(`${event.type} process`, { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': msg.subject, 'messaging.consumer.group.name': durable, 'messaging.message.id': event.id } }, parent);
+    const span = tracer.startSpan(
+      `${event.type} process`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'nats',
+          'messaging.destination.name': msg.subject,
+          'messaging.consumer.group.name': durable,
+          'messaging.message.id': event.id,
+        },
+      },
+      parent,
+    );
     try {
       const { invalid } = await context.with(trace.setSpan(parent, span), () => apply(event, handler));
       if (invalid) {
@@ -171,13 +190,18 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
       span.setStatus({ code: SpanStatusCode.ERROR });
       outcome = 'dead_letter';
       if (error instanceof PermanentEventError) return deadLetter(msg, `refused: ${error.message}`, span);
-      if (msg.info.deliveryCount >= maxDeliver) return deadLetter(msg, `handler failed ${maxDeliver} times: ${(error as Error).message}`, span);
+      if (msg.info.deliveryCount >= maxDeliver)
+        return deadLetter(msg, `handler failed ${maxDeliver} times: ${(error as Error).message}`, span);
       outcome = 'retry';
       log.warn({ err: error, attempt: msg.info.deliveryCount }, 'event handler failed; will retry');
       msg.nak(Math.min(10_000, 250 * 2 ** msg.info.deliveryCount));
     } finally {
       span.end();
-      processDuration.record((performance.now() - started) / 1000, { 'messaging.consumer.group.name': durable, 'messaging.destination.name': msg.subject, outcome });
+      processDuration.record((performance.now() - started) / 1000, {
+        'messaging.consumer.group.name': durable,
+        'messaging.destination.name': msg.subject,
+        outcome,
+      });
       count++;
     }
   };
@@ -275,4 +299,3 @@ function createLanes(limit: number) {
     },
   };
 }
-

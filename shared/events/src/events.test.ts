@@ -7,7 +7,17 @@ import { firstDelivery, inbox, outbox } from '@retail/data';
 import { createLogger } from '@retail/kernel';
 import { startTestNats, waitFor, type TestNats } from '@retail/testing';
 import { inboxRetentionMs } from '@retail/descriptor';
-import { appendToOutbox, connectBus, createEvent, ensureStream, startConsumer, startOutboxRelay, type Bus, type LocalEventHandler, type RemoteEventHandler } from './index.ts';
+import {
+  appendToOutbox,
+  connectBus,
+  createEvent,
+  ensureStream,
+  startConsumer,
+  startOutboxRelay,
+  type Bus,
+  type LocalEventHandler,
+  type RemoteEventHandler,
+} from './index.ts';
 
 /** The event machinery against a real nats-server with JetStream file storage. */
 const effects = sqliteTable('effects', { id: integer('id').primaryKey({ autoIncrement: true }), note: text('note').notNull() });
@@ -55,7 +65,15 @@ describe('outbox → JetStream → idempotent consumer', () => {
     const producer = testDb();
     const consumer = testDb();
     const relay = startOutboxRelay({ db: producer, js: bus.js, logger, intervalMs: 20 });
-    const sub = startConsumer({ bus, db: consumer, stream: 'SHOP', durable: 'shop-a', handlers: { 'shop.thing.noted': noted }, deadLetterSubject: 'shop.dlq.a', logger });
+    const sub = startConsumer({
+      bus,
+      db: consumer,
+      stream: 'SHOP',
+      durable: 'shop-a',
+      handlers: { 'shop.thing.noted': noted },
+      deadLetterSubject: 'shop.dlq.a',
+      logger,
+    });
 
     const first = event('first');
     producer.transaction((tx) => {
@@ -63,7 +81,13 @@ describe('outbox → JetStream → idempotent consumer', () => {
       appendToOutbox(tx, event('second'));
     });
     await waitFor(() => consumer.select().from(effects).all().length === 2 || undefined, { what: 'two effects' });
-    expect(producer.select().from(outbox).all().every((r) => r.sentAt !== null)).toBe(true);
+    expect(
+      producer
+        .select()
+        .from(outbox)
+        .all()
+        .every((r) => r.sentAt !== null),
+    ).toBe(true);
 
     // The same CloudEvent published again under a new message id: the inbox makes it harmless.
     await bus.js.publish('shop.thing.noted', JSON.stringify(first), { msgID: `${first.id}-again` });
@@ -72,7 +96,13 @@ describe('outbox → JetStream → idempotent consumer', () => {
     expect(ack.duplicate).toBe(true);
     producer.transaction((tx) => appendToOutbox(tx, event('third')));
     await waitFor(() => consumer.select().from(effects).all().length === 3 || undefined, { what: 'third effect' });
-    expect(consumer.select().from(effects).all().map((e) => e.note)).toEqual(['first', 'second', 'third']);
+    expect(
+      consumer
+        .select()
+        .from(effects)
+        .all()
+        .map((e) => e.note),
+    ).toEqual(['first', 'second', 'third']);
 
     await relay.stop();
     await sub.stop();
@@ -87,10 +117,25 @@ describe('outbox → JetStream → idempotent consumer', () => {
         seen.push(data.note);
       },
     };
-    const sub = startConsumer({ bus, stream: 'SHOP', durable: 'shop-lanes', handlers: { 'shop.lane.noted': slowFirst }, deadLetterSubject: 'shop.dlq.lanes', logger, concurrency: 4 });
+    const sub = startConsumer({
+      bus,
+      stream: 'SHOP',
+      durable: 'shop-lanes',
+      handlers: { 'shop.lane.noted': slowFirst },
+      deadLetterSubject: 'shop.dlq.lanes',
+      logger,
+      concurrency: 4,
+    });
     const publish = (note: string, subject: string) =>
       bus.js.publish('shop.lane.noted', JSON.stringify(createEvent({ source: '/test', type: 'shop.lane.noted', subject, data: { note } })));
-    for (const [note, subject] of [['a1', 'a'], ['b1', 'b'], ['a2', 'a'], ['b2', 'b'], ['a3', 'a']] as const) await publish(note, subject);
+    for (const [note, subject] of [
+      ['a1', 'a'],
+      ['b1', 'b'],
+      ['a2', 'a'],
+      ['b2', 'b'],
+      ['a3', 'a'],
+    ] as const)
+      await publish(note, subject);
     await waitFor(() => seen.length === 5 || undefined, { what: 'all five events handled' });
     await sub.stop();
     // b's events did not wait for a1's slow handler; a's stayed in order behind it.
@@ -100,7 +145,15 @@ describe('outbox → JetStream → idempotent consumer', () => {
 
   it('dead-letters malformed, unknown and invalid events and keeps consuming', async () => {
     const db = testDb();
-    const sub = startConsumer({ bus, db, stream: 'SHOP', durable: 'shop-b', handlers: { 'shop.bad.noted': noted }, deadLetterSubject: 'shop.dlq.b', logger });
+    const sub = startConsumer({
+      bus,
+      db,
+      stream: 'SHOP',
+      durable: 'shop-b',
+      handlers: { 'shop.bad.noted': noted },
+      deadLetterSubject: 'shop.dlq.b',
+      logger,
+    });
     await bus.js.publish('shop.bad.noted', 'this is not json');
     await bus.js.publish('shop.bad.noted', JSON.stringify({ hello: 'not a cloudevent' }));
     await bus.js.publish('shop.bad.noted', JSON.stringify(event('', 'shop.bad.noted')));
@@ -125,12 +178,27 @@ describe('outbox → JetStream → idempotent consumer', () => {
         noted.handle(tx, data, event(data.note) as never);
       },
     };
-    const sub = startConsumer({ bus, db, stream: 'SHOP', durable: 'shop-c', handlers: { 'shop.flaky.noted': flaky }, deadLetterSubject: 'shop.dlq.c', logger, maxDeliver: 3 });
+    const sub = startConsumer({
+      bus,
+      db,
+      stream: 'SHOP',
+      durable: 'shop-c',
+      handlers: { 'shop.flaky.noted': flaky },
+      deadLetterSubject: 'shop.dlq.c',
+      logger,
+      maxDeliver: 3,
+    });
     await bus.js.publish('shop.flaky.noted', JSON.stringify(event('poison', 'shop.flaky.noted')));
     await bus.js.publish('shop.flaky.noted', JSON.stringify(event('fine', 'shop.flaky.noted')));
     await waitFor(async () => (await dlqMessages('shop.dlq.c')) === 1 || undefined, { what: 'the poison message in the DLQ' });
     expect(attempts).toBe(3);
-    expect(db.select().from(effects).all().map((e) => e.note)).toEqual(['fine']);
+    expect(
+      db
+        .select()
+        .from(effects)
+        .all()
+        .map((e) => e.note),
+    ).toEqual(['fine']);
     const dead = await bus.jsm.streams.getMessage('SHOP', { last_by_subj: 'shop.dlq.c' });
     expect(dead?.header.get('Dlq-Reason')).toMatch(/handler failed 3 times: cannot apply/);
     expect(dead?.header.get('Dlq-Original-Subject')).toBe('shop.flaky.noted');
@@ -141,15 +209,34 @@ describe('outbox → JetStream → idempotent consumer', () => {
     const producer = testDb();
     const consumer = testDb();
     const relay = startOutboxRelay({ db: producer, js: bus.js, logger, intervalMs: 20 });
-    const sub = startConsumer({ bus, db: consumer, stream: 'SHOP', durable: 'shop-d', handlers: { 'shop.restart.noted': noted }, deadLetterSubject: 'shop.dlq.d', logger });
+    const sub = startConsumer({
+      bus,
+      db: consumer,
+      stream: 'SHOP',
+      durable: 'shop-d',
+      handlers: { 'shop.restart.noted': noted },
+      deadLetterSubject: 'shop.dlq.d',
+      logger,
+    });
     await nats.stop();
     for (let i = 0; i < 20; i++) producer.transaction((tx) => appendToOutbox(tx, event(`during-outage-${i}`, 'shop.restart.noted')));
     await new Promise((r) => setTimeout(r, 300));
     expect(relay.backlog()).toBe(20);
     await nats.start();
-    await waitFor(() => consumer.select().from(effects).all().length === 20 || undefined, { timeoutMs: 25_000, what: 'all 20 events after the restart' });
+    await waitFor(() => consumer.select().from(effects).all().length === 20 || undefined, {
+      timeoutMs: 25_000,
+      what: 'all 20 events after the restart',
+    });
     expect(relay.backlog()).toBe(0);
-    expect(new Set(consumer.select().from(effects).all().map((e) => e.note)).size).toBe(20);
+    expect(
+      new Set(
+        consumer
+          .select()
+          .from(effects)
+          .all()
+          .map((e) => e.note),
+      ).size,
+    ).toBe(20);
     await relay.stop();
     await sub.stop();
   });
@@ -157,18 +244,41 @@ describe('outbox → JetStream → idempotent consumer', () => {
   it('forgets inbox ids older than the retention while it runs, and still recognises a recent redelivery', async () => {
     const db = testDb();
     const longAgo = Date.now() - inboxRetentionMs - 60_000;
-    db.transaction((tx) => firstDelivery(tx, { eventId: 'evt-long-ago', consumer: 'shop-e', type: 'shop.purge.noted', receivedAt: longAgo }));
-    const sub = startConsumer({ bus, db, stream: 'SHOP', durable: 'shop-e', handlers: { 'shop.purge.noted': noted }, deadLetterSubject: 'shop.dlq.e', logger });
+    db.transaction((tx) =>
+      firstDelivery(tx, { eventId: 'evt-long-ago', consumer: 'shop-e', type: 'shop.purge.noted', receivedAt: longAgo }),
+    );
+    const sub = startConsumer({
+      bus,
+      db,
+      stream: 'SHOP',
+      durable: 'shop-e',
+      handlers: { 'shop.purge.noted': noted },
+      deadLetterSubject: 'shop.dlq.e',
+      logger,
+    });
     const recent = event('recent', 'shop.purge.noted');
     await bus.js.publish('shop.purge.noted', JSON.stringify(recent), { msgID: recent.id });
     await waitFor(() => db.select().from(effects).all().length === 1 || undefined, { what: 'the recent event applied' });
-    await waitFor(() => !db.select().from(inbox).all().some((r) => r.eventId === 'evt-long-ago') || undefined, { what: 'the old id purged' });
+    await waitFor(
+      () =>
+        !db
+          .select()
+          .from(inbox)
+          .all()
+          .some((r) => r.eventId === 'evt-long-ago') || undefined,
+      { what: 'the old id purged' },
+    );
     // The same event again under another message id (as JetStream's duplicate window no longer catches it).
     await bus.js.publish('shop.purge.noted', JSON.stringify(recent), { msgID: `${recent.id}-again` });
     await waitFor(() => sub.handled() === 2 || undefined, { what: 'the redelivery handled' });
-    expect(db.select().from(effects).all().map((e) => e.note)).toEqual(['recent']);
+    expect(
+      db
+        .select()
+        .from(effects)
+        .all()
+        .map((e) => e.note),
+    ).toEqual(['recent']);
     expect(db.select({ eventId: inbox.eventId }).from(inbox).all()).toEqual([{ eventId: recent.id }]);
     await sub.stop();
   });
 });
-

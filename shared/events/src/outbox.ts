@@ -10,7 +10,10 @@ import { registerRelay, wakeRelayAfterCommit } from './relay-wake.ts';
 import { keepInboxPurged } from './inbox-purge.ts';
 
 const tracer = trace.getTracer('@retail/events');
-const outboxBacklog = metrics.getMeter('@retail/events').createObservableGauge('outbox.backlog', { unit: '{event}', description: 'Events written to the outbox and not yet acknowledged by JetStream' });
+const outboxBacklog = metrics.getMeter('@retail/events').createObservableGauge('outbox.backlog', {
+  unit: '{event}',
+  description: 'Events written to the outbox and not yet acknowledged by JetStream',
+});
 
 type AnyTx = Tx<any> | Db<any>;
 
@@ -29,13 +32,34 @@ type AnyTx = Tx<any> | Db<any>;
 export function appendToOutbox(tx: AnyTx, event: CloudEvent): void {
   wakeRelayAfterCommit(tx);
   trace.getActiveSpan()?.addEvent(event.type, { 'messaging.message.id': event.id, 'event.subject': event.subject ?? '' });
-  prepared(tx, 'outbox.append', (db) => db.insert(outbox).values(placeholders('id', 'subject', 'payload', 'headers', 'createdAt')).prepare()).run({ id: event.id, subject: event.type, payload: JSON.stringify(event), headers: JSON.stringify(currentTraceHeaders()), createdAt: Date.now() });
+  prepared(tx, 'outbox.append', (db) =>
+    db
+      .insert(outbox)
+      .values(placeholders('id', 'subject', 'payload', 'headers', 'createdAt'))
+      .prepare(),
+  ).run({
+    id: event.id,
+    subject: event.type,
+    payload: JSON.stringify(event),
+    headers: JSON.stringify(currentTraceHeaders()),
+    createdAt: Date.now(),
+  });
 }
 
 const unsentRows = (db: Db<any>) =>
-  prepared(db, 'outbox.unsent', (d) => d.select().from(outbox).where(isNull(outbox.sentAt)).orderBy(asc(outbox.seq)).limit(sql.placeholder('limit')).prepare());
-const markSent = (db: AnyTx) => prepared(db, 'outbox.sent', (d) => d.update(outbox).set({ sentAt: sql`${sql.placeholder('sentAt')}` }).where(eq(outbox.seq, sql.placeholder('seq'))).prepare());
-const unsentCount = (db: Db<any>) => prepared(db, 'outbox.backlog', (d) => d.select({ n: count() }).from(outbox).where(isNull(outbox.sentAt)).prepare());
+  prepared(db, 'outbox.unsent', (d) =>
+    d.select().from(outbox).where(isNull(outbox.sentAt)).orderBy(asc(outbox.seq)).limit(sql.placeholder('limit')).prepare(),
+  );
+const markSent = (db: AnyTx) =>
+  prepared(db, 'outbox.sent', (d) =>
+    d
+      .update(outbox)
+      .set({ sentAt: sql`${sql.placeholder('sentAt')}` })
+      .where(eq(outbox.seq, sql.placeholder('seq')))
+      .prepare(),
+  );
+const unsentCount = (db: Db<any>) =>
+  prepared(db, 'outbox.backlog', (d) => d.select({ n: count() }).from(outbox).where(isNull(outbox.sentAt)).prepare());
 
 export interface OutboxRelay {
   /** Events written but not yet acknowledged by JetStream. */
@@ -135,7 +159,9 @@ export function startOutboxRelay(options: RelayOptions): OutboxRelay {
         failures = 0;
         if (Date.now() - lastPurge > 60_000) {
           lastPurge = Date.now();
-          db.delete(outbox).where(and(isNotNull(outbox.sentAt), lt(outbox.sentAt, Date.now() - retainSentMs))).run();
+          db.delete(outbox)
+            .where(and(isNotNull(outbox.sentAt), lt(outbox.sentAt, Date.now() - retainSentMs)))
+            .run();
         }
         if (sent === batchSize || woken) continue;
         await sleep(intervalMs);

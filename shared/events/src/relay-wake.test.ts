@@ -56,7 +56,9 @@ it('publishes an event appended in a committed transaction at once, without bein
 
     await new Promise((r) => setTimeout(r, 200));
     expect(await stored()).toBe(2); // the rolled-back event never went out
-    const subjects = await Promise.all([1, 2].map(async (seq) => (await bus.jsm.streams.getMessage('WAKE', { seq }))!.json<{ subject: string }>().subject));
+    const subjects = await Promise.all(
+      [1, 2].map(async (seq) => (await bus.jsm.streams.getMessage('WAKE', { seq }))!.json<{ subject: string }>().subject),
+    );
     expect(subjects).toEqual(['first', 'second']);
   } finally {
     await relay.stop();

@@ -15,7 +15,10 @@ const queued = new WeakSet<DrizzleSession>();
 export function registerRelay(db: object, wake: () => void): () => void {
   const session = sessionOf(db, 'startOutboxRelay');
   let wakes = relays.get(session);
-  if (!wakes) relays.set(session, (wakes = new Set()));
+  if (!wakes) {
+    wakes = new Set();
+    relays.set(session, wakes);
+  }
   wakes.add(wake);
   return () => {
     wakes.delete(wake);

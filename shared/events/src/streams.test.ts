@@ -27,7 +27,15 @@ const limits = async (name: string) => {
 };
 
 it('creates a cell’s stream with the age and size limits of its descriptor', async () => {
-  const cell = defineCell({ name: 'kept', summary: 'x', stream: 'KEPT', gateway: { port: 1 }, components: [], routes: [], retention: { maxAgeDays: 2, maxBytes: 64 * 1024 ** 2 } });
+  const cell = defineCell({
+    name: 'kept',
+    summary: 'x',
+    stream: 'KEPT',
+    gateway: { port: 1 },
+    components: [],
+    routes: [],
+    retention: { maxAgeDays: 2, maxBytes: 64 * 1024 ** 2 },
+  });
   const cellBus = await connectCellBus({ cell, component: 'core', env: { NATS_URL: nats.url }, logger });
   await cellBus.close();
   expect(await limits('KEPT')).toEqual({ subjects: ['kept.>'], maxAge: nanos(2 * day), maxBytes: 64 * 1024 ** 2 });

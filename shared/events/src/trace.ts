@@ -9,8 +9,12 @@ export function currentTraceHeaders(): Record<string, string> {
 
 /** The trace context carried by a message's headers (no active span: a message starts from its own parent). */
 export function contextFromHeaders(get: (key: string) => string | undefined): Context {
-  return propagation.extract(ROOT_CONTEXT, {}, {
-    get: (_carrier, key) => get(key),
-    keys: () => ['traceparent', 'tracestate'],
-  });
+  return propagation.extract(
+    ROOT_CONTEXT,
+    {},
+    {
+      get: (_carrier, key) => get(key),
+      keys: () => ['traceparent', 'tracestate'],
+    },
+  );
 }

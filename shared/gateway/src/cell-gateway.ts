@@ -59,7 +59,12 @@ export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceRequest> {
       const internal = await minter.mint(principal);
       const url = c.req.url;
       const path = url.slice(url.indexOf('/', url.indexOf('//') + 2));
-      return forwarder.forward(c, { origin, path, headers: { authorization: `Bearer ${internal}` }, name: `${cell.name} ${route.component}` });
+      return forwarder.forward(c, {
+        origin,
+        path,
+        headers: { authorization: `Bearer ${internal}` },
+        name: `${cell.name} ${route.component}`,
+      });
     });
   }
   return app;

@@ -16,7 +16,12 @@ export interface CellHealth {
  * components, so the operator console asks the gateway, which probes each component's `/readyz` with a
  * short timeout (a hung component counts as down rather than holding the answer up).
  */
-export function cellHealthRoute(app: Hono<ServiceRequest>, cell: CellDescriptor, upstreams: Record<string, string>, timeoutMs = 1_000): void {
+export function cellHealthRoute(
+  app: Hono<ServiceRequest>,
+  cell: CellDescriptor,
+  upstreams: Record<string, string>,
+  timeoutMs = 1_000,
+): void {
   const probe = async (origin: string): Promise<ComponentHealth> => {
     try {
       const res = await undiciFetch(`${origin}/readyz`, { signal: AbortSignal.timeout(timeoutMs) });
@@ -28,7 +33,9 @@ export function cellHealthRoute(app: Hono<ServiceRequest>, cell: CellDescriptor,
   };
 
   app.get('/health/cell', async (c) => {
-    const states = await Promise.all(cell.components.map(async (component) => [component.name, await probe(upstreams[component.name]!)] as const));
+    const states = await Promise.all(
+      cell.components.map(async (component) => [component.name, await probe(upstreams[component.name]!)] as const),
+    );
     const body: CellHealth = { cell: cell.name, gateway: 'up', components: Object.fromEntries(states) };
     c.header('Cache-Control', 'no-store');
     return c.json(body);

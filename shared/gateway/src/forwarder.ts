@@ -52,7 +52,6 @@ function prefixLocation(location: string | string[] | undefined, prefix: string 
   return prefix + location;
 }
 
-
 /**
  * The gateway hot path: keep-alive undici Agent, request body streamed from the Node request and the
  * upstream response streamed straight into the Node response (no fetch(), no Web-stream copies).
@@ -79,7 +78,7 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
     const put = (key: string, value: string | string[] | undefined) => {
       if (value !== undefined && !HOP_BY_HOP.has(key) && !(traced && TRACE_CONTEXT.has(key))) out[key] = value;
     };
-    if (source instanceof Headers) source.forEach((value, key) => put(key, value));
+    if (source instanceof Headers) for (const [key, value] of source) put(key, value);
     else for (const key in source) put(key, source[key]);
     const forwardedFor = nodeBindings(c).incoming?.socket.remoteAddress;
     if (forwardedFor) out['x-forwarded-for'] = out['x-forwarded-for'] ? `${out['x-forwarded-for']}, ${forwardedFor}` : forwardedFor;

@@ -21,7 +21,12 @@ export function createInternalTokenMinter(cell: string, keys: KeyStore, maxEntri
       const now = Date.now() / 1000;
       const hit = cache.get(key);
       if (hit && hit.exp - REUSE_MARGIN_SECONDS > now) return hit.token;
-      const token = await signToken(keys, { principal, issuer: internalIssuer(cell), audience: internalAudience(cell), ttlSeconds: TTL_SECONDS });
+      const token = await signToken(keys, {
+        principal,
+        issuer: internalIssuer(cell),
+        audience: internalAudience(cell),
+        ttlSeconds: TTL_SECONDS,
+      });
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(key, { token, exp: now + TTL_SECONDS });
       return token;

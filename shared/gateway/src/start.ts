@@ -13,9 +13,30 @@ export function startCellGateway(cell: CellDescriptor, shutdownTelemetry: () => 
     const name = `${cell.name}-gateway`;
     const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: cell.name, component: 'gateway' } });
     const internalKeys = await openKeyStore({ dir: join(env.DATA_DIR, cell.name, 'gateway-keys'), alg: 'EdDSA' });
-    const verifyToken = createVerifier({ jwks: new URL(env.JWKS_URL), issuer: env.TOKEN_ISSUER, audience: API_AUDIENCE, algorithms: ['ES256'] });
+    const verifyToken = createVerifier({
+      jwks: new URL(env.JWKS_URL),
+      issuer: env.TOKEN_ISSUER,
+      audience: API_AUDIENCE,
+      algorithms: ['ES256'],
+    });
     const forwarder = createForwarder();
-    const app = createCellGateway({ cell, logger, verifyToken, internalKeys, upstreams: upstreamsFrom(cell, env), forwarder, cellSecret: env.CELL_SECRET });
-    await serveApp({ app, port: env.PORT, hostname: env.HOST, logger, releaseIdleMemory: env.IDLE_MEMORY_RELEASE, streamingBodies: true, onShutdown: [shutdownTelemetry, forwarder.close] });
+    const app = createCellGateway({
+      cell,
+      logger,
+      verifyToken,
+      internalKeys,
+      upstreams: upstreamsFrom(cell, env),
+      forwarder,
+      cellSecret: env.CELL_SECRET,
+    });
+    await serveApp({
+      app,
+      port: env.PORT,
+      hostname: env.HOST,
+      logger,
+      releaseIdleMemory: env.IDLE_MEMORY_RELEASE,
+      streamingBodies: true,
+      onShutdown: [shutdownTelemetry, forwarder.close],
+    });
   });
 }

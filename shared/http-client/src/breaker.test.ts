@@ -10,7 +10,12 @@ it('opens after consecutive failures, fails fast while open, and closes after a 
   for (let i = 0; i < 3; i++) await expect(breaker.run(down)).rejects.toThrow('connection refused');
   expect(breaker.state()).toBe('open');
   let called = false;
-  await expect(breaker.run(async () => ((called = true), 'x'))).rejects.toBeInstanceOf(BreakerOpenError);
+  await expect(
+    breaker.run(async () => {
+      called = true;
+      return 'x';
+    }),
+  ).rejects.toBeInstanceOf(BreakerOpenError);
   expect(called).toBe(false);
   clock = 1_000;
   expect(breaker.state()).toBe('half-open');
@@ -27,6 +32,11 @@ it('re-opens when the trial fails, and does not count answers that are not outag
   expect(breaker.state()).toBe('open');
   clock = 200;
   const notFound = Object.assign(new Error('404'), { status: 404 });
-  await expect(breaker.run(() => Promise.reject(notFound), () => false)).rejects.toBe(notFound);
+  await expect(
+    breaker.run(
+      () => Promise.reject(notFound),
+      () => false,
+    ),
+  ).rejects.toBe(notFound);
   expect(breaker.state()).toBe('closed');
 });

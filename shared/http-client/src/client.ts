@@ -1,4 +1,4 @@
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent, type Dispatcher, errors as undiciErrors } from 'undici';
 import { ServiceUnavailableError } from '@retail/kernel';
 import { BreakerOpenError, type CircuitBreaker } from './breaker.ts';
 
@@ -49,14 +49,20 @@ export interface HttpClient {
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const { baseUrl, name, timeoutMs = 3_000 } = options;
-  const agent = new Agent({ connections: 64, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, connectTimeout: timeoutMs });
+  const agent = new Agent({
+    connections: 64,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connectTimeout: timeoutMs,
+  });
 
   const send = async (method: string, path: string, request: RequestOptions): Promise<HttpResponse> => {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const token = request.token ?? (options.token && (await options.token()));
     if (token) headers.authorization = `Bearer ${token}`;
-    let res;
+    let res: Dispatcher.ResponseData;
     try {
       res = await agent.request({
         origin: baseUrl,
@@ -72,7 +78,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       );
     }
     const text = await res.body.text();
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -91,7 +97,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         // A 4xx is an answer: the other side is up, so it does not count against the breaker.
         return await options.breaker.run(call, (error) => !(error instanceof HttpError));
       } catch (error) {
-        if (error instanceof BreakerOpenError) throw new ServiceUnavailableError(`${name} is unavailable (circuit open); try again shortly.`);
+        if (error instanceof BreakerOpenError)
+          throw new ServiceUnavailableError(`${name} is unavailable (circuit open); try again shortly.`);
         throw error;
       }
     },

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { ServiceUnavailableError } from '@retail/kernel';
 
 export type TokenSource = () => Promise<string>;
@@ -13,7 +13,7 @@ export function cachedClientCredentials(options: { tokenUrl: string; clientId: s
   const basic = `Basic ${Buffer.from(`${options.clientId}:${options.secret}`).toString('base64')}`;
 
   const fetchToken = async () => {
-    let res;
+    let res: Dispatcher.ResponseData;
     try {
       res = await request(options.tokenUrl, {
         method: 'POST',
@@ -26,7 +26,8 @@ export function cachedClientCredentials(options: { tokenUrl: string; clientId: s
       throw new ServiceUnavailableError(`${options.name} is unavailable; try again shortly.`);
     }
     const body = (await res.body.json()) as { access_token?: string; expires_in?: number };
-    if (res.statusCode !== 200 || !body.access_token) throw new ServiceUnavailableError(`${options.name} refused this service's credentials (${res.statusCode}).`);
+    if (res.statusCode !== 200 || !body.access_token)
+      throw new ServiceUnavailableError(`${options.name} refused this service's credentials (${res.statusCode}).`);
     const ttlMs = (body.expires_in ?? 60) * 1000;
     cached = { token: body.access_token, refreshAt: Date.now() + ttlMs * 0.7 };
     return body.access_token;

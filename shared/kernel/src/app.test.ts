@@ -29,7 +29,8 @@ function testApp() {
   return app;
 }
 
-const post = (body: string, type = 'application/json') => testApp().request('/things', { method: 'POST', body, headers: { 'content-type': type } });
+const post = (body: string, type = 'application/json') =>
+  testApp().request('/things', { method: 'POST', body, headers: { 'content-type': type } });
 
 describe('the service frame', () => {
   it('maps validation failures to 400 problem+json with every field error', async () => {
@@ -66,7 +67,12 @@ describe('the service frame', () => {
         controller.close();
       },
     });
-    const res = await testApp().request('/things', { method: 'POST', body: chunked, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    const res = await testApp().request('/things', {
+      method: 'POST',
+      body: chunked,
+      headers: { 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit);
     expect(res.status).toBe(413);
   });
 
@@ -83,7 +89,8 @@ describe('the service frame', () => {
     const server = await serveApp({ app: testApp(), port: 0, hostname: '127.0.0.1', logger });
     try {
       const url = `http://127.0.0.1:${server.port}/things`;
-      const send = (body: string | ReadableStream<Uint8Array>) => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+      const send = (body: string | ReadableStream<Uint8Array>) =>
+        fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
       const streamed = (text: string) =>
         new ReadableStream({
           start(controller) {
@@ -101,7 +108,12 @@ describe('the service frame', () => {
       expect(streamedTooLong.status).toBe(413);
       expect(await streamedTooLong.json()).toMatchObject({ status: 413, title: 'Payload too large' });
       expect((await send('{"name":')).status).toBe(400);
-      const paused = await fetch(`http://127.0.0.1:${server.port}/paused-things`, { method: 'POST', body: JSON.stringify({ name: 'paused', count: 5 }), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(3_000) });
+      const paused = await fetch(`http://127.0.0.1:${server.port}/paused-things`, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'paused', count: 5 }),
+        headers: { 'content-type': 'application/json' },
+        signal: AbortSignal.timeout(3_000),
+      });
       expect(paused.status).toBe(201);
       expect(await paused.json()).toEqual({ name: 'paused', count: 5 });
     } finally {

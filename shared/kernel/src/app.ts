@@ -40,7 +40,13 @@ export function createServiceApp<E extends ServiceRequest = ServiceRequest>(opti
         { allow: allowed.join(', ') },
       );
     }
-    return problemResponse({ type: 'about:blank', title: 'Not found', status: 404, detail: `No route for ${c.req.path}.`, instance: c.req.path });
+    return problemResponse({
+      type: 'about:blank',
+      title: 'Not found',
+      status: 404,
+      detail: `No route for ${c.req.path}.`,
+      instance: c.req.path,
+    });
   });
 
   app.onError((error, c) => {

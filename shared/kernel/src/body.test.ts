@@ -68,7 +68,12 @@ async function post(port: number, path: string, body: string | string[], options
       res.on('error', reject);
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined, reusedSocket: req.reusedSocket });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: text ? JSON.parse(text) : undefined,
+          reusedSocket: req.reusedSocket,
+        });
       });
     });
   });
@@ -151,7 +156,8 @@ describe.each(setups)('request bodies over a real socket: $name', ({ app, stream
 describe('request bodies under app.request() (route tests elsewhere)', () => {
   it('go through the same reader and limit, from the Request’s stream', async () => {
     const app = setups[0]!.app();
-    const send = (body: string | ReadableStream) => app.request('/things', { method: 'POST', body, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    const send = (body: string | ReadableStream) =>
+      app.request('/things', { method: 'POST', body, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
     const ok = await send(JSON.stringify({ name: 'widget', count: 3 }));
     expect(await ok.json()).toEqual({ thing: { name: 'widget', count: 3 }, readFrom: 'request' });
     const tooLong = new Blob([JSON.stringify({ name: 'z'.repeat(LIMIT), count: 1 })]).stream();

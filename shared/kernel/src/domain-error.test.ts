@@ -26,7 +26,12 @@ it('maps each refusal of a domain rule to its status once, with the rule’s wor
     detail: 'No parcel p-1.',
     instance: '/parcels/p-1',
   });
-  expect(toProblem(new ParcelSealedError('p-2'))).toMatchObject({ status: 409, title: 'Conflict', detail: 'Parcel p-2 is sealed.', parcelStatus: 'SEALED' });
+  expect(toProblem(new ParcelSealedError('p-2'))).toMatchObject({
+    status: 409,
+    title: 'Conflict',
+    detail: 'Parcel p-2 is sealed.',
+    parcelStatus: 'SEALED',
+  });
   expect(toProblem(new LabelReusedError())).toMatchObject({ status: 422, title: 'Unprocessable content' });
 });
 

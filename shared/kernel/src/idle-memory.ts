@@ -63,7 +63,10 @@ export function releaseMemoryWhenIdle(options: IdleMemoryOptions): IdleMemoryRel
     leftAfterRelease = rss();
     utilization(); // the GC's own time is not load
     const mib = (bytes: number) => Math.round((bytes / MiB) * 10) / 10;
-    logger.debug({ rssBeforeMiB: mib(before), rssAfterMiB: mib(leftAfterRelease), ms: Math.round(performance.now() - started) }, 'idle: memory released');
+    logger.debug(
+      { rssBeforeMiB: mib(before), rssAfterMiB: mib(leftAfterRelease), ms: Math.round(performance.now() - started) },
+      'idle: memory released',
+    );
     return true;
   };
   const timer = setInterval(check, everyMs);

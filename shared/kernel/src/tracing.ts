@@ -4,9 +4,10 @@ import { routePath } from 'hono/route';
 import { nodeBindings } from './node-bindings.ts';
 
 const tracer = trace.getTracer('@retail/kernel');
-const duration = metrics
-  .getMeter('@retail/kernel')
-  .createHistogram('http.server.request.duration', { unit: 's', description: 'HTTP requests by method, route and status: rate (count), errors and latency' });
+const duration = metrics.getMeter('@retail/kernel').createHistogram('http.server.request.duration', {
+  unit: 's',
+  description: 'HTTP requests by method, route and status: rate (count), errors and latency',
+});
 
 const UNTRACED = new Set(['/healthz', '/readyz']);
 
@@ -25,10 +26,15 @@ export const serverTelemetry: MiddlewareHandler = async (c, next) => {
   const named = route && route !== '*' && route !== '/*' ? route : undefined;
   // The Node request's header object: asking for c.req.raw.headers would build a Headers copy per request.
   const { incoming } = nodeBindings(c);
-  const parent = incoming ? propagation.extract(ROOT_CONTEXT, incoming.headers) : propagation.extract(ROOT_CONTEXT, c.req.raw.headers, webHeaders);
+  const parent = incoming
+    ? propagation.extract(ROOT_CONTEXT, incoming.headers)
+    : propagation.extract(ROOT_CONTEXT, c.req.raw.headers, webHeaders);
   const span = tracer.startSpan(
     named ? `${method} ${named}` : method,
-    { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': c.req.path, ...(named ? { 'http.route': named } : {}) } },
+    {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': method, 'url.path': c.req.path, ...(named ? { 'http.route': named } : {}) },
+    },
     parent,
   );
   try {

@@ -11,7 +11,13 @@ afterEach(async () => {
 
 async function startShop(env: Record<string, string>) {
   const port = await freePort();
-  const process = realProcess({ name: 'shop-till', command: 'node', args: [main], env: { OTEL_SDK_DISABLED: 'true', PORT: String(port), ...env }, readyUrl: `http://127.0.0.1:${port}/readyz` });
+  const process = realProcess({
+    name: 'shop-till',
+    command: 'node',
+    args: [main],
+    env: { OTEL_SDK_DISABLED: 'true', PORT: String(port), ...env },
+    readyUrl: `http://127.0.0.1:${port}/readyz`,
+  });
   started.push(process);
   await process.start();
   return { process, port };
@@ -20,7 +26,11 @@ async function startShop(env: Record<string, string>) {
 it('names the process from the descriptor, serves its app, and closes what it composed in reverse on SIGTERM', async () => {
   const { process, port } = await startShop({});
   expect(await (await fetch(`http://127.0.0.1:${port}/whoami`)).json()).toEqual({ cell: 'shop', component: 'till' });
-  const listening = process.output().split('\n').map((line) => (line.startsWith('{') ? JSON.parse(line) : {})).find((entry) => entry.msg === 'listening');
+  const listening = process
+    .output()
+    .split('\n')
+    .map((line) => (line.startsWith('{') ? JSON.parse(line) : {}))
+    .find((entry) => entry.msg === 'listening');
   expect(listening).toMatchObject({ name: 'shop-till', cell: 'shop', component: 'till', port });
   await process.stop();
   const output = process.output();
@@ -29,7 +39,11 @@ it('names the process from the descriptor, serves its app, and closes what it co
 });
 
 it('refuses to start on a bad setting and says which', () => {
-  const run = spawnSync('node', [main], { env: { ...process.env, OTEL_SDK_DISABLED: 'true', PORT: 'eighty' }, encoding: 'utf8', timeout: 20_000 });
+  const run = spawnSync('node', [main], {
+    env: { ...process.env, OTEL_SDK_DISABLED: 'true', PORT: 'eighty' },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
   expect(run.status).toBe(1);
   expect(run.stderr).toMatch(/Invalid configuration:\n\s+PORT: /);
 });

@@ -74,7 +74,14 @@ export function startCellService<E extends CellServiceEnv>(options: StartCellSer
       const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: cell.name, component } });
       const verifyToken = internalTokenVerifier(cell.name, internalJwksUrl(env.CELL_GATEWAY_URL));
       const { app, resources = [] } = await server.compose({ cell, component, env, logger, verifyToken });
-      await serveApp({ app, port: env.PORT, hostname: env.HOST, logger, releaseIdleMemory: env.IDLE_MEMORY_RELEASE, onShutdown: [telemetry.shutdown, ...resources] });
+      await serveApp({
+        app,
+        port: env.PORT,
+        hostname: env.HOST,
+        logger,
+        releaseIdleMemory: env.IDLE_MEMORY_RELEASE,
+        onShutdown: [telemetry.shutdown, ...resources],
+      });
     });
   })();
   starting.catch((error: unknown) => {

@@ -1,3 +1,4 @@
-export { startCellService, type CellService, type CellServiceContext, type ComposedService } from './cell-service.ts';
+// Imported by every main.ts before telemetry starts: nothing here may load an instrumented module
+// (the server module's helpers are in ./compose.ts, imported once telemetry runs).
+export { startCellService, type CellService } from './cell-service.ts';
 export { startCellGatewayService } from './cell-gateway-service.ts';
-export { openCoreStore, type CoreStore } from './core-store.ts';

@@ -1,6 +1,6 @@
 import { cellServiceEnv, createServiceApp, parseEnv } from '@retail/kernel';
 import { z } from 'zod';
-import type { CellServiceContext, ComposedService } from '../src/index.ts';
+import type { CellServiceContext, ComposedService } from '../src/compose.ts';
 
 export const loadEnv = () => parseEnv(z.object(cellServiceEnv({ port: 0, cellGatewayUrl: 'http://127.0.0.1:9', cell: 'shop' })));
 type Env = ReturnType<typeof loadEnv>;

@@ -9,7 +9,15 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { detectResources, envDetector, hostDetector, processDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
-import { AlwaysOffSampler, AlwaysOnSampler, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider, type Sampler } from '@opentelemetry/sdk-trace';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+  type Sampler,
+} from '@opentelemetry/sdk-trace';
 
 export interface TelemetryOptions {
   /** e.g. `products-catalog` */
@@ -46,7 +54,10 @@ export interface Telemetry {
 export function startTelemetry(options: TelemetryOptions): Telemetry {
   const env = process.env;
   if (env.OTEL_SDK_DISABLED === 'true') return { shutdown: async () => {} };
-  diag.setLogger(new DiagConsoleLogger(), DiagLogLevel[(env.OTEL_LOG_LEVEL ?? 'ERROR').toUpperCase() as keyof typeof DiagLogLevel] ?? DiagLogLevel.ERROR);
+  diag.setLogger(
+    new DiagConsoleLogger(),
+    DiagLogLevel[(env.OTEL_LOG_LEVEL ?? 'ERROR').toUpperCase() as keyof typeof DiagLogLevel] ?? DiagLogLevel.ERROR,
+  );
 
   const resource = resourceFromAttributes({
     'service.name': options.serviceName,
@@ -56,7 +67,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   }).merge(detectResources({ detectors: [envDetector, processDetector, hostDetector] }));
 
   const otlp = Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-  const batching = { scheduledDelayMillis: num('OTEL_BSP_SCHEDULE_DELAY'), maxQueueSize: num('OTEL_BSP_MAX_QUEUE_SIZE'), maxExportBatchSize: num('OTEL_BSP_MAX_EXPORT_BATCH_SIZE') };
+  const batching = {
+    scheduledDelayMillis: num('OTEL_BSP_SCHEDULE_DELAY'),
+    maxQueueSize: num('OTEL_BSP_MAX_QUEUE_SIZE'),
+    maxExportBatchSize: num('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
+  };
   const tracerProvider = new TracerProvider({
     resource,
     // With nowhere to send spans, recording them is pure cost: not sampled, they still carry the
@@ -67,7 +82,10 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
 
   const metricExporters = (env.OTEL_METRICS_EXPORTER ?? `${otlp ? 'otlp,' : ''}prometheus`).split(',').map((s) => s.trim());
   const readers: MetricReader[] = [];
-  if (otlp && metricExporters.includes('otlp')) readers.push(new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: num('OTEL_METRIC_EXPORT_INTERVAL') }));
+  if (otlp && metricExporters.includes('otlp'))
+    readers.push(
+      new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter(), exportIntervalMillis: num('OTEL_METRIC_EXPORT_INTERVAL') }),
+    );
   if (env.OTEL_EXPORTER_PROMETHEUS_PORT && metricExporters.includes('prometheus')) {
     readers.push(new PrometheusExporter({ host: env.OTEL_EXPORTER_PROMETHEUS_HOST, port: Number(env.OTEL_EXPORTER_PROMETHEUS_PORT) }));
   }
@@ -81,7 +99,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   // HTTP client spans and metrics (undici publishes on diagnostics channels, whatever imports it).
   // Server spans come from the kernel's Hono middleware (@retail/kernel serverTelemetry), which costs
   // a request half of what the generic node:http instrumentation does.
-  if (options.httpClientSpans !== false) registerInstrumentations({ tracerProvider, meterProvider, instrumentations: [new UndiciInstrumentation()] });
+  if (options.httpClientSpans !== false)
+    registerInstrumentations({ tracerProvider, meterProvider, instrumentations: [new UndiciInstrumentation()] });
 
   return {
     shutdown: async () => {

@@ -68,7 +68,12 @@ type AnyValue = { stringValue?: string; intValue?: string | number; doubleValue?
 type KeyValue = { key: string; value: AnyValue };
 
 function attributesOf(list: KeyValue[] = []): Record<string, unknown> {
-  return Object.fromEntries(list.map(({ key, value }) => [key, value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.doubleValue ?? value.boolValue]));
+  return Object.fromEntries(
+    list.map(({ key, value }) => [
+      key,
+      value.stringValue ?? (value.intValue !== undefined ? Number(value.intValue) : undefined) ?? value.doubleValue ?? value.boolValue,
+    ]),
+  );
 }
 
 function flattenSpans(body: any): ReceivedSpan[] {

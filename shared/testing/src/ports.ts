@@ -27,7 +27,10 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
   const { timeoutMs = 15_000, intervalMs = 50, what = 'condition' } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;

@@ -27,7 +27,8 @@ it('every consumed subject is published by the cell that owns it, on that cellâ€
 
 it('every cell another cell calls exists, and no two cells claim the same public path', () => {
   const names = cells.map((c) => c.name);
-  for (const cell of cells) for (const component of cell.components) for (const other of component.calls ?? []) expect(names).toContain(other);
+  for (const cell of cells)
+    for (const component of cell.components) for (const other of component.calls ?? []) expect(names).toContain(other);
   const prefixes = cells.flatMap((c) => [...new Set(c.routes.map((r) => r.path.split('/')[1]))]);
   expect(new Set(prefixes).size).toBe(prefixes.length);
 });
@@ -35,6 +36,7 @@ it('every cell another cell calls exists, and no two cells claim the same public
 it('every scope a cell asks for its calls is one another cellâ€™s routes require', () => {
   for (const cell of cells) {
     const elsewhere = cells.filter((c) => c !== cell).flatMap((c) => c.routes.flatMap((r) => r.scopes ?? []));
-    for (const scope of cell.clientScopes ?? []) expect(elsewhere, `${cell.name} asks for ${scope}, which no other cell's route requires`).toContain(scope);
+    for (const scope of cell.clientScopes ?? [])
+      expect(elsewhere, `${cell.name} asks for ${scope}, which no other cell's route requires`).toContain(scope);
   }
 });

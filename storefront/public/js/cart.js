@@ -18,7 +18,13 @@ const clampQuantity = (n) => Math.min(MAX_QUANTITY, Math.max(1, Math.floor(Numbe
 function isLine(value) {
   if (!value || typeof value !== 'object') return false;
   const v = /** @type {Record<string, any>} */ (value);
-  return typeof v.sku === 'string' && typeof v.name === 'string' && typeof v.quantity === 'number' && typeof v.price?.amount === 'number' && typeof v.price?.currency === 'string';
+  return (
+    typeof v.sku === 'string' &&
+    typeof v.name === 'string' &&
+    typeof v.quantity === 'number' &&
+    typeof v.price?.amount === 'number' &&
+    typeof v.price?.currency === 'string'
+  );
 }
 
 /**

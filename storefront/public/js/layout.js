@@ -14,7 +14,12 @@ export function mountNavigation(app, nav) {
     const count = app.cart.count();
     const here = location.pathname;
     /** @param {string} href @param {string} text @param {Record<string, string>} [attrs] */
-    const link = (href, text, attrs = {}) => h('li', {}, h('a', { href, 'aria-current': here === href || (href !== '/' && here.startsWith(`${href}/`)) ? 'page' : null, ...attrs }, text));
+    const link = (href, text, attrs = {}) =>
+      h(
+        'li',
+        {},
+        h('a', { href, 'aria-current': here === href || (href !== '/' && here.startsWith(`${href}/`)) ? 'page' : null, ...attrs }, text),
+      );
     const signOut = h('button', { type: 'button', class: 'link-button' }, 'Sign out');
     signOut.addEventListener('click', () => {
       app.session.end();
@@ -24,7 +29,9 @@ export function mountNavigation(app, nav) {
     replace(
       nav,
       link('/', 'Shop'),
-      link('/cart', count ? `Cart (${count})` : 'Cart', { 'aria-label': count ? `Cart, ${count} ${count === 1 ? 'item' : 'items'}` : 'Cart, empty' }),
+      link('/cart', count ? `Cart (${count})` : 'Cart', {
+        'aria-label': count ? `Cart, ${count} ${count === 1 ? 'item' : 'items'}` : 'Cart, empty',
+      }),
       active ? link('/orders', 'My orders') : null,
       active && app.session.isAdmin() ? link('/admin/products', 'Admin') : null,
       active && session

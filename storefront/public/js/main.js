@@ -59,7 +59,8 @@ const router = createRouter({
     { pattern: '/admin/stock', view: adminStockView(app) },
     { pattern: '/admin/shipments', view: adminShipmentsView(app) },
   ],
-  notFound: (ctx) => page(ctx, 'Page not found', h('p', {}, 'There is no such page in the shop.'), h('a', { href: '/' }, 'Back to the shop')),
+  notFound: (ctx) =>
+    page(ctx, 'Page not found', h('p', {}, 'There is no such page in the shop.'), h('a', { href: '/' }, 'Back to the shop')),
 });
 
 // The search box in the header searches the shop, wherever one is.

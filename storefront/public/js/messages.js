@@ -14,14 +14,23 @@ import { ApiError, NetworkError, SessionExpiredError } from './api.js';
 export function explain(error, context) {
   if (error instanceof SessionExpiredError) {
     const next = context.where ? `?next=${encodeURIComponent(context.where)}` : '';
-    return { tone: 'warning', text: 'Your session has expired. Please sign in again — your cart is kept.', action: { label: 'Sign in', href: `/signin${next}` } };
+    return {
+      tone: 'warning',
+      text: 'Your session has expired. Please sign in again — your cart is kept.',
+      action: { label: 'Sign in', href: `/signin${next}` },
+    };
   }
-  if (error instanceof NetworkError) return { tone: 'error', text: `${context.doing} failed: the shop cannot be reached. Check your connection and try again.` };
+  if (error instanceof NetworkError)
+    return { tone: 'error', text: `${context.doing} failed: the shop cannot be reached. Check your connection and try again.` };
   if (error instanceof ApiError) {
     const detail = error.problem.detail ?? error.problem.error_description ?? '';
     switch (error.status) {
       case 400:
-        return { tone: 'error', text: `Please check the form: ${detail || 'some values are not valid.'}`, fields: error.problem.errors ?? [] };
+        return {
+          tone: 'error',
+          text: `Please check the form: ${detail || 'some values are not valid.'}`,
+          fields: error.problem.errors ?? [],
+        };
       case 403:
         return { tone: 'error', text: `${context.doing} is not allowed for this account. ${detail}`.trim() };
       case 404:

@@ -58,7 +58,12 @@ export function createSession(storage, options = {}) {
      * @param {{ access_token: string, expires_in: number, scope?: string }} answer
      */
     start(email, answer) {
-      const data = { token: answer.access_token, email, scopes: (answer.scope ?? '').split(' ').filter(Boolean), expiresAt: now() + (answer.expires_in - 5) * 1000 };
+      const data = {
+        token: answer.access_token,
+        email,
+        scopes: (answer.scope ?? '').split(' ').filter(Boolean),
+        expiresAt: now() + (answer.expires_in - 5) * 1000,
+      };
       storage.setItem(key, JSON.stringify(data));
       changed();
     },

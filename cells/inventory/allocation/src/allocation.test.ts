@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus, ensureStream, startOutboxRelay, type Bus, type CloudEvent, type OutboxRelay, type RunningConsumer } from '@retail/events';
+import {
+  connectBus,
+  ensureStream,
+  startOutboxRelay,
+  type Bus,
+  type CloudEvent,
+  type OutboxRelay,
+  type RunningConsumer,
+} from '@retail/events';
 import { startTestNats, waitFor, type TestNats } from '@retail/testing';
 import { createApp } from './app.ts';
 import { startAllocationConsumers } from './events/consumers.ts';
@@ -48,13 +56,20 @@ async function inventoryEvents(orderId: string): Promise<Array<{ type: string; d
   }
   return found;
 }
-const eventually = <T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string) => waitFor(check, { what, timeoutMs: 10_000 });
+const eventually = <T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string) =>
+  waitFor(check, { what, timeoutMs: 10_000 });
 
 describe('inventory cell: orders and shipping events in, reservations out', () => {
   it('placed → reservation.confirmed on INVENTORY; dispatched → the goods leave on-hand', async () => {
     await publish(orderPlaced('order-1', [{ sku: 'KIT-PAN', quantity: 4 }]));
-    const [confirmed] = await eventually(async () => (await inventoryEvents('order-1')).length === 1 && inventoryEvents('order-1'), 'reservation.confirmed');
-    expect(confirmed).toEqual({ type: 'inventory.reservation.confirmed', data: { orderId: 'order-1', lines: [{ sku: 'KIT-PAN', quantity: 4 }] } });
+    const [confirmed] = await eventually(
+      async () => (await inventoryEvents('order-1')).length === 1 && inventoryEvents('order-1'),
+      'reservation.confirmed',
+    );
+    expect(confirmed).toEqual({
+      type: 'inventory.reservation.confirmed',
+      data: { orderId: 'order-1', lines: [{ sku: 'KIT-PAN', quantity: 4 }] },
+    });
     expect(stock.stock.get('KIT-PAN')).toEqual({ sku: 'KIT-PAN', onHand: 10, reserved: 4, available: 6 });
 
     await publish(shipmentDispatched('order-1', [{ sku: 'KIT-PAN', quantity: 4 }]));
@@ -64,7 +79,10 @@ describe('inventory cell: orders and shipping events in, reservations out', () =
 
   it('placed beyond stock → reservation.rejected with the shortages', async () => {
     await publish(orderPlaced('order-2', [{ sku: 'OUT-TENT-2P', quantity: 5 }]));
-    const [rejected] = await eventually(async () => (await inventoryEvents('order-2')).length === 1 && inventoryEvents('order-2'), 'reservation.rejected');
+    const [rejected] = await eventually(
+      async () => (await inventoryEvents('order-2')).length === 1 && inventoryEvents('order-2'),
+      'reservation.rejected',
+    );
     expect(rejected!.type).toBe('inventory.reservation.rejected');
     expect(rejected!.data.shortages).toEqual([{ sku: 'OUT-TENT-2P', requested: 5, available: 3 }]);
   });
@@ -74,7 +92,10 @@ describe('inventory cell: orders and shipping events in, reservations out', () =
     await publish(placed);
     await publish(placed, `${placed.id}-republished`);
     await publish(orderCancelled('order-3'));
-    const events = await eventually(async () => (await inventoryEvents('order-3')).length === 2 && inventoryEvents('order-3'), 'confirmed and released');
+    const events = await eventually(
+      async () => (await inventoryEvents('order-3')).length === 2 && inventoryEvents('order-3'),
+      'confirmed and released',
+    );
     expect(events.map((e) => e.type)).toEqual(['inventory.reservation.confirmed', 'inventory.reservation.released']);
     expect(stock.stock.get('OUT-TENT-2P')).toMatchObject({ onHand: 3, reserved: 0 });
   });
@@ -83,7 +104,10 @@ describe('inventory cell: orders and shipping events in, reservations out', () =
     await publish(orderPlaced('order-4', []));
     await publish(orderPlaced('order-5', [{ sku: 'KIT-PAN', quantity: 1 }]));
     await eventually(async () => (await inventoryEvents('order-5')).length === 1, 'the next order reserved');
-    const dead = await eventually(async () => (await bus.jsm.streams.getMessage('INVENTORY', { last_by_subj: 'inventory.dlq.allocation' })) ?? undefined, 'the dead letter');
+    const dead = await eventually(
+      async () => (await bus.jsm.streams.getMessage('INVENTORY', { last_by_subj: 'inventory.dlq.allocation' })) ?? undefined,
+      'the dead letter',
+    );
     expect(dead.header.get('Dlq-Original-Subject')).toBe('orders.order.placed');
     expect(dead.header.get('Dlq-Reason')).toMatch(/^invalid orders.order.placed: lines: Too small/);
   });

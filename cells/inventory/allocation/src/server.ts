@@ -1,6 +1,6 @@
 import { connectCellBus } from '@retail/events';
 import { cellWorkloadTokens, createCircuitBreaker, createHttpClient } from '@retail/http-client';
-import type { CellServiceContext, ComposedService } from '@retail/service';
+import type { CellServiceContext, ComposedService } from '@retail/service/compose';
 import { createApp } from './app.ts';
 import { type Env, loadEnv } from './env.ts';
 import { startAllocationConsumers } from './events/consumers.ts';

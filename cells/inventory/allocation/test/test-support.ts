@@ -50,7 +50,12 @@ export const orderPlaced = (orderId: string, lines: Array<{ sku: string; quantit
   });
 
 export const orderCancelled = (orderId: string) =>
-  createEvent<OrderCancelledEvent>({ source: '/cells/orders/orders', type: 'orders.order.cancelled', subject: orderId, data: { orderId, previousStatus: 'CONFIRMED' } });
+  createEvent<OrderCancelledEvent>({
+    source: '/cells/orders/orders',
+    type: 'orders.order.cancelled',
+    subject: orderId,
+    data: { orderId, previousStatus: 'CONFIRMED' },
+  });
 
 export const shipmentDispatched = (orderId: string, lines: Array<{ sku: string; quantity: number }>) =>
   createEvent<ShipmentDispatchedEvent>({

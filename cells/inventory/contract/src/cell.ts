@@ -33,7 +33,20 @@ export const inventoryCell = defineCell({
   ],
   routes: [
     { method: 'GET', path: '/inventory', component: 'stock', access: 'public', summary: 'Stock levels, paged' },
-    { method: 'GET', path: '/inventory/:sku', component: 'stock', access: 'public', summary: 'Stock of one SKU: onHand, reserved, available' },
-    { method: 'POST', path: '/inventory/:sku/adjustments', component: 'stock', access: 'token', scopes: [InventoryScopes.write], summary: 'Adjust stock with a reason (admin)' },
+    {
+      method: 'GET',
+      path: '/inventory/:sku',
+      component: 'stock',
+      access: 'public',
+      summary: 'Stock of one SKU: onHand, reserved, available',
+    },
+    {
+      method: 'POST',
+      path: '/inventory/:sku/adjustments',
+      component: 'stock',
+      access: 'token',
+      scopes: [InventoryScopes.write],
+      summary: 'Adjust stock with a reason (admin)',
+    },
   ],
 });

@@ -25,7 +25,12 @@ export const listStockQuerySchema = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(100).default(50),
 });
 
-export const stockPageSchema = z.object({ items: z.array(stockLevelSchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
+export const stockPageSchema = z.object({
+  items: z.array(stockLevelSchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
 
 export type StockLevel = z.infer<typeof stockLevelSchema>;
 export type Adjustment = z.infer<typeof adjustmentSchema>;

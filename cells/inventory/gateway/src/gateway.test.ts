@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_AUDIENCE, createVerifier, internalTokenVerifier, openKeyStore, signToken, type KeyStore, type TokenVerifier } from '@retail/auth';
+import {
+  API_AUDIENCE,
+  createVerifier,
+  internalTokenVerifier,
+  openKeyStore,
+  signToken,
+  type KeyStore,
+  type TokenVerifier,
+} from '@retail/auth';
 import { createCellGateway, createForwarder } from '@retail/gateway';
 import { cellWorkloadTokens, createHttpClient } from '@retail/http-client';
 import { inventoryCell } from '@retail/inventory-contract';
@@ -24,7 +32,8 @@ let database: ReturnType<typeof openOwnDatabase>;
 let base: string;
 let stockUrl: string;
 
-const token = (scopes: string[], sub = 'user-x') => signToken(issuerKeys, { principal: { sub, scopes }, issuer: ISSUER, audience: API_AUDIENCE, ttlSeconds: 300 });
+const token = (scopes: string[], sub = 'user-x') =>
+  signToken(issuerKeys, { principal: { sub, scopes }, issuer: ISSUER, audience: API_AUDIENCE, ttlSeconds: 300 });
 
 beforeAll(async () => {
   issuerKeys = await openKeyStore({ alg: 'ES256' });
@@ -116,23 +125,40 @@ describe('inventory gateway: the public API', () => {
 
 describe('inventory gateway: workload tokens for allocation', () => {
   it('lets allocation, holding the cell secret, command stock with the token the gateway issues', async () => {
-    const http = createHttpClient({ baseUrl: stockUrl, name: 'inventory stock', token: cellWorkloadTokens({ cellGatewayUrl: base, component: 'allocation', cellSecret: SECRET }) });
-    const answer = await createStockCommands(http).reserve({ orderId: 'order-gw-1', lines: [{ sku: 'OUT-TENT-2P', quantity: 2 }] }, 'event-gw-0001');
+    const http = createHttpClient({
+      baseUrl: stockUrl,
+      name: 'inventory stock',
+      token: cellWorkloadTokens({ cellGatewayUrl: base, component: 'allocation', cellSecret: SECRET }),
+    });
+    const answer = await createStockCommands(http).reserve(
+      { orderId: 'order-gw-1', lines: [{ sku: 'OUT-TENT-2P', quantity: 2 }] },
+      'event-gw-0001',
+    );
     await http.close();
     expect(answer).toEqual({ orderId: 'order-gw-1', status: 'RESERVED' });
     expect(await json(await fetch(`${base}/inventory/OUT-TENT-2P`))).toMatchObject({ reserved: 2, available: 1 });
   });
 
   it('gives no workload token for a wrong secret, so stock cannot be commanded with it', async () => {
-    const http = createHttpClient({ baseUrl: stockUrl, name: 'inventory stock', token: cellWorkloadTokens({ cellGatewayUrl: base, component: 'allocation', cellSecret: 'not-the-secret' }) });
-    await expect(createStockCommands(http).reserve({ orderId: 'order-gw-2', lines: [{ sku: 'KIT-PAN', quantity: 1 }] }, 'event-gw-0002')).rejects.toThrow(/refused this service's credentials \(401\)/);
+    const http = createHttpClient({
+      baseUrl: stockUrl,
+      name: 'inventory stock',
+      token: cellWorkloadTokens({ cellGatewayUrl: base, component: 'allocation', cellSecret: 'not-the-secret' }),
+    });
+    await expect(
+      createStockCommands(http).reserve({ orderId: 'order-gw-2', lines: [{ sku: 'KIT-PAN', quantity: 1 }] }, 'event-gw-0002'),
+    ).rejects.toThrow(/refused this service's credentials \(401\)/);
     await http.close();
   });
 
   it('refuses a user’s internal token on the commands: a request that bypasses the gateway gets nowhere', async () => {
     const direct = await fetch(`${stockUrl}/reservations`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token(['inventory:internal'])}`, 'idempotency-key': 'event-gw-0003' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await token(['inventory:internal'])}`,
+        'idempotency-key': 'event-gw-0003',
+      },
       body: JSON.stringify({ orderId: 'order-gw-3', lines: [{ sku: 'KIT-PAN', quantity: 1 }] }),
     });
     expect(direct.status).toBe(401);

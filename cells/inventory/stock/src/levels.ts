@@ -11,14 +11,25 @@ type LevelRow = typeof schema.stockLevels.$inferSelect;
 
 export const SOURCE = '/cells/inventory/stock';
 
-export const toStockLevel = (row: LevelRow): StockLevel => ({ sku: row.sku, onHand: row.onHand, reserved: row.reserved, available: row.onHand - row.reserved });
+export const toStockLevel = (row: LevelRow): StockLevel => ({
+  sku: row.sku,
+  onHand: row.onHand,
+  reserved: row.reserved,
+  available: row.onHand - row.reserved,
+});
 
 export const findLevel = (tx: Reader, sku: string) => tx.select().from(schema.stockLevels).where(eq(schema.stockLevels.sku, sku)).get();
 
 /** Every reservation reads its SKUs' levels: one prepared query for any number of them (a JSON array). */
 export const findLevels = (tx: Reader, skus: string[]) =>
   new Map(
-    prepared(tx, 'stock.levels', (d) => d.select().from(schema.stockLevels).where(inArray(schema.stockLevels.sku, sql`(select value from json_each(${sql.placeholder('skus')}))`)).prepare())
+    prepared(tx, 'stock.levels', (d) =>
+      d
+        .select()
+        .from(schema.stockLevels)
+        .where(inArray(schema.stockLevels.sku, sql`(select value from json_each(${sql.placeholder('skus')}))`))
+        .prepare(),
+    )
       .all({ skus: JSON.stringify(skus) })
       .map((row) => [row.sku, row]),
   );

@@ -44,7 +44,10 @@ export function createReservations(db: StockDb): Reservations {
         const existing = findReservation(tx, orderId);
         if (!firstTime(tx, key, 'reserve') || existing) return { orderId, status: existing?.status ?? 'NONE' };
         const now = new Date().toISOString();
-        const levels = findLevels(tx, wanted.map((l) => l.sku));
+        const levels = findLevels(
+          tx,
+          wanted.map((l) => l.sku),
+        );
         const shortages = wanted.flatMap(({ sku, quantity }) => {
           const level = levels.get(sku);
           const available = level ? level.onHand - level.reserved : 0;
@@ -56,7 +59,11 @@ export function createReservations(db: StockDb): Reservations {
         for (const line of wanted) insertLine(tx).run({ orderId, ...line });
 
         if (reason) {
-          const data: ReservationRejectedEvent = { orderId, reason, shortages: shortages.map(({ sku, requested, available }) => ({ sku, requested, available })) };
+          const data: ReservationRejectedEvent = {
+            orderId,
+            reason,
+            shortages: shortages.map(({ sku, requested, available }) => ({ sku, requested, available })),
+          };
           appendToOutbox(tx, createEvent({ source: SOURCE, type: InventorySubjects.reservationRejected, subject: orderId, data }));
           return { orderId, status };
         }
@@ -75,7 +82,9 @@ export function createReservations(db: StockDb): Reservations {
         if (!existing) {
           // The cancel overtook the placement (a redelivery after a failure can reorder them): remember
           // the order as released, so its reservation command, when it comes, reserves nothing.
-          tx.insert(reservations).values({ orderId, status: 'RELEASED', reason: 'released before it was reserved', createdAt: now, updatedAt: now }).run();
+          tx.insert(reservations)
+            .values({ orderId, status: 'RELEASED', reason: 'released before it was reserved', createdAt: now, updatedAt: now })
+            .run();
           return { orderId, status: 'NONE' };
         }
         if (existing.status !== 'RESERVED') return { orderId, status: existing.status };
@@ -91,7 +100,8 @@ export function createReservations(db: StockDb): Reservations {
     commit(orderId, key) {
       return run((tx) => {
         const existing = findReservation(tx, orderId);
-        if (!firstTime(tx, key, 'commit') || !existing || existing.status !== 'RESERVED') return { orderId, status: existing?.status ?? 'NONE' };
+        if (!firstTime(tx, key, 'commit') || !existing || existing.status !== 'RESERVED')
+          return { orderId, status: existing?.status ?? 'NONE' };
         const now = new Date().toISOString();
         for (const { sku, quantity } of linesOf(tx, orderId)) {
           const row = tx
@@ -116,11 +126,27 @@ function firstTime(tx: Tx<any>, key: string, command: string): boolean {
 
 // What every reservation runs, prepared once per database (see @retail/data's prepared).
 const findReservation = (tx: Tx<any>, orderId: string) =>
-  prepared(tx, 'reservations.byOrder', (d) => d.select().from(reservations).where(eq(reservations.orderId, sql.placeholder('orderId'))).prepare()).get({ orderId });
+  prepared(tx, 'reservations.byOrder', (d) =>
+    d
+      .select()
+      .from(reservations)
+      .where(eq(reservations.orderId, sql.placeholder('orderId')))
+      .prepare(),
+  ).get({ orderId });
 const insertReservation = (tx: Tx<any>) =>
-  prepared(tx, 'reservations.insert', (d) => d.insert(reservations).values(placeholders('orderId', 'status', 'reason', 'createdAt', 'updatedAt')).prepare());
+  prepared(tx, 'reservations.insert', (d) =>
+    d
+      .insert(reservations)
+      .values(placeholders('orderId', 'status', 'reason', 'createdAt', 'updatedAt'))
+      .prepare(),
+  );
 const insertLine = (tx: Tx<any>) =>
-  prepared(tx, 'reservations.insertLine', (d) => d.insert(reservationLines).values(placeholders('orderId', 'sku', 'quantity')).prepare());
+  prepared(tx, 'reservations.insertLine', (d) =>
+    d
+      .insert(reservationLines)
+      .values(placeholders('orderId', 'sku', 'quantity'))
+      .prepare(),
+  );
 /** Units promised to orders, up (reserve) or down (release) by `delta`; the CHECKs refuse overselling. */
 const changeReserved = (tx: Tx<any>) =>
   prepared(tx, 'stock.changeReserved', (d) =>

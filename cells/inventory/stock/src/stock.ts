@@ -37,9 +37,12 @@ export function createStock(db: StockDb): Stock {
         const current = findLevel(tx, sku);
         if (!current) throw new StockNotKeptError(sku);
         const onHand = current.onHand + delta;
-        if (onHand < 0) throw new StockShortfallError(`Adjusting ${sku} by ${delta} would leave ${onHand} on hand; there are ${current.onHand}.`);
+        if (onHand < 0)
+          throw new StockShortfallError(`Adjusting ${sku} by ${delta} would leave ${onHand} on hand; there are ${current.onHand}.`);
         if (onHand < current.reserved) {
-          throw new StockShortfallError(`Adjusting ${sku} by ${delta} would leave ${onHand} on hand, fewer than the ${current.reserved} reserved for orders.`);
+          throw new StockShortfallError(
+            `Adjusting ${sku} by ${delta} would leave ${onHand} on hand, fewer than the ${current.reserved} reserved for orders.`,
+          );
         }
         const at = new Date().toISOString();
         const row = tx

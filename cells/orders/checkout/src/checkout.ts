@@ -40,8 +40,10 @@ const isConfirmed = (error: unknown) => error instanceof HttpError && error.stat
 export function createCheckout(deps: CheckoutDeps): Checkout {
   const ordersFailure = (error: unknown): AppError => {
     // 422: the key was used with another request; the customer must hear that as it is.
-    if (error instanceof HttpError && error.status === 422) return new AppError(422, 'Unprocessable content', error.body?.detail ?? 'Idempotency-Key was used with a different request.');
-    if (error instanceof HttpError) deps.logger.error({ status: error.status, body: error.body }, 'the orders service refused an order checkout priced');
+    if (error instanceof HttpError && error.status === 422)
+      return new AppError(422, 'Unprocessable content', error.body?.detail ?? 'Idempotency-Key was used with a different request.');
+    if (error instanceof HttpError)
+      deps.logger.error({ status: error.status, body: error.body }, 'the orders service refused an order checkout priced');
     else deps.logger.warn({ err: error }, 'the orders service could not store an order');
     return new ServiceUnavailableError('Orders cannot be placed right now; try again shortly.');
   };
@@ -65,7 +67,13 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
         throw error;
       }
       try {
-        return await deps.orders.place({ customerId, idempotencyKey, requestHash: hash, ...priced, shippingAddress: request.shippingAddress });
+        return await deps.orders.place({
+          customerId,
+          idempotencyKey,
+          requestHash: hash,
+          ...priced,
+          shippingAddress: request.shippingAddress,
+        });
       } catch (error) {
         throw ordersFailure(error);
       }

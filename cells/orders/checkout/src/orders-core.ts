@@ -28,8 +28,14 @@ export function ordersCore(client: HttpClient): OrdersCore {
       }
     },
     cancel: async (orderId, callerToken, ifStatus) =>
-      (await client.request<Order>('POST', `/orders/${encodeURIComponent(orderId)}/cancel?ifStatus=${ifStatus}`, { token: callerToken })).body,
+      (await client.request<Order>('POST', `/orders/${encodeURIComponent(orderId)}/cancel?ifStatus=${ifStatus}`, { token: callerToken }))
+        .body,
     transition: async (orderId, command, idempotencyKey) =>
-      (await client.request<Order>('POST', `/internal/orders/${encodeURIComponent(orderId)}/transitions`, { body: command, headers: { 'idempotency-key': idempotencyKey } })).body,
+      (
+        await client.request<Order>('POST', `/internal/orders/${encodeURIComponent(orderId)}/transitions`, {
+          body: command,
+          headers: { 'idempotency-key': idempotencyKey },
+        })
+      ).body,
   };
 }

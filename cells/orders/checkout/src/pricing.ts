@@ -17,7 +17,7 @@ export interface PricedLines {
 export function productsPriceSource(client: HttpClient, logger: Logger): PriceSource {
   return async (skus) => {
     const query = new URLSearchParams(skus.map((sku): [string, string] => ['sku', sku]));
-    let answer;
+    let answer: Awaited<ReturnType<HttpClient['request']>>;
     try {
       answer = await client.request('GET', `/prices?${query}`);
     } catch (error) {
@@ -38,16 +38,30 @@ export function productsPriceSource(client: HttpClient, logger: Logger): PriceSo
 /** Price every line: unknown SKUs and lines in different currencies are the customer's to fix (400). */
 export function priceLines(lines: PlaceOrder['lines'], prices: PriceList): PricedLines {
   const bySku = new Map(prices.items.map((item) => [item.sku, item]));
-  const unknown: FieldError[] = lines.flatMap((line, i) => (bySku.has(line.sku) ? [] : [{ path: `lines.${i}.sku`, message: `There is no product with SKU ${line.sku}.` }]));
+  const unknown: FieldError[] = lines.flatMap((line, i) =>
+    bySku.has(line.sku) ? [] : [{ path: `lines.${i}.sku`, message: `There is no product with SKU ${line.sku}.` }],
+  );
   if (unknown.length > 0) throw new ValidationError(unknown, 'The order names products that do not exist.');
 
   const priced = lines.map((line) => {
     const item = bySku.get(line.sku)!;
-    return { sku: line.sku, name: item.name, quantity: line.quantity, unitPrice: item.price.amount, lineTotal: item.price.amount * line.quantity, currency: item.price.currency };
+    return {
+      sku: line.sku,
+      name: item.name,
+      quantity: line.quantity,
+      unitPrice: item.price.amount,
+      lineTotal: item.price.amount * line.quantity,
+      currency: item.price.currency,
+    };
   });
   const currency = priced[0]!.currency;
-  const foreign = priced.flatMap((line, i) => (line.currency === currency ? [] : [{ path: `lines.${i}.sku`, message: `${line.sku} is priced in ${line.currency}, the order in ${currency}.` }]));
-  if (foreign.length > 0) throw new ValidationError(foreign, 'All products of one order must be priced in the same currency; place separate orders.');
+  const foreign = priced.flatMap((line, i) =>
+    line.currency === currency
+      ? []
+      : [{ path: `lines.${i}.sku`, message: `${line.sku} is priced in ${line.currency}, the order in ${currency}.` }],
+  );
+  if (foreign.length > 0)
+    throw new ValidationError(foreign, 'All products of one order must be priced in the same currency; place separate orders.');
 
   return {
     lines: priced.map(({ currency: _, ...line }) => line),

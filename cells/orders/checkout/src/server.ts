@@ -1,6 +1,6 @@
 import { connectCellBus } from '@retail/events';
 import { cachedClientCredentials, cellWorkloadTokens } from '@retail/http-client';
-import type { CellServiceContext, ComposedService } from '@retail/service';
+import type { CellServiceContext, ComposedService } from '@retail/service/compose';
 import { createApp } from './app.ts';
 import { createCheckout } from './checkout.ts';
 import { ordersCoreHttpClient, productsGatewayClient, shippingGatewayClient } from './clients.ts';
@@ -21,7 +21,12 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
     token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: context.component, cellSecret: env.CELL_SECRET }),
   });
   // One client-credentials token of the orders cell for its calls to other cells (prices, shipments).
-  const cellToken = cachedClientCredentials({ tokenUrl: env.TOKEN_URL, clientId: cell.name, secret: env.CLIENT_SECRET, name: 'the token service' });
+  const cellToken = cachedClientCredentials({
+    tokenUrl: env.TOKEN_URL,
+    clientId: cell.name,
+    secret: env.CLIENT_SECRET,
+    name: 'the token service',
+  });
   const productsClient = productsGatewayClient({ baseUrl: env.PRODUCTS_GATEWAY_URL, timeoutMs: env.PRICE_TIMEOUT_MS, token: cellToken });
   const shippingClient = shippingGatewayClient({ baseUrl: env.SHIPPING_GATEWAY_URL, token: cellToken });
   const orders = ordersCore(ordersClient);
@@ -29,7 +34,12 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
   const bus = await connectCellBus(context);
   const consumers = startCheckoutConsumers({ bus, handlers: sagaHandlers(orders, logger), logger });
 
-  const checkout = createCheckout({ prices: productsPriceSource(productsClient, logger), orders, cancelShipment: shippingShipmentCanceller(shippingClient, logger), logger });
+  const checkout = createCheckout({
+    prices: productsPriceSource(productsClient, logger),
+    orders,
+    cancelShipment: shippingShipmentCanceller(shippingClient, logger),
+    logger,
+  });
   const app = createApp({ checkout, verifyToken, logger, isReady: bus.isConnected });
   return { app, resources: [bus.close, ordersClient.close, productsClient.close, shippingClient.close, ...consumers.map((c) => c.stop)] };
 }

@@ -84,7 +84,8 @@ export async function fakeShippingGateway() {
     const orderId = /^\/shipments\/by-order\/([^/]+)\/cancel$/.exec(url.pathname)?.[1];
     if (req.method !== 'POST' || !orderId) return notFound;
     if (state.shipment === 'none') return notFound;
-    if (state.shipment === 'dispatched') return { status: 409, body: { title: 'Conflict', status: 409, detail: 'The shipment has been dispatched.' } };
+    if (state.shipment === 'dispatched')
+      return { status: 409, body: { title: 'Conflict', status: 409, detail: 'The shipment has been dispatched.' } };
     return { status: 200, body: { id: 'shp-1', orderId, status: 'CANCELLED' } };
   });
   return {
@@ -100,8 +101,6 @@ export async function fakeShippingGateway() {
   };
 }
 
-export type FakeProductsGateway = Awaited<ReturnType<typeof fakeProductsGateway>>;
-
 /**
  * A real orders core service listening on a free port, over an in-memory database. One per test file
  * (`reset()` empties it between tests), since a listening server lives as long as its process hooks.
@@ -111,7 +110,12 @@ export async function startOrdersCore() {
   const tokens = await internalTestTokens('orders');
   const database = openOwnDatabase(':memory:');
   const orderBook = createOrderBook(database.db);
-  const server = await serveApp({ app: createOrdersApp({ orders: orderBook, verifyToken: tokens.verifier, logger }), port: 0, hostname: '127.0.0.1', logger });
+  const server = await serveApp({
+    app: createOrdersApp({ orders: orderBook, verifyToken: tokens.verifier, logger }),
+    port: 0,
+    hostname: '127.0.0.1',
+    logger,
+  });
   return {
     url: `http://127.0.0.1:${server.port}`,
     tokens,
@@ -119,7 +123,12 @@ export async function startOrdersCore() {
     orderBook,
     db: database.db,
     /** Every order stored, whoever placed it. */
-    storedOrders: () => database.sqlite.prepare('select id, customer_id as customerId, total from orders order by rowid').all() as Array<{ id: string; customerId: string; total: number }>,
+    storedOrders: () =>
+      database.sqlite.prepare('select id, customer_id as customerId, total from orders order by rowid').all() as Array<{
+        id: string;
+        customerId: string;
+        total: number;
+      }>,
     reset: () => database.sqlite.exec('delete from order_history; delete from orders; delete from outbox; delete from inbox;'),
     close: async () => {
       await server.close();
@@ -134,7 +143,10 @@ export type RunningOrdersCore = Awaited<ReturnType<typeof startOrdersCore>>;
  * Checkout in-process (`app.request()`), fresh for each test (its own circuit breaker), wired over real
  * HTTP to the orders core service and to a fake products gateway.
  */
-export async function checkoutTestApp(core: RunningOrdersCore, options: { priceTimeoutMs?: number; ordersUrl?: string; ordersToken?: () => Promise<string> } = {}) {
+export async function checkoutTestApp(
+  core: RunningOrdersCore,
+  options: { priceTimeoutMs?: number; ordersUrl?: string; ordersToken?: () => Promise<string> } = {},
+) {
   const { tokens, logger } = core;
   const [products, shipping] = await Promise.all([fakeProductsGateway(), fakeShippingGateway()]);
   const ordersClient = ordersCoreHttpClient({
@@ -142,10 +154,19 @@ export async function checkoutTestApp(core: RunningOrdersCore, options: { priceT
     // What the cell gateway's POST /internal/token gives checkout in production.
     token: options.ordersToken ?? (() => tokens.sign({ sub: 'service:orders/checkout', scopes: ['orders:internal'] })),
   });
-  const productsClient = productsGatewayClient({ baseUrl: products.url, timeoutMs: options.priceTimeoutMs ?? 2_000, token: async () => ORDERS_CELL_TOKEN });
+  const productsClient = productsGatewayClient({
+    baseUrl: products.url,
+    timeoutMs: options.priceTimeoutMs ?? 2_000,
+    token: async () => ORDERS_CELL_TOKEN,
+  });
   const shippingClient = shippingGatewayClient({ baseUrl: shipping.url, token: async () => ORDERS_CELL_TOKEN });
   const orders = ordersCore(ordersClient);
-  const checkout = createCheckout({ prices: productsPriceSource(productsClient, logger), orders, cancelShipment: shippingShipmentCanceller(shippingClient, logger), logger });
+  const checkout = createCheckout({
+    prices: productsPriceSource(productsClient, logger),
+    orders,
+    cancelShipment: shippingShipmentCanceller(shippingClient, logger),
+    logger,
+  });
   const app = createApp({ checkout, verifyToken: tokens.verifier, logger });
 
   const [alice, bob] = await Promise.all([

@@ -25,7 +25,8 @@ export const ordersCell = defineCell({
       port: 4201,
       datastore: 'orders.db',
       publishes: Object.values(OrderSubjects),
-      summary: 'Owns the order aggregate and its state machine (PENDING → CONFIRMED → SHIPPED → DELIVERED, REJECTED, CANCELLED), with status history.',
+      summary:
+        'Owns the order aggregate and its state machine (PENDING → CONFIRMED → SHIPPED → DELIVERED, REJECTED, CANCELLED), with status history.',
     },
     {
       name: 'checkout',
@@ -39,13 +40,42 @@ export const ordersCell = defineCell({
         { stream: 'SHIPPING', subject: 'shipping.shipment.cancelled' },
       ],
       calls: ['products', 'shipping'],
-      summary: 'Places orders: validates lines, prices them through the products gateway (timeout, circuit breaker), has orders store them; cancels them, a confirmed one only once the shipping cell has cancelled its shipment; moves orders along on inventory and shipping events.',
+      summary:
+        'Places orders: validates lines, prices them through the products gateway (timeout, circuit breaker), has orders store them; cancels them, a confirmed one only once the shipping cell has cancelled its shipment; moves orders along on inventory and shipping events.',
     },
   ],
   routes: [
-    { method: 'POST', path: '/orders', component: 'checkout', access: 'token', scopes: [OrderScopes.write], summary: 'Place an order (Idempotency-Key header)' },
-    { method: 'GET', path: '/orders', component: 'orders', access: 'token', scopes: [OrderScopes.read], summary: 'The caller’s orders, newest first, paged' },
-    { method: 'GET', path: '/orders/:id', component: 'orders', access: 'token', scopes: [OrderScopes.read], summary: 'One of the caller’s orders' },
-    { method: 'POST', path: '/orders/:id/cancel', component: 'checkout', access: 'token', scopes: [OrderScopes.write], summary: 'Cancel before dispatch' },
+    {
+      method: 'POST',
+      path: '/orders',
+      component: 'checkout',
+      access: 'token',
+      scopes: [OrderScopes.write],
+      summary: 'Place an order (Idempotency-Key header)',
+    },
+    {
+      method: 'GET',
+      path: '/orders',
+      component: 'orders',
+      access: 'token',
+      scopes: [OrderScopes.read],
+      summary: 'The caller’s orders, newest first, paged',
+    },
+    {
+      method: 'GET',
+      path: '/orders/:id',
+      component: 'orders',
+      access: 'token',
+      scopes: [OrderScopes.read],
+      summary: 'One of the caller’s orders',
+    },
+    {
+      method: 'POST',
+      path: '/orders/:id/cancel',
+      component: 'checkout',
+      access: 'token',
+      scopes: [OrderScopes.write],
+      summary: 'Cancel before dispatch',
+    },
   ],
 });

@@ -14,7 +14,8 @@ const command = {
   currency: 'USD',
   shippingAddress: address,
 };
-const paths = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) => result.error?.issues.map((i) => i.path.join('.'));
+const paths = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
+  result.error?.issues.map((i) => i.path.join('.'));
 
 it('accepts a priced order whose totals add up', () => {
   expect(createOrderCommandSchema.safeParse(command).success).toBe(true);
@@ -32,7 +33,9 @@ it('refuses a request hash that is not a hex sha256', () => {
 
 it('needs the shipment details to ship and a reason to reject, and never cancels', () => {
   expect(orderTransitionCommandSchema.safeParse({ to: 'CONFIRMED' }).success).toBe(true);
-  expect(orderTransitionCommandSchema.safeParse({ to: 'SHIPPED', shipmentId: 's-1', carrier: 'UPS', trackingNumber: '1Z' }).success).toBe(true);
+  expect(orderTransitionCommandSchema.safeParse({ to: 'SHIPPED', shipmentId: 's-1', carrier: 'UPS', trackingNumber: '1Z' }).success).toBe(
+    true,
+  );
   expect(paths(orderTransitionCommandSchema.safeParse({ to: 'SHIPPED', carrier: 'UPS', trackingNumber: '1Z' }))).toEqual(['shipmentId']);
   expect(paths(orderTransitionCommandSchema.safeParse({ to: 'REJECTED' }))).toEqual(['reason']);
   expect(orderTransitionCommandSchema.safeParse({ to: 'CANCELLED' }).success).toBe(false);

@@ -39,9 +39,11 @@ export const createOrderCommandSchema = z
   .superRefine((order, ctx) => {
     // The core owns the order: it refuses totals that do not add up rather than store them.
     order.lines.forEach((line, i) => {
-      if (line.lineTotal !== line.unitPrice * line.quantity) ctx.addIssue({ code: 'custom', path: ['lines', i, 'lineTotal'], message: 'lineTotal must be unitPrice × quantity' });
+      if (line.lineTotal !== line.unitPrice * line.quantity)
+        ctx.addIssue({ code: 'custom', path: ['lines', i, 'lineTotal'], message: 'lineTotal must be unitPrice × quantity' });
     });
-    if (order.total !== order.lines.reduce((sum, l) => sum + l.lineTotal, 0)) ctx.addIssue({ code: 'custom', path: ['total'], message: 'total must be the sum of the line totals' });
+    if (order.total !== order.lines.reduce((sum, l) => sum + l.lineTotal, 0))
+      ctx.addIssue({ code: 'custom', path: ['total'], message: 'total must be the sum of the line totals' });
   });
 
 /**
@@ -65,7 +67,13 @@ const reason = z.string().trim().min(1).max(500);
 export const orderTransitionCommandSchema = z.discriminatedUnion('to', [
   z.strictObject({ to: z.literal('CONFIRMED'), reason: reason.optional() }),
   z.strictObject({ to: z.literal('REJECTED'), reason }),
-  z.strictObject({ to: z.literal('SHIPPED'), reason: reason.optional(), shipmentId: z.string().min(1).max(500), carrier: z.string().max(500), trackingNumber: z.string().max(500) }),
+  z.strictObject({
+    to: z.literal('SHIPPED'),
+    reason: reason.optional(),
+    shipmentId: z.string().min(1).max(500),
+    carrier: z.string().max(500),
+    trackingNumber: z.string().max(500),
+  }),
   z.strictObject({ to: z.literal('DELIVERED'), reason: reason.optional(), shipmentId: z.string().min(1).max(500) }),
   z.strictObject({ to: z.literal('CANCELLED'), reason }),
 ]);

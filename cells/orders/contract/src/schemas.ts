@@ -25,7 +25,10 @@ export const addressSchema = z.strictObject({
   line1: z.string().trim().min(1).max(200),
   line2: z.string().trim().max(200).optional(),
   city: z.string().trim().min(1).max(100),
-  postalCode: z.string().trim().regex(/^[A-Za-z0-9 -]{2,12}$/, 'postal code: 2–12 letters, digits, spaces or dashes'),
+  postalCode: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9 -]{2,12}$/, 'postal code: 2–12 letters, digits, spaces or dashes'),
   /** ISO 3166-1 alpha-2, e.g. US, DE. */
   country: z.string().regex(/^[A-Z]{2}$/, 'country: a two-letter ISO code such as US'),
 });
@@ -84,7 +87,12 @@ export const listOrdersQuerySchema = z.strictObject({
   status: orderStatusSchema.optional(),
 });
 
-export const orderPageSchema = z.object({ items: z.array(orderSchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
+export const orderPageSchema = z.object({
+  items: z.array(orderSchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
 
 const reservedLine = z.object({ sku: skuSchema, quantity: z.number().int().min(1) });
 
@@ -105,7 +113,12 @@ export const orderConfirmedEventSchema = z.object({
 });
 export const orderRejectedEventSchema = z.object({ orderId: z.string().min(1), reason: z.string() });
 export const orderCancelledEventSchema = z.object({ orderId: z.string().min(1), previousStatus: orderStatusSchema });
-export const orderShippedEventSchema = z.object({ orderId: z.string().min(1), shipmentId: z.string().min(1), carrier: z.string(), trackingNumber: z.string() });
+export const orderShippedEventSchema = z.object({
+  orderId: z.string().min(1),
+  shipmentId: z.string().min(1),
+  carrier: z.string(),
+  trackingNumber: z.string(),
+});
 export const orderDeliveredEventSchema = z.object({ orderId: z.string().min(1), shipmentId: z.string().min(1) });
 
 export type Address = z.infer<typeof addressSchema>;

@@ -31,16 +31,19 @@ const logger = createLogger({ name: 'test', level: 'silent' });
 const forwarder = createForwarder();
 let issuerKeys: KeyStore;
 let servers: RunningServer[] = [];
-let stubs: Server[] = [];
+const stubs: Server[] = [];
 let base: string;
 let coreUrl: string;
 let closeClients: () => Promise<void>;
 const tokenRequests: string[] = [];
 
-const token = (sub: string, scopes: string[]) => signToken(issuerKeys, { principal: { sub, scopes }, issuer: ISSUER, audience: API_AUDIENCE, ttlSeconds: 300 });
+const token = (sub: string, scopes: string[]) =>
+  signToken(issuerKeys, { principal: { sub, scopes }, issuer: ISSUER, audience: API_AUDIENCE, ttlSeconds: 300 });
 
 /** A tiny node:http server for the parts of other cells checkout talks to. */
-async function stub(handler: (req: { method?: string; url?: string; authorization?: string }) => { status: number; body: unknown }): Promise<string> {
+async function stub(
+  handler: (req: { method?: string; url?: string; authorization?: string }) => { status: number; body: unknown },
+): Promise<string> {
   const server = createServer((req, res) => {
     const { status, body } = handler({ method: req.method, url: req.url, authorization: req.headers.authorization });
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -55,37 +58,80 @@ beforeAll(async () => {
   const internalKeys = await openKeyStore({ alg: 'EdDSA' });
   const gatewayPort = await freePort();
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  const verifyInternal = createVerifier({ jwks: () => internalKeys.jwks(), issuer: internalIssuer('orders'), audience: internalAudience('orders'), algorithms: ['EdDSA'] });
+  const verifyInternal = createVerifier({
+    jwks: () => internalKeys.jwks(),
+    issuer: internalIssuer('orders'),
+    audience: internalAudience('orders'),
+    algorithms: ['EdDSA'],
+  });
 
   // gateway-global's token service, as far as checkout uses it: client credentials for the orders cell.
   const tokenUrl = await stub((req) => {
     tokenRequests.push(req.authorization ?? '');
     const ok = req.authorization === `Basic ${Buffer.from(`orders:${CLIENT_SECRET}`).toString('base64')}`;
-    return ok ? { status: 200, body: { access_token: 'orders-cell-client-token', token_type: 'Bearer', expires_in: 300 } } : { status: 401, body: { error: 'invalid_client' } };
+    return ok
+      ? { status: 200, body: { access_token: 'orders-cell-client-token', token_type: 'Bearer', expires_in: 300 } }
+      : { status: 401, body: { error: 'invalid_client' } };
   });
   // The products gateway: prices, for the orders cell's client token only.
   const productsUrl = await stub((req) => {
     if (req.authorization !== 'Bearer orders-cell-client-token') return { status: 401, body: { status: 401 } };
     const skus = new URL(req.url ?? '/', 'http://x').searchParams.getAll('sku');
     const known: Record<string, number> = { 'KIT-PAN': 4500, 'KIT-KNIFE': 8900 };
-    return { status: 200, body: { items: skus.filter((s) => s in known).map((sku) => ({ sku, name: sku, price: { amount: known[sku], currency: 'USD' } })), missing: skus.filter((s) => !(s in known)) } };
+    return {
+      status: 200,
+      body: {
+        items: skus.filter((s) => s in known).map((sku) => ({ sku, name: sku, price: { amount: known[sku], currency: 'USD' } })),
+        missing: skus.filter((s) => !(s in known)),
+      },
+    };
   });
 
   // The shipping gateway: cancels an order's shipment, for the orders cell's client token only.
-  const shippingUrl = await stub((req) => (req.authorization === 'Bearer orders-cell-client-token' ? { status: 200, body: { status: 'CANCELLED' } } : { status: 401, body: { status: 401 } }));
+  const shippingUrl = await stub((req) =>
+    req.authorization === 'Bearer orders-cell-client-token'
+      ? { status: 200, body: { status: 'CANCELLED' } }
+      : { status: 401, body: { status: 401 } },
+  );
 
   const database = openOwnDatabase(':memory:');
   // One process hosts the gateway and the services: all keep Node's own Response (see serveApp).
-  const core = await serveApp({ app: createOrdersApp({ orders: createOrderBook(database.db), verifyToken: verifyInternal, logger }), port: 0, hostname: '127.0.0.1', logger, onShutdown: [database.close], lightweightResponses: false });
+  const core = await serveApp({
+    app: createOrdersApp({ orders: createOrderBook(database.db), verifyToken: verifyInternal, logger }),
+    port: 0,
+    hostname: '127.0.0.1',
+    logger,
+    onShutdown: [database.close],
+    lightweightResponses: false,
+  });
   coreUrl = `http://127.0.0.1:${core.port}`;
 
-  const ordersClient = ordersCoreHttpClient({ baseUrl: coreUrl, token: cellWorkloadTokens({ cellGatewayUrl: gatewayUrl, component: 'checkout', cellSecret: CELL_SECRET }) });
-  const cellToken = cachedClientCredentials({ tokenUrl: `${tokenUrl}/auth/token`, clientId: 'orders', secret: CLIENT_SECRET, name: 'the token service' });
+  const ordersClient = ordersCoreHttpClient({
+    baseUrl: coreUrl,
+    token: cellWorkloadTokens({ cellGatewayUrl: gatewayUrl, component: 'checkout', cellSecret: CELL_SECRET }),
+  });
+  const cellToken = cachedClientCredentials({
+    tokenUrl: `${tokenUrl}/auth/token`,
+    clientId: 'orders',
+    secret: CLIENT_SECRET,
+    name: 'the token service',
+  });
   const productsClient = productsGatewayClient({ baseUrl: productsUrl, timeoutMs: 1_000, token: cellToken });
   const shippingClient = shippingGatewayClient({ baseUrl: shippingUrl, token: cellToken });
   closeClients = async () => void (await Promise.all([ordersClient.close(), productsClient.close(), shippingClient.close()]));
-  const checkout = createCheckout({ prices: productsPriceSource(productsClient, logger), orders: ordersCore(ordersClient), cancelShipment: shippingShipmentCanceller(shippingClient, logger), logger });
-  const checkoutServer = await serveApp({ app: createCheckoutApp({ checkout, verifyToken: verifyInternal, logger }), port: 0, hostname: '127.0.0.1', logger, lightweightResponses: false });
+  const checkout = createCheckout({
+    prices: productsPriceSource(productsClient, logger),
+    orders: ordersCore(ordersClient),
+    cancelShipment: shippingShipmentCanceller(shippingClient, logger),
+    logger,
+  });
+  const checkoutServer = await serveApp({
+    app: createCheckoutApp({ checkout, verifyToken: verifyInternal, logger }),
+    port: 0,
+    hostname: '127.0.0.1',
+    logger,
+    lightweightResponses: false,
+  });
 
   const gateway = createCellGateway({
     cell: ordersCell,
@@ -112,7 +158,11 @@ const address = { name: 'Alice Doe', line1: '1 Main St', city: 'Springfield', po
 const send = (method: string, path: string, bearer?: string, options: { body?: unknown; headers?: Record<string, string> } = {}) =>
   fetch(`${base}${path}`, {
     method,
-    headers: { ...(options.body === undefined ? {} : { 'content-type': 'application/json' }), ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...options.headers },
+    headers: {
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...options.headers,
+    },
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
   });
 const placeOrder = (bearer: string | undefined, key: string, lines = [{ sku: 'KIT-PAN', quantity: 2 }]) =>
@@ -124,7 +174,12 @@ describe('orders gateway: a customer’s orders', () => {
     const res = await placeOrder(alice, 'gateway-key-0001');
     expect(res.status).toBe(201);
     const order = await json(res);
-    expect(order).toMatchObject({ customerId: 'user-alice', status: 'PENDING', total: 9000, lines: [{ sku: 'KIT-PAN', unitPrice: 4500, quantity: 2 }] });
+    expect(order).toMatchObject({
+      customerId: 'user-alice',
+      status: 'PENDING',
+      total: 9000,
+      lines: [{ sku: 'KIT-PAN', unitPrice: 4500, quantity: 2 }],
+    });
     expect(res.headers.get('location')).toBe(`/orders/${order.id}`);
     // checkout authenticated at the token service as the orders cell, with its client secret.
     expect(tokenRequests[0]).toBe(`Basic ${Buffer.from(`orders:${CLIENT_SECRET}`).toString('base64')}`);
@@ -171,13 +226,24 @@ describe('orders gateway: the boundary', () => {
   it('does not expose the cell-internal commands, even to operators', async () => {
     const admin = await token('user-admin', ['orders:read', 'orders:write', 'orders:admin', 'orders:internal']);
     expect((await send('POST', '/internal/orders', admin, { body: {} })).status).toBe(404);
-    expect((await send('POST', '/internal/orders/x/transitions', admin, { body: { to: 'CONFIRMED' }, headers: { 'idempotency-key': 'abcdefgh1' } })).status).toBe(404);
+    expect(
+      (
+        await send('POST', '/internal/orders/x/transitions', admin, {
+          body: { to: 'CONFIRMED' },
+          headers: { 'idempotency-key': 'abcdefgh1' },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('keeps the services behind it unreachable with the caller’s own token', async () => {
     const alice = await token('user-alice', ['orders:read', 'orders:write', 'orders:internal']);
     expect((await fetch(`${coreUrl}/orders`, { headers: { authorization: `Bearer ${alice}` } })).status).toBe(401);
-    const direct = await fetch(`${coreUrl}/internal/orders`, { method: 'POST', headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' }, body: '{}' });
+    const direct = await fetch(`${coreUrl}/internal/orders`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(direct.status).toBe(401);
   });
 

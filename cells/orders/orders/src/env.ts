@@ -7,7 +7,10 @@ import { component, localUrl } from '@retail/descriptor';
 const self = component(ordersCell, 'orders');
 
 export function loadEnv(source = process.env) {
-  return parseEnv(z.object(cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(ordersCell.gateway.port), cell: ordersCell.name })), source);
+  return parseEnv(
+    z.object(cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(ordersCell.gateway.port), cell: ordersCell.name })),
+    source,
+  );
 }
 
 export type Env = ReturnType<typeof loadEnv>;

@@ -10,7 +10,11 @@ export class OrderNotFoundError extends DomainError {
 
 /** The state machine does not allow the move; the problem names the order's current status. */
 export class IllegalTransitionError extends DomainError {
-  constructor(order: { id: string; status: OrderStatus }, to: OrderStatus, detail = `Order ${order.id} is ${order.status}; it cannot become ${to}.`) {
+  constructor(
+    order: { id: string; status: OrderStatus },
+    to: OrderStatus,
+    detail = `Order ${order.id} is ${order.status}; it cannot become ${to}.`,
+  ) {
     super('conflict', detail, { orderStatus: order.status });
   }
 }

@@ -65,15 +65,34 @@ function toOrder(row: OrderRow, history: HistoryRow[]): Order {
 }
 
 // The queries every placement and saga step runs are prepared once (see @retail/data's prepared).
-const orderById = (tx: OrdersDb | OrdersTx) => prepared(tx, 'orders.byId', (d) => d.select().from(schema.orders).where(eq(schema.orders.id, sql.placeholder('id'))).prepare());
+const orderById = (tx: OrdersDb | OrdersTx) =>
+  prepared(tx, 'orders.byId', (d) =>
+    d
+      .select()
+      .from(schema.orders)
+      .where(eq(schema.orders.id, sql.placeholder('id')))
+      .prepare(),
+  );
 const historyOf = (tx: OrdersDb | OrdersTx) =>
-  prepared(tx, 'orders.history', (d) => d.select().from(schema.orderHistory).where(eq(schema.orderHistory.orderId, sql.placeholder('orderId'))).orderBy(asc(schema.orderHistory.id)).prepare());
+  prepared(tx, 'orders.history', (d) =>
+    d
+      .select()
+      .from(schema.orderHistory)
+      .where(eq(schema.orderHistory.orderId, sql.placeholder('orderId')))
+      .orderBy(asc(schema.orderHistory.id))
+      .prepare(),
+  );
 const placedWithKey = (tx: OrdersDb | OrdersTx) =>
   prepared(tx, 'orders.byIdempotencyKey', (d) =>
     d
       .select()
       .from(schema.orders)
-      .where(and(eq(schema.orders.customerId, sql.placeholder('customerId')), eq(schema.orders.idempotencyKey, sql.placeholder('idempotencyKey'))))
+      .where(
+        and(
+          eq(schema.orders.customerId, sql.placeholder('customerId')),
+          eq(schema.orders.idempotencyKey, sql.placeholder('idempotencyKey')),
+        ),
+      )
       .prepare(),
   );
 
@@ -81,7 +100,21 @@ const insertOrder = (tx: OrdersDb | OrdersTx) =>
   prepared(tx, 'orders.insert', (d) =>
     d
       .insert(schema.orders)
-      .values(placeholders('id', 'customerId', 'status', 'lines', 'total', 'currency', 'shippingAddress', 'idempotencyKey', 'requestHash', 'createdAt', 'updatedAt'))
+      .values(
+        placeholders(
+          'id',
+          'customerId',
+          'status',
+          'lines',
+          'total',
+          'currency',
+          'shippingAddress',
+          'idempotencyKey',
+          'requestHash',
+          'createdAt',
+          'updatedAt',
+        ),
+      )
       .returning()
       .prepare(),
   );
@@ -93,10 +126,20 @@ function withHistory(tx: Reader, rows: OrderRow[]): Order[] {
   const history = tx
     .select()
     .from(schema.orderHistory)
-    .where(inArray(schema.orderHistory.orderId, rows.map((r) => r.id)))
+    .where(
+      inArray(
+        schema.orderHistory.orderId,
+        rows.map((r) => r.id),
+      ),
+    )
     .orderBy(asc(schema.orderHistory.id))
     .all();
-  return rows.map((row) => toOrder(row, history.filter((h) => h.orderId === row.id)));
+  return rows.map((row) =>
+    toOrder(
+      row,
+      history.filter((h) => h.orderId === row.id),
+    ),
+  );
 }
 
 const load = (tx: OrdersDb | OrdersTx, row: OrderRow) => toOrder(row, historyOf(tx).all({ orderId: row.id }));
@@ -105,7 +148,10 @@ const load = (tx: OrdersDb | OrdersTx, row: OrderRow) => toOrder(row, historyOf(
  * The order as it was when placed (PENDING, one history entry): the answer to the placement, and to
  * every replay of it, whatever has happened to the order since, so a retrying client sees one answer.
  */
-const asPlaced = (row: OrderRow) => toOrder({ ...row, status: 'PENDING', updatedAt: row.createdAt }, [{ id: 0, orderId: row.id, status: 'PENDING', at: row.createdAt, reason: null }]);
+const asPlaced = (row: OrderRow) =>
+  toOrder({ ...row, status: 'PENDING', updatedAt: row.createdAt }, [
+    { id: 0, orderId: row.id, status: 'PENDING', at: row.createdAt, reason: null },
+  ]);
 /** The placement's answer when the customer used this key before; 422 when it was with another request. */
 function replayOf(tx: OrdersDb | OrdersTx, key: PlacementQuery): Order | undefined {
   const existing = placedWithKey(tx).get({ customerId: key.customerId, idempotencyKey: key.idempotencyKey });
@@ -120,11 +166,21 @@ function transitionEvent(order: OrderRow, command: OrderTransitionCommand, previ
   const event = <T>(type: string, data: T) => createEvent({ source: SOURCE, type, subject: order.id, data });
   switch (command.to) {
     case 'CONFIRMED':
-      return event(OrderSubjects.confirmed, { orderId: order.id, customerId: order.customerId, lines: reserved(order), shippingAddress: order.shippingAddress });
+      return event(OrderSubjects.confirmed, {
+        orderId: order.id,
+        customerId: order.customerId,
+        lines: reserved(order),
+        shippingAddress: order.shippingAddress,
+      });
     case 'REJECTED':
       return event(OrderSubjects.rejected, { orderId: order.id, reason: command.reason });
     case 'SHIPPED':
-      return event(OrderSubjects.shipped, { orderId: order.id, shipmentId: command.shipmentId, carrier: command.carrier, trackingNumber: command.trackingNumber });
+      return event(OrderSubjects.shipped, {
+        orderId: order.id,
+        shipmentId: command.shipmentId,
+        carrier: command.carrier,
+        trackingNumber: command.trackingNumber,
+      });
     case 'DELIVERED':
       return event(OrderSubjects.delivered, { orderId: order.id, shipmentId: command.shipmentId });
     case 'CANCELLED':
@@ -141,7 +197,11 @@ function cancelRefusal(order: OrderRow): IllegalTransitionError {
     DELIVERED: 'it has already been delivered',
     REJECTED: 'it was rejected and there is nothing to cancel',
   };
-  return new IllegalTransitionError(order, 'CANCELLED', `Order ${order.id} cannot be cancelled: ${why[order.status] ?? `it is ${order.status}`}.`);
+  return new IllegalTransitionError(
+    order,
+    'CANCELLED',
+    `Order ${order.id} cannot be cancelled: ${why[order.status] ?? `it is ${order.status}`}.`,
+  );
 }
 
 export function createOrderBook(db: OrdersDb): OrderBook {
@@ -175,7 +235,8 @@ export function createOrderBook(db: OrdersDb): OrderBook {
         if (!visible(current, viewer)) throw new OrderNotFoundError(id);
         if (current.status === 'CANCELLED') return load(tx, current);
         if (!canTransition(current.status, 'CANCELLED')) throw cancelRefusal(current);
-        if (ifStatus && current.status !== ifStatus) throw new IllegalTransitionError(current, 'CANCELLED', `Order ${id} is ${current.status} now, no longer ${ifStatus}.`);
+        if (ifStatus && current.status !== ifStatus)
+          throw new IllegalTransitionError(current, 'CANCELLED', `Order ${id} is ${current.status} now, no longer ${ifStatus}.`);
         const by = current.customerId === viewer.customerId ? 'the customer' : 'an operator';
         const row = transition(tx, current, 'CANCELLED', `cancelled by ${by}`);
         appendToOutbox(tx, cancelledEvent(id, current.status));

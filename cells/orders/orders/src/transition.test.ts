@@ -41,7 +41,9 @@ it.each(pairs)('%s → %s is allowed exactly when the state machine lists it', (
   const attempt = () => database.db.transaction((tx) => transition(tx, order, to, 'test'));
   if (legal) {
     expect(attempt().status).toBe(to);
-    expect(database.db.select().from(orderHistory).all()).toEqual([expect.objectContaining({ orderId: order.id, status: to, reason: 'test' })]);
+    expect(database.db.select().from(orderHistory).all()).toEqual([
+      expect.objectContaining({ orderId: order.id, status: to, reason: 'test' }),
+    ]);
   } else {
     expect(attempt).toThrow(IllegalTransitionError);
     expect(database.db.select().from(orderHistory).all()).toHaveLength(0);
@@ -54,5 +56,11 @@ it('never lets a stale read overwrite a newer status', () => {
   // `order` still says PENDING: confirming from that stale copy must not resurrect the cancelled order.
   expect(() => database.db.transaction((tx) => transition(tx, order, 'CONFIRMED'))).toThrow(IllegalTransitionError);
   expect(database.db.select().from(orders).get()?.status).toBe('CANCELLED');
-  expect(database.db.select().from(orderHistory).all().map((h) => h.status)).toEqual(['CANCELLED']);
+  expect(
+    database.db
+      .select()
+      .from(orderHistory)
+      .all()
+      .map((h) => h.status),
+  ).toEqual(['CANCELLED']);
 });

@@ -37,10 +37,17 @@ const moveStatus = (tx: OrdersTx) =>
 
 /** One entry of the order's history, in the caller's transaction. */
 export function recordHistory(tx: OrdersTx, entry: { orderId: string; status: OrderStatus; at: string; reason: string | null }): void {
-  prepared(tx, 'orders.recordHistory', (d) => d.insert(schema.orderHistory).values(placeholders('orderId', 'status', 'at', 'reason')).prepare()).run(entry);
+  prepared(tx, 'orders.recordHistory', (d) =>
+    d
+      .insert(schema.orderHistory)
+      .values(placeholders('orderId', 'status', 'at', 'reason'))
+      .prepare(),
+  ).run(entry);
 }
 
 /** The saga's progress as a span event on the request or event being handled (seen in the order's trace). */
 export function recordStatus(orderId: string, to: OrderStatus, from?: OrderStatus): void {
-  trace.getActiveSpan()?.addEvent('order.status', { 'order.id': orderId, 'order.status': to, ...(from ? { 'order.status.previous': from } : {}) });
+  trace
+    .getActiveSpan()
+    ?.addEvent('order.status', { 'order.id': orderId, 'order.status': to, ...(from ? { 'order.status.previous': from } : {}) });
 }

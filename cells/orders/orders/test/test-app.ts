@@ -42,7 +42,11 @@ export function orderCommand(overrides: Record<string, unknown> = {}) {
 
 /** A request to the app, as the gateway (or checkout) would send it. */
 export function caller(t: OrdersTestApp) {
-  return (method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) => {
+  return (
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ) => {
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;

@@ -7,7 +7,10 @@ import { component, localUrl } from '@retail/descriptor';
 const self = component(productsCell, 'browse');
 
 export function loadEnv(source = process.env) {
-  return parseEnv(z.object(cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(productsCell.gateway.port), cell: productsCell.name })), source);
+  return parseEnv(
+    z.object(cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(productsCell.gateway.port), cell: productsCell.name })),
+    source,
+  );
 }
 
 export type Env = ReturnType<typeof loadEnv>;

@@ -37,8 +37,22 @@ export function recordStock(tx: Tx<any>, stock: StockChangedEvent): void {
     d
       .insert(availability)
       .values(placeholders('sku', 'onHand', 'reserved', 'available', 'updatedAt'))
-      .onConflictDoUpdate({ target: availability.sku, set: { onHand: sql`excluded.on_hand`, reserved: sql`excluded.reserved`, available: sql`excluded.available`, updatedAt: sql`excluded.updated_at` } })
+      .onConflictDoUpdate({
+        target: availability.sku,
+        set: {
+          onHand: sql`excluded.on_hand`,
+          reserved: sql`excluded.reserved`,
+          available: sql`excluded.available`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+      })
       .prepare(),
   );
-  upsert.run({ sku: stock.sku, onHand: stock.onHand, reserved: stock.reserved, available: stock.available, updatedAt: new Date().toISOString() });
+  upsert.run({
+    sku: stock.sku,
+    onHand: stock.onHand,
+    reserved: stock.reserved,
+    available: stock.available,
+    updatedAt: new Date().toISOString(),
+  });
 }

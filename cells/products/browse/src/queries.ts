@@ -86,7 +86,12 @@ export function listProducts(db: BrowseDb, query: ListProductsQuery): ProductPag
 /** The hottest read of the cell, built and prepared once per database rather than on every request. */
 const productBySku = (db: BrowseDb) =>
   prepared(db, 'products.bySku', (d) =>
-    d.select(selection).from(productView).leftJoin(availability, eq(availability.sku, productView.sku)).where(eq(productView.sku, sql.placeholder('sku'))).prepare(),
+    d
+      .select(selection)
+      .from(productView)
+      .leftJoin(availability, eq(availability.sku, productView.sku))
+      .where(eq(productView.sku, sql.placeholder('sku')))
+      .prepare(),
   );
 
 export function getProduct(db: BrowseDb, sku: string): CatalogItem {

@@ -1,5 +1,5 @@
 import { connectCellBus, startComponentConsumers } from '@retail/events';
-import type { CellServiceContext, ComposedService } from '@retail/service';
+import type { CellServiceContext, ComposedService } from '@retail/service/compose';
 import { createApp } from './app.ts';
 import { openOwnDatabase } from './db/open.ts';
 import { databaseFile, type Env, loadEnv } from './env.ts';

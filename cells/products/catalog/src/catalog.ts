@@ -50,7 +50,11 @@ export function createCatalog(db: CatalogDb): Catalog {
     prices(skus) {
       // Every order asks: one prepared query for any number of SKUs, given as a JSON array.
       const rows = prepared(db, 'products.prices', (d) =>
-        d.select().from(schema.products).where(inArray(schema.products.sku, sql`(select value from json_each(${sql.placeholder('skus')}))`)).prepare(),
+        d
+          .select()
+          .from(schema.products)
+          .where(inArray(schema.products.sku, sql`(select value from json_each(${sql.placeholder('skus')}))`))
+          .prepare(),
       ).all({ skus: JSON.stringify(skus) });
       const found = new Set(rows.map((r) => r.sku));
       return {
@@ -80,7 +84,10 @@ export function createCatalog(db: CatalogDb): Catalog {
           .returning()
           .get();
         const created = toProduct(row);
-        appendToOutbox(tx, createEvent({ source: SOURCE, type: ProductSubjects.created, subject: created.sku, data: { product: created } }));
+        appendToOutbox(
+          tx,
+          createEvent({ source: SOURCE, type: ProductSubjects.created, subject: created.sku, data: { product: created } }),
+        );
         return created;
       });
     },
@@ -115,7 +122,10 @@ export function createCatalog(db: CatalogDb): Catalog {
         const current = find(tx, sku);
         if (!current) throw new ProductNotFoundError(sku);
         tx.delete(schema.products).where(eq(schema.products.sku, sku)).run();
-        appendToOutbox(tx, createEvent({ source: SOURCE, type: ProductSubjects.deleted, subject: sku, data: { sku, version: current.version + 1 } }));
+        appendToOutbox(
+          tx,
+          createEvent({ source: SOURCE, type: ProductSubjects.deleted, subject: sku, data: { sku, version: current.version + 1 } }),
+        );
       });
     },
   };

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-export const skuSchema = z
-  .string()
-  .regex(/^[A-Z0-9][A-Z0-9-]{2,31}$/, 'SKU: 3–32 characters, upper-case letters, digits and dashes');
+export const skuSchema = z.string().regex(/^[A-Z0-9][A-Z0-9-]{2,31}$/, 'SKU: 3–32 characters, upper-case letters, digits and dashes');
 
 export const currencySchema = z.enum(['USD', 'EUR', 'GBP']);
 
@@ -19,7 +17,10 @@ const productFields = {
   description: z.string().max(2000),
   category: categorySchema,
   price: priceSchema,
-  imageUrl: z.url({ protocol: /^https?$/ }).max(500).nullable(),
+  imageUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .nullable(),
 };
 
 export const createProductSchema = z.strictObject({

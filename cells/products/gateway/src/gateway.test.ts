@@ -35,7 +35,12 @@ beforeAll(async () => {
   const catalogApp = createCatalogApp({
     catalog: createCatalog(database.db),
     logger,
-    verifyToken: createVerifier({ jwks: () => internalKeys.jwks(), issuer: internalIssuer('products'), audience: internalAudience('products'), algorithms: ['EdDSA'] }),
+    verifyToken: createVerifier({
+      jwks: () => internalKeys.jwks(),
+      issuer: internalIssuer('products'),
+      audience: internalAudience('products'),
+      algorithms: ['EdDSA'],
+    }),
   });
   catalog = await serveApp({ app: catalogApp, port: 0, hostname: '127.0.0.1', logger, lightweightResponses: false });
   const app = createCellGateway({

@@ -1,5 +1,11 @@
 import { expect, it } from 'vitest';
-import { commandIdempotencyKeySchema, createShipmentCommandSchema, listShipmentsQuerySchema, SHIPMENT_TRANSITIONS, ShipmentCommands } from './schemas.ts';
+import {
+  commandIdempotencyKeySchema,
+  createShipmentCommandSchema,
+  listShipmentsQuerySchema,
+  SHIPMENT_TRANSITIONS,
+  ShipmentCommands,
+} from './schemas.ts';
 
 const command = {
   orderId: 'order-1',

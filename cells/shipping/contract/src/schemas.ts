@@ -38,10 +38,20 @@ export const listShipmentsQuerySchema = z.strictObject({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export const shipmentPageSchema = z.object({ items: z.array(shipmentSchema), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
+export const shipmentPageSchema = z.object({
+  items: z.array(shipmentSchema),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
 
 /** Event payloads. */
-export const shipmentCreatedEventSchema = z.object({ shipmentId: z.string().min(1), orderId: z.string().min(1), carrier: z.string(), trackingNumber: z.string() });
+export const shipmentCreatedEventSchema = z.object({
+  shipmentId: z.string().min(1),
+  orderId: z.string().min(1),
+  carrier: z.string(),
+  trackingNumber: z.string(),
+});
 export const shipmentDispatchedEventSchema = z.object({
   shipmentId: z.string().min(1),
   orderId: z.string().min(1),

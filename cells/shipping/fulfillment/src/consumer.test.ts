@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectBus, createEvent, ensureStream, startConsumer, startOutboxRelay, type Bus, type OutboxRelay, type RunningConsumer } from '@retail/events';
+import {
+  connectBus,
+  createEvent,
+  ensureStream,
+  startConsumer,
+  startOutboxRelay,
+  type Bus,
+  type OutboxRelay,
+  type RunningConsumer,
+} from '@retail/events';
 import { createLogger } from '@retail/kernel';
 import { OrderSubjects, OrdersStream } from '@retail/orders-contract';
 import { shippingCell, ShippingStream } from '@retail/shipping-contract';
@@ -56,14 +65,23 @@ const shipmentOf = (orderId: string) => rig.shipments.list({ orderId, page: 1, p
 
 describe('fulfillment on the bus', () => {
   it('ships a confirmed order once, even when the event is delivered twice, and cancels it with the order', async () => {
-    const confirmed = await publish(OrderSubjects.confirmed, { orderId: 'order-bus-1', customerId: 'user-alice', lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: 1 }], shippingAddress: address });
-    await waitFor(async () => (await onShipping('shipping.shipment.created')) === 1 || undefined, { what: 'shipping.shipment.created on SHIPPING' });
+    const confirmed = await publish(OrderSubjects.confirmed, {
+      orderId: 'order-bus-1',
+      customerId: 'user-alice',
+      lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: 1 }],
+      shippingAddress: address,
+    });
+    await waitFor(async () => (await onShipping('shipping.shipment.created')) === 1 || undefined, {
+      what: 'shipping.shipment.created on SHIPPING',
+    });
     expect(shipmentOf('order-bus-1')).toMatchObject({ status: 'PENDING', customerId: 'user-alice' });
 
     // The same CloudEvent again under a new message id, as after a redelivery: the core's inbox makes it harmless.
     await bus.js.publish(OrderSubjects.confirmed, JSON.stringify(confirmed), { msgID: `${confirmed.id}-again` });
     await publish(OrderSubjects.cancelled, { orderId: 'order-bus-1', previousStatus: 'CONFIRMED' });
-    await waitFor(async () => (await onShipping('shipping.shipment.cancelled')) === 1 || undefined, { what: 'shipping.shipment.cancelled on SHIPPING' });
+    await waitFor(async () => (await onShipping('shipping.shipment.cancelled')) === 1 || undefined, {
+      what: 'shipping.shipment.cancelled on SHIPPING',
+    });
     expect(shipmentOf('order-bus-1')).toMatchObject({ status: 'CANCELLED' });
     expect(await onShipping('shipping.shipment.created')).toBe(1);
   });
@@ -74,7 +92,12 @@ describe('fulfillment on the bus', () => {
     expect(shipmentOf('order-bus-2')).toBeUndefined();
 
     await publish(OrderSubjects.cancelled, { orderId: 'order-never-confirmed', previousStatus: 'PENDING' });
-    await publish(OrderSubjects.confirmed, { orderId: 'order-bus-3', customerId: 'user-bob', lines: [{ sku: 'OUT-HEADLAMP', quantity: 3 }], shippingAddress: address });
+    await publish(OrderSubjects.confirmed, {
+      orderId: 'order-bus-3',
+      customerId: 'user-bob',
+      lines: [{ sku: 'OUT-HEADLAMP', quantity: 3 }],
+      shippingAddress: address,
+    });
     await waitFor(() => shipmentOf('order-bus-3'), { what: 'the next order shipped' });
     // The cancellation of an order that never had a shipment was done, not dead-lettered.
     expect(await onShipping('shipping.dlq.fulfillment')).toBe(1);

@@ -27,7 +27,12 @@ const confirmed = (orderId: string, overrides: Partial<OrderConfirmedEvent> = {}
     },
   });
 const cancelled = (orderId: string): CloudEvent<OrderCancelledEvent> =>
-  createEvent({ source: '/cells/orders/orders', type: OrderSubjects.cancelled, subject: orderId, data: { orderId, previousStatus: 'CONFIRMED' } });
+  createEvent({
+    source: '/cells/orders/orders',
+    type: OrderSubjects.cancelled,
+    subject: orderId,
+    data: { orderId, previousStatus: 'CONFIRMED' },
+  });
 
 /** As the consumer does: validate the data with the handler's schema, then apply. */
 const deliver = (event: CloudEvent, handlers = rig.handlers) => {
@@ -35,14 +40,24 @@ const deliver = (event: CloudEvent, handlers = rig.handlers) => {
   return handler.apply(handler.schema.parse(event.data), event);
 };
 const shipmentOf = (orderId: string) => rig.shipments.list({ orderId, page: 1, pageSize: 20 }, OPERATOR).items;
-const subjects = () => rig.db.select().from(outbox).all().map((r) => r.subject);
+const subjects = () =>
+  rig.db
+    .select()
+    .from(outbox)
+    .all()
+    .map((r) => r.subject);
 
 describe('orders.order.confirmed → create the shipment', () => {
   it('creates a PENDING shipment for the order with its customer, address and lines', async () => {
     const event = confirmed('order-1');
     await deliver(event);
     const [shipment] = shipmentOf('order-1');
-    expect(shipment).toMatchObject({ customerId: 'user-alice', status: 'PENDING', address: event.data.shippingAddress, lines: event.data.lines });
+    expect(shipment).toMatchObject({
+      customerId: 'user-alice',
+      status: 'PENDING',
+      address: event.data.shippingAddress,
+      lines: event.data.lines,
+    });
     expect(subjects()).toEqual(['shipping.shipment.created']);
   });
 
@@ -56,7 +71,12 @@ describe('orders.order.confirmed → create the shipment', () => {
   });
 
   it('dead-letters an order the core refuses (400): retrying cannot change the answer', async () => {
-    const duplicateLines = confirmed('order-2', { lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: 1 }, { sku: 'KIT-CHEF-KNIFE', quantity: 1 }] });
+    const duplicateLines = confirmed('order-2', {
+      lines: [
+        { sku: 'KIT-CHEF-KNIFE', quantity: 1 },
+        { sku: 'KIT-CHEF-KNIFE', quantity: 1 },
+      ],
+    });
     await expect(deliver(duplicateLines)).rejects.toThrow(PermanentEventError);
     await expect(deliver(duplicateLines)).rejects.toThrow(/answered 400/);
     expect(shipmentOf('order-2')).toHaveLength(0);
@@ -69,7 +89,10 @@ describe('orders.order.confirmed → create the shipment', () => {
   });
 
   it('leaves the event for a retry (not a dead letter) when the core does not answer', async () => {
-    const down = fulfillmentHandlers({ shipments: rig.clientFor(['shipping:internal'], `http://127.0.0.1:${await freePort()}`), logger: rig.logger });
+    const down = fulfillmentHandlers({
+      shipments: rig.clientFor(['shipping:internal'], `http://127.0.0.1:${await freePort()}`),
+      logger: rig.logger,
+    });
     const failure = await deliver(confirmed('order-4'), down).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ServiceUnavailableError);
     expect(failure).not.toBeInstanceOf(PermanentEventError);

@@ -1,7 +1,13 @@
 import { PermanentEventError, type CloudEvent, type RemoteEventHandler } from '@retail/events';
 import { HttpError, type HttpClient } from '@retail/http-client';
 import type { Logger } from '@retail/kernel';
-import { OrderSubjects, orderCancelledEventSchema, orderConfirmedEventSchema, type OrderCancelledEvent, type OrderConfirmedEvent } from '@retail/orders-contract';
+import {
+  OrderSubjects,
+  orderCancelledEventSchema,
+  orderConfirmedEventSchema,
+  type OrderCancelledEvent,
+  type OrderConfirmedEvent,
+} from '@retail/orders-contract';
 import { ShipmentCommands, type CreateShipmentCommand } from '@retail/shipping-contract';
 
 export interface FulfillmentDeps {
@@ -38,7 +44,12 @@ export function fulfillmentHandlers(deps: FulfillmentDeps): Record<string, Remot
   const orderConfirmed: RemoteEventHandler<OrderConfirmedEvent> = {
     schema: orderConfirmedEventSchema,
     apply: (data, event) => {
-      const body: CreateShipmentCommand = { orderId: data.orderId, customerId: data.customerId, address: data.shippingAddress, lines: data.lines };
+      const body: CreateShipmentCommand = {
+        orderId: data.orderId,
+        customerId: data.customerId,
+        address: data.shippingAddress,
+        lines: data.lines,
+      };
       return command(deps, event, ShipmentCommands.create, body, {
         409: { level: 'info', message: 'shipment for the confirmed order not created: nothing to do' },
       });

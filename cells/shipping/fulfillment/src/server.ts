@@ -1,6 +1,6 @@
 import { connectCellBus, startComponentConsumers } from '@retail/events';
 import { cellWorkloadTokens, createHttpClient } from '@retail/http-client';
-import type { CellServiceContext, ComposedService } from '@retail/service';
+import type { CellServiceContext, ComposedService } from '@retail/service/compose';
 import { createApp } from './app.ts';
 import { type Env, loadEnv } from './env.ts';
 import { fulfillmentHandlers } from './handlers.ts';

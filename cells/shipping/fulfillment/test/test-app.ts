@@ -20,7 +20,12 @@ export async function fulfillmentTestRig(options: { logger?: Logger } = {}) {
     logger: createLogger({ name: 'core', level: 'silent' }),
   });
   const clientFor = (scopes: string[], baseUrl = `http://127.0.0.1:${core.port}`) =>
-    createHttpClient({ baseUrl, name: 'shipping shipments', timeoutMs: 1_000, token: () => tokens.sign({ sub: 'service:shipping/fulfillment', scopes }) });
+    createHttpClient({
+      baseUrl,
+      name: 'shipping shipments',
+      timeoutMs: 1_000,
+      token: () => tokens.sign({ sub: 'service:shipping/fulfillment', scopes }),
+    });
   const client = clientFor(['shipping:internal']);
   const handlers = fulfillmentHandlers({ shipments: client, logger });
   return {

@@ -25,12 +25,22 @@ let bobs: Shipment;
 const forwarder = createForwarder();
 
 const token = (sub: string, scopes: string[], overrides: { ttlSeconds?: number; audience?: string } = {}) =>
-  signToken(issuerKeys, { principal: { sub, scopes }, issuer: ISSUER, audience: overrides.audience ?? API_AUDIENCE, ttlSeconds: overrides.ttlSeconds ?? 300 });
+  signToken(issuerKeys, {
+    principal: { sub, scopes },
+    issuer: ISSUER,
+    audience: overrides.audience ?? API_AUDIENCE,
+    ttlSeconds: overrides.ttlSeconds ?? 300,
+  });
 const customer = (sub: string) => token(sub, ['orders:read', 'orders:write']);
 const operator = () => token('user-operator', ['orders:read', 'orders:admin', 'shipments:write']);
 
 const address = { name: 'Alice Example', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' };
-const command = (orderId: string, customerId: string) => ({ orderId, customerId, address, lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: 1 }] });
+const command = (orderId: string, customerId: string) => ({
+  orderId,
+  customerId,
+  address,
+  lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: 1 }],
+});
 
 beforeAll(async () => {
   issuerKeys = await openKeyStore({ alg: 'ES256' });
@@ -42,9 +52,21 @@ beforeAll(async () => {
   const shipmentsApp = createShipmentsApp({
     shipments,
     logger,
-    verifyToken: createVerifier({ jwks: () => internalKeys.jwks(), issuer: internalIssuer('shipping'), audience: internalAudience('shipping'), algorithms: ['EdDSA'] }),
+    verifyToken: createVerifier({
+      jwks: () => internalKeys.jwks(),
+      issuer: internalIssuer('shipping'),
+      audience: internalAudience('shipping'),
+      algorithms: ['EdDSA'],
+    }),
   });
-  core = await serveApp({ app: shipmentsApp, port: 0, hostname: '127.0.0.1', logger, onShutdown: [database.close], lightweightResponses: false });
+  core = await serveApp({
+    app: shipmentsApp,
+    port: 0,
+    hostname: '127.0.0.1',
+    logger,
+    onShutdown: [database.close],
+    lightweightResponses: false,
+  });
   coreBase = `http://127.0.0.1:${core.port}`;
   const app = createCellGateway({
     cell: shippingCell,
@@ -65,8 +87,10 @@ afterAll(async () => {
   await forwarder.close();
 });
 
-const get = async (path: string, bearer?: string) => fetch(`${base}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
-const post = async (path: string, bearer?: string) => fetch(`${base}${path}`, { method: 'POST', headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+const get = async (path: string, bearer?: string) =>
+  fetch(`${base}${path}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+const post = async (path: string, bearer?: string) =>
+  fetch(`${base}${path}`, { method: 'POST', headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
 
 describe('shipping gateway: customers and operators', () => {
   it('shows a customer only the shipments of their own orders', async () => {
@@ -129,7 +153,9 @@ describe('shipping gateway: the cell-internal commands', () => {
     });
     expect(res.status).toBe(201);
     expect(await json(res)).toMatchObject({ orderId: 'order-carol', status: 'PENDING' });
-    expect((await fetch(`${base}/internal/token`, { method: 'POST', headers: { authorization: basic('fulfillment', 'wrong-secret') } })).status).toBe(401);
+    expect(
+      (await fetch(`${base}/internal/token`, { method: 'POST', headers: { authorization: basic('fulfillment', 'wrong-secret') } })).status,
+    ).toBe(401);
   });
 
   it('refuses an operator’s token sent straight to the core, bypassing the gateway', async () => {

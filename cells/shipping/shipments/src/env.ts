@@ -5,7 +5,12 @@ import { shippingCell } from '@retail/shipping-contract';
 import { component, localUrl } from '@retail/descriptor';
 
 const self = component(shippingCell, 'shipments');
-const delayMs = z.coerce.number().int().min(0).max(7 * 24 * 60 * 60_000).default(0);
+const delayMs = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(7 * 24 * 60 * 60_000)
+  .default(0);
 
 export function loadEnv(source = process.env) {
   const schema = z.object({

@@ -26,8 +26,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.useRealTimers();
-  running.splice(0).forEach((s) => s.stop());
-  open.splice(0).forEach((d) => d.close());
+  for (const s of running.splice(0)) s.stop();
+  for (const d of open.splice(0)) d.close();
   dir.remove();
 });
 
@@ -44,11 +44,17 @@ function boot(options: ShipmentsOptions = {}, scheduler: { dispatch?: boolean; d
     deliver: scheduler.deliver ?? (options.autoDeliverAfterMs ?? 0) > 0,
   });
   running.push(auto);
-  const subjects = () => database.db.select().from(outbox).all().map((r) => r.subject);
+  const subjects = () =>
+    database.db
+      .select()
+      .from(outbox)
+      .all()
+      .map((r) => r.subject);
   return { database, shipments, auto, subjects };
 }
 
-const create = (shipments: ReturnType<typeof boot>['shipments'], orderId = 'order-1') => shipments.create(shipmentCommand(orderId), randomUUID()).shipment;
+const create = (shipments: ReturnType<typeof boot>['shipments'], orderId = 'order-1') =>
+  shipments.create(shipmentCommand(orderId), randomUUID()).shipment;
 
 describe('automatic dispatch and delivery', () => {
   it('dispatches when the dispatch delay has passed, then delivers after the delivery delay, with the usual events', () => {
@@ -61,7 +67,11 @@ describe('automatic dispatch and delivery', () => {
 
     now = START + 5_000;
     expect(auto.runDue()).toBe(1);
-    expect(shipments.get(id, OPERATOR).history.at(-1)).toEqual({ status: 'DISPATCHED', at: new Date(now).toISOString(), reason: 'dispatched automatically' });
+    expect(shipments.get(id, OPERATOR).history.at(-1)).toEqual({
+      status: 'DISPATCHED',
+      at: new Date(now).toISOString(),
+      reason: 'dispatched automatically',
+    });
 
     now = START + 14_999;
     expect(auto.runDue()).toBe(0);

@@ -48,18 +48,31 @@ export function startAutoShipping(options: AutoShippingOptions): AutoShipping {
   const runDue = () => {
     const now = clock();
     let applied = 0;
-    if (options.dispatch) applied += apply(shipments.dueForDispatch(now, batchSize), (id) => shipments.dispatch(id, { reason: 'dispatched automatically' }), 'dispatched');
-    if (options.deliver) applied += apply(shipments.dueForDelivery(now, batchSize), (id) => shipments.deliver(id, { reason: 'delivered automatically' }), 'delivered');
+    if (options.dispatch)
+      applied += apply(
+        shipments.dueForDispatch(now, batchSize),
+        (id) => shipments.dispatch(id, { reason: 'dispatched automatically' }),
+        'dispatched',
+      );
+    if (options.deliver)
+      applied += apply(
+        shipments.dueForDelivery(now, batchSize),
+        (id) => shipments.deliver(id, { reason: 'delivered automatically' }),
+        'delivered',
+      );
     return applied;
   };
 
-  const timer = options.dispatch || options.deliver ? setInterval(() => {
-    try {
-      runDue();
-    } catch (error) {
-      log.error({ err: error }, 'automatic shipping tick failed; will retry');
-    }
-  }, intervalMs) : undefined;
+  const timer =
+    options.dispatch || options.deliver
+      ? setInterval(() => {
+          try {
+            runDue();
+          } catch (error) {
+            log.error({ err: error }, 'automatic shipping tick failed; will retry');
+          }
+        }, intervalMs)
+      : undefined;
   timer?.unref();
 
   return { runDue, stop: () => clearInterval(timer) };

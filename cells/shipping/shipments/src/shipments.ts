@@ -96,25 +96,64 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
   };
   // What every shipment command runs, prepared once per database (see @retail/data's prepared).
   const historyOfOne = (tx: Pick<ShipmentsDb, 'select'>, shipmentId: string) =>
-    prepared(tx, 'shipments.history', (d) => d.select().from(shipmentHistory).where(eq(shipmentHistory.shipmentId, sql.placeholder('id'))).orderBy(asc(shipmentHistory.id)).prepare()).all({ id: shipmentId });
+    prepared(tx, 'shipments.history', (d) =>
+      d
+        .select()
+        .from(shipmentHistory)
+        .where(eq(shipmentHistory.shipmentId, sql.placeholder('id')))
+        .orderBy(asc(shipmentHistory.id))
+        .prepare(),
+    ).all({ id: shipmentId });
   const dto = (tx: Pick<ShipmentsDb, 'select'>, row: Row) => toShipment(row, historyOfOne(tx, row.id));
 
   const insertShipment = (tx: AnyTx) =>
     prepared(tx, 'shipments.insert', (d) =>
       d
         .insert(shipments)
-        .values(placeholders('id', 'orderId', 'customerId', 'status', 'carrier', 'trackingNumber', 'address', 'lines', 'dispatchDueAt', 'deliverDueAt', 'createdAt', 'updatedAt'))
+        .values(
+          placeholders(
+            'id',
+            'orderId',
+            'customerId',
+            'status',
+            'carrier',
+            'trackingNumber',
+            'address',
+            'lines',
+            'dispatchDueAt',
+            'deliverDueAt',
+            'createdAt',
+            'updatedAt',
+          ),
+        )
         .returning()
         .prepare(),
     );
   const byId = (tx: Pick<ShipmentsDb, 'select'>, id: string) =>
-    prepared(tx, 'shipments.byId', (d) => d.select().from(shipments).where(eq(shipments.id, sql.placeholder('id'))).prepare()).get({ id });
+    prepared(tx, 'shipments.byId', (d) =>
+      d
+        .select()
+        .from(shipments)
+        .where(eq(shipments.id, sql.placeholder('id')))
+        .prepare(),
+    ).get({ id });
   const byOrder = (tx: Pick<ShipmentsDb, 'select'>, orderId: string) =>
-    prepared(tx, 'shipments.byOrder', (d) => d.select().from(shipments).where(eq(shipments.orderId, sql.placeholder('orderId'))).prepare()).get({ orderId });
+    prepared(tx, 'shipments.byOrder', (d) =>
+      d
+        .select()
+        .from(shipments)
+        .where(eq(shipments.orderId, sql.placeholder('orderId')))
+        .prepare(),
+    ).get({ orderId });
   const visible = (row: Row | undefined, viewer: Viewer) => row && mayView(viewer, row.customerId);
 
   const recordHistory = (tx: AnyTx, shipmentId: string, status: ShipmentStatus, at: string, reason?: string) =>
-    prepared(tx, 'shipments.recordHistory', (d) => d.insert(shipmentHistory).values(placeholders('shipmentId', 'status', 'at', 'reason')).prepare()).run({ shipmentId, status, at, reason: reason ?? null });
+    prepared(tx, 'shipments.recordHistory', (d) =>
+      d
+        .insert(shipmentHistory)
+        .values(placeholders('shipmentId', 'status', 'at', 'reason'))
+        .prepare(),
+    ).run({ shipmentId, status, at, reason: reason ?? null });
 
   /** The state machine, in one place: refuses what SHIPMENT_TRANSITIONS does not allow. */
   const transition = (tx: AnyTx, row: Row, to: ShipmentStatus, changes: Partial<Row>, reason?: string): Row => {
@@ -134,8 +173,15 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
 
   /** A command's Idempotency-Key seen before: the type it was used for, or undefined. */
   const seenCommand = (tx: Pick<ShipmentsDb, 'select'>, key: string) =>
-    prepared(tx, 'shipments.seenCommand', (d) => d.select().from(inbox).where(eq(inbox.eventId, sql.placeholder('key'))).prepare()).get({ key });
-  const rememberCommand = (tx: AnyTx, key: string, type: string) => firstDelivery(tx, { eventId: key, consumer: COMMAND_CONSUMER, type, receivedAt: clock() });
+    prepared(tx, 'shipments.seenCommand', (d) =>
+      d
+        .select()
+        .from(inbox)
+        .where(eq(inbox.eventId, sql.placeholder('key')))
+        .prepare(),
+    ).get({ key });
+  const rememberCommand = (tx: AnyTx, key: string, type: string) =>
+    firstDelivery(tx, { eventId: key, consumer: COMMAND_CONSUMER, type, receivedAt: clock() });
   const refuseReusedKey = (key: string, usedFor: string, expected: string) => {
     if (usedFor !== expected) throw new CommandKeyReusedError(key, usedFor);
   };
@@ -168,15 +214,30 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
         .limit(query.pageSize)
         .offset((query.page - 1) * query.pageSize)
         .all();
-      const history = historyOf(db, rows.map((r) => r.id));
+      const history = historyOf(
+        db,
+        rows.map((r) => r.id),
+      );
       return { items: rows.map((r) => toShipment(r, history.get(r.id) ?? [])), page: query.page, pageSize: query.pageSize, total };
     },
 
     dispatch(id, { reason } = {}) {
       return db.transaction((tx) => {
         const now = clock();
-        const row = transition(tx, findOrThrow(tx, id), 'DISPATCHED', { dispatchDueAt: null, deliverDueAt: autoDeliverAfterMs > 0 ? now + autoDeliverAfterMs : null }, reason);
-        const data = { shipmentId: row.id, orderId: row.orderId, lines: row.lines, carrier: row.carrier, trackingNumber: row.trackingNumber };
+        const row = transition(
+          tx,
+          findOrThrow(tx, id),
+          'DISPATCHED',
+          { dispatchDueAt: null, deliverDueAt: autoDeliverAfterMs > 0 ? now + autoDeliverAfterMs : null },
+          reason,
+        );
+        const data = {
+          shipmentId: row.id,
+          orderId: row.orderId,
+          lines: row.lines,
+          carrier: row.carrier,
+          trackingNumber: row.trackingNumber,
+        };
         appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.dispatched, subject: row.id, data }));
         return dto(tx, row);
       });
@@ -185,7 +246,15 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
     deliver(id, { reason } = {}) {
       return db.transaction((tx) => {
         const row = transition(tx, findOrThrow(tx, id), 'DELIVERED', { deliverDueAt: null }, reason);
-        appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.delivered, subject: row.id, data: { shipmentId: row.id, orderId: row.orderId } }));
+        appendToOutbox(
+          tx,
+          createEvent({
+            source: SOURCE,
+            type: ShippingSubjects.delivered,
+            subject: row.id,
+            data: { shipmentId: row.id, orderId: row.orderId },
+          }),
+        );
         return dto(tx, row);
       });
     },
@@ -203,27 +272,39 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
         if (existing) return { shipment: dto(tx, existing), created: false };
 
         const now = clock();
-        const cancelledFirst = tx.select().from(schema.orderCancellations).where(eq(schema.orderCancellations.orderId, command.orderId)).get();
+        const cancelledFirst = tx
+          .select()
+          .from(schema.orderCancellations)
+          .where(eq(schema.orderCancellations.orderId, command.orderId))
+          .get();
         const carrier = carrierFor(command.orderId);
         const row = insertShipment(tx).get({
-            id: randomUUID(),
-            orderId: command.orderId,
-            customerId: command.customerId,
-            status: cancelledFirst ? 'CANCELLED' : 'PENDING',
-            carrier,
-            trackingNumber: trackingNumberFor(carrier),
-            address: command.address,
-            lines: command.lines,
-            dispatchDueAt: autoDispatchAfterMs > 0 && !cancelledFirst ? now + autoDispatchAfterMs : null,
-            deliverDueAt: null,
-            createdAt: iso(now),
-            updatedAt: iso(now),
-          })!;
+          id: randomUUID(),
+          orderId: command.orderId,
+          customerId: command.customerId,
+          status: cancelledFirst ? 'CANCELLED' : 'PENDING',
+          carrier,
+          trackingNumber: trackingNumberFor(carrier),
+          address: command.address,
+          lines: command.lines,
+          dispatchDueAt: autoDispatchAfterMs > 0 && !cancelledFirst ? now + autoDispatchAfterMs : null,
+          deliverDueAt: null,
+          createdAt: iso(now),
+          updatedAt: iso(now),
+        })!;
         if (cancelledFirst) {
           // Nothing was promised, so nothing to compensate; announced all the same, so that an order whose
           // cancel had this cancellation recorded and then did not reach the orders service follows it.
           recordHistory(tx, row.id, 'CANCELLED', iso(now), 'order was cancelled before this shipment was requested');
-          appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.cancelled, subject: row.id, data: { shipmentId: row.id, orderId: row.orderId } }));
+          appendToOutbox(
+            tx,
+            createEvent({
+              source: SOURCE,
+              type: ShippingSubjects.cancelled,
+              subject: row.id,
+              data: { shipmentId: row.id, orderId: row.orderId },
+            }),
+          );
           return { shipment: dto(tx, row), created: false };
         }
         recordHistory(tx, row.id, 'PENDING', iso(now));
@@ -239,7 +320,10 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
         const row = byOrder(tx, orderId);
         if (!row) {
           if (!seen) rememberCommand(tx, key, CommandNames.cancel);
-          tx.insert(schema.orderCancellations).values({ orderId, at: iso(clock()) }).onConflictDoNothing().run();
+          tx.insert(schema.orderCancellations)
+            .values({ orderId, at: iso(clock()) })
+            .onConflictDoNothing()
+            .run();
           return undefined;
         }
         if (seen) {
@@ -252,7 +336,10 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
         }
         const cancelled = transition(tx, row, 'CANCELLED', { dispatchDueAt: null }, 'order cancelled');
         rememberCommand(tx, key, CommandNames.cancel);
-        appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.cancelled, subject: row.id, data: { shipmentId: row.id, orderId } }));
+        appendToOutbox(
+          tx,
+          createEvent({ source: SOURCE, type: ShippingSubjects.cancelled, subject: row.id, data: { shipmentId: row.id, orderId } }),
+        );
         return dto(tx, cancelled);
       });
     },

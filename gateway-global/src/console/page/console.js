@@ -8,7 +8,8 @@ const FEED_LIMIT = 50;
 /** Build an element; text goes in as text, never as HTML. */
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined && v !== false) el.setAttribute(k, v === true ? '' : String(v));
+  for (const [k, v] of Object.entries(attrs))
+    if (v !== null && v !== undefined && v !== false) el.setAttribute(k, v === true ? '' : String(v));
   for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
   return el;
 }
@@ -75,9 +76,13 @@ function renderCells(view) {
             { class: 'component', title: c.summary },
             h('div', { class: 'component-head' }, h('strong', {}, c.name), h('span', { class: `kind kind-${c.kind}` }, c.kind), health),
             c.datastore ? h('p', { class: 'store' }, 'SQLite ', h('code', {}, c.datastore)) : h('p', { class: 'store' }, 'no state'),
-            c.publishes.length ? h('p', { class: 'io' }, h('span', { class: 'io-label' }, 'publishes '), c.publishes.map(shortSubject).join(', ')) : null,
+            c.publishes.length
+              ? h('p', { class: 'io' }, h('span', { class: 'io-label' }, 'publishes '), c.publishes.map(shortSubject).join(', '))
+              : null,
             c.consumes.length ? h('p', { class: 'io' }, h('span', { class: 'io-label' }, 'consumes '), c.consumes.join(', ')) : null,
-            c.calls.length ? h('p', { class: 'io' }, h('span', { class: 'io-label' }, 'calls '), c.calls.map((x) => `${x} gateway`).join(', ')) : null,
+            c.calls.length
+              ? h('p', { class: 'io' }, h('span', { class: 'io-label' }, 'calls '), c.calls.map((x) => `${x} gateway`).join(', '))
+              : null,
           );
         }),
       ),
@@ -130,7 +135,15 @@ function drawFlows() {
   for (const el of [...board.children]) if (el.tagName !== 'title' && el.tagName !== 'desc') el.remove();
 
   const defs = svg('defs');
-  const marker = svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+  const marker = svg('marker', {
+    id: 'arrow',
+    viewBox: '0 0 10 10',
+    refX: 9,
+    refY: 5,
+    markerWidth: 7,
+    markerHeight: 7,
+    orient: 'auto-start-reverse',
+  });
   marker.append(svg('path', { d: 'M0,0 L10,5 L0,10 z', class: 'arrow-head' }));
   defs.append(marker);
   board.append(defs);
@@ -153,10 +166,17 @@ function drawFlows() {
     });
     path.append(svg('title', {}, `${link.from} → ${link.to}: ${[...link.subjects].join(', ')}`));
     board.append(path);
-    const label = svg('text', { x: (x1 + x2) / 2, y: busY + depth * 0.75 + 4, class: 'flow-label', 'text-anchor': 'middle' }, [...link.subjects].map(shortSubject).join(' · '));
+    const label = svg(
+      'text',
+      { x: (x1 + x2) / 2, y: busY + depth * 0.75 + 4, class: 'flow-label', 'text-anchor': 'middle' },
+      [...link.subjects].map(shortSubject).join(' · '),
+    );
     board.append(label);
     const b = label.getBBox();
-    board.insertBefore(svg('rect', { x: b.x - 5, y: b.y - 2, width: b.width + 10, height: b.height + 4, rx: 4, class: 'flow-label-bg' }), label);
+    board.insertBefore(
+      svg('rect', { x: b.x - 5, y: b.y - 2, width: b.width + 10, height: b.height + 4, rx: 4, class: 'flow-label-bg' }),
+      label,
+    );
   }
 }
 
@@ -167,11 +187,30 @@ function renderFlowTable(view) {
       {},
       h('th', { scope: 'row' }, h('code', {}, f.subject)),
       h('td', {}, f.publisher ? `${f.publisher.cell} / ${f.publisher.component}` : h('span', { class: 'warn' }, 'no publisher declared')),
-      h('td', {}, f.consumers.length ? f.consumers.map((c) => `${c.cell} / ${c.component}`).join(', ') : h('span', { class: 'muted' }, 'nobody yet')),
+      h(
+        'td',
+        {},
+        f.consumers.length ? f.consumers.map((c) => `${c.cell} / ${c.component}`).join(', ') : h('span', { class: 'muted' }, 'nobody yet'),
+      ),
     ),
   );
   byId('flow-table').replaceChildren(
-    h('table', { class: 'table' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Subject'), h('th', { scope: 'col' }, 'Published by'), h('th', { scope: 'col' }, 'Consumed by'))), h('tbody', {}, ...rows)),
+    h(
+      'table',
+      { class: 'table' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, 'Subject'),
+          h('th', { scope: 'col' }, 'Published by'),
+          h('th', { scope: 'col' }, 'Consumed by'),
+        ),
+      ),
+      h('tbody', {}, ...rows),
+    ),
   );
 }
 
@@ -233,7 +272,7 @@ function addEvent(event, live) {
     { class: `event event-${event.cell}${event.valid ? '' : ' event-invalid'}` },
     h('time', { datetime: event.receivedAt }, time(event.receivedAt)),
     h('code', { class: 'event-subject' }, event.subject),
-    h('span', { class: 'event-entity' }, event.valid ? event.entity ?? '' : 'not a CloudEvent (dead-lettered by its consumers)'),
+    h('span', { class: 'event-entity' }, event.valid ? (event.entity ?? '') : 'not a CloudEvent (dead-lettered by its consumers)'),
     event.source ? h('span', { class: 'event-source' }, event.source) : null,
   );
   feed.prepend(item);

@@ -4,7 +4,9 @@ import { reusePreparedStatements } from './better-sqlite3-statement-cache.ts';
 import { installedVersion, upgradeNotice } from './installed-version.ts';
 
 const open: Database.Database[] = [];
-afterEach(() => open.splice(0).forEach((s) => s.close()));
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+});
 
 function patched() {
   const sqlite = new Database(':memory:');
@@ -15,7 +17,9 @@ function patched() {
 }
 
 it('is the better-sqlite3 the patch was written for', () => {
-  expect(installedVersion('better-sqlite3', import.meta.url), upgradeNotice('better-sqlite3', 'better-sqlite3-statement-cache.ts')).toBe('13.2');
+  expect(installedVersion('better-sqlite3', import.meta.url), upgradeNotice('better-sqlite3', 'better-sqlite3-statement-cache.ts')).toBe(
+    '13.2',
+  );
 });
 
 it('hands back the same statement for the same SQL, which still runs with new values', () => {

@@ -5,7 +5,9 @@ import { sessionOf } from './drizzle-session.ts';
 import { installedVersion, upgradeNotice } from './installed-version.ts';
 
 const open: Database.Database[] = [];
-afterEach(() => open.splice(0).forEach((s) => s.close()));
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+});
 const database = () => {
   const sqlite = new Database(':memory:');
   open.push(sqlite);

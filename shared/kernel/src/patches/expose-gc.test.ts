@@ -5,7 +5,10 @@ import { memoryReducingGc } from './expose-gc.ts';
 
 it('is the V8 the patch was written for', () => {
   const v8 = process.versions.v8.split('.').slice(0, 2).join('.');
-  expect(v8, 'Node (and with it V8) was upgraded: re-check the patch in expose-gc.ts against the new V8 (the next test says what it assumes), then move the pin').toBe('13.6');
+  expect(
+    v8,
+    'Node (and with it V8) was upgraded: re-check the patch in expose-gc.ts against the new V8 (the next test says what it assumes), then move the pin',
+  ).toBe('13.6');
 });
 
 it("really shrinks V8's young generation once garbage has grown it", () => {

@@ -13,7 +13,13 @@ import { badge, inlineProblem, loading, page, requireAdmin } from './common.js';
 export const adminProductsView = (app) => /** @param {import('../router.js').ViewContext} ctx */ async (ctx) => {
   if (!requireAdmin(app, ctx, 'Products')) return;
   const content = h('div', {}, loading('Loading products…'));
-  page(ctx, 'Products', adminNav('/admin/products'), h('div', { class: 'actions actions-start' }, h('a', { class: 'button button-primary', href: '/admin/products/new' }, 'Add product')), content);
+  page(
+    ctx,
+    'Products',
+    adminNav('/admin/products'),
+    h('div', { class: 'actions actions-start' }, h('a', { class: 'button button-primary', href: '/admin/products/new' }, 'Add product')),
+    content,
+  );
   /** @type {CatalogItem[]} */
   const items = [];
   try {
@@ -33,7 +39,17 @@ export const adminProductsView = (app) => /** @param {import('../router.js').Vie
       'table',
       { class: 'table' },
       h('caption', { class: 'visually-hidden' }, 'All products'),
-      h('thead', {}, h('tr', {}, ...['SKU', 'Name', 'Category', 'Price', 'Availability', ''].map((t) => h('th', { scope: 'col', class: t === 'Price' ? 'num' : null }, t)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...['SKU', 'Name', 'Category', 'Price', 'Availability', ''].map((t) =>
+            h('th', { scope: 'col', class: t === 'Price' ? 'num' : null }, t),
+          ),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -77,12 +93,23 @@ export const adminProductFormView = (app) => /** @param {import('../router.js').
     try {
       product = await app.api.get(`/products/${encodeURIComponent(sku)}`);
     } catch (error) {
-      page(ctx, title, adminNav('/admin/products'), error instanceof ApiError && error.status === 404 ? h('p', {}, `There is no product ${sku}.`) : inlineProblem(error, 'Loading the product'));
+      page(
+        ctx,
+        title,
+        adminNav('/admin/products'),
+        error instanceof ApiError && error.status === 404
+          ? h('p', {}, `There is no product ${sku}.`)
+          : inlineProblem(error, 'Loading the product'),
+      );
       return;
     }
   }
   const formError = h('div', { class: 'form-error', role: 'alert' });
-  const currency = h('select', { id: 'currency', name: 'currency' }, ...['USD', 'EUR', 'GBP'].map((c) => h('option', { value: c, selected: c === (product?.price.currency ?? 'USD') }, c)));
+  const currency = h(
+    'select',
+    { id: 'currency', name: 'currency' },
+    ...['USD', 'EUR', 'GBP'].map((c) => h('option', { value: c, selected: c === (product?.price.currency ?? 'USD') }, c)),
+  );
   const description = h('textarea', { id: 'description', name: 'description', rows: 3, maxlength: 2000 });
   description.value = product?.description ?? '';
   const form = h(
@@ -90,19 +117,43 @@ export const adminProductFormView = (app) => /** @param {import('../router.js').
     { class: 'form', novalidate: true },
     product
       ? h('p', {}, 'SKU ', h('code', {}, product.sku))
-      : field({ label: 'SKU', name: 'sku', required: true, hint: 'Upper-case letters, digits and dashes, e.g. HOM-STONE-VASE.', attrs: { pattern: '[A-Z0-9][A-Z0-9-]{2,31}' } }),
+      : field({
+          label: 'SKU',
+          name: 'sku',
+          required: true,
+          hint: 'Upper-case letters, digits and dashes, e.g. HOM-STONE-VASE.',
+          attrs: { pattern: '[A-Z0-9][A-Z0-9-]{2,31}' },
+        }),
     field({ label: 'Name', name: 'name', required: true, value: product?.name }),
-    h('div', { class: 'field' }, h('label', { for: 'description' }, 'Description'), description, h('p', { class: 'field-error', 'data-error-for': 'description', hidden: true })),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'description' }, 'Description'),
+      description,
+      h('p', { class: 'field-error', 'data-error-for': 'description', hidden: true }),
+    ),
     field({ label: 'Category', name: 'category', required: true, value: product?.category, hint: 'A lower-case slug, e.g. kitchen.' }),
     h(
       'div',
       { class: 'field-row' },
-      field({ label: 'Price', name: 'amount', required: true, value: product ? (product.price.amount / 100).toFixed(2) : '', hint: 'e.g. 24.90', attrs: { inputmode: 'decimal' } }),
+      field({
+        label: 'Price',
+        name: 'amount',
+        required: true,
+        value: product ? (product.price.amount / 100).toFixed(2) : '',
+        hint: 'e.g. 24.90',
+        attrs: { inputmode: 'decimal' },
+      }),
       h('div', { class: 'field' }, h('label', { for: 'currency' }, 'Currency'), currency),
     ),
     field({ label: 'Image URL (optional)', name: 'imageUrl', type: 'url', value: product?.imageUrl ?? '' }),
     formError,
-    h('div', { class: 'actions' }, h('a', { class: 'button button-quiet', href: '/admin/products' }, 'Back to products'), h('button', { type: 'submit', class: 'button button-primary' }, product ? 'Save changes' : 'Create product')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('a', { class: 'button button-quiet', href: '/admin/products' }, 'Back to products'),
+      h('button', { type: 'submit', class: 'button button-primary' }, product ? 'Save changes' : 'Create product'),
+    ),
   );
 
   form.addEventListener('submit', async (event) => {
@@ -110,14 +161,22 @@ export const adminProductFormView = (app) => /** @param {import('../router.js').
     const v = formValues(form);
     replace(formError);
     const amount = parsePrice(v.amount ?? '');
-    const missing = (product ? ['name', 'category'] : ['sku', 'name', 'category']).filter((k) => !v[k]).map((k) => ({ path: k, message: 'Please fill this in.' }));
+    const missing = (product ? ['name', 'category'] : ['sku', 'name', 'category'])
+      .filter((k) => !v[k])
+      .map((k) => ({ path: k, message: 'Please fill this in.' }));
     const problems = amount === null ? [...missing, { path: 'amount', message: 'Enter a price such as 24.90.' }] : missing;
     showFieldErrors(form, problems);
     if (amount === null || problems.length) {
       /** @type {HTMLElement | null} */ (form.querySelector('[aria-invalid="true"]'))?.focus();
       return;
     }
-    const body = { name: v.name, description: v.description ?? '', category: v.category, price: { amount, currency: v.currency }, imageUrl: v.imageUrl || null };
+    const body = {
+      name: v.name,
+      description: v.description ?? '',
+      category: v.category,
+      price: { amount, currency: v.currency },
+      imageUrl: v.imageUrl || null,
+    };
     try {
       if (product) await app.api.patch(`/products/${encodeURIComponent(product.sku)}`, body);
       else await app.api.post('/products', { sku: v.sku, ...body });
@@ -126,8 +185,15 @@ export const adminProductFormView = (app) => /** @param {import('../router.js').
     } catch (error) {
       const message = explain(error, { doing: 'Saving the product', where: location.pathname });
       // The API names price fields `price.amount`: shown at the Price field.
-      const unmatched = showFieldErrors(form, (message.fields ?? []).map((f) => (f.path === 'price.amount' ? { ...f, path: 'amount' } : f)));
-      replace(formError, h('p', {}, message.fields?.length && unmatched.length === 0 ? 'Please correct the marked fields.' : message.text), message.action ? h('a', { class: 'button button-small', href: message.action.href }, message.action.label) : null);
+      const unmatched = showFieldErrors(
+        form,
+        (message.fields ?? []).map((f) => (f.path === 'price.amount' ? { ...f, path: 'amount' } : f)),
+      );
+      replace(
+        formError,
+        h('p', {}, message.fields?.length && unmatched.length === 0 ? 'Please correct the marked fields.' : message.text),
+        message.action ? h('a', { class: 'button button-small', href: message.action.href }, message.action.label) : null,
+      );
     }
   });
 

@@ -24,14 +24,23 @@ const label = (s) => s.charAt(0) + s.slice(1).toLowerCase();
 export const adminShipmentsView = (app) => /** @param {import('../router.js').ViewContext} ctx */ async (ctx) => {
   if (!requireAdmin(app, ctx, 'Shipments')) return;
   const status = ctx.query.get('status') ?? '';
-  const filter = h('select', { id: 'shipment-filter' }, ...FILTERS.map(([value, text]) => h('option', { value, selected: value === status }, text)));
+  const filter = h(
+    'select',
+    { id: 'shipment-filter' },
+    ...FILTERS.map(([value, text]) => h('option', { value, selected: value === status }, text)),
+  );
   filter.addEventListener('change', () => void app.navigate(filter.value ? `/admin/shipments?status=${filter.value}` : '/admin/shipments'));
   const content = h('div', {}, loading('Loading shipments…'));
   page(
     ctx,
     'Shipments',
     adminNav('/admin/shipments'),
-    h('div', { class: 'filters' }, h('div', { class: 'field field-inline' }, h('label', { for: 'shipment-filter' }, 'Show'), filter), h('p', { class: 'hint' }, 'New shipments appear by themselves.')),
+    h(
+      'div',
+      { class: 'filters' },
+      h('div', { class: 'field field-inline' }, h('label', { for: 'shipment-filter' }, 'Show'), filter),
+      h('p', { class: 'hint' }, 'New shipments appear by themselves.'),
+    ),
     content,
   );
 
@@ -44,7 +53,10 @@ export const adminShipmentsView = (app) => /** @param {import('../router.js').Vi
     button.disabled = true;
     try {
       await app.api.post(`/shipments/${encodeURIComponent(shipment.id)}/${step}`, undefined);
-      app.notices.show({ tone: 'success', text: `${step === 'dispatch' ? 'Dispatched' : 'Delivered'} the shipment of order ${shipment.orderId}.` });
+      app.notices.show({
+        tone: 'success',
+        text: `${step === 'dispatch' ? 'Dispatched' : 'Delivered'} the shipment of order ${shipment.orderId}.`,
+      });
     } catch (error) {
       fail(app, error, step === 'dispatch' ? 'Dispatching' : 'Delivering');
     }
@@ -55,7 +67,15 @@ export const adminShipmentsView = (app) => /** @param {import('../router.js').Vi
   const actions = (s) => {
     if (s.status !== 'PENDING' && s.status !== 'DISPATCHED') return null;
     const step = s.status === 'PENDING' ? 'dispatch' : 'deliver';
-    const button = h('button', { type: 'button', class: 'button button-small', 'aria-label': `${step === 'dispatch' ? 'Dispatch' : 'Deliver'} shipment of order ${s.orderId}` }, step === 'dispatch' ? 'Dispatch' : 'Deliver');
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button-small',
+        'aria-label': `${step === 'dispatch' ? 'Dispatch' : 'Deliver'} shipment of order ${s.orderId}`,
+      },
+      step === 'dispatch' ? 'Dispatch' : 'Deliver',
+    );
     button.addEventListener('click', () => void act(s, step, button));
     return button;
   };
@@ -80,7 +100,11 @@ export const adminShipmentsView = (app) => /** @param {import('../router.js').Vi
             'table',
             { class: 'table' },
             h('caption', { class: 'visually-hidden' }, 'Shipments, newest first'),
-            h('thead', {}, h('tr', {}, ...['Order', 'Items', 'Status', 'Carrier', 'Tracking', 'Created', ''].map((t) => h('th', { scope: 'col' }, t)))),
+            h(
+              'thead',
+              {},
+              h('tr', {}, ...['Order', 'Items', 'Status', 'Carrier', 'Tracking', 'Created', ''].map((t) => h('th', { scope: 'col' }, t))),
+            ),
             h(
               'tbody',
               {},

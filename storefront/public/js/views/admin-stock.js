@@ -21,7 +21,13 @@ export const adminStockView = (app) => /** @param {import('../router.js').ViewCo
     h(
       'div',
       { class: 'field-row' },
-      field({ label: 'SKU', name: 'sku', required: true, value: ctx.query.get('sku') ?? '', attrs: { list: 'sku-options', autocomplete: 'off' } }),
+      field({
+        label: 'SKU',
+        name: 'sku',
+        required: true,
+        value: ctx.query.get('sku') ?? '',
+        attrs: { list: 'sku-options', autocomplete: 'off' },
+      }),
       field({ label: 'Change', name: 'delta', type: 'number', required: true, hint: '+ received, − written off', attrs: { step: 1 } }),
       field({ label: 'Reason', name: 'reason', required: true, value: '' }),
     ),
@@ -52,7 +58,17 @@ export const adminStockView = (app) => /** @param {import('../router.js').ViewCo
         'table',
         { class: 'table' },
         h('caption', { class: 'visually-hidden' }, 'Stock levels'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'SKU'), ...['On hand', 'Reserved', 'Available'].map((t) => h('th', { scope: 'col', class: 'num' }, t)), h('td', {}))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'SKU'),
+            ...['On hand', 'Reserved', 'Available'].map((t) => h('th', { scope: 'col', class: 'num' }, t)),
+            h('td', {}),
+          ),
+        ),
         h(
           'tbody',
           {},

@@ -47,8 +47,10 @@ export const cartView = (app) => /** @param {import('../router.js').ViewContext}
       const known = availability.get(line.sku);
       let warning = null;
       if (known === 'gone') warning = h('p', { class: 'line-warning' }, 'No longer sold: remove it to check out.');
-      else if (known?.status === 'out_of_stock') warning = h('p', { class: 'line-warning' }, 'Out of stock: an order with it will be rejected.');
-      else if (typeof known?.available === 'number' && line.quantity > known.available) warning = h('p', { class: 'line-warning' }, `Only ${known.available} available: an order for more will be rejected.`);
+      else if (known?.status === 'out_of_stock')
+        warning = h('p', { class: 'line-warning' }, 'Out of stock: an order with it will be rejected.');
+      else if (typeof known?.available === 'number' && line.quantity > known.available)
+        warning = h('p', { class: 'line-warning' }, `Only ${known.available} available: an order for more will be rejected.`);
       return h(
         'tr',
         {},
@@ -56,7 +58,15 @@ export const cartView = (app) => /** @param {import('../router.js').ViewContext}
         h('td', { class: 'num' }, money(line.price.amount, line.price.currency)),
         h('td', {}, h('label', { for: id, class: 'visually-hidden' }, `Quantity of ${line.name}`), input),
         h('td', { class: 'num' }, money(line.price.amount * line.quantity, line.price.currency)),
-        h('td', {}, h('button', { type: 'button', class: 'button button-quiet', 'aria-label': `Remove ${line.name}`, onclick: () => app.cart.remove(line.sku) }, 'Remove')),
+        h(
+          'td',
+          {},
+          h(
+            'button',
+            { type: 'button', class: 'button button-quiet', 'aria-label': `Remove ${line.name}`, onclick: () => app.cart.remove(line.sku) },
+            'Remove',
+          ),
+        ),
       );
     });
     replace(
@@ -65,20 +75,50 @@ export const cartView = (app) => /** @param {import('../router.js').ViewContext}
         'table',
         { class: 'table' },
         h('caption', { class: 'visually-hidden' }, 'Products in your cart'),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Product'), h('th', { scope: 'col', class: 'num' }, 'Price'), h('th', { scope: 'col' }, 'Quantity'), h('th', { scope: 'col', class: 'num' }, 'Subtotal'), h('td', {}))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, 'Product'),
+            h('th', { scope: 'col', class: 'num' }, 'Price'),
+            h('th', { scope: 'col' }, 'Quantity'),
+            h('th', { scope: 'col', class: 'num' }, 'Subtotal'),
+            h('td', {}),
+          ),
+        ),
         h('tbody', {}, ...rows),
         total
-          ? h('tfoot', {}, h('tr', {}, h('th', { scope: 'row', colspan: 3 }, 'Total'), h('td', { class: 'num total' }, money(total.amount, total.currency)), h('td', {})))
+          ? h(
+              'tfoot',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row', colspan: 3 }, 'Total'),
+                h('td', { class: 'num total' }, money(total.amount, total.currency)),
+                h('td', {}),
+              ),
+            )
           : null,
       ),
       h('p', { class: 'hint' }, 'Prices are confirmed when you place the order.'),
-      h('div', { class: 'actions' }, h('a', { class: 'button button-quiet', href: '/' }, 'Continue shopping'), h('a', { class: 'button button-primary', href: '/checkout' }, 'Checkout')),
+      h(
+        'div',
+        { class: 'actions' },
+        h('a', { class: 'button button-quiet', href: '/' }, 'Continue shopping'),
+        h('a', { class: 'button button-primary', href: '/checkout' }, 'Checkout'),
+      ),
     );
   };
 
   render();
   const stop = app.cart.subscribe(render);
   ctx.signal.addEventListener('abort', () => void stop());
-  availability = await availabilityOf(app, app.cart.lines().map((l) => l.sku));
+  availability = await availabilityOf(
+    app,
+    app.cart.lines().map((l) => l.sku),
+  );
   if (!ctx.signal.aborted) render();
 };

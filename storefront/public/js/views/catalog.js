@@ -41,7 +41,11 @@ function loadCategories(app) {
  */
 export function addToCart(app, product, quantity = 1) {
   app.cart.add(product, quantity);
-  app.notices.show({ tone: 'success', text: `Added ${quantity > 1 ? `${quantity} × ` : ''}${product.name} to your cart.`, action: { label: 'View cart', href: '/cart' } });
+  app.notices.show({
+    tone: 'success',
+    text: `Added ${quantity > 1 ? `${quantity} × ` : ''}${product.name} to your cart.`,
+    action: { label: 'View cart', href: '/cart' },
+  });
 }
 
 /**
@@ -57,14 +61,22 @@ function productCard(app, product) {
     h(
       'article',
       { class: 'card', 'aria-labelledby': headingId },
-      h('a', { href: `/product/${encodeURIComponent(product.sku)}`, tabindex: -1, 'aria-hidden': 'true' }, productTile(product, displayableImage(product.imageUrl))),
+      h(
+        'a',
+        { href: `/product/${encodeURIComponent(product.sku)}`, tabindex: -1, 'aria-hidden': 'true' },
+        productTile(product, displayableImage(product.imageUrl)),
+      ),
       h('h2', { id: headingId, class: 'card-title' }, h('a', { href: `/product/${encodeURIComponent(product.sku)}` }, product.name)),
       h('p', { class: 'card-meta' }, h('span', { class: 'category' }, product.category), badge(availability.text, availability.tone)),
       h(
         'div',
         { class: 'card-foot' },
         h('span', { class: 'price' }, money(product.price.amount, product.price.currency)),
-        h('button', { type: 'button', class: 'button', disabled: !availability.orderable, onclick: () => addToCart(app, product) }, availability.orderable ? 'Add to cart' : 'Sold out'),
+        h(
+          'button',
+          { type: 'button', class: 'button', disabled: !availability.orderable, onclick: () => addToCart(app, product) },
+          availability.orderable ? 'Add to cart' : 'Sold out',
+        ),
       ),
     ),
   );
@@ -79,8 +91,15 @@ export const catalogView = (app) => /** @param {import('../router.js').ViewConte
 
   /** @param {Record<string, string | number>} changes */
   const urlWith = (changes) => {
-    const params = new URLSearchParams({ q, category, sort, page: String(pageNo), ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])) });
-    for (const [key, value] of [...params]) if (!value || (key === 'sort' && value === 'name') || (key === 'page' && value === '1')) params.delete(key);
+    const params = new URLSearchParams({
+      q,
+      category,
+      sort,
+      page: String(pageNo),
+      ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, String(v)])),
+    });
+    for (const [key, value] of [...params])
+      if (!value || (key === 'sort' && value === 'name') || (key === 'page' && value === '1')) params.delete(key);
     const search = params.toString();
     return search ? `/?${search}` : '/';
   };
@@ -89,7 +108,11 @@ export const catalogView = (app) => /** @param {import('../router.js').ViewConte
   if (searchInput && document.activeElement !== searchInput) searchInput.value = q;
 
   const categorySelect = h('select', { id: 'filter-category', name: 'category' }, h('option', { value: '' }, 'All categories'));
-  const sortSelect = h('select', { id: 'filter-sort', name: 'sort' }, ...SORTS.map(([value, label]) => h('option', { value, selected: value === sort }, label)));
+  const sortSelect = h(
+    'select',
+    { id: 'filter-sort', name: 'sort' },
+    ...SORTS.map(([value, label]) => h('option', { value, selected: value === sort }, label)),
+  );
   categorySelect.addEventListener('change', () => void app.navigate(urlWith({ category: categorySelect.value, page: 1 })));
   sortSelect.addEventListener('change', () => void app.navigate(urlWith({ sort: sortSelect.value, page: 1 })));
   const filters = h(
@@ -118,7 +141,12 @@ export const catalogView = (app) => /** @param {import('../router.js').ViewConte
   }
   if (ctx.signal.aborted) return;
   const pages = Math.max(1, Math.ceil(found.total / found.pageSize));
-  const summary = found.total === 0 ? (q ? `No products match “${q}”.` : 'No products here yet.') : `${found.total} ${found.total === 1 ? 'product' : 'products'}`;
+  const summary =
+    found.total === 0
+      ? q
+        ? `No products match “${q}”.`
+        : 'No products here yet.'
+      : `${found.total} ${found.total === 1 ? 'product' : 'products'}`;
   replace(
     results,
     h('p', { class: 'result-count', role: 'status' }, summary),

@@ -45,7 +45,11 @@ export const checkoutView = (app) => /** @param {import('../router.js').ViewCont
   const idempotencyKey = crypto.randomUUID();
   const formError = h('div', { class: 'form-error', role: 'alert' });
   const submit = h('button', { type: 'submit', class: 'button button-primary' }, 'Place order');
-  const country = h('select', { id: 'country', name: 'country', required: true, autocomplete: 'country' }, ...COUNTRIES.map(([code, name]) => h('option', { value: code, selected: code === (saved.country ?? 'US') }, name)));
+  const country = h(
+    'select',
+    { id: 'country', name: 'country', required: true, autocomplete: 'country' },
+    ...COUNTRIES.map(([code, name]) => h('option', { value: code, selected: code === (saved.country ?? 'US') }, name)),
+  );
   const form = h(
     'form',
     { class: 'form', novalidate: true },
@@ -56,8 +60,19 @@ export const checkoutView = (app) => /** @param {import('../router.js').ViewCont
       field({ label: 'Full name', name: 'name', required: true, value: saved.name, autocomplete: 'name' }),
       field({ label: 'Address line 1', name: 'line1', required: true, value: saved.line1, autocomplete: 'address-line1' }),
       field({ label: 'Address line 2 (optional)', name: 'line2', value: saved.line2, autocomplete: 'address-line2' }),
-      h('div', { class: 'field-row' }, field({ label: 'City', name: 'city', required: true, value: saved.city, autocomplete: 'address-level2' }), field({ label: 'Postal code', name: 'postalCode', required: true, value: saved.postalCode, autocomplete: 'postal-code' })),
-      h('div', { class: 'field' }, h('label', { for: 'country' }, 'Country'), country, h('p', { class: 'field-error', 'data-error-for': 'country', hidden: true })),
+      h(
+        'div',
+        { class: 'field-row' },
+        field({ label: 'City', name: 'city', required: true, value: saved.city, autocomplete: 'address-level2' }),
+        field({ label: 'Postal code', name: 'postalCode', required: true, value: saved.postalCode, autocomplete: 'postal-code' }),
+      ),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'country' }, 'Country'),
+        country,
+        h('p', { class: 'field-error', 'data-error-for': 'country', hidden: true }),
+      ),
     ),
     formError,
     h('div', { class: 'actions' }, h('a', { class: 'button button-quiet', href: '/cart' }, 'Back to cart'), submit),
@@ -66,8 +81,17 @@ export const checkoutView = (app) => /** @param {import('../router.js').ViewCont
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const values = formValues(form);
-    const address = { name: values.name ?? '', line1: values.line1 ?? '', city: values.city ?? '', postalCode: values.postalCode ?? '', country: values.country ?? '', ...(values.line2 ? { line2: values.line2 } : {}) };
-    const missing = ['name', 'line1', 'city', 'postalCode'].filter((k) => !(/** @type {Record<string, string>} */ (address))[k]).map((k) => ({ path: k, message: 'Please fill this in.' }));
+    const address = {
+      name: values.name ?? '',
+      line1: values.line1 ?? '',
+      city: values.city ?? '',
+      postalCode: values.postalCode ?? '',
+      country: values.country ?? '',
+      ...(values.line2 ? { line2: values.line2 } : {}),
+    };
+    const missing = ['name', 'line1', 'city', 'postalCode']
+      .filter((k) => !(/** @type {Record<string, string>} */ (address)[k]))
+      .map((k) => ({ path: k, message: 'Please fill this in.' }));
     replace(formError);
     if (missing.length) {
       showFieldErrors(form, missing);
@@ -78,7 +102,11 @@ export const checkoutView = (app) => /** @param {import('../router.js').ViewCont
     submit.disabled = true;
     submit.textContent = 'Placing order…';
     try {
-      const order = await app.api.post('/orders', { lines: app.cart.lines().map((l) => ({ sku: l.sku, quantity: l.quantity })), shippingAddress: address }, { headers: { 'Idempotency-Key': idempotencyKey } });
+      const order = await app.api.post(
+        '/orders',
+        { lines: app.cart.lines().map((l) => ({ sku: l.sku, quantity: l.quantity })), shippingAddress: address },
+        { headers: { 'Idempotency-Key': idempotencyKey } },
+      );
       localStorage.setItem(ADDRESS_KEY, JSON.stringify(address));
       app.cart.clear();
       await app.navigate(`/orders/${encodeURIComponent(order.id)}`);
@@ -107,7 +135,13 @@ export const checkoutView = (app) => /** @param {import('../router.js').ViewCont
         'aside',
         { class: 'summary', 'aria-labelledby': 'summary-title' },
         h('h2', { id: 'summary-title' }, 'Order summary'),
-        h('ul', { class: 'summary-lines' }, ...lines.map((l) => h('li', {}, h('span', {}, `${l.quantity} × ${l.name}`), h('span', {}, money(l.price.amount * l.quantity, l.price.currency))))),
+        h(
+          'ul',
+          { class: 'summary-lines' },
+          ...lines.map((l) =>
+            h('li', {}, h('span', {}, `${l.quantity} × ${l.name}`), h('span', {}, money(l.price.amount * l.quantity, l.price.currency))),
+          ),
+        ),
         total ? h('p', { class: 'summary-total' }, h('span', {}, 'Total'), h('span', {}, money(total.amount, total.currency))) : null,
         h('p', { class: 'hint' }, `Signed in as ${app.session.current()?.email ?? ''}.`),
       ),

@@ -76,7 +76,15 @@ export function requireSignIn(app, ctx, title, why) {
 export function requireAdmin(app, ctx, title) {
   if (!requireSignIn(app, ctx, title, 'as an operator')) return false;
   if (app.session.isAdmin()) return true;
-  page(ctx, title, h('div', { class: 'inline-message inline-warning' }, h('p', {}, 'This page is for operators. Sign out and sign in as admin@example.com to use it.')));
+  page(
+    ctx,
+    title,
+    h(
+      'div',
+      { class: 'inline-message inline-warning' },
+      h('p', {}, 'This page is for operators. Sign out and sign in as admin@example.com to use it.'),
+    ),
+  );
   return false;
 }
 

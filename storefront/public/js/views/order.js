@@ -63,7 +63,8 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
     order = await app.api.get(`/orders/${encodeURIComponent(id)}`, { auth: true });
   } catch (error) {
     // Another customer's order is a 404 too: the API does not tell whether it exists.
-    if (error instanceof ApiError && error.status === 404) page(ctx, 'Order not found', h('p', {}, 'There is no such order in your account.'), h('a', { href: '/orders' }, 'See your orders'));
+    if (error instanceof ApiError && error.status === 404)
+      page(ctx, 'Order not found', h('p', {}, 'There is no such order in your account.'), h('a', { href: '/orders' }, 'See your orders'));
     else page(ctx, 'Order', inlineProblem(error, 'Showing this order'));
     return;
   }
@@ -98,7 +99,16 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
           await refresh().catch(() => {});
         }
       });
-      replace(cancelArea, h('div', { class: 'confirm', role: 'group', 'aria-label': 'Confirm cancellation' }, h('p', {}, 'Cancel this order? Reserved stock is released.'), yes, no));
+      replace(
+        cancelArea,
+        h(
+          'div',
+          { class: 'confirm', role: 'group', 'aria-label': 'Confirm cancellation' },
+          h('p', {}, 'Cancel this order? Reserved stock is released.'),
+          yes,
+          no,
+        ),
+      );
       yes.focus();
     });
     replace(cancelArea, ask);
@@ -110,7 +120,16 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
     replace(steps, progress(order));
     replace(
       history,
-      ...order.history.map((entry) => h('li', {}, h('strong', {}, ORDER_STATUS[entry.status]?.label ?? entry.status), ' · ', h('time', { datetime: entry.at }, dateTime(entry.at)), entry.reason ? ` — ${entry.reason}` : '')),
+      ...order.history.map((entry) =>
+        h(
+          'li',
+          {},
+          h('strong', {}, ORDER_STATUS[entry.status]?.label ?? entry.status),
+          ' · ',
+          h('time', { datetime: entry.at }, dateTime(entry.at)),
+          entry.reason ? ` — ${entry.reason}` : '',
+        ),
+      ),
     );
     liveNote.textContent = isFinal(order.status) ? '' : 'This page updates by itself as the order moves on.';
     renderCancel();
@@ -123,7 +142,14 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
         })
         .catch(() => {});
     } else if (order.status === 'PENDING' || order.status === 'REJECTED') {
-      replace(shipping, h('p', { class: 'hint' }, order.status === 'REJECTED' ? 'Nothing will be shipped.' : 'A shipment is created once the order is confirmed.'));
+      replace(
+        shipping,
+        h(
+          'p',
+          { class: 'hint' },
+          order.status === 'REJECTED' ? 'Nothing will be shipped.' : 'A shipment is created once the order is confirmed.',
+        ),
+      );
     }
   };
 
@@ -150,7 +176,15 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
   page(
     ctx,
     `Order ${order.id}`,
-    h('section', { class: 'panel', 'aria-labelledby': 'status-title' }, h('h2', { id: 'status-title' }, 'Status'), statusLine, steps, liveNote, cancelArea),
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'status-title' },
+      h('h2', { id: 'status-title' }, 'Status'),
+      statusLine,
+      steps,
+      liveNote,
+      cancelArea,
+    ),
     h(
       'div',
       { class: 'columns' },
@@ -161,16 +195,61 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
         h(
           'table',
           { class: 'table' },
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Product'), h('th', { scope: 'col', class: 'num' }, 'Quantity'), h('th', { scope: 'col', class: 'num' }, 'Price'), h('th', { scope: 'col', class: 'num' }, 'Subtotal'))),
-          h('tbody', {}, ...order.lines.map((l) => h('tr', {}, h('th', { scope: 'row' }, l.name), h('td', { class: 'num' }, l.quantity), h('td', { class: 'num' }, money(l.unitPrice, order.currency)), h('td', { class: 'num' }, money(l.lineTotal, order.currency))))),
-          h('tfoot', {}, h('tr', {}, h('th', { scope: 'row', colspan: 3 }, 'Total'), h('td', { class: 'num total' }, money(order.total, order.currency)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Product'),
+              h('th', { scope: 'col', class: 'num' }, 'Quantity'),
+              h('th', { scope: 'col', class: 'num' }, 'Price'),
+              h('th', { scope: 'col', class: 'num' }, 'Subtotal'),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            ...order.lines.map((l) =>
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, l.name),
+                h('td', { class: 'num' }, l.quantity),
+                h('td', { class: 'num' }, money(l.unitPrice, order.currency)),
+                h('td', { class: 'num' }, money(l.lineTotal, order.currency)),
+              ),
+            ),
+          ),
+          h(
+            'tfoot',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row', colspan: 3 }, 'Total'),
+              h('td', { class: 'num total' }, money(order.total, order.currency)),
+            ),
+          ),
         ),
       ),
       h(
         'section',
         { class: 'panel', 'aria-labelledby': 'ship-title' },
         h('h2', { id: 'ship-title' }, 'Shipping'),
-        h('address', {}, ...[order.shippingAddress.name, order.shippingAddress.line1, order.shippingAddress.line2, `${order.shippingAddress.postalCode} ${order.shippingAddress.city}`, order.shippingAddress.country].filter(Boolean).flatMap((l) => [l, h('br')])),
+        h(
+          'address',
+          {},
+          ...[
+            order.shippingAddress.name,
+            order.shippingAddress.line1,
+            order.shippingAddress.line2,
+            `${order.shippingAddress.postalCode} ${order.shippingAddress.city}`,
+            order.shippingAddress.country,
+          ]
+            .filter(Boolean)
+            .flatMap((l) => [l, h('br')]),
+        ),
         shipping,
         h('h3', {}, 'History'),
         history,

@@ -38,7 +38,17 @@ export const ordersView = (app) => /** @param {import('../router.js').ViewContex
         'table',
         { class: 'table' },
         h('caption', { class: 'visually-hidden' }, 'Your orders, newest first'),
-        h('thead', {}, h('tr', {}, ...['Order', 'Placed', 'Items', 'Total', 'Status'].map((t) => h('th', { scope: 'col', class: t === 'Total' ? 'num' : null }, t)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...['Order', 'Placed', 'Items', 'Total', 'Status'].map((t) =>
+              h('th', { scope: 'col', class: t === 'Total' ? 'num' : null }, t),
+            ),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -46,7 +56,11 @@ export const ordersView = (app) => /** @param {import('../router.js').ViewContex
             h(
               'tr',
               {},
-              h('th', { scope: 'row' }, h('a', { href: `/orders/${encodeURIComponent(order.id)}`, 'aria-label': `Order ${order.id}` }, `#${shortId(order.id)}`)),
+              h(
+                'th',
+                { scope: 'row' },
+                h('a', { href: `/orders/${encodeURIComponent(order.id)}`, 'aria-label': `Order ${order.id}` }, `#${shortId(order.id)}`),
+              ),
               h('td', {}, dateTime(order.createdAt)),
               h('td', {}, order.lines.map((l) => `${l.quantity} × ${l.name}`).join(', ')),
               h('td', { class: 'num' }, money(order.total, order.currency)),
@@ -55,7 +69,9 @@ export const ordersView = (app) => /** @param {import('../router.js').ViewContex
           ),
         ),
       ),
-      found.total > found.items.length ? h('p', { class: 'hint' }, `Showing the newest ${found.items.length} of ${found.total} orders.`) : null,
+      found.total > found.items.length
+        ? h('p', { class: 'hint' }, `Showing the newest ${found.items.length} of ${found.total} orders.`)
+        : null,
     );
     return found.items.some((o) => !isFinal(o.status));
   };

@@ -16,7 +16,12 @@ export const productView = (app) => /** @param {import('../router.js').ViewConte
     product = await app.api.get(`/products/${encodeURIComponent(ctx.params.sku ?? '')}`);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
-      page(ctx, 'Product not found', h('p', {}, 'This product is not in the catalog (any more).'), h('a', { href: '/' }, 'Back to the shop'));
+      page(
+        ctx,
+        'Product not found',
+        h('p', {}, 'This product is not in the catalog (any more).'),
+        h('a', { href: '/' }, 'Back to the shop'),
+      );
     } else {
       page(ctx, 'Product', inlineProblem(error, 'Showing this product'));
     }
@@ -28,7 +33,11 @@ export const productView = (app) => /** @param {import('../router.js').ViewConte
     'form',
     { class: 'buy' },
     h('div', { class: 'field field-inline' }, h('label', { for: 'quantity' }, 'Quantity'), quantity),
-    h('button', { type: 'submit', class: 'button button-primary', disabled: !availability.orderable }, availability.orderable ? 'Add to cart' : 'Out of stock'),
+    h(
+      'button',
+      { type: 'submit', class: 'button button-primary', disabled: !availability.orderable },
+      availability.orderable ? 'Add to cart' : 'Out of stock',
+    ),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -37,7 +46,13 @@ export const productView = (app) => /** @param {import('../router.js').ViewConte
   });
   const shortNote =
     product.availability.status === 'low_stock' || product.availability.status === 'out_of_stock'
-      ? h('p', { class: 'hint' }, availability.orderable ? 'Few left: an order for more than are available is rejected.' : 'Out of stock: check back after the next delivery.')
+      ? h(
+          'p',
+          { class: 'hint' },
+          availability.orderable
+            ? 'Few left: an order for more than are available is rejected.'
+            : 'Out of stock: check back after the next delivery.',
+        )
       : null;
   page(
     ctx,
@@ -52,7 +67,14 @@ export const productView = (app) => /** @param {import('../router.js').ViewConte
         h('p', { class: 'price price-large' }, money(product.price.amount, product.price.currency)),
         h('p', {}, badge(availability.text, availability.tone)),
         h('p', { class: 'description' }, product.description || 'No description yet.'),
-        h('dl', { class: 'facts' }, h('dt', {}, 'SKU'), h('dd', {}, product.sku), h('dt', {}, 'Category'), h('dd', {}, h('a', { href: `/?category=${encodeURIComponent(product.category)}` }, product.category))),
+        h(
+          'dl',
+          { class: 'facts' },
+          h('dt', {}, 'SKU'),
+          h('dd', {}, product.sku),
+          h('dt', {}, 'Category'),
+          h('dd', {}, h('a', { href: `/?category=${encodeURIComponent(product.category)}` }, product.category)),
+        ),
         form,
         shortNote,
       ),

@@ -46,13 +46,21 @@ export const signInView = (app) => /** @param {import('../router.js').ViewContex
   page(
     ctx,
     'Sign in',
-    app.session.isActive() && current ? h('p', { class: 'inline-message inline-info' }, `You are signed in as ${current.email}. Signing in again switches the account.`) : null,
+    app.session.isActive() && current
+      ? h('p', { class: 'inline-message inline-info' }, `You are signed in as ${current.email}. Signing in again switches the account.`)
+      : null,
     form,
     h(
       'aside',
       { class: 'demo-users', 'aria-labelledby': 'demo-title' },
       h('h2', { id: 'demo-title' }, 'Demo accounts'),
-      h('ul', {}, ...DEMO_USERS.map(([email, password, role]) => h('li', {}, h('code', {}, email), ' / ', h('code', {}, password ?? ''), ` — ${role}`))),
+      h(
+        'ul',
+        {},
+        ...DEMO_USERS.map(([email, password, role]) =>
+          h('li', {}, h('code', {}, email), ' / ', h('code', {}, password ?? ''), ` — ${role}`),
+        ),
+      ),
     ),
   );
 };

@@ -7,7 +7,12 @@ import { ALLOCATION_MAX_DELIVER, type AllocationHandlers } from './handlers.ts';
  * One durable consumer `inventory-allocation` per stream it reads (ORDERS, SHIPPING): each stream's
  * events are handled in stream order; what cannot be handled goes to `inventory.dlq.allocation`.
  */
-export function startAllocationConsumers(options: { bus: Bus; handlers: AllocationHandlers; logger: Logger; maxDeliver?: number }): RunningConsumer[] {
+export function startAllocationConsumers(options: {
+  bus: Bus;
+  handlers: AllocationHandlers;
+  logger: Logger;
+  maxDeliver?: number;
+}): RunningConsumer[] {
   return startComponentConsumers({
     bus: options.bus,
     logger: options.logger,

@@ -31,7 +31,12 @@ async function deliver(commands: StockCommands, event: CloudEvent) {
   await handler.apply(handler.schema.parse(event.data), event);
 }
 const level = (sku: string) => stock.stock.get(sku);
-const published = () => stock.db.select().from(outbox).all().map((r) => r.subject);
+const published = () =>
+  stock.db
+    .select()
+    .from(outbox)
+    .all()
+    .map((r) => r.subject);
 
 describe('allocation → stock: the saga steps', () => {
   it('reserves an order’s lines when it is placed, once even if the event is redelivered', async () => {
@@ -72,14 +77,18 @@ describe('allocation → stock: the saga steps', () => {
 
   it('treats a cancel or dispatch with nothing to act on as done', async () => {
     await expect(deliver(client.commands, orderCancelled('order-never-placed'))).resolves.toBeUndefined();
-    await expect(deliver(client.commands, shipmentDispatched('order-never-placed-2', [{ sku: 'KIT-PAN', quantity: 1 }]))).resolves.toBeUndefined();
+    await expect(
+      deliver(client.commands, shipmentDispatched('order-never-placed-2', [{ sku: 'KIT-PAN', quantity: 1 }])),
+    ).resolves.toBeUndefined();
     expect(level('KIT-PAN')).toMatchObject({ onHand: 7, reserved: 2 });
   });
 });
 
 describe('allocation → stock: answers that are not a success', () => {
   it('dead-letters at once a command stock refuses as invalid (400)', async () => {
-    const error = await deliver(client.commands, orderPlaced('order/with/slashes', [{ sku: 'KIT-PAN', quantity: 1 }])).catch((e: unknown) => e);
+    const error = await deliver(client.commands, orderPlaced('order/with/slashes', [{ sku: 'KIT-PAN', quantity: 1 }])).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PermanentEventError);
     expect((error as Error).message).toMatch(/400/);
     expect(level('KIT-PAN')).toMatchObject({ reserved: 2 });
@@ -94,7 +103,9 @@ describe('allocation → stock: answers that are not a success', () => {
   });
 
   it('retries when stock does not accept the token (401): the cell’s keys may be catching up', async () => {
-    const foreign = stockCommandsFor(stock.url, () => stock.tokens.sign({ sub: 'service:inventory/allocation', scopes: ['inventory:internal'] }, { audience: 'cell:orders' }));
+    const foreign = stockCommandsFor(stock.url, () =>
+      stock.tokens.sign({ sub: 'service:inventory/allocation', scopes: ['inventory:internal'] }, { audience: 'cell:orders' }),
+    );
     const error = await deliver(foreign.commands, orderPlaced('order-b2', [{ sku: 'KIT-PAN', quantity: 1 }])).catch((e: unknown) => e);
     await foreign.close();
     expect(error).toBeInstanceOf(HttpError);
@@ -124,6 +135,8 @@ describe('allocation → stock: answers that are not a success', () => {
     };
     await expect(deliver(conflict, orderPlaced('order-c1', [{ sku: 'KIT-PAN', quantity: 1 }]))).resolves.toBeUndefined();
     await expect(deliver(conflict, orderCancelled('order-c1'))).resolves.toBeUndefined();
-    await expect(deliver(conflict, shipmentDispatched('order-c1', [{ sku: 'KIT-PAN', quantity: 1 }]))).rejects.toBeInstanceOf(PermanentEventError);
+    await expect(deliver(conflict, shipmentDispatched('order-c1', [{ sku: 'KIT-PAN', quantity: 1 }]))).rejects.toBeInstanceOf(
+      PermanentEventError,
+    );
   });
 });

@@ -2,7 +2,13 @@ import { PermanentEventError, type CloudEvent, type RemoteEventHandler } from '@
 import { HttpError } from '@retail/http-client';
 import type { ReservationAnswer } from '@retail/inventory-contract';
 import type { Logger } from '@retail/kernel';
-import { OrderSubjects, orderCancelledEventSchema, orderPlacedEventSchema, type OrderCancelledEvent, type OrderPlacedEvent } from '@retail/orders-contract';
+import {
+  OrderSubjects,
+  orderCancelledEventSchema,
+  orderPlacedEventSchema,
+  type OrderCancelledEvent,
+  type OrderPlacedEvent,
+} from '@retail/orders-contract';
 import { ShippingSubjects, shipmentDispatchedEventSchema, type ShipmentDispatchedEvent } from '@retail/shipping-contract';
 import type { StockCommands } from '../stock-commands.ts';
 
@@ -45,7 +51,10 @@ export function allocationHandlers(stock: StockCommands, logger: Logger): Alloca
 
   const placed: RemoteEventHandler<OrderPlacedEvent> = {
     schema: orderPlacedEventSchema,
-    apply: (data, event) => settle(event, data.orderId, () => stock.reserve({ orderId: data.orderId, lines: data.lines.map(({ sku, quantity }) => ({ sku, quantity })) }, event.id)),
+    apply: (data, event) =>
+      settle(event, data.orderId, () =>
+        stock.reserve({ orderId: data.orderId, lines: data.lines.map(({ sku, quantity }) => ({ sku, quantity })) }, event.id),
+      ),
   };
   const cancelled: RemoteEventHandler<OrderCancelledEvent> = {
     schema: orderCancelledEventSchema,

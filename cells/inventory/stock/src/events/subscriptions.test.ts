@@ -20,7 +20,8 @@ const product = (sku: string): Product => ({
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 });
-const created = (sku: string) => createEvent({ source: '/cells/products/catalog', type: ProductSubjects.created, subject: sku, data: { product: product(sku) } });
+const created = (sku: string) =>
+  createEvent({ source: '/cells/products/catalog', type: ProductSubjects.created, subject: sku, data: { product: product(sku) } });
 
 describe('stock: a stock row for every new product (handler in process)', () => {
   let database: ReturnType<typeof openOwnDatabase>;
@@ -74,7 +75,9 @@ describe('stock: consuming products.product.created from a real NATS server', ()
     await nats.dispose();
   });
 
-  const stockChanged = async () => (await bus.jsm.streams.info('INVENTORY', { subjects_filter: 'inventory.stock.changed' })).state.subjects?.['inventory.stock.changed'] ?? 0;
+  const stockChanged = async () =>
+    (await bus.jsm.streams.info('INVENTORY', { subjects_filter: 'inventory.stock.changed' })).state.subjects?.['inventory.stock.changed'] ??
+    0;
 
   it('creates the stock row once, publishes stock.changed, and dead-letters what it cannot read', async () => {
     const database = openOwnDatabase(':memory:');
@@ -91,17 +94,28 @@ describe('stock: consuming products.product.created from a real NATS server', ()
     const event = created('KIT-NEW-WHISK');
     await bus.js.publish(event.type, JSON.stringify(event), { msgID: event.id });
     // published after the relay's first (idle) pass, so it is the wake after the consumer's commit that sends it
-    const message = await waitFor(async () => (await bus.jsm.streams.getMessage('INVENTORY', { last_by_subj: 'inventory.stock.changed' })) ?? undefined, {
-      what: 'stock.changed',
-    });
+    const message = await waitFor(
+      async () => (await bus.jsm.streams.getMessage('INVENTORY', { last_by_subj: 'inventory.stock.changed' })) ?? undefined,
+      {
+        what: 'stock.changed',
+      },
+    );
     expect(message.json<{ data: unknown }>().data).toEqual({ sku: 'KIT-NEW-WHISK', onHand: 4, reserved: 0, available: 4 });
 
     // the same event again under another message id (a producer retry): the inbox makes it harmless
     await bus.js.publish(event.type, JSON.stringify(event), { msgID: `${event.id}-again` });
-    await bus.js.publish(ProductSubjects.created, JSON.stringify(createEvent({ source: '/x', type: ProductSubjects.created, subject: 'x', data: { product: { sku: 'lower' } } })));
-    await waitFor(async () => ((await bus.jsm.streams.info('INVENTORY', { subjects_filter: 'inventory.dlq.stock' })).state.subjects?.['inventory.dlq.stock'] ?? 0) === 1 || undefined, {
-      what: 'the invalid event dead-lettered',
-    });
+    await bus.js.publish(
+      ProductSubjects.created,
+      JSON.stringify(createEvent({ source: '/x', type: ProductSubjects.created, subject: 'x', data: { product: { sku: 'lower' } } })),
+    );
+    await waitFor(
+      async () =>
+        ((await bus.jsm.streams.info('INVENTORY', { subjects_filter: 'inventory.dlq.stock' })).state.subjects?.['inventory.dlq.stock'] ??
+          0) === 1 || undefined,
+      {
+        what: 'the invalid event dead-lettered',
+      },
+    );
     await waitFor(() => consumer.handled() === 3 || undefined, { what: 'three messages handled' });
     expect(await stockChanged()).toBe(1);
     expect(findLevel(database.db, 'KIT-NEW-WHISK')).toMatchObject({ onHand: 4 });

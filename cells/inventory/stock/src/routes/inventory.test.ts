@@ -77,7 +77,9 @@ describe('stock: adjustments', () => {
     const res = await adjust('KIT-PAN', { delta: 15, reason: 'delivery from supplier' });
     expect(res.status).toBe(201);
     expect(await json(res)).toEqual({ sku: 'KIT-PAN', onHand: 25, reserved: 0, available: 25 });
-    expect(t.db.select().from(adjustments).all()).toMatchObject([{ sku: 'KIT-PAN', delta: 15, reason: 'delivery from supplier', actor: 'user-admin' }]);
+    expect(t.db.select().from(adjustments).all()).toMatchObject([
+      { sku: 'KIT-PAN', delta: 15, reason: 'delivery from supplier', actor: 'user-admin' },
+    ]);
     expect(outboxEvents(t.db)).toEqual([
       { type: 'inventory.stock.changed', subject: 'KIT-PAN', data: { sku: 'KIT-PAN', onHand: 25, reserved: 0, available: 25 } },
     ]);
@@ -106,7 +108,12 @@ describe('stock: adjustments', () => {
     const res = await adjust('KIT-PAN', { delta: -3, reason: 'breakage' });
     expect(res.status).toBe(409);
     expect((await json(res)).detail).toMatch(/8 reserved/);
-    expect(await json(await call('GET', '/inventory/KIT-PAN', { token: t.anonymous }))).toEqual({ sku: 'KIT-PAN', onHand: 10, reserved: 8, available: 2 });
+    expect(await json(await call('GET', '/inventory/KIT-PAN', { token: t.anonymous }))).toEqual({
+      sku: 'KIT-PAN',
+      onHand: 10,
+      reserved: 8,
+      available: 2,
+    });
     expect(outboxEvents(t.db)).toHaveLength(before);
     expect((await adjust('KIT-PAN', { delta: -2, reason: 'breakage' })).status).toBe(201);
   });
@@ -137,7 +144,11 @@ describe('stock: adjustments', () => {
     const malformed = await call('POST', '/inventory/KIT-PAN/adjustments', { token: t.admin, raw: '{"delta": 5,' });
     expect(malformed.status).toBe(400);
     expect((await json(malformed)).detail).toMatch(/not valid JSON/);
-    const form = await call('POST', '/inventory/KIT-PAN/adjustments', { token: t.admin, raw: 'delta=5', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const form = await call('POST', '/inventory/KIT-PAN/adjustments', {
+      token: t.admin,
+      raw: 'delta=5',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(415);
     expect((await adjust('kit-pan', { delta: 5, reason: 'x' })).status).toBe(400);
     expect(outboxEvents(t.db)).toHaveLength(0);

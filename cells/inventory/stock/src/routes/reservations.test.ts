@@ -39,7 +39,13 @@ describe('reserve: every line or none', () => {
       {
         type: 'inventory.reservation.confirmed',
         subject: 'order-1',
-        data: { orderId: 'order-1', lines: [{ sku: 'KIT-PAN', quantity: 4 }, { sku: 'OUT-TENT', quantity: 3 }] },
+        data: {
+          orderId: 'order-1',
+          lines: [
+            { sku: 'KIT-PAN', quantity: 4 },
+            { sku: 'OUT-TENT', quantity: 3 },
+          ],
+        },
       },
       { type: 'inventory.stock.changed', subject: 'KIT-PAN', data: { sku: 'KIT-PAN', onHand: 10, reserved: 4, available: 6 } },
       { type: 'inventory.stock.changed', subject: 'OUT-TENT', data: { sku: 'OUT-TENT', onHand: 3, reserved: 3, available: 0 } },
@@ -102,7 +108,10 @@ describe('reserve: every line or none', () => {
     const key = 'c0ffee00-0000-4000-8000-000000000001';
     await reserve('order-7', [{ sku: 'KIT-PAN', quantity: 2 }], key);
     clearOutbox();
-    expect(await json(await reserve('order-7', [{ sku: 'KIT-PAN', quantity: 2 }], key))).toEqual({ orderId: 'order-7', status: 'RESERVED' });
+    expect(await json(await reserve('order-7', [{ sku: 'KIT-PAN', quantity: 2 }], key))).toEqual({
+      orderId: 'order-7',
+      status: 'RESERVED',
+    });
     // the key is spent even if the body changes: the event it stands for was applied
     expect(await json(await reserve('order-8', [{ sku: 'KIT-PAN', quantity: 2 }], key))).toEqual({ orderId: 'order-8', status: 'NONE' });
     expect(await level('KIT-PAN')).toMatchObject({ reserved: 2 });
@@ -112,7 +121,9 @@ describe('reserve: every line or none', () => {
 
   it('never oversells: 200 concurrent single-unit orders for 50 units confirm exactly 50', async () => {
     stockUp(t.db, { 'ELE-HOT-ITEM': 50 });
-    const answers = await Promise.all(Array.from({ length: 200 }, async (_, i) => json(await reserve(`rush-${i}`, [{ sku: 'ELE-HOT-ITEM', quantity: 1 }]))));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, async (_, i) => json(await reserve(`rush-${i}`, [{ sku: 'ELE-HOT-ITEM', quantity: 1 }]))),
+    );
     const statuses: string[] = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 'RESERVED')).toHaveLength(50);
     expect(statuses.filter((s) => s === 'REJECTED')).toHaveLength(150);
@@ -141,7 +152,11 @@ describe('reserve: every line or none', () => {
   });
 
   it('refuses malformed JSON and a missing or malformed Idempotency-Key with 400', async () => {
-    const malformed = await call('POST', '/reservations', { token: t.allocation, raw: '{"orderId":', headers: { 'idempotency-key': freshKey() } });
+    const malformed = await call('POST', '/reservations', {
+      token: t.allocation,
+      raw: '{"orderId":',
+      headers: { 'idempotency-key': freshKey() },
+    });
     expect(malformed.status).toBe(400);
     const body = { orderId: 'o-1', lines: [{ sku: 'KIT-PAN', quantity: 1 }] };
     const missing = await call('POST', '/reservations', { token: t.allocation, body });
@@ -172,7 +187,13 @@ describe('release: a cancelled order gives its units back', () => {
       {
         type: 'inventory.reservation.released',
         subject: 'order-1',
-        data: { orderId: 'order-1', lines: [{ sku: 'KIT-PAN', quantity: 4 }, { sku: 'OUT-TENT', quantity: 1 }] },
+        data: {
+          orderId: 'order-1',
+          lines: [
+            { sku: 'KIT-PAN', quantity: 4 },
+            { sku: 'OUT-TENT', quantity: 1 },
+          ],
+        },
       },
     ]);
   });

@@ -26,7 +26,11 @@ export function reservationRoutes(reservations: Reservations): Hono<AuthedReques
 /** The id of the event behind the command: the same key twice is the same command. */
 function commandKey(c: Context): string {
   const result = commandKeySchema.safeParse(c.req.header('idempotency-key'));
-  if (!result.success) throw new ValidationError([{ path: 'Idempotency-Key', message: result.error.issues[0]!.message }], 'Send the id of the event behind the command as Idempotency-Key.');
+  if (!result.success)
+    throw new ValidationError(
+      [{ path: 'Idempotency-Key', message: result.error.issues[0]!.message }],
+      'Send the id of the event behind the command as Idempotency-Key.',
+    );
   return result.data;
 }
 

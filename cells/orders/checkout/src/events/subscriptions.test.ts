@@ -36,7 +36,12 @@ const placeOrder = (): Order =>
   ).order;
 
 const viewOf = (id: string) => core.orderBook.get(id, { customerId: 'user-alice', operator: false });
-const outboxTypes = () => core.db.select().from(outbox).all().map((r) => JSON.parse(r.payload).type as string);
+const outboxTypes = () =>
+  core.db
+    .select()
+    .from(outbox)
+    .all()
+    .map((r) => JSON.parse(r.payload).type as string);
 
 /** Hand an event to checkout's handler for its subject, as the consumer does after validating it. */
 function deliver(type: string, data: Record<string, unknown>, id: string = randomUUID()) {
@@ -46,7 +51,13 @@ function deliver(type: string, data: Record<string, unknown>, id: string = rando
 }
 
 const confirmed = (orderId: string) => ({ orderId, lines: [{ sku: 'KIT-PAN', quantity: 3 }] });
-const dispatched = (orderId: string) => ({ shipmentId: 'shp-1', orderId, lines: [{ sku: 'KIT-PAN', quantity: 3 }], carrier: 'UPS', trackingNumber: '1Z999AA1' });
+const dispatched = (orderId: string) => ({
+  shipmentId: 'shp-1',
+  orderId,
+  lines: [{ sku: 'KIT-PAN', quantity: 3 }],
+  carrier: 'UPS',
+  trackingNumber: '1Z999AA1',
+});
 
 describe('checkout: inventory replies', () => {
   it('confirms the order when its stock is reserved, once, however often the event is delivered', async () => {
@@ -66,11 +77,20 @@ describe('checkout: inventory replies', () => {
   it('rejects the order with inventory’s reason', async () => {
     const order = placeOrder();
     const reason = 'insufficient stock: KIT-PAN (requested 3, available 1)';
-    await deliver('inventory.reservation.rejected', { orderId: order.id, reason, shortages: [{ sku: 'KIT-PAN', requested: 3, available: 1 }] });
+    await deliver('inventory.reservation.rejected', {
+      orderId: order.id,
+      reason,
+      shortages: [{ sku: 'KIT-PAN', requested: 3, available: 1 }],
+    });
     const view = viewOf(order.id);
     expect(view.status).toBe('REJECTED');
     expect(view.history.at(-1)).toMatchObject({ status: 'REJECTED', reason });
-    const rejected = core.db.select().from(outbox).all().map((r) => JSON.parse(r.payload)).at(-1);
+    const rejected = core.db
+      .select()
+      .from(outbox)
+      .all()
+      .map((r) => JSON.parse(r.payload))
+      .at(-1);
     expect(rejected).toMatchObject({ type: 'orders.order.rejected', data: { orderId: order.id, reason } });
   });
 
@@ -105,8 +125,17 @@ describe('checkout: shipping replies', () => {
     expect(viewOf(order.id).history.at(-1)?.reason).toBe('handed to UPS, tracking number 1Z999AA1');
     await deliver('shipping.shipment.delivered', { shipmentId: 'shp-1', orderId: order.id });
     expect(viewOf(order.id).history.map((h) => h.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
-    const events = core.db.select().from(outbox).all().map((r) => JSON.parse(r.payload));
-    expect(events.map((e) => e.type)).toEqual(['orders.order.placed', 'orders.order.confirmed', 'orders.order.shipped', 'orders.order.delivered']);
+    const events = core.db
+      .select()
+      .from(outbox)
+      .all()
+      .map((r) => JSON.parse(r.payload));
+    expect(events.map((e) => e.type)).toEqual([
+      'orders.order.placed',
+      'orders.order.confirmed',
+      'orders.order.shipped',
+      'orders.order.delivered',
+    ]);
     expect(events[2].data).toEqual({ orderId: order.id, shipmentId: 'shp-1', carrier: 'UPS', trackingNumber: '1Z999AA1' });
     expect(events[3].data).toEqual({ orderId: order.id, shipmentId: 'shp-1' });
   });
@@ -118,7 +147,12 @@ describe('checkout: a shipment cancelled', () => {
     await deliver('inventory.reservation.confirmed', confirmed(order.id));
     await deliver('shipping.shipment.cancelled', { shipmentId: 'shp-1', orderId: order.id });
     expect(viewOf(order.id).history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'shipment cancelled' });
-    const cancelled = core.db.select().from(outbox).all().map((r) => JSON.parse(r.payload)).at(-1);
+    const cancelled = core.db
+      .select()
+      .from(outbox)
+      .all()
+      .map((r) => JSON.parse(r.payload))
+      .at(-1);
     // What inventory releases the reservation on, and fulfillment cancels the (already cancelled) shipment on.
     expect(cancelled).toMatchObject({ type: 'orders.order.cancelled', data: { orderId: order.id, previousStatus: 'CONFIRMED' } });
   });
@@ -155,7 +189,9 @@ describe('checkout: what cannot be applied', () => {
 
   it('retries (does not dead-letter) a 401: the cell’s keys may just not be reachable yet', async () => {
     await t.close();
-    t = await checkoutTestApp(core, { ordersToken: () => core.tokens.sign({ sub: 'service:orders/checkout', scopes: ['orders:internal'] }, { issuer: 'a-stale-gateway' }) });
+    t = await checkoutTestApp(core, {
+      ordersToken: () => core.tokens.sign({ sub: 'service:orders/checkout', scopes: ['orders:internal'] }, { issuer: 'a-stale-gateway' }),
+    });
     const order = placeOrder();
     const attempt = deliver('inventory.reservation.confirmed', confirmed(order.id));
     await expect(attempt).rejects.toBeInstanceOf(HttpError);
@@ -166,7 +202,9 @@ describe('checkout: what cannot be applied', () => {
   it('validates payloads with the producers’ schemas, so the consumer dead-letters malformed ones', () => {
     expect(t.handlers.inventory['inventory.reservation.confirmed']!.schema.safeParse({ lines: [] }).success).toBe(false);
     expect(t.handlers.inventory['inventory.reservation.rejected']!.schema.safeParse({ orderId: 'o-1' }).success).toBe(false);
-    expect(t.handlers.shipping['shipping.shipment.dispatched']!.schema.safeParse({ orderId: 'o-1', shipmentId: 's-1' }).success).toBe(false);
+    expect(t.handlers.shipping['shipping.shipment.dispatched']!.schema.safeParse({ orderId: 'o-1', shipmentId: 's-1' }).success).toBe(
+      false,
+    );
     expect(t.handlers.shipping['shipping.shipment.delivered']!.schema.safeParse({ orderId: 'o-1' }).success).toBe(false);
   });
 });

@@ -3,7 +3,12 @@ import { InventorySubjects, reservationConfirmedEventSchema, reservationRejected
 import { HttpError } from '@retail/http-client';
 import type { Logger } from '@retail/kernel';
 import { ordersCell, type OrderTransitionCommand } from '@retail/orders-contract';
-import { ShippingSubjects, shipmentCancelledEventSchema, shipmentDeliveredEventSchema, shipmentDispatchedEventSchema } from '@retail/shipping-contract';
+import {
+  ShippingSubjects,
+  shipmentCancelledEventSchema,
+  shipmentDeliveredEventSchema,
+  shipmentDispatchedEventSchema,
+} from '@retail/shipping-contract';
 import { durableName } from '@retail/descriptor';
 import type { z } from 'zod';
 import type { OrdersCore } from '../orders-core.ts';
@@ -34,7 +39,10 @@ export interface SagaHandlers {
 export function sagaHandlers(orders: OrdersCore, logger: Logger): SagaHandlers {
   const log = logger.child({ consumer: durableName(ordersCell, 'checkout') });
 
-  const move = <T extends { orderId: string }>(schema: z.ZodType<T>, command: (data: T) => OrderTransitionCommand): RemoteEventHandler<T> => ({
+  const move = <T extends { orderId: string }>(
+    schema: z.ZodType<T>,
+    command: (data: T) => OrderTransitionCommand,
+  ): RemoteEventHandler<T> => ({
     schema,
     async apply(data, event: CloudEvent) {
       const asked = command(data);
@@ -44,7 +52,10 @@ export function sagaHandlers(orders: OrdersCore, logger: Logger): SagaHandlers {
         await orders.transition(data.orderId, wanted, event.id);
       } catch (error) {
         if (error instanceof HttpError && error.status === 409) {
-          log.info({ orderId: data.orderId, event: event.type, to: wanted.to, orderStatus: error.body?.orderStatus }, 'order has moved on; nothing to do');
+          log.info(
+            { orderId: data.orderId, event: event.type, to: wanted.to, orderStatus: error.body?.orderStatus },
+            'order has moved on; nothing to do',
+          );
           return;
         }
         if (error instanceof HttpError && error.status !== 401) throw new PermanentEventError(error.message);
@@ -55,7 +66,10 @@ export function sagaHandlers(orders: OrdersCore, logger: Logger): SagaHandlers {
 
   const inventory = {
     [InventorySubjects.reservationConfirmed]: move(reservationConfirmedEventSchema, () => ({ to: 'CONFIRMED', reason: 'stock reserved' })),
-    [InventorySubjects.reservationRejected]: move(reservationRejectedEventSchema, (data) => ({ to: 'REJECTED', reason: data.reason.trim() || 'stock could not be reserved' })),
+    [InventorySubjects.reservationRejected]: move(reservationRejectedEventSchema, (data) => ({
+      to: 'REJECTED',
+      reason: data.reason.trim() || 'stock could not be reserved',
+    })),
   };
 
   const shipping = {

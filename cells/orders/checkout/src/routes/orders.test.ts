@@ -18,7 +18,13 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const address = { name: 'Alice Doe', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
-const basket = { lines: [{ sku: 'KIT-PAN', quantity: 2 }, { sku: 'KIT-KNIFE', quantity: 1 }], shippingAddress: address };
+const basket = {
+  lines: [
+    { sku: 'KIT-PAN', quantity: 2 },
+    { sku: 'KIT-KNIFE', quantity: 1 },
+  ],
+  shippingAddress: address,
+};
 
 function placeOrder(options: { body?: unknown; raw?: string; key?: string | null; token?: string | null } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -53,7 +59,9 @@ describe('checkout: placing an order', () => {
     const events = core.db.select().from(outbox).all();
     expect(events.map((e) => e.subject)).toEqual(['orders.order.placed']);
     // Prices were asked for once, for exactly these SKUs, with the orders cell's own token.
-    expect(t.products.requests).toEqual([{ method: 'GET', url: '/prices?sku=KIT-PAN&sku=KIT-KNIFE', authorization: `Bearer ${ORDERS_CELL_TOKEN}` }]);
+    expect(t.products.requests).toEqual([
+      { method: 'GET', url: '/prices?sku=KIT-PAN&sku=KIT-KNIFE', authorization: `Bearer ${ORDERS_CELL_TOKEN}` },
+    ]);
   });
 
   it('uses today’s price, not an earlier one', async () => {
@@ -75,12 +83,21 @@ describe('checkout: Idempotency-Key', () => {
     // The saga moves the order on before the customer retries…
     core.orderBook.advance(placed.id, { to: 'CONFIRMED' }, randomUUID());
     // …with the same request, its fields in another order.
-    const reordered = { shippingAddress: { country: 'US', postalCode: '12345', city: 'Springfield', line1: '1 Main St', name: 'Alice Doe' }, lines: basket.lines };
+    const reordered = {
+      shippingAddress: { country: 'US', postalCode: '12345', city: 'Springfield', line1: '1 Main St', name: 'Alice Doe' },
+      lines: basket.lines,
+    };
     const second = await placeOrder({ key: 'retry-key-0001', body: reordered });
     expect(second.status).toBe(201);
     expect(await json(second)).toEqual(placed);
     expect(storedOrders()).toHaveLength(1);
-    expect(core.db.select().from(outbox).all().map((e) => e.subject)).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+    expect(
+      core.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((e) => e.subject),
+    ).toEqual(['orders.order.placed', 'orders.order.confirmed']);
   });
 
   it('refuses the same key with a different body with 422, storing nothing more', async () => {
@@ -151,7 +168,17 @@ describe('checkout: bad orders', () => {
     ['a zero quantity', { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 0 }] }, 'lines.0.quantity'],
     ['a quantity as a string', { ...basket, lines: [{ sku: 'KIT-PAN', quantity: '2' }] }, 'lines.0.quantity'],
     ['a malformed SKU', { ...basket, lines: [{ sku: 'kit pan', quantity: 1 }] }, 'lines.0.sku'],
-    ['the same SKU twice', { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 1 }, { sku: 'KIT-PAN', quantity: 2 }] }, 'lines'],
+    [
+      'the same SKU twice',
+      {
+        ...basket,
+        lines: [
+          { sku: 'KIT-PAN', quantity: 1 },
+          { sku: 'KIT-PAN', quantity: 2 },
+        ],
+      },
+      'lines',
+    ],
     ['a price sent by the client', { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 1, unitPrice: 1 }] }, 'lines.0'],
     ['no address', { lines: basket.lines }, 'shippingAddress'],
     ['a bad country', { ...basket, shippingAddress: { ...address, country: 'usa' } }, 'shippingAddress.country'],
@@ -172,7 +199,16 @@ describe('checkout: bad orders', () => {
   });
 
   it('refuses SKUs the products cell does not know with 400 naming each line', async () => {
-    const res = await placeOrder({ body: { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 1 }, { sku: 'NOPE-404', quantity: 1 }, { sku: 'NOPE-405', quantity: 2 }] } });
+    const res = await placeOrder({
+      body: {
+        ...basket,
+        lines: [
+          { sku: 'KIT-PAN', quantity: 1 },
+          { sku: 'NOPE-404', quantity: 1 },
+          { sku: 'NOPE-405', quantity: 2 },
+        ],
+      },
+    });
     expect(res.status).toBe(400);
     const problem = await json(res);
     expect(problem.errors).toEqual([
@@ -183,7 +219,15 @@ describe('checkout: bad orders', () => {
   });
 
   it('refuses lines priced in different currencies with 400', async () => {
-    const res = await placeOrder({ body: { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 1 }, { sku: 'EUR-MUG', quantity: 1 }] } });
+    const res = await placeOrder({
+      body: {
+        ...basket,
+        lines: [
+          { sku: 'KIT-PAN', quantity: 1 },
+          { sku: 'EUR-MUG', quantity: 1 },
+        ],
+      },
+    });
     expect(res.status).toBe(400);
     const problem = await json(res);
     expect(problem.detail).toMatch(/same currency/);
@@ -233,7 +277,8 @@ describe('checkout: when a dependency is down', () => {
 
   it('answers 503 without details when the products cell refuses the orders cell, without opening the circuit', async () => {
     t.products.mode = 'refusing';
-    for (let i = 0; i < 4; i++) expect((await expectUnavailable(await placeOrder())).detail).toBe('Prices cannot be read right now; try again shortly.');
+    for (let i = 0; i < 4; i++)
+      expect((await expectUnavailable(await placeOrder())).detail).toBe('Prices cannot be read right now; try again shortly.');
     // An answer means the products cell is up: every attempt reached it, and the next one succeeds.
     expect(t.products.requests).toHaveLength(4);
     t.products.mode = 'up';
@@ -268,7 +313,12 @@ const confirmed = (): Order => {
 const cancel = (id: string, token: string | null = t.alice) =>
   t.app.request(`/orders/${id}/cancel`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
 const statusOf = (id: string) => core.orderBook.get(id, { customerId: 'user-alice', operator: true }).status;
-const outboxTypes = () => core.db.select().from(outbox).all().map((r) => JSON.parse(r.payload).type as string);
+const outboxTypes = () =>
+  core.db
+    .select()
+    .from(outbox)
+    .all()
+    .map((r) => JSON.parse(r.payload).type as string);
 const shipmentCancels = () => t.shipping.requests.filter((r) => r.url.endsWith('/cancel'));
 
 describe('checkout: cancelling an order', () => {
@@ -277,7 +327,10 @@ describe('checkout: cancelling an order', () => {
     const res = await cancel(order.id);
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ id: order.id, status: 'CANCELLED' });
-    expect(core.orderBook.get(order.id, { customerId: 'user-alice', operator: false }).history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by the customer' });
+    expect(core.orderBook.get(order.id, { customerId: 'user-alice', operator: false }).history.at(-1)).toMatchObject({
+      status: 'CANCELLED',
+      reason: 'cancelled by the customer',
+    });
     expect(outboxTypes()).toEqual(['orders.order.placed', 'orders.order.cancelled']);
     expect(shipmentCancels()).toHaveLength(0);
   });
@@ -287,7 +340,9 @@ describe('checkout: cancelling an order', () => {
     const res = await cancel(order.id);
     expect(res.status).toBe(200);
     expect((await json(res)).status).toBe('CANCELLED');
-    expect(shipmentCancels()).toEqual([{ method: 'POST', url: `/shipments/by-order/${order.id}/cancel`, authorization: `Bearer ${ORDERS_CELL_TOKEN}` }]);
+    expect(shipmentCancels()).toEqual([
+      { method: 'POST', url: `/shipments/by-order/${order.id}/cancel`, authorization: `Bearer ${ORDERS_CELL_TOKEN}` },
+    ]);
     expect(outboxTypes()).toEqual(['orders.order.placed', 'orders.order.confirmed', 'orders.order.cancelled']);
   });
 
@@ -332,7 +387,10 @@ describe('checkout: cancelling an order', () => {
     core.orderBook.advance(order.id, { to: 'SHIPPED', shipmentId: 'shp-1', carrier: 'UPS', trackingNumber: '1Z999AA1' }, randomUUID());
     const res = await cancel(order.id);
     expect(res.status).toBe(409);
-    expect(await json(res)).toMatchObject({ orderStatus: 'SHIPPED', detail: `Order ${order.id} cannot be cancelled: it has already been dispatched.` });
+    expect(await json(res)).toMatchObject({
+      orderStatus: 'SHIPPED',
+      detail: `Order ${order.id} cannot be cancelled: it has already been dispatched.`,
+    });
   });
 
   it('answers an order already cancelled as it is, and needs orders:write and a token', async () => {

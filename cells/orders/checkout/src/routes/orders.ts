@@ -4,7 +4,10 @@ import { ValidationError, readJson, type FieldError } from '@retail/kernel';
 import { OrderScopes, idempotencyKeySchema, placeOrderSchema, type PlaceOrder } from '@retail/orders-contract';
 import type { Checkout } from '../checkout.ts';
 
-const missingKey: FieldError = { path: 'Idempotency-Key', message: 'Send a unique Idempotency-Key header with each new order (8–100 visible ASCII characters, e.g. a UUID).' };
+const missingKey: FieldError = {
+  path: 'Idempotency-Key',
+  message: 'Send a unique Idempotency-Key header with each new order (8–100 visible ASCII characters, e.g. a UUID).',
+};
 
 /** The body and the Idempotency-Key header, with every field error of both in one 400. */
 async function readOrderRequest(c: Context<AuthedRequest>): Promise<{ key: string; request: PlaceOrder }> {
@@ -13,7 +16,8 @@ async function readOrderRequest(c: Context<AuthedRequest>): Promise<{ key: strin
   try {
     request = await readJson(c, placeOrderSchema);
   } catch (error) {
-    if (!key.success && error instanceof ValidationError) throw new ValidationError([missingKey, ...(error.extensions.errors as FieldError[])]);
+    if (!key.success && error instanceof ValidationError)
+      throw new ValidationError([missingKey, ...(error.extensions.errors as FieldError[])]);
     throw error;
   }
   if (!key.success) throw new ValidationError([missingKey]);
@@ -33,7 +37,9 @@ export function checkoutRoutes(checkout: Checkout): Hono<AuthedRequest> {
 
   // The caller's internal token (verified in front of these routes) goes on to the orders service, which
   // decides whose order it is.
-  routes.post('/orders/:id/cancel', requireScopes(OrderScopes.write), async (c) => c.json(await checkout.cancelOrder(c.req.param('id'), bearerToken(c.req.header('authorization'))!)));
+  routes.post('/orders/:id/cancel', requireScopes(OrderScopes.write), async (c) =>
+    c.json(await checkout.cancelOrder(c.req.param('id'), bearerToken(c.req.header('authorization'))!)),
+  );
 
   return routes;
 }

@@ -19,7 +19,10 @@ export const orders = sqliteTable(
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [unique('orders_customer_idempotency_key').on(t.customerId, t.idempotencyKey), index('orders_customer_created').on(t.customerId, t.createdAt)],
+  (t) => [
+    unique('orders_customer_idempotency_key').on(t.customerId, t.idempotencyKey),
+    index('orders_customer_created').on(t.customerId, t.createdAt),
+  ],
 );
 
 /** Every status an order has been in, with why, oldest first by id. */

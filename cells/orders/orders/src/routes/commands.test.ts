@@ -15,7 +15,12 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const outboxEvents = () => t.db.select().from(outbox).all().map((r) => JSON.parse(r.payload));
+const outboxEvents = () =>
+  t.db
+    .select()
+    .from(outbox)
+    .all()
+    .map((r) => JSON.parse(r.payload));
 const outboxSubjects = () => outboxEvents().map((e) => e.type);
 const place = async (overrides: Record<string, unknown> = {}): Promise<Order> => {
   const res = await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand(overrides) });
@@ -77,7 +82,10 @@ describe('orders: POST /internal/orders (place)', () => {
 
   it('refuses the same key with a different request with 422, writing nothing', async () => {
     await place({ idempotencyKey: 'reused-key-1' });
-    const res = await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand({ idempotencyKey: 'reused-key-1', requestHash: 'b'.repeat(64) }) });
+    const res = await call('POST', '/internal/orders', {
+      token: t.checkout,
+      body: orderCommand({ idempotencyKey: 'reused-key-1', requestHash: 'b'.repeat(64) }),
+    });
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect((await json(res)).detail).toBe('Idempotency-Key was used with a different request.');
@@ -95,8 +103,16 @@ describe('orders: POST /internal/orders (place)', () => {
   it.each([
     ['a missing customer', { customerId: undefined }, 'customerId'],
     ['no lines', { lines: [] }, 'lines'],
-    ['a quantity as a string', { lines: [{ sku: 'KIT-PAN', name: 'Pan', quantity: '2', unitPrice: 4500, lineTotal: 9000 }], total: 9000 }, 'lines.0.quantity'],
-    ['a line total that does not add up', { lines: [{ sku: 'KIT-PAN', name: 'Pan', quantity: 2, unitPrice: 4500, lineTotal: 1 }], total: 1 }, 'lines.0.lineTotal'],
+    [
+      'a quantity as a string',
+      { lines: [{ sku: 'KIT-PAN', name: 'Pan', quantity: '2', unitPrice: 4500, lineTotal: 9000 }], total: 9000 },
+      'lines.0.quantity',
+    ],
+    [
+      'a line total that does not add up',
+      { lines: [{ sku: 'KIT-PAN', name: 'Pan', quantity: 2, unitPrice: 4500, lineTotal: 1 }], total: 1 },
+      'lines.0.lineTotal',
+    ],
     ['a total that does not add up', { total: 100 }, 'total'],
     ['an unknown currency', { currency: 'XXX' }, 'currency'],
     ['a bad address', { shippingAddress: { ...testAddress, country: 'usa' } }, 'shippingAddress.country'],
@@ -129,7 +145,8 @@ describe('orders: POST /internal/orders (place)', () => {
 });
 
 describe('orders: GET /internal/placements (a placement answered again, without pricing)', () => {
-  const lookUp = (query: Record<string, string>, token = t.checkout) => call('GET', `/internal/placements?${new URLSearchParams(query)}`, { token });
+  const lookUp = (query: Record<string, string>, token = t.checkout) =>
+    call('GET', `/internal/placements?${new URLSearchParams(query)}`, { token });
 
   it('answers the order as it was placed, whatever the saga did since, and stores nothing', async () => {
     const first = await place({ idempotencyKey: 'lookup-key-1' });
@@ -159,7 +176,9 @@ describe('orders: GET /internal/placements (a placement answered again, without 
     const res = await lookUp({ customerId: 'user-alice', idempotencyKey: 'short' });
     expect(res.status).toBe(400);
     expect((await json(res)).errors.map((e: { path: string }) => e.path).sort()).toEqual(['idempotencyKey', 'requestHash']);
-    expect((await lookUp({ customerId: 'user-alice', idempotencyKey: 'lookup-key-4', requestHash: 'a'.repeat(64) }, t.alice)).status).toBe(403);
+    expect((await lookUp({ customerId: 'user-alice', idempotencyKey: 'lookup-key-4', requestHash: 'a'.repeat(64) }, t.alice)).status).toBe(
+      403,
+    );
   });
 });
 
@@ -180,7 +199,15 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     ]);
     const event = outboxEvents().at(-1);
     expect(event.type).toBe('orders.order.confirmed');
-    expect(event.data).toEqual({ orderId: order.id, customerId: 'user-alice', lines: [{ sku: 'KIT-PAN', quantity: 2 }, { sku: 'KIT-KNIFE', quantity: 1 }], shippingAddress: testAddress });
+    expect(event.data).toEqual({
+      orderId: order.id,
+      customerId: 'user-alice',
+      lines: [
+        { sku: 'KIT-PAN', quantity: 2 },
+        { sku: 'KIT-KNIFE', quantity: 1 },
+      ],
+      shippingAddress: testAddress,
+    });
   });
 
   it('applies a command once: the same Idempotency-Key again answers 200 and changes nothing', async () => {
@@ -191,14 +218,19 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     expect((await json(again)).status).toBe('CONFIRMED');
     expect(t.db.select().from(orderHistory).all()).toHaveLength(2);
     expect(outboxSubjects()).toEqual(['orders.order.placed', 'orders.order.confirmed']);
-    expect(t.db.select().from(inbox).all()).toEqual([expect.objectContaining({ eventId: key, consumer: 'orders-orders', type: 'transition:CONFIRMED' })]);
+    expect(t.db.select().from(inbox).all()).toEqual([
+      expect.objectContaining({ eventId: key, consumer: 'orders-orders', type: 'transition:CONFIRMED' }),
+    ]);
   });
 
   it('cancels a confirmed order whose shipment was cancelled, announcing orders.order.cancelled with the previous status', async () => {
     await move(order.id, { to: 'CONFIRMED' });
     const cancelled = await json(await move(order.id, { to: 'CANCELLED', reason: 'shipment cancelled' }));
     expect(cancelled.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'shipment cancelled' });
-    expect(outboxEvents().at(-1)).toMatchObject({ type: 'orders.order.cancelled', data: { orderId: order.id, previousStatus: 'CONFIRMED' } });
+    expect(outboxEvents().at(-1)).toMatchObject({
+      type: 'orders.order.cancelled',
+      data: { orderId: order.id, previousStatus: 'CONFIRMED' },
+    });
   });
 
   it('rejects with the reason, in the history and in orders.order.rejected', async () => {
@@ -217,7 +249,10 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     expect(delivered.status).toBe('DELIVERED');
     expect(delivered.history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
     const [, , shippedEvent, deliveredEvent] = outboxEvents();
-    expect(shippedEvent).toMatchObject({ type: 'orders.order.shipped', data: { orderId: order.id, shipmentId: 'shp-1', carrier: 'UPS', trackingNumber: '1Z999' } });
+    expect(shippedEvent).toMatchObject({
+      type: 'orders.order.shipped',
+      data: { orderId: order.id, shipmentId: 'shp-1', carrier: 'UPS', trackingNumber: '1Z999' },
+    });
     expect(deliveredEvent).toMatchObject({ type: 'orders.order.delivered', data: { orderId: order.id, shipmentId: 'shp-1' } });
   });
 
@@ -263,7 +298,11 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
   });
 
   it('refuses malformed JSON with 400', async () => {
-    const res = await call('POST', `/internal/orders/${order.id}/transitions`, { token: t.checkout, raw: '{"to":', headers: { 'idempotency-key': randomUUID() } });
+    const res = await call('POST', `/internal/orders/${order.id}/transitions`, {
+      token: t.checkout,
+      raw: '{"to":',
+      headers: { 'idempotency-key': randomUUID() },
+    });
     expect(res.status).toBe(400);
   });
 

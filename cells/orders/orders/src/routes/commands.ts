@@ -1,12 +1,24 @@
 import { Hono, type Context } from 'hono';
 import { internalScope, requireScopes, type AuthedRequest } from '@retail/auth';
 import { NotFoundError, ValidationError, readJson, readQuery } from '@retail/kernel';
-import { createOrderCommandSchema, idempotencyKeySchema, orderTransitionCommandSchema, ordersCell, placementQuerySchema } from '@retail/orders-contract';
+import {
+  createOrderCommandSchema,
+  idempotencyKeySchema,
+  orderTransitionCommandSchema,
+  ordersCell,
+  placementQuerySchema,
+} from '@retail/orders-contract';
 import type { OrderBook } from '../order-book.ts';
 
 function idempotencyKey(c: Context): string {
   const parsed = idempotencyKeySchema.safeParse(c.req.header('idempotency-key'));
-  if (!parsed.success) throw new ValidationError([{ path: 'Idempotency-Key', message: 'Send the id of the event behind this command as Idempotency-Key (8–100 visible ASCII characters).' }]);
+  if (!parsed.success)
+    throw new ValidationError([
+      {
+        path: 'Idempotency-Key',
+        message: 'Send the id of the event behind this command as Idempotency-Key (8–100 visible ASCII characters).',
+      },
+    ]);
   return parsed.data;
 }
 

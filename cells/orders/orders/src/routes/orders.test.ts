@@ -14,12 +14,23 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const outboxEvents = () => t.db.select().from(outbox).all().map((r) => JSON.parse(r.payload));
+const outboxEvents = () =>
+  t.db
+    .select()
+    .from(outbox)
+    .all()
+    .map((r) => JSON.parse(r.payload));
 const outboxSubjects = () => outboxEvents().map((e) => e.type);
-const place = (overrides: Record<string, unknown> = {}): Order => t.orders.place(createOrderCommandSchema.parse(orderCommand(overrides))).order;
+const place = (overrides: Record<string, unknown> = {}): Order =>
+  t.orders.place(createOrderCommandSchema.parse(orderCommand(overrides))).order;
 const advance = (order: Order, ...moves: Array<'CONFIRMED' | 'SHIPPED' | 'DELIVERED' | 'REJECTED'>) => {
   for (const to of moves) {
-    const details = { CONFIRMED: {}, REJECTED: { reason: 'no stock' }, SHIPPED: { shipmentId: 's-1', carrier: 'UPS', trackingNumber: '1Z' }, DELIVERED: { shipmentId: 's-1' } }[to];
+    const details = {
+      CONFIRMED: {},
+      REJECTED: { reason: 'no stock' },
+      SHIPPED: { shipmentId: 's-1', carrier: 'UPS', trackingNumber: '1Z' },
+      DELIVERED: { shipmentId: 's-1' },
+    }[to];
     t.orders.advance(order.id, orderTransitionCommandSchema.parse({ to, ...details }), randomUUID());
   }
 };
@@ -116,7 +127,11 @@ describe('orders: POST /orders/{id}/cancel', () => {
     const cancelled = await json(res);
     expect(cancelled.status).toBe('CANCELLED');
     expect(cancelled.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by the customer' });
-    expect(outboxEvents().at(-1)).toMatchObject({ type: 'orders.order.cancelled', subject: order.id, data: { orderId: order.id, previousStatus } });
+    expect(outboxEvents().at(-1)).toMatchObject({
+      type: 'orders.order.cancelled',
+      subject: order.id,
+      data: { orderId: order.id, previousStatus },
+    });
   });
 
   it('answers a repeated cancel with the cancelled order, announcing it once', async () => {

@@ -14,13 +14,17 @@ export function orderRoutes(book: OrderBook): Hono<AuthedRequest> {
     return { customerId: principal.sub, operator: hasScopes(principal, [OrderScopes.admin]) };
   };
 
-  routes.get('/orders', requireScopes(OrderScopes.read), (c) => c.json(book.list(c.get('principal').sub, readQuery(c, listOrdersQuerySchema))));
+  routes.get('/orders', requireScopes(OrderScopes.read), (c) =>
+    c.json(book.list(c.get('principal').sub, readQuery(c, listOrdersQuerySchema))),
+  );
 
   routes.get('/orders/:id', requireScopes(OrderScopes.read), (c) => c.json(book.get(c.req.param('id'), viewer(c))));
 
   // Reached through checkout (the gateway routes a customer's cancel there), with the caller's token:
   // `ifStatus=PENDING` first; for a confirmed order, once its shipment is cancelled, `ifStatus=CONFIRMED`.
-  routes.post('/orders/:id/cancel', requireScopes(OrderScopes.write), (c) => c.json(book.cancel(c.req.param('id'), viewer(c), readQuery(c, cancelOrderQuerySchema).ifStatus)));
+  routes.post('/orders/:id/cancel', requireScopes(OrderScopes.write), (c) =>
+    c.json(book.cancel(c.req.param('id'), viewer(c), readQuery(c, cancelOrderQuerySchema).ifStatus)),
+  );
 
   return routes;
 }

@@ -18,7 +18,11 @@ export const productView = sqliteTable(
     /** Lower-cased name, description and category, for text search. */
     searchText: text('search_text').notNull(),
   },
-  (t) => [index('product_view_category').on(t.category), index('product_view_name').on(t.name), index('product_view_price').on(t.priceAmount)],
+  (t) => [
+    index('product_view_category').on(t.category),
+    index('product_view_name').on(t.name),
+    index('product_view_price').on(t.priceAmount),
+  ],
 );
 
 /** Stock per SKU from inventory.stock.changed; kept apart because stock may be reported before the product. */

@@ -40,7 +40,13 @@ describe('browse: listing and search', () => {
     expect(res.status).toBe(200);
     const page = await json(res);
     expect(page).toMatchObject({ page: 1, pageSize: 20, total: 5 });
-    expect(page.items.map((p: Product) => p.name)).toEqual(['Cast Iron Pan', 'Chef Knife', 'Desk Lamp', 'Headlamp', 'Tent 100% waterproof']);
+    expect(page.items.map((p: Product) => p.name)).toEqual([
+      'Cast Iron Pan',
+      'Chef Knife',
+      'Desk Lamp',
+      'Headlamp',
+      'Tent 100% waterproof',
+    ]);
   });
 
   it('searches name and description case-insensitively, every word must match', async () => {
@@ -90,7 +96,11 @@ describe('browse: listing and search', () => {
 describe('browse: product detail and availability', () => {
   it('shows availability as unknown until the inventory cell reports', async () => {
     const item = await json(await get('/products/KIT-KNIFE'));
-    expect(item).toMatchObject({ sku: 'KIT-KNIFE', price: { amount: 8900, currency: 'USD' }, availability: { status: 'unknown', available: null } });
+    expect(item).toMatchObject({
+      sku: 'KIT-KNIFE',
+      price: { amount: 8900, currency: 'USD' },
+      availability: { status: 'unknown', available: null },
+    });
   });
 
   it('shows in stock, low stock and out of stock from inventory.stock.changed', async () => {

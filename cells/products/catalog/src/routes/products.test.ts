@@ -19,7 +19,11 @@ const lamp = {
   price: { amount: 2599, currency: 'USD' },
 };
 
-function call(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+function call(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
@@ -30,7 +34,12 @@ function call(method: string, path: string, options: { token?: string; body?: un
   return t.app.request(path, { method, headers, body });
 }
 
-const outboxSubjects = () => t.db.select().from(outbox).all().map((r) => r.subject);
+const outboxSubjects = () =>
+  t.db
+    .select()
+    .from(outbox)
+    .all()
+    .map((r) => r.subject);
 
 describe('catalog: create', () => {
   it('creates a product and writes products.product.created to the outbox in the same transaction', async () => {
@@ -41,7 +50,12 @@ describe('catalog: create', () => {
     expect(product).toMatchObject({ ...lamp, imageUrl: null, version: 1 });
     expect(outboxSubjects()).toEqual(['products.product.created']);
     const [row] = t.db.select().from(outbox).all();
-    expect(JSON.parse(row!.payload)).toMatchObject({ specversion: '1.0', type: 'products.product.created', subject: 'HOM-TEST-LAMP', data: { product: { sku: 'HOM-TEST-LAMP' } } });
+    expect(JSON.parse(row!.payload)).toMatchObject({
+      specversion: '1.0',
+      type: 'products.product.created',
+      subject: 'HOM-TEST-LAMP',
+      data: { product: { sku: 'HOM-TEST-LAMP' } },
+    });
   });
 
   it('refuses a duplicate SKU with 409 and writes nothing', async () => {
@@ -78,7 +92,11 @@ describe('catalog: create', () => {
   });
 
   it('refuses a body that is not JSON with 415', async () => {
-    const res = await call('POST', '/products', { token: t.admin, raw: 'sku=ABC', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await call('POST', '/products', {
+      token: t.admin,
+      raw: 'sku=ABC',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(res.status).toBe(415);
   });
 
@@ -107,7 +125,11 @@ describe('catalog: update and delete', () => {
   });
 
   it('answers 404 for an unknown SKU on update, delete and read', async () => {
-    for (const [method, body] of [['PATCH', { name: 'x' }], ['DELETE', undefined], ['GET', undefined]] as const) {
+    for (const [method, body] of [
+      ['PATCH', { name: 'x' }],
+      ['DELETE', undefined],
+      ['GET', undefined],
+    ] as const) {
       const res = await call(method, '/products/NOPE-123', { token: t.admin, body });
       expect(res.status, method).toBe(404);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
@@ -171,7 +193,10 @@ describe('catalog: authoritative prices for other cells', () => {
     const pricing = await t.tokens.sign({ sub: 'client:orders', scopes: ['prices:read'] });
     const res = await call('GET', '/prices?sku=HOM-TEST-LAMP&sku=NOPE-404', { token: pricing });
     expect(res.status).toBe(200);
-    expect(await json(res)).toEqual({ items: [{ sku: 'HOM-TEST-LAMP', name: 'Test Lamp', price: { amount: 2599, currency: 'USD' } }], missing: ['NOPE-404'] });
+    expect(await json(res)).toEqual({
+      items: [{ sku: 'HOM-TEST-LAMP', name: 'Test Lamp', price: { amount: 2599, currency: 'USD' } }],
+      missing: ['NOPE-404'],
+    });
   });
 
   it('needs the prices:read scope and at least one well-formed SKU', async () => {

@@ -12,14 +12,22 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const events = () => t.db.select().from(outbox).all().map((r) => ({ subject: r.subject, event: JSON.parse(r.payload) }));
+const events = () =>
+  t.db
+    .select()
+    .from(outbox)
+    .all()
+    .map((r) => ({ subject: r.subject, event: JSON.parse(r.payload) }));
 const inboxRows = () => t.db.select().from(inbox).all();
 const shipmentCount = () => t.db.select().from(shipments).all().length;
 
 const create = (body: unknown, key: string | null = randomUUID(), token = t.fulfillment) =>
   t.call('POST', '/internal/shipments', { token, body, headers: key === null ? {} : { 'idempotency-key': key } });
 const cancel = (orderId: string, key: string | null = randomUUID(), token = t.fulfillment) =>
-  t.call('POST', `/internal/shipments/by-order/${encodeURIComponent(orderId)}/cancel`, { token, headers: key === null ? {} : { 'idempotency-key': key } });
+  t.call('POST', `/internal/shipments/by-order/${encodeURIComponent(orderId)}/cancel`, {
+    token,
+    headers: key === null ? {} : { 'idempotency-key': key },
+  });
 
 describe('POST /internal/shipments', () => {
   it('creates a PENDING shipment with a carrier and tracking number, and announces shipping.shipment.created', async () => {
@@ -29,7 +37,12 @@ describe('POST /internal/shipments', () => {
     const shipment = await json(res);
     expect(shipmentSchema.parse(shipment)).toEqual(shipment);
     expect(res.headers.get('location')).toBe(`/shipments/${shipment.id}`);
-    expect(shipment).toMatchObject({ orderId: 'order-1', customerId: 'user-alice', status: 'PENDING', lines: shipmentCommand('order-1').lines });
+    expect(shipment).toMatchObject({
+      orderId: 'order-1',
+      customerId: 'user-alice',
+      status: 'PENDING',
+      lines: shipmentCommand('order-1').lines,
+    });
     expect(['UPS', 'DHL', 'FedEx']).toContain(shipment.carrier);
     expect(shipment.trackingNumber).toMatch(/^(1Z[0-9A-Z]{16}|\d{10}|\d{12})$/);
     expect(shipment.history.map((h: { status: string }) => h.status)).toEqual(['PENDING']);
@@ -81,7 +94,17 @@ describe('POST /internal/shipments', () => {
     ['quantity as a string', { ...valid, lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: '2' }] }, 'lines.0.quantity'],
     ['zero quantity', { ...valid, lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: 0 }] }, 'lines.0.quantity'],
     ['a malformed SKU', { ...valid, lines: [{ sku: 'knife', quantity: 1 }] }, 'lines.0.sku'],
-    ['the same SKU twice', { ...valid, lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: 1 }, { sku: 'KIT-CHEF-KNIFE', quantity: 2 }] }, 'lines'],
+    [
+      'the same SKU twice',
+      {
+        ...valid,
+        lines: [
+          { sku: 'KIT-CHEF-KNIFE', quantity: 1 },
+          { sku: 'KIT-CHEF-KNIFE', quantity: 2 },
+        ],
+      },
+      'lines',
+    ],
     ['a country that is not an ISO code', { ...valid, address: { ...valid.address, country: 'USA' } }, 'address.country'],
     ['an unknown field', { ...valid, priority: 'express' }, '(root)'],
   ])('refuses %s with 400 and the field error, writing nothing', async (_name, body, path) => {
@@ -95,7 +118,11 @@ describe('POST /internal/shipments', () => {
   });
 
   it('refuses malformed JSON with 400', async () => {
-    const res = await t.call('POST', '/internal/shipments', { token: t.fulfillment, raw: '{"orderId": "order-1",', headers: { 'idempotency-key': randomUUID() } });
+    const res = await t.call('POST', '/internal/shipments', {
+      token: t.fulfillment,
+      raw: '{"orderId": "order-1",',
+      headers: { 'idempotency-key': randomUUID() },
+    });
     expect(res.status).toBe(400);
     expect((await json(res)).detail).toMatch(/not valid JSON/);
     expect(shipmentCount()).toBe(0);
@@ -182,7 +209,9 @@ describe('POST /internal/shipments/by-order/:orderId/cancel', () => {
     const key = randomUUID();
     await create(shipmentCommand('order-2'), key);
     expect((await cancel('order-2', key)).status).toBe(409);
-    expect(t.shipments.get((await json(await t.call('GET', '/shipments?orderId=order-2', { token: t.operator }))).items[0].id, OPERATOR).status).toBe('PENDING');
+    expect(
+      t.shipments.get((await json(await t.call('GET', '/shipments?orderId=order-2', { token: t.operator }))).items[0].id, OPERATOR).status,
+    ).toBe('PENDING');
   });
 
   it('requires a well-formed Idempotency-Key', async () => {

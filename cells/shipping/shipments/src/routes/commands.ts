@@ -8,7 +8,9 @@ import type { Shipments } from '../shipments.ts';
 function idempotencyKey(c: Context): string {
   const parsed = commandIdempotencyKeySchema.safeParse(c.req.header('idempotency-key'));
   if (!parsed.success) {
-    throw new ValidationError([{ path: 'Idempotency-Key', message: 'Send an Idempotency-Key header of 8–100 visible ASCII characters (the event id).' }]);
+    throw new ValidationError([
+      { path: 'Idempotency-Key', message: 'Send an Idempotency-Key header of 8–100 visible ASCII characters (the event id).' },
+    ]);
   }
   return parsed.data;
 }
@@ -34,7 +36,9 @@ export function commandRoutes(shipments: Shipments): Hono<AuthedRequest> {
     return c.json(shipment, created ? 201 : 200, { location: `/shipments/${shipment.id}` });
   });
 
-  routes.post('/internal/shipments/by-order/:orderId/cancel', (c) => c.json(cancelShipmentOf(shipments, c.req.param('orderId'), idempotencyKey(c))));
+  routes.post('/internal/shipments/by-order/:orderId/cancel', (c) =>
+    c.json(cancelShipmentOf(shipments, c.req.param('orderId'), idempotencyKey(c))),
+  );
 
   return routes;
 }

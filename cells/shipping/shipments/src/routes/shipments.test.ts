@@ -24,7 +24,12 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const subjects = () => t.db.select().from(outbox).all().map((r) => r.subject);
+const subjects = () =>
+  t.db
+    .select()
+    .from(outbox)
+    .all()
+    .map((r) => r.subject);
 const lastEvent = () => JSON.parse(t.db.select().from(outbox).all().at(-1)!.payload);
 const ids = (page: { items: Shipment[] }) => page.items.map((s) => s.id);
 
@@ -105,7 +110,13 @@ describe('dispatch and delivery by an operator', () => {
     expect(lastEvent()).toMatchObject({
       type: 'shipping.shipment.dispatched',
       subject: alice1.id,
-      data: { shipmentId: alice1.id, orderId: 'order-a1', lines: alice1.lines, carrier: alice1.carrier, trackingNumber: alice1.trackingNumber },
+      data: {
+        shipmentId: alice1.id,
+        orderId: 'order-a1',
+        lines: alice1.lines,
+        carrier: alice1.carrier,
+        trackingNumber: alice1.trackingNumber,
+      },
     });
   });
 
@@ -114,7 +125,11 @@ describe('dispatch and delivery by an operator', () => {
     const res = await t.call('POST', `/shipments/${alice1.id}/deliver`, { token: t.operator });
     expect(res.status).toBe(200);
     expect((await json(res)).history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'DISPATCHED', 'DELIVERED']);
-    expect(lastEvent()).toMatchObject({ type: 'shipping.shipment.delivered', subject: alice1.id, data: { shipmentId: alice1.id, orderId: 'order-a1' } });
+    expect(lastEvent()).toMatchObject({
+      type: 'shipping.shipment.delivered',
+      subject: alice1.id,
+      data: { shipmentId: alice1.id, orderId: 'order-a1' },
+    });
     expect((await json(await t.call('GET', `/shipments/${alice1.id}`, { token: t.alice }))).status).toBe('DELIVERED');
   });
 

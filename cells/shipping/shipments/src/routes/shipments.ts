@@ -21,7 +21,9 @@ export function shipmentRoutes(shipments: Shipments): Hono<AuthedRequest> {
     c.json(shipments.list(readQuery(c, listShipmentsQuerySchema), viewerOf(c.get('principal')))),
   );
 
-  routes.get('/shipments/:id', requireScopes(ShippingScopes.read), (c) => c.json(shipments.get(c.req.param('id'), viewerOf(c.get('principal')))));
+  routes.get('/shipments/:id', requireScopes(ShippingScopes.read), (c) =>
+    c.json(shipments.get(c.req.param('id'), viewerOf(c.get('principal')))),
+  );
 
   routes.post('/shipments/:id/dispatch', requireScopes(ShippingScopes.write), (c) => c.json(shipments.dispatch(c.req.param('id'))));
 
