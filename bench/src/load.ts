@@ -59,38 +59,50 @@ export async function measureLoad(spec: LoadSpec, log: Log): Promise<LoadResult>
   const statusCodes = Object.fromEntries(
     Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]),
   );
+  return judgeRun(
+    {
+      title: spec.title,
+      url: spec.url,
+      connections: spec.connections,
+      durationSeconds: r.duration,
+      overallRate: spec.overallRate,
+      p50Ms: round(r.latency.p50, 2),
+      p99Ms: round(r.latency.p99, 2),
+      ok2xx: r['2xx'],
+      non2xx: r.non2xx,
+      errors: r.errors,
+      timeouts: r.timeouts,
+      statusCodes,
+      otherCpuPercent,
+    },
+    r.duration,
+    log,
+  );
+}
+
+/**
+ * The verdict on a measured run, logged: it FAILS on any error, timeout or answer other than 2xx (a 429
+ * included), since throughput bought with refusals is not throughput; otherwise it counts its 2xx answers
+ * per second of `measuredSeconds`.
+ */
+export function judgeRun(counted: Omit<LoadResult, 'requestsPerSecond' | 'failure'>, measuredSeconds: number, log: Log): LoadResult {
   const problems = [
-    r.errors > 0 ? `${r.errors} errors` : '',
-    r.timeouts > 0 ? `${r.timeouts} timeouts` : '',
-    r.non2xx > 0
-      ? `${r.non2xx} non-2xx (${Object.entries(statusCodes)
+    counted.errors > 0 ? `${counted.errors} errors` : '',
+    counted.timeouts > 0 ? `${counted.timeouts} timeouts` : '',
+    counted.non2xx > 0
+      ? `${counted.non2xx} non-2xx (${Object.entries(counted.statusCodes)
           .filter(([c]) => !c.startsWith('2'))
           .map(([c, n]) => `${c}×${n}`)
           .join(', ')})`
       : '',
-    r['2xx'] === 0 ? 'no 2xx answers' : '',
+    counted.ok2xx === 0 ? 'no 2xx answers' : '',
   ].filter(Boolean);
-  const result: LoadResult = {
-    title: spec.title,
-    url: spec.url,
-    connections: spec.connections,
-    durationSeconds: r.duration,
-    overallRate: spec.overallRate,
-    requestsPerSecond: problems.length ? null : Math.round(r['2xx'] / r.duration),
-    p50Ms: round(r.latency.p50, 2),
-    p99Ms: round(r.latency.p99, 2),
-    ok2xx: r['2xx'],
-    non2xx: r.non2xx,
-    errors: r.errors,
-    timeouts: r.timeouts,
-    statusCodes,
-    otherCpuPercent,
-    failure: problems.length ? problems.join(', ') : undefined,
-  };
+  const failure = problems.length ? problems.join(', ') : undefined;
+  const result: LoadResult = { ...counted, requestsPerSecond: failure ? null : Math.round(counted.ok2xx / measuredSeconds), failure };
   log(
     result.failure
-      ? `${spec.title}: FAILED — ${result.failure}`
-      : `${spec.title}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
+      ? `${counted.title}: FAILED — ${result.failure}`
+      : `${counted.title}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
   );
   return result;
 }

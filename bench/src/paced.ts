@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import { watchCpu } from './cpu-watch.ts';
-import type { LoadResult } from './load.ts';
+import { judgeRun, type LoadResult } from './load.ts';
 import type { Log } from './log.ts';
 import { sleep } from './log.ts';
 import { percentile, round } from './stats.ts';
@@ -75,38 +75,25 @@ export async function measurePaced(spec: PacedSpec, log: Log): Promise<LoadResul
     const otherCpuPercent = cpu.otherPercent();
     const ok = Object.entries(r.statusCodes).reduce((sum, [code, n]) => sum + (code.startsWith('2') ? n : 0), 0);
     const non2xx = Object.values(r.statusCodes).reduce((a, b) => a + b, 0) - ok;
-    const problems = [
-      r.errors ? `${r.errors} errors` : '',
-      non2xx
-        ? `${non2xx} non-2xx (${Object.entries(r.statusCodes)
-            .filter(([c]) => !c.startsWith('2'))
-            .map(([c, n]) => `${c}×${n}`)
-            .join(', ')})`
-        : '',
-    ].filter(Boolean);
-    const result: LoadResult = {
-      title: spec.title,
-      url: spec.url,
-      connections: spec.connections,
-      durationSeconds: round(r.seconds, 2),
-      overallRate: spec.rate,
-      requestsPerSecond: problems.length ? null : Math.round(ok / r.seconds),
-      p50Ms: round(percentile(r.latencies, 50) ?? 0, 2),
-      p99Ms: round(percentile(r.latencies, 99) ?? 0, 2),
-      ok2xx: ok,
-      non2xx,
-      errors: r.errors,
-      timeouts: 0,
-      statusCodes: r.statusCodes,
-      otherCpuPercent,
-      failure: problems.length ? problems.join(', ') : undefined,
-    };
-    log(
-      result.failure
-        ? `${spec.title}: FAILED — ${result.failure}`
-        : `${spec.title}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
+    return judgeRun(
+      {
+        title: spec.title,
+        url: spec.url,
+        connections: spec.connections,
+        durationSeconds: round(r.seconds, 2),
+        overallRate: spec.rate,
+        p50Ms: round(percentile(r.latencies, 50) ?? 0, 2),
+        p99Ms: round(percentile(r.latencies, 99) ?? 0, 2),
+        ok2xx: ok,
+        non2xx,
+        errors: r.errors,
+        timeouts: 0,
+        statusCodes: r.statusCodes,
+        otherCpuPercent,
+      },
+      r.seconds,
+      log,
     );
-    return result;
   } finally {
     await pool.close();
   }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadResult } from './load.ts';
 import { machineLine } from './machine.ts';
-import { measured, type BenchResults } from './results.ts';
+import { measured, type BenchResults, type NotMeasured } from './results.ts';
 
 export type Status = 'PASS' | 'MISS' | 'FAILED' | 'SKIPPED';
 
@@ -39,6 +39,26 @@ export function targetRows(r: BenchResults): TargetRow[] {
       ? { measurement, target, result: why ? brief(why) : 'not measured', status: skipped ? 'SKIPPED' : 'FAILED' }
       : { measurement, target, result: `${value} ${unit}`, status: check(ok(value)) };
   const cOverD = gateway?.ratios['c/d'];
+  // Both ways of loading at half the peak rate answer to the same target, as do both telemetry costs.
+  const p99AtHalfRate = (how: string, p99Ms: number | null | undefined, run: typeof half) =>
+    row(
+      `p99 of (c) at half its peak rate (${how})`,
+      '< 10 ms',
+      p99Ms,
+      'ms',
+      (v) => v < 10,
+      run?.skipped ?? run?.result?.failure ?? notMeasuredWhy(r.gatewayPath),
+    );
+  const throughputLostTo = (what: string, target: string, dropPercent: number | null | undefined, runs: LoadResult[] | undefined) =>
+    row(
+      `Throughput lost to ${what}`,
+      target,
+      dropPercent,
+      '%',
+      (v) => v < 20,
+      runs ? runs.flatMap((run) => (run.failure ? [`${run.title}: ${run.failure}`] : [])).join('; ') : notMeasuredWhy(r.tracing),
+    );
+  const sagaWhy = saga?.failure ?? notMeasuredWhy(r.saga);
   return [
     row(
       '(c) against nginx two hops (d), 64 connections',
@@ -48,58 +68,17 @@ export function targetRows(r: BenchResults): TargetRow[] {
       (v) => v >= 35,
       notMeasuredWhy(r.gatewayPath),
     ),
-    row(
-      'p99 of (c) at half its peak rate (autocannon overallRate)',
-      '< 10 ms',
-      gateway?.halfRateP99Ms,
-      'ms',
-      (v) => v < 10,
-      half?.skipped ?? half?.result?.failure ?? notMeasuredWhy(r.gatewayPath),
-    ),
-    row(
-      'p99 of (c) at half its peak rate (evenly paced)',
-      '< 10 ms',
-      gateway?.pacedHalfRateP99Ms,
-      'ms',
-      (v) => v < 10,
-      paced?.skipped ?? paced?.result?.failure ?? notMeasuredWhy(r.gatewayPath),
-    ),
-    row(
-      'Throughput lost to tracing (c), 100 % sampled, OTLP/HTTP',
-      '< 20 %',
-      tracing?.dropPercent,
-      '%',
-      (v) => v < 20,
-      tracing
-        ? [...tracing.off, ...tracing.on].flatMap((run) => (run.failure ? [`${run.title}: ${run.failure}`] : [])).join('; ')
-        : notMeasuredWhy(r.tracing),
-    ),
-    row(
-      'Throughput lost to all telemetry (c): metrics, trace context, 100 % of spans',
+    p99AtHalfRate('autocannon overallRate', gateway?.halfRateP99Ms, half),
+    p99AtHalfRate('evenly paced', gateway?.pacedHalfRateP99Ms, paced),
+    throughputLostTo('tracing (c), 100 % sampled, OTLP/HTTP', '< 20 %', tracing?.dropPercent, tracing && [...tracing.off, ...tracing.on]),
+    throughputLostTo(
+      'all telemetry (c): metrics, trace context, 100 % of spans',
       '< 20 % (as tracing)',
       tracing?.telemetryDropPercent,
-      '%',
-      (v) => v < 20,
-      tracing
-        ? [tracing.disabled, ...tracing.on].flatMap((run) => (run.failure ? [`${run.title}: ${run.failure}`] : [])).join('; ')
-        : notMeasuredWhy(r.tracing),
+      tracing && [tracing.disabled, ...tracing.on],
     ),
-    row(
-      'Saga throughput (all CONFIRMED)',
-      '≥ 300 orders/s',
-      saga?.ordersPerSecond,
-      'orders/s',
-      (v) => v >= 300,
-      saga?.failure ?? notMeasuredWhy(r.saga),
-    ),
-    row(
-      'Saga p99 placed → CONFIRMED',
-      '< 250 ms',
-      saga && !saga.failure ? saga.confirmP99Ms : null,
-      'ms',
-      (v) => v < 250,
-      saga?.failure ?? notMeasuredWhy(r.saga),
-    ),
+    row('Saga throughput (all CONFIRMED)', '≥ 300 orders/s', saga?.ordersPerSecond, 'orders/s', (v) => v >= 300, sagaWhy),
+    row('Saga p99 placed → CONFIRMED', '< 250 ms', saga && !saga.failure ? saga.confirmP99Ms : null, 'ms', (v) => v < 250, sagaWhy),
     row('RSS of all processes at idle', '< 1 GiB', r.memory.idle?.totalMiB, 'MiB', (v) => v < GiB_MiB, 'not measured'),
     row(
       'Start-up: npm start → ready line',
@@ -115,6 +94,14 @@ export function targetRows(r: BenchResults): TargetRow[] {
 
 const notMeasuredWhy = (part: object): string | undefined =>
   'notMeasured' in part ? `not measured: ${String(part.notMeasured)}` : undefined;
+
+/** Starts a section with its heading and, for a part that was not measured, why; returns the part when it was. */
+function openSection<T extends object>(out: string[], heading: string, part: T | NotMeasured): T | undefined {
+  out.push(heading, '');
+  const result = measured(part);
+  if (!result) out.push(`${notMeasuredWhy(part) ?? 'not measured'}.`, '');
+  return result;
+}
 
 const num = (v: number | null | undefined, digits = 0) =>
   v === null || v === undefined ? '—' : v.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -162,10 +149,8 @@ export function toMarkdown(r: BenchResults): string {
     '',
   );
 
-  out.push('## Gateway path: `GET /api/products/<sku>` (product detail, small JSON)', '');
-  const gateway = measured(r.gatewayPath);
-  if (!gateway) out.push(`${notMeasuredWhy(r.gatewayPath) ?? 'not measured'}.`, '');
-  else {
+  const gateway = openSection(out, '## Gateway path: `GET /api/products/<sku>` (product detail, small JSON)', r.gatewayPath);
+  if (gateway) {
     out.push(
       table(
         ['Row', 'Path', 'req/s (2xx)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'other CPU %', 'Result'],
@@ -187,10 +172,8 @@ export function toMarkdown(r: BenchResults): string {
     );
   }
 
-  out.push('## Cost of tracing on the gateway path (c)', '');
-  const tracing = measured(r.tracing);
-  if (!tracing) out.push(`${notMeasuredWhy(r.tracing) ?? 'not measured'}.`, '');
-  else {
+  const tracing = openSection(out, '## Cost of tracing on the gateway path (c)', r.tracing);
+  if (tracing) {
     out.push(
       table(
         ['Run', 'req/s (2xx)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'other CPU %', 'Result'],
@@ -209,10 +192,8 @@ export function toMarkdown(r: BenchResults): string {
     );
   }
 
-  out.push('## Order saga: `POST /api/orders` → CONFIRMED', '');
-  const saga = measured(r.saga);
-  if (!saga) out.push(`${notMeasuredWhy(r.saga) ?? 'not measured'}.`, '');
-  else {
+  const saga = openSection(out, '## Order saga: `POST /api/orders` → CONFIRMED', r.saga);
+  if (saga) {
     out.push(
       table(
         ['Figure', 'Value'],
@@ -256,12 +237,10 @@ export function toMarkdown(r: BenchResults): string {
     );
   }
 
-  out.push('## Start-up: `npm start` → ready line', '');
-  const startup = measured(r.startup);
-  if (!startup) out.push(`${notMeasuredWhy(r.startup) ?? 'not measured'}.`, '');
-  else if (startup.skipped) out.push(`SKIPPED: ${startup.skipped}.`, '');
-  else if (startup.failure) out.push(`FAILED: ${startup.failure}.`, '');
-  else
+  const startup = openSection(out, '## Start-up: `npm start` → ready line', r.startup);
+  if (startup?.skipped) out.push(`SKIPPED: ${startup.skipped}.`, '');
+  else if (startup?.failure) out.push(`FAILED: ${startup.failure}.`, '');
+  else if (startup)
     out.push(
       `**${num(startup.seconds, 2)} s** from launching \`node compose/src/start.ts\` (fresh temp data directory) to its ready line ` +
         `(it reports ${startup.selfReportedSeconds} s, counted from after its own port checks); stopped with SIGTERM ${startup.stoppedCleanly ? 'cleanly (exit 0)' : '**not cleanly**'}. ` +

@@ -1,22 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@retail/testing';
-import { apiClient, type ApiClient } from '../src/client.ts';
-import { shop, type Shop } from '../src/retail.ts';
-import { startTestSystem, type TestSystem } from '../src/system.ts';
+import { startShopSystem } from '../src/retail.ts';
 
 /** Processes and NATS failing in the middle of the saga: every order still settles, nothing lost or doubled. */
-let system: TestSystem;
-let api: ApiClient;
-let s: Shop;
-
-beforeAll(async () => {
-  system = await startTestSystem();
-  api = apiClient(system.url);
-  s = await shop(api);
-});
-afterAll(async () => {
-  await system?.stop();
-});
+const { system, api, s } = await startShopSystem();
+afterAll(() => system.stop());
 
 /** Places `count` orders of one unit each, alternating customers, `gapMs` apart; resolves with their ids. */
 async function burst(sku: string, count: number, gapMs: number, during: () => Promise<void>) {

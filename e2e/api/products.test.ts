@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@retail/testing';
-import { apiClient, type ApiClient } from '../src/client.ts';
-import { startTestSystem, type TestSystem } from '../src/system.ts';
+import { startShopSystem } from '../src/retail.ts';
 
 /**
  * The products cell and gateway-global as real processes on a real nats-server: everything a client
  * does goes through gateway-global, exactly as in production.
  */
-let system: TestSystem;
-let api: ApiClient;
-let admin: string;
-
-beforeAll(async () => {
-  system = await startTestSystem();
-  api = apiClient(system.url);
-  admin = await api.token('admin@example.com', 'admin');
-});
-afterAll(async () => {
-  await system?.stop();
-});
+const { system, api, s } = await startShopSystem();
+afterAll(() => system.stop());
+const { admin } = s;
 
 const product = (sku: string, amount = 1234) => ({ sku, name: `Product ${sku}`, category: 'home', price: { amount, currency: 'USD' } });
 

@@ -1,24 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { connectBus } from '@retail/events';
 import { createLogger } from '@retail/kernel';
 import { waitFor } from '@retail/testing';
-import { apiClient, type ApiClient } from '../src/client.ts';
-import { address, shop, uniqueKey, type Shop } from '../src/retail.ts';
-import { startTestSystem, type TestSystem } from '../src/system.ts';
+import { address, startShopSystem, uniqueKey } from '../src/retail.ts';
 
 /** The order saga across the four cells, as real processes on a real nats-server, through gateway-global only. */
-let system: TestSystem;
-let api: ApiClient;
-let s: Shop;
-
-beforeAll(async () => {
-  system = await startTestSystem();
-  api = apiClient(system.url);
-  s = await shop(api);
-});
-afterAll(async () => {
-  await system?.stop();
-});
+const { system, api, s } = await startShopSystem();
+afterAll(() => system.stop());
 
 const statuses = (order: { history: { status: string }[] }) => order.history.map((h) => h.status);
 

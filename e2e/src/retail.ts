@@ -1,5 +1,6 @@
 import { waitFor } from '@retail/testing';
-import type { ApiClient } from './client.ts';
+import { apiClient, type ApiClient } from './client.ts';
+import { startTestSystem } from './system.ts';
 
 /** What the saga tests do with the public API, named as a user would say it. */
 export interface Shop {
@@ -80,4 +81,20 @@ export async function shop(api: ApiClient): Promise<Shop> {
       return res.body?.items?.[0];
     },
   };
+}
+
+/**
+ * The whole system started, with a client of its public API and the shop's users signed in: where a
+ * scenario through gateway-global begins. The caller stops the system; it is stopped here only when
+ * signing in fails, before the caller has it.
+ */
+export async function startShopSystem() {
+  const system = await startTestSystem();
+  const api = apiClient(system.url);
+  try {
+    return { system, api, s: await shop(api) };
+  } catch (error) {
+    await system.stop();
+    throw error;
+  }
 }

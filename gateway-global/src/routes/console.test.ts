@@ -1,20 +1,13 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryCell } from '@retail/inventory-contract';
 import { ordersCell } from '@retail/orders-contract';
 import { productsCell } from '@retail/products-contract';
 import { shippingCell } from '@retail/shipping-contract';
 import { createEventFeed } from '../console/event-feed.ts';
+import { standInServers } from '@retail/testing';
 import { testGateway } from '../../test/test-support.ts';
 
-const servers: Server[] = [];
-const listen = async (handler: Parameters<typeof createServer>[1]) => {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
+const { listen, closedUrl, closeAll } = standInServers();
 const answer = (body: unknown) =>
   listen((req, res) => {
     if (req.url !== '/health/cell') return res.writeHead(404).end();
@@ -24,19 +17,14 @@ const answer = (body: unknown) =>
 /** Stand-ins for the four cell gateways: healthy, one component down, hung, and not listening at all. */
 let gateways: { products: string; inventory: string; orders: string; shipping: string };
 beforeAll(async () => {
-  const closed = await listen(() => {});
-  await new Promise((resolve) => servers.pop()!.close(resolve));
   gateways = {
     products: await answer({ cell: 'products', gateway: 'up', components: { catalog: 'up', browse: 'up' } }),
     inventory: await answer({ cell: 'inventory', gateway: 'up', components: { stock: 'up', allocation: 'down' } }),
     orders: await listen(() => {}),
-    shipping: closed,
+    shipping: await closedUrl(),
   };
 });
-afterAll(() => {
-  for (const server of servers) server.closeAllConnections();
-  return Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-});
+afterAll(closeAll);
 
 const consoleGateway = (overrides: Parameters<typeof testGateway>[0] = {}) =>
   testGateway({

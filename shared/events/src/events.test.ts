@@ -5,19 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { firstDelivery, inbox, outbox } from '@retail/data';
 import { createLogger } from '@retail/kernel';
-import { startTestNats, waitFor, type TestNats } from '@retail/testing';
+import { waitFor } from '@retail/testing';
 import { inboxRetentionMs } from '@retail/descriptor';
 import {
   appendToOutbox,
-  connectBus,
   createEvent,
-  ensureStream,
   startConsumer,
   startOutboxRelay,
   type Bus,
   type LocalEventHandler,
   type RemoteEventHandler,
 } from './index.ts';
+import { startTestBus, type TestBus } from './testing.ts';
 
 /** The event machinery against a real nats-server with JetStream file storage. */
 const effects = sqliteTable('effects', { id: integer('id').primaryKey({ autoIncrement: true }), note: text('note').notNull() });
@@ -33,18 +32,14 @@ function testDb() {
 }
 
 const logger = createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-let nats: TestNats;
+let test: TestBus;
 let bus: Bus;
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  bus = await connectBus({ url: nats.url, name: 'events-test', logger });
-  await ensureStream(bus.jsm, { name: 'SHOP', subjects: ['shop.>'] });
+  test = await startTestBus({ name: 'events-test', logger, streams: ['SHOP'] });
+  ({ bus } = test);
 });
-afterAll(async () => {
-  await bus.close();
-  await nats.dispose();
-});
+afterAll(() => test.dispose());
 
 const noted: LocalEventHandler<{ note: string }> = {
   schema: z.object({ note: z.string().min(1) }),
@@ -54,6 +49,20 @@ const noted: LocalEventHandler<{ note: string }> = {
 };
 
 const event = (note: unknown, type = 'shop.thing.noted') => createEvent({ source: '/test', type, subject: 'x', data: { note } });
+
+type ShopConsumer = Omit<Parameters<typeof startConsumer>[0], 'bus' | 'stream' | 'durable' | 'deadLetterSubject' | 'logger'>;
+
+/** A consumer of the SHOP stream, durable `shop-<name>`, its dead letters on `shop.dlq.<name>`. */
+const consumeShop = (name: string, options: ShopConsumer) =>
+  startConsumer({ bus, stream: 'SHOP', durable: `shop-${name}`, deadLetterSubject: `shop.dlq.${name}`, logger, ...options });
+
+/** The notes the handlers wrote, in the order they were applied. */
+const notesIn = (db: ReturnType<typeof testDb>) =>
+  db
+    .select()
+    .from(effects)
+    .all()
+    .map((e) => e.note);
 
 async function dlqMessages(subject: string) {
   const info = await bus.jsm.streams.info('SHOP', { subjects_filter: subject });
@@ -65,15 +74,7 @@ describe('outbox → JetStream → idempotent consumer', () => {
     const producer = testDb();
     const consumer = testDb();
     const relay = startOutboxRelay({ db: producer, js: bus.js, logger, intervalMs: 20 });
-    const sub = startConsumer({
-      bus,
-      db: consumer,
-      stream: 'SHOP',
-      durable: 'shop-a',
-      handlers: { 'shop.thing.noted': noted },
-      deadLetterSubject: 'shop.dlq.a',
-      logger,
-    });
+    const sub = consumeShop('a', { db: consumer, handlers: { 'shop.thing.noted': noted } });
 
     const first = event('first');
     producer.transaction((tx) => {
@@ -96,13 +97,7 @@ describe('outbox → JetStream → idempotent consumer', () => {
     expect(ack.duplicate).toBe(true);
     producer.transaction((tx) => appendToOutbox(tx, event('third')));
     await waitFor(() => consumer.select().from(effects).all().length === 3 || undefined, { what: 'third effect' });
-    expect(
-      consumer
-        .select()
-        .from(effects)
-        .all()
-        .map((e) => e.note),
-    ).toEqual(['first', 'second', 'third']);
+    expect(notesIn(consumer)).toEqual(['first', 'second', 'third']);
 
     await relay.stop();
     await sub.stop();
@@ -117,15 +112,7 @@ describe('outbox → JetStream → idempotent consumer', () => {
         seen.push(data.note);
       },
     };
-    const sub = startConsumer({
-      bus,
-      stream: 'SHOP',
-      durable: 'shop-lanes',
-      handlers: { 'shop.lane.noted': slowFirst },
-      deadLetterSubject: 'shop.dlq.lanes',
-      logger,
-      concurrency: 4,
-    });
+    const sub = consumeShop('lanes', { handlers: { 'shop.lane.noted': slowFirst }, concurrency: 4 });
     const publish = (note: string, subject: string) =>
       bus.js.publish('shop.lane.noted', JSON.stringify(createEvent({ source: '/test', type: 'shop.lane.noted', subject, data: { note } })));
     for (const [note, subject] of [
@@ -145,15 +132,7 @@ describe('outbox → JetStream → idempotent consumer', () => {
 
   it('dead-letters malformed, unknown and invalid events and keeps consuming', async () => {
     const db = testDb();
-    const sub = startConsumer({
-      bus,
-      db,
-      stream: 'SHOP',
-      durable: 'shop-b',
-      handlers: { 'shop.bad.noted': noted },
-      deadLetterSubject: 'shop.dlq.b',
-      logger,
-    });
+    const sub = consumeShop('b', { db, handlers: { 'shop.bad.noted': noted } });
     await bus.js.publish('shop.bad.noted', 'this is not json');
     await bus.js.publish('shop.bad.noted', JSON.stringify({ hello: 'not a cloudevent' }));
     await bus.js.publish('shop.bad.noted', JSON.stringify(event('', 'shop.bad.noted')));
@@ -178,27 +157,12 @@ describe('outbox → JetStream → idempotent consumer', () => {
         noted.handle(tx, data, event(data.note) as never);
       },
     };
-    const sub = startConsumer({
-      bus,
-      db,
-      stream: 'SHOP',
-      durable: 'shop-c',
-      handlers: { 'shop.flaky.noted': flaky },
-      deadLetterSubject: 'shop.dlq.c',
-      logger,
-      maxDeliver: 3,
-    });
+    const sub = consumeShop('c', { db, handlers: { 'shop.flaky.noted': flaky }, maxDeliver: 3 });
     await bus.js.publish('shop.flaky.noted', JSON.stringify(event('poison', 'shop.flaky.noted')));
     await bus.js.publish('shop.flaky.noted', JSON.stringify(event('fine', 'shop.flaky.noted')));
     await waitFor(async () => (await dlqMessages('shop.dlq.c')) === 1 || undefined, { what: 'the poison message in the DLQ' });
     expect(attempts).toBe(3);
-    expect(
-      db
-        .select()
-        .from(effects)
-        .all()
-        .map((e) => e.note),
-    ).toEqual(['fine']);
+    expect(notesIn(db)).toEqual(['fine']);
     const dead = await bus.jsm.streams.getMessage('SHOP', { last_by_subj: 'shop.dlq.c' });
     expect(dead?.header.get('Dlq-Reason')).toMatch(/handler failed 3 times: cannot apply/);
     expect(dead?.header.get('Dlq-Original-Subject')).toBe('shop.flaky.noted');
@@ -209,34 +173,18 @@ describe('outbox → JetStream → idempotent consumer', () => {
     const producer = testDb();
     const consumer = testDb();
     const relay = startOutboxRelay({ db: producer, js: bus.js, logger, intervalMs: 20 });
-    const sub = startConsumer({
-      bus,
-      db: consumer,
-      stream: 'SHOP',
-      durable: 'shop-d',
-      handlers: { 'shop.restart.noted': noted },
-      deadLetterSubject: 'shop.dlq.d',
-      logger,
-    });
-    await nats.stop();
+    const sub = consumeShop('d', { db: consumer, handlers: { 'shop.restart.noted': noted } });
+    await test.nats.stop();
     for (let i = 0; i < 20; i++) producer.transaction((tx) => appendToOutbox(tx, event(`during-outage-${i}`, 'shop.restart.noted')));
     await new Promise((r) => setTimeout(r, 300));
     expect(relay.backlog()).toBe(20);
-    await nats.start();
+    await test.nats.start();
     await waitFor(() => consumer.select().from(effects).all().length === 20 || undefined, {
       timeoutMs: 25_000,
       what: 'all 20 events after the restart',
     });
     expect(relay.backlog()).toBe(0);
-    expect(
-      new Set(
-        consumer
-          .select()
-          .from(effects)
-          .all()
-          .map((e) => e.note),
-      ).size,
-    ).toBe(20);
+    expect(new Set(notesIn(consumer)).size).toBe(20);
     await relay.stop();
     await sub.stop();
   });
@@ -247,15 +195,7 @@ describe('outbox → JetStream → idempotent consumer', () => {
     db.transaction((tx) =>
       firstDelivery(tx, { eventId: 'evt-long-ago', consumer: 'shop-e', type: 'shop.purge.noted', receivedAt: longAgo }),
     );
-    const sub = startConsumer({
-      bus,
-      db,
-      stream: 'SHOP',
-      durable: 'shop-e',
-      handlers: { 'shop.purge.noted': noted },
-      deadLetterSubject: 'shop.dlq.e',
-      logger,
-    });
+    const sub = consumeShop('e', { db, handlers: { 'shop.purge.noted': noted } });
     const recent = event('recent', 'shop.purge.noted');
     await bus.js.publish('shop.purge.noted', JSON.stringify(recent), { msgID: recent.id });
     await waitFor(() => db.select().from(effects).all().length === 1 || undefined, { what: 'the recent event applied' });
@@ -271,13 +211,7 @@ describe('outbox → JetStream → idempotent consumer', () => {
     // The same event again under another message id (as JetStream's duplicate window no longer catches it).
     await bus.js.publish('shop.purge.noted', JSON.stringify(recent), { msgID: `${recent.id}-again` });
     await waitFor(() => sub.handled() === 2 || undefined, { what: 'the redelivery handled' });
-    expect(
-      db
-        .select()
-        .from(effects)
-        .all()
-        .map((e) => e.note),
-    ).toEqual(['recent']);
+    expect(notesIn(db)).toEqual(['recent']);
     expect(db.select({ eventId: inbox.eventId }).from(inbox).all()).toEqual([{ eventId: recent.id }]);
     await sub.stop();
   });

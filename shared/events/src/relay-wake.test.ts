@@ -2,23 +2,20 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '@retail/kernel';
-import { startTestNats, waitFor, type TestNats } from '@retail/testing';
-import { appendToOutbox, connectBus, createEvent, ensureStream, startOutboxRelay, type Bus } from './index.ts';
+import { waitFor } from '@retail/testing';
+import { appendToOutbox, createEvent, startOutboxRelay, type Bus } from './index.ts';
+import { startTestBus, type TestBus } from './testing.ts';
 
 /** A relay that would not look on its own for a minute: only the wake after a commit can publish in time. */
 const logger = createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-let nats: TestNats;
+let test: TestBus;
 let bus: Bus;
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  bus = await connectBus({ url: nats.url, name: 'relay-wake-test', logger });
-  await ensureStream(bus.jsm, { name: 'WAKE', subjects: ['wake.>'] });
+  test = await startTestBus({ name: 'relay-wake-test', logger, streams: ['WAKE'] });
+  ({ bus } = test);
 });
-afterAll(async () => {
-  await bus.close();
-  await nats.dispose();
-});
+afterAll(() => test.dispose());
 
 function producerDb() {
   const sqlite = new Database(':memory:');

@@ -1,9 +1,8 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openKeyStore } from '@retail/auth';
 import { createLogger } from '@retail/kernel';
 import { defineCell } from '@retail/descriptor';
+import { standInServers } from '@retail/testing';
 import { createCellGateway } from './cell-gateway.ts';
 import { createForwarder } from './forwarder.ts';
 
@@ -21,29 +20,18 @@ const cell = defineCell({
   routes: [],
 });
 
-const servers: Server[] = [];
-const listen = async (handler: Parameters<typeof createServer>[1]) => {
-  const server = createServer(handler);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-};
+const { listen, closedUrl, closeAll } = standInServers();
 
 let upstreams: Record<string, string>;
 beforeAll(async () => {
-  const closed = await listen(() => {});
-  servers.pop()!.close();
   upstreams = {
     plants: await listen((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}')),
     watering: await listen((_req, res) => res.writeHead(503).end()),
     seeds: await listen(() => {}),
-    compost: closed,
+    compost: await closedUrl(),
   };
 });
-afterAll(() => {
-  for (const server of servers) server.closeAllConnections();
-  return Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-});
+afterAll(closeAll);
 
 describe('GET /health/cell', () => {
   it("probes each of the cell's components and says which are up, within the timeout", async () => {

@@ -3,4 +3,4 @@ export { createCellGateway, type CellGatewayDeps } from './cell-gateway.ts';
 export type { CellHealth, ComponentHealth } from './cell-health.ts';
 export { createInternalTokenMinter, type InternalTokenMinter } from './internal-tokens.ts';
 export { cellGatewayEnvSchema, upstreamsFrom, type CellGatewayEnv } from './env.ts';
-export { startCellGateway } from './start.ts';
+export { composeCellGateway } from './compose.ts';

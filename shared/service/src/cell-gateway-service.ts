@@ -12,5 +12,10 @@ import type { CellDescriptor } from '@retail/descriptor';
  */
 export function startCellGatewayService(cell: CellDescriptor): void {
   const telemetry = startTelemetry({ serviceName: `${cell.name}-gateway`, cell: cell.name, httpClientSpans: false });
-  void import('@retail/gateway').then(({ startCellGateway }) => startCellGateway(cell, telemetry.shutdown));
+  void import('./serve-composed.ts').then(({ serveComposed }) =>
+    serveComposed(async () => (await import('@retail/gateway')).composeCellGateway(cell), {
+      shutdownTelemetry: telemetry.shutdown,
+      streamingBodies: true,
+    }),
+  );
 }

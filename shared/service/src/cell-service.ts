@@ -65,24 +65,20 @@ export function startCellService<E extends CellServiceEnv>(options: StartCellSer
   const starting = (async () => {
     // drizzle's CommonJS build, before anything imports drizzle (see @retail/data's patches).
     await import('@retail/data/register');
-    const { createLogger, runMain, serveApp } = await import('@retail/kernel');
-    runMain(async () => {
-      const { internalTokenVerifier } = await import('@retail/auth');
-      const { internalJwksUrl } = await import('@retail/descriptor');
-      const server = await options.server();
-      const env = server.loadEnv();
-      const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: cell.name, component } });
-      const verifyToken = internalTokenVerifier(cell.name, internalJwksUrl(env.CELL_GATEWAY_URL));
-      const { app, resources = [] } = await server.compose({ cell, component, env, logger, verifyToken });
-      await serveApp({
-        app,
-        port: env.PORT,
-        hostname: env.HOST,
-        logger,
-        releaseIdleMemory: env.IDLE_MEMORY_RELEASE,
-        onShutdown: [telemetry.shutdown, ...resources],
-      });
-    });
+    const { createLogger } = await import('@retail/kernel');
+    const { serveComposed } = await import('./serve-composed.ts');
+    serveComposed(
+      async () => {
+        const { internalTokenVerifier } = await import('@retail/auth');
+        const { internalJwksUrl } = await import('@retail/descriptor');
+        const server = await options.server();
+        const env = server.loadEnv();
+        const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: cell.name, component } });
+        const verifyToken = internalTokenVerifier(cell.name, internalJwksUrl(env.CELL_GATEWAY_URL));
+        return { env, logger, ...(await server.compose({ cell, component, env, logger, verifyToken })) };
+      },
+      { shutdownTelemetry: telemetry.shutdown },
+    );
   })();
   starting.catch((error: unknown) => {
     console.error(`fatal: ${name} failed to start`, error);

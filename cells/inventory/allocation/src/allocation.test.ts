@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  connectBus,
-  ensureStream,
+  startComponentConsumers,
   startOutboxRelay,
   type Bus,
   type CloudEvent,
   type OutboxRelay,
   type RunningConsumer,
 } from '@retail/events';
-import { startTestNats, waitFor, type TestNats } from '@retail/testing';
+import { inventoryCell } from '@retail/inventory-contract';
+import { startTestBus, type TestBus } from '@retail/events/testing';
+import { waitFor } from '@retail/testing';
 import { createApp } from './app.ts';
-import { startAllocationConsumers } from './events/consumers.ts';
 import { allocationHandlers } from './events/handlers.ts';
 import { orderCancelled, orderPlaced, shipmentDispatched, silent, startStock, stockCommandsFor } from '../test/test-support.ts';
 
@@ -18,7 +18,7 @@ import { orderCancelled, orderPlaced, shipmentDispatched, silent, startStock, st
  * The inventory cell's saga steps end to end inside the cell: other cells' events on a real nats-server
  * → allocation's consumers → stock over HTTP → stock's outbox → inventory events on the INVENTORY stream.
  */
-let nats: TestNats;
+let test: TestBus;
 let bus: Bus;
 let stock: Awaited<ReturnType<typeof startStock>>;
 let client: ReturnType<typeof stockCommandsFor>;
@@ -26,21 +26,26 @@ let relay: OutboxRelay;
 let consumers: RunningConsumer[];
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  bus = await connectBus({ url: nats.url, name: 'allocation-test', logger: silent });
-  for (const name of ['ORDERS', 'SHIPPING', 'INVENTORY']) await ensureStream(bus.jsm, { name, subjects: [`${name.toLowerCase()}.>`] });
+  test = await startTestBus({ name: 'allocation-test', logger: silent, streams: ['ORDERS', 'SHIPPING', 'INVENTORY'] });
+  ({ bus } = test);
   stock = await startStock({ 'KIT-PAN': 10, 'OUT-TENT-2P': 3 });
   relay = startOutboxRelay({ db: stock.db, js: bus.js, logger: silent, intervalMs: 50 });
   client = stockCommandsFor(stock.url, stock.workloadToken);
-  consumers = startAllocationConsumers({ bus, handlers: allocationHandlers(client.commands, silent), logger: silent, maxDeliver: 2 });
+  consumers = startComponentConsumers({
+    bus,
+    cell: inventoryCell,
+    component: 'allocation',
+    handlers: allocationHandlers(client.commands, silent),
+    logger: silent,
+    maxDeliver: 2,
+  });
 });
 afterAll(async () => {
   await Promise.all(consumers.map((c) => c.stop()));
   await relay.stop();
   await client.close();
   await stock.close();
-  await bus.close();
-  await nats.dispose();
+  await test.dispose();
 });
 
 const publish = (event: CloudEvent, msgID = event.id) => bus.js.publish(event.type, JSON.stringify(event), { msgID });

@@ -1,10 +1,9 @@
-import { connectCellBus } from '@retail/events';
+import { connectCellBus, startComponentConsumers } from '@retail/events';
 import { cellWorkloadTokens, createCircuitBreaker, createHttpClient } from '@retail/http-client';
 import type { CellServiceContext, ComposedService } from '@retail/service/compose';
 import { createApp } from './app.ts';
 import { type Env, loadEnv } from './env.ts';
-import { startAllocationConsumers } from './events/consumers.ts';
-import { allocationHandlers } from './events/handlers.ts';
+import { ALLOCATION_MAX_DELIVER, allocationHandlers } from './events/handlers.ts';
 import { createStockCommands } from './stock-commands.ts';
 
 export { loadEnv };
@@ -19,6 +18,8 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
     token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: context.component, cellSecret: env.CELL_SECRET }),
   });
   const bus = await connectCellBus(context);
-  const consumers = startAllocationConsumers({ bus, handlers: allocationHandlers(createStockCommands(http), logger), logger });
+  // One durable consumer per stream it reads (ORDERS, SHIPPING), dead letters to inventory.dlq.allocation.
+  const handlers = allocationHandlers(createStockCommands(http), logger);
+  const consumers = startComponentConsumers({ ...context, bus, handlers, maxDeliver: ALLOCATION_MAX_DELIVER });
   return { app: createApp({ logger, isReady: bus.isConnected }), resources: [http.close, bus.close, ...consumers.map((c) => c.stop)] };
 }

@@ -1,28 +1,13 @@
 import { outbox } from '@retail/data';
+import { appCaller } from '@retail/testing';
 import { openStock, type StockDb } from '../src/levels.ts';
 import type { stockTestApp } from './test-app.ts';
 
 export type TestApp = Awaited<ReturnType<typeof stockTestApp>>;
 
-export interface CallOptions {
-  token?: string;
-  body?: unknown;
-  raw?: string;
-  headers?: Record<string, string>;
-}
-
 /** A request to the app in process, JSON by default. */
 export function caller(t: () => TestApp) {
-  return (method: string, path: string, options: CallOptions = {}) => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined;
-    if (options.raw !== undefined || options.body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-      body = options.raw ?? JSON.stringify(options.body);
-    }
-    return t().app.request(path, { method, headers, body });
-  };
+  return appCaller(() => t().app);
 }
 
 /** Put SKUs in stock, then forget the events that announced it, so a test sees only its own. */

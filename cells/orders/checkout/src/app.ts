@@ -1,14 +1,12 @@
 import { requireInternalToken, type TokenVerifier } from '@retail/auth';
-import { createServiceApp, type Logger } from '@retail/kernel';
+import { createServiceApp, type ServiceAppOptions } from '@retail/kernel';
 import type { Checkout } from './checkout.ts';
 import { checkoutRoutes } from './routes/orders.ts';
 
-export interface CheckoutAppDeps {
+export interface CheckoutAppDeps extends Pick<ServiceAppOptions, 'logger' | 'isReady'> {
   checkout: Checkout;
   /** Verifies the orders gateway's internal tokens. */
   verifyToken: TokenVerifier;
-  logger: Logger;
-  isReady?: () => boolean;
 }
 
 export function createApp(deps: CheckoutAppDeps) {

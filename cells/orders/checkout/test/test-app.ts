@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { outbox } from '@retail/data';
+import { afterAll, beforeEach } from 'vitest';
 import { createLogger, serveApp } from '@retail/kernel';
+import { createOrderCommandSchema } from '@retail/orders-contract';
 import { createApp as createOrdersApp, createOrderBook, openOwnDatabase } from '@retail/orders-orders';
 import type { PriceList } from '@retail/products-contract';
 import { internalTestTokens } from '@retail/testing';
@@ -122,6 +126,26 @@ export async function startOrdersCore() {
     logger,
     orderBook,
     db: database.db,
+    /** Stores a PENDING order of `quantity` × KIT-PAN at 45.00 straight in the core, as if checkout had placed it. */
+    placePanOrder: (quantity: number, customerId = 'user-alice') =>
+      orderBook.place(
+        createOrderCommandSchema.parse({
+          customerId,
+          idempotencyKey: randomUUID(),
+          requestHash: 'a'.repeat(64),
+          lines: [{ sku: 'KIT-PAN', name: 'Cast Iron Pan', quantity, unitPrice: 4500, lineTotal: 4500 * quantity }],
+          total: 4500 * quantity,
+          currency: 'USD',
+          shippingAddress: { name: 'Alice Doe', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+        }),
+      ).order,
+    /** The CloudEvents the core has written to its outbox so far: what the relay will announce. */
+    outboxEvents: () =>
+      database.db
+        .select()
+        .from(outbox)
+        .all()
+        .map((row) => JSON.parse(row.payload)),
     /** Every order stored, whoever placed it. */
     storedOrders: () =>
       database.sqlite.prepare('select id, customer_id as customerId, total from orders order by rowid').all() as Array<{
@@ -138,6 +162,14 @@ export async function startOrdersCore() {
 }
 
 export type RunningOrdersCore = Awaited<ReturnType<typeof startOrdersCore>>;
+
+/** The orders core a test file shares: started once, emptied before each of its tests, closed after the last. */
+export async function ordersCoreForThisFile() {
+  const core = await startOrdersCore();
+  beforeEach(() => core.reset());
+  afterAll(() => core.close());
+  return core;
+}
 
 /**
  * Checkout in-process (`app.request()`), fresh for each test (its own circuit breaker), wired over real

@@ -1,19 +1,8 @@
 import { expect, it } from 'vitest';
 import { createOrderCommandSchema, orderTransitionCommandSchema } from './commands.ts';
+import { examplePricedOrder } from './testing.ts';
 
-const address = { name: 'Alice Doe', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
-const command = {
-  customerId: 'user-alice',
-  idempotencyKey: 'order-key-0001',
-  requestHash: 'a'.repeat(64),
-  lines: [
-    { sku: 'KIT-PAN', name: 'Pan', quantity: 2, unitPrice: 4500, lineTotal: 9000 },
-    { sku: 'KIT-KNIFE', name: 'Knife', quantity: 1, unitPrice: 8900, lineTotal: 8900 },
-  ],
-  total: 17900,
-  currency: 'USD',
-  shippingAddress: address,
-};
+const command = examplePricedOrder;
 const paths = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
   result.error?.issues.map((i) => i.path.join('.'));
 

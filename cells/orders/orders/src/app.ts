@@ -1,15 +1,13 @@
 import { requireInternalToken, type TokenVerifier } from '@retail/auth';
-import { createServiceApp, type Logger } from '@retail/kernel';
+import { createServiceApp, type ServiceAppOptions } from '@retail/kernel';
 import type { OrderBook } from './order-book.ts';
 import { commandRoutes } from './routes/commands.ts';
 import { orderRoutes } from './routes/orders.ts';
 
-export interface OrdersDeps {
+export interface OrdersDeps extends Pick<ServiceAppOptions, 'logger' | 'isReady'> {
   orders: OrderBook;
   /** Verifies the orders gateway's internal tokens (customers' forwarded identity, and workload tokens). */
   verifyToken: TokenVerifier;
-  logger: Logger;
-  isReady?: () => boolean;
 }
 
 export function createApp(deps: OrdersDeps) {

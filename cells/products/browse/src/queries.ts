@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { prepared, type Db } from '@retail/data';
-import type { Availability, CatalogItem, ListProductsQuery, Product, ProductPage } from '@retail/products-contract';
+import type { Availability, CatalogItem, ListProductsQuery, ProductPage } from '@retail/products-contract';
+import { productFields, type ProductRow } from '@retail/products-contract/storage';
 import * as schema from './db/schema.ts';
 import { ProductNotFoundError } from './errors.ts';
 
@@ -28,26 +29,14 @@ const selection = {
   available: availability.available,
 };
 
-interface Row {
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  priceAmount: number;
-  currency: string;
-  imageUrl: string | null;
+interface Row extends ProductRow {
   updatedAt: string;
   available: number | null;
 }
 
 function toItem(row: Row): CatalogItem {
   return {
-    sku: row.sku,
-    name: row.name,
-    description: row.description,
-    category: row.category,
-    price: { amount: row.priceAmount, currency: row.currency as Product['price']['currency'] },
-    imageUrl: row.imageUrl,
+    ...productFields(row),
     updatedAt: row.updatedAt,
     availability: availabilityOf(row.available),
   };

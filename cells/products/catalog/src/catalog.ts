@@ -2,6 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { appendToOutbox, createEvent } from '@retail/events';
 import { prepared, type Db } from '@retail/data';
 import { ProductSubjects, type CreateProduct, type PriceList, type Product, type UpdateProduct } from '@retail/products-contract';
+import { productFields } from '@retail/products-contract/storage';
 import * as schema from './db/schema.ts';
 import { DuplicateSkuError, ProductNotFoundError } from './errors.ts';
 
@@ -12,12 +13,7 @@ const SOURCE = '/cells/products/catalog';
 
 export function toProduct(row: Row): Product {
   return {
-    sku: row.sku,
-    name: row.name,
-    description: row.description,
-    category: row.category,
-    price: { amount: row.priceAmount, currency: row.currency as Product['price']['currency'] },
-    imageUrl: row.imageUrl,
+    ...productFields(row),
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -1,18 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  connectBus,
-  createEvent,
-  ensureStream,
-  startConsumer,
-  startOutboxRelay,
-  type Bus,
-  type OutboxRelay,
-  type RunningConsumer,
-} from '@retail/events';
+import { createEvent, startConsumer, startOutboxRelay, type Bus, type OutboxRelay, type RunningConsumer } from '@retail/events';
 import { createLogger } from '@retail/kernel';
 import { OrderSubjects, OrdersStream } from '@retail/orders-contract';
 import { shippingCell, ShippingStream } from '@retail/shipping-contract';
-import { startTestNats, waitFor, type TestNats, OPERATOR } from '@retail/testing';
+import { startTestBus, type TestBus } from '@retail/events/testing';
+import { waitFor, OPERATOR } from '@retail/testing';
 import { deadLetterSubject, durableName } from '@retail/descriptor';
 import { fulfillmentTestRig } from '../test/test-app.ts';
 
@@ -21,17 +13,15 @@ import { fulfillmentTestRig } from '../test/test-app.ts';
  * consumer → the shipments core over HTTP → its outbox → shipping events on SHIPPING.
  */
 const logger = createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-let nats: TestNats;
+let test: TestBus;
 let bus: Bus;
 let relay: OutboxRelay | undefined;
 let consumer: RunningConsumer;
 let rig: Awaited<ReturnType<typeof fulfillmentTestRig>>;
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  bus = await connectBus({ url: nats.url, name: 'shipping-test', logger });
-  await ensureStream(bus.jsm, { name: OrdersStream, subjects: ['orders.>'] });
-  await ensureStream(bus.jsm, { name: ShippingStream, subjects: ['shipping.>'] });
+  test = await startTestBus({ name: 'shipping-test', logger, streams: [OrdersStream, ShippingStream] });
+  ({ bus } = test);
   rig = await fulfillmentTestRig();
   relay = startOutboxRelay({ db: rig.db, js: bus.js, logger, intervalMs: 20 });
   consumer = startConsumer({
@@ -48,8 +38,7 @@ afterAll(async () => {
   await consumer.stop();
   await relay?.stop();
   await rig.close();
-  await bus.close();
-  await nats.dispose();
+  await test.dispose();
 });
 
 const address = { name: 'Alice Example', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { outbox } from '@retail/data';
+import { outboxSubjects } from '@retail/data/testing';
 import { createEvent, PermanentEventError, type CloudEvent } from '@retail/events';
 import { ServiceUnavailableError } from '@retail/kernel';
 import { OrderSubjects, type OrderCancelledEvent, type OrderConfirmedEvent } from '@retail/orders-contract';
@@ -40,12 +40,7 @@ const deliver = (event: CloudEvent, handlers = rig.handlers) => {
   return handler.apply(handler.schema.parse(event.data), event);
 };
 const shipmentOf = (orderId: string) => rig.shipments.list({ orderId, page: 1, pageSize: 20 }, OPERATOR).items;
-const subjects = () =>
-  rig.db
-    .select()
-    .from(outbox)
-    .all()
-    .map((r) => r.subject);
+const subjects = () => outboxSubjects(rig.db);
 
 describe('orders.order.confirmed → create the shipment', () => {
   it('creates a PENDING shipment for the order with its customer, address and lines', async () => {

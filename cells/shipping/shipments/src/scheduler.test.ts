@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { outbox } from '@retail/data';
+import { outboxSubjects } from '@retail/data/testing';
 import { createLogger } from '@retail/kernel';
 import { tempDir, type TempDir, OPERATOR } from '@retail/testing';
 import { openOwnDatabase } from './db/open.ts';
@@ -44,12 +44,7 @@ function boot(options: ShipmentsOptions = {}, scheduler: { dispatch?: boolean; d
     deliver: scheduler.deliver ?? (options.autoDeliverAfterMs ?? 0) > 0,
   });
   running.push(auto);
-  const subjects = () =>
-    database.db
-      .select()
-      .from(outbox)
-      .all()
-      .map((r) => r.subject);
+  const subjects = () => outboxSubjects(database.db);
   return { database, shipments, auto, subjects };
 }
 

@@ -1,17 +1,9 @@
 import { createLogger } from '@retail/kernel';
-import { internalTestTokens } from '@retail/testing';
+import { appCaller, internalTestTokens } from '@retail/testing';
 import type { CreateShipmentCommand } from '@retail/shipping-contract';
 import { createApp } from '../src/app.ts';
 import { openOwnDatabase } from '../src/db/open.ts';
 import { createShipments, type ShipmentsOptions } from '../src/shipments.ts';
-
-export interface CallOptions {
-  token?: string;
-  body?: unknown;
-  /** A raw body, sent as is (e.g. malformed JSON). */
-  raw?: string;
-  headers?: Record<string, string>;
-}
 
 /** A valid create-shipment command for `orderId`, owned by `customerId`. */
 export const shipmentCommand = (orderId: string, customerId = 'user-alice'): CreateShipmentCommand => ({
@@ -38,16 +30,7 @@ export async function shipmentsTestApp(options: ShipmentsOptions = {}, file = ':
   // What the gateway forwards for the orders cell's client-credentials token.
   const ordersCell = await tokens.sign({ sub: 'client:orders', scopes: ['shipments:cancel'] });
 
-  const call = (method: string, path: string, options: CallOptions = {}) => {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined;
-    if (options.raw !== undefined || options.body !== undefined) {
-      headers['content-type'] ??= 'application/json';
-      body = options.raw ?? JSON.stringify(options.body);
-    }
-    return app.request(path, { method, headers, body });
-  };
+  const call = appCaller(() => app);
 
   return { app, db: database.db, shipments, tokens, operator, admin, alice, bob, fulfillment, ordersCell, call, close: database.close };
 }

@@ -19,12 +19,8 @@ import type { StockCommands } from '../stock-commands.ts';
  */
 export const ALLOCATION_MAX_DELIVER = 20;
 
-export interface AllocationHandlers {
-  /** On stream ORDERS. */
-  orders: Record<string, RemoteEventHandler>;
-  /** On stream SHIPPING. */
-  shipping: Record<string, RemoteEventHandler>;
-}
+/** One handler per subject allocation consumes (ORDERS and SHIPPING streams), keyed by subject. */
+export type AllocationHandlers = Record<string, RemoteEventHandler>;
 
 /**
  * Other cells' events as stock commands: reserve on placement, release on cancel, commit on dispatch.
@@ -65,8 +61,5 @@ export function allocationHandlers(stock: StockCommands, logger: Logger): Alloca
     apply: (data, event) => settle(event, data.orderId, () => stock.commit(data.orderId, event.id)),
   };
 
-  return {
-    orders: { [OrderSubjects.placed]: placed, [OrderSubjects.cancelled]: cancelled },
-    shipping: { [ShippingSubjects.dispatched]: dispatched },
-  };
+  return { [OrderSubjects.placed]: placed, [OrderSubjects.cancelled]: cancelled, [ShippingSubjects.dispatched]: dispatched };
 }

@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { connectBus, createEvent, ensureStream, startConsumer, startOutboxRelay, type Bus } from '@retail/events';
+import { createEvent, startConsumer, startOutboxRelay, type Bus } from '@retail/events';
+import { startTestBus, type TestBus } from '@retail/events/testing';
 import { createLogger } from '@retail/kernel';
 import { ProductSubjects, type Product } from '@retail/products-contract';
-import { startTestNats, waitFor, type TestNats } from '@retail/testing';
+import { waitFor } from '@retail/testing';
 import { openOwnDatabase } from '../db/open.ts';
 import { findLevel } from '../levels.ts';
 import { createStock } from '../stock.ts';
@@ -62,18 +63,13 @@ describe('stock: a stock row for every new product (handler in process)', () => 
 
 describe('stock: consuming products.product.created from a real NATS server', () => {
   const logger = createLogger({ name: 'test', level: 'silent' });
-  let nats: TestNats;
+  let test: TestBus;
   let bus: Bus;
   beforeAll(async () => {
-    nats = await startTestNats();
-    bus = await connectBus({ url: nats.url, name: 'stock-test', logger });
-    await ensureStream(bus.jsm, { name: 'PRODUCTS', subjects: ['products.>'] });
-    await ensureStream(bus.jsm, { name: 'INVENTORY', subjects: ['inventory.>'] });
+    test = await startTestBus({ name: 'stock-test', logger, streams: ['PRODUCTS', 'INVENTORY'] });
+    ({ bus } = test);
   });
-  afterAll(async () => {
-    await bus.close();
-    await nats.dispose();
-  });
+  afterAll(() => test.dispose());
 
   const stockChanged = async () =>
     (await bus.jsm.streams.info('INVENTORY', { subjects_filter: 'inventory.stock.changed' })).state.subjects?.['inventory.stock.changed'] ??

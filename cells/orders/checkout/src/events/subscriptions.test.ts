@@ -1,47 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { outbox } from '@retail/data';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEvent, PermanentEventError } from '@retail/events';
 import { HttpError } from '@retail/http-client';
 import { ServiceUnavailableError } from '@retail/kernel';
-import { createOrderCommandSchema, type Order } from '@retail/orders-contract';
+import type { Order } from '@retail/orders-contract';
 import { freePort } from '@retail/testing';
-import { checkoutTestApp, startOrdersCore, type CheckoutTestApp, type RunningOrdersCore } from '../../test/test-app.ts';
+import { checkoutTestApp, ordersCoreForThisFile, type CheckoutTestApp } from '../../test/test-app.ts';
 
 /** checkout's saga handlers commanding a real orders core service over HTTP. */
-let core: RunningOrdersCore;
+const core = await ordersCoreForThisFile();
 let t: CheckoutTestApp;
-beforeAll(async () => {
-  core = await startOrdersCore();
-});
-afterAll(() => core.close());
 beforeEach(async () => {
-  core.reset();
   t = await checkoutTestApp(core);
 });
 afterEach(() => t.close());
 
-const address = { name: 'Alice Doe', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' };
-const placeOrder = (): Order =>
-  core.orderBook.place(
-    createOrderCommandSchema.parse({
-      customerId: 'user-alice',
-      idempotencyKey: randomUUID(),
-      requestHash: 'a'.repeat(64),
-      lines: [{ sku: 'KIT-PAN', name: 'Cast Iron Pan', quantity: 3, unitPrice: 4500, lineTotal: 13500 }],
-      total: 13500,
-      currency: 'USD',
-      shippingAddress: address,
-    }),
-  ).order;
+const placeOrder = (): Order => core.placePanOrder(3);
 
 const viewOf = (id: string) => core.orderBook.get(id, { customerId: 'user-alice', operator: false });
-const outboxTypes = () =>
-  core.db
-    .select()
-    .from(outbox)
-    .all()
-    .map((r) => JSON.parse(r.payload).type as string);
+const outboxTypes = () => core.outboxEvents().map((event) => event.type as string);
 
 /** Hand an event to checkout's handler for its subject, as the consumer does after validating it. */
 function deliver(type: string, data: Record<string, unknown>, id: string = randomUUID()) {
@@ -85,12 +62,7 @@ describe('checkout: inventory replies', () => {
     const view = viewOf(order.id);
     expect(view.status).toBe('REJECTED');
     expect(view.history.at(-1)).toMatchObject({ status: 'REJECTED', reason });
-    const rejected = core.db
-      .select()
-      .from(outbox)
-      .all()
-      .map((r) => JSON.parse(r.payload))
-      .at(-1);
+    const rejected = core.outboxEvents().at(-1);
     expect(rejected).toMatchObject({ type: 'orders.order.rejected', data: { orderId: order.id, reason } });
   });
 
@@ -125,11 +97,7 @@ describe('checkout: shipping replies', () => {
     expect(viewOf(order.id).history.at(-1)?.reason).toBe('handed to UPS, tracking number 1Z999AA1');
     await deliver('shipping.shipment.delivered', { shipmentId: 'shp-1', orderId: order.id });
     expect(viewOf(order.id).history.map((h) => h.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
-    const events = core.db
-      .select()
-      .from(outbox)
-      .all()
-      .map((r) => JSON.parse(r.payload));
+    const events = core.outboxEvents();
     expect(events.map((e) => e.type)).toEqual([
       'orders.order.placed',
       'orders.order.confirmed',
@@ -147,12 +115,7 @@ describe('checkout: a shipment cancelled', () => {
     await deliver('inventory.reservation.confirmed', confirmed(order.id));
     await deliver('shipping.shipment.cancelled', { shipmentId: 'shp-1', orderId: order.id });
     expect(viewOf(order.id).history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'shipment cancelled' });
-    const cancelled = core.db
-      .select()
-      .from(outbox)
-      .all()
-      .map((r) => JSON.parse(r.payload))
-      .at(-1);
+    const cancelled = core.outboxEvents().at(-1);
     // What inventory releases the reservation on, and fulfillment cancels the (already cancelled) shipment on.
     expect(cancelled).toMatchObject({ type: 'orders.order.cancelled', data: { orderId: order.id, previousStatus: 'CONFIRMED' } });
   });

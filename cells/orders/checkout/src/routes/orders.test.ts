@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outbox } from '@retail/data';
 import { freePort, json } from '@retail/testing';
-import { createOrderCommandSchema, type Order } from '@retail/orders-contract';
-import { checkoutTestApp, ORDERS_CELL_TOKEN, startOrdersCore, type CheckoutTestApp, type RunningOrdersCore } from '../../test/test-app.ts';
+import type { Order } from '@retail/orders-contract';
+import { checkoutTestApp, ORDERS_CELL_TOKEN, ordersCoreForThisFile, type CheckoutTestApp } from '../../test/test-app.ts';
 
-let core: RunningOrdersCore;
+const core = await ordersCoreForThisFile();
 let t: CheckoutTestApp;
-beforeAll(async () => {
-  core = await startOrdersCore();
-});
-afterAll(() => core.close());
 beforeEach(async () => {
-  core.reset();
   t = await checkoutTestApp(core, { priceTimeoutMs: 300 });
 });
 afterEach(() => t.close());
@@ -25,6 +20,8 @@ const basket = {
   ],
   shippingAddress: address,
 };
+/** The same delivery with other lines. */
+const basketOf = (lines: unknown[]) => ({ ...basket, lines });
 
 function placeOrder(options: { body?: unknown; raw?: string; key?: string | null; token?: string | null } = {}) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -66,7 +63,7 @@ describe('checkout: placing an order', () => {
 
   it('uses today’s price, not an earlier one', async () => {
     t.products.prices.set('KIT-PAN', { sku: 'KIT-PAN', name: 'Cast Iron Pan', price: { amount: 3999, currency: 'USD' } });
-    const order = await json(await placeOrder({ body: { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 3 }] } }));
+    const order = await json(await placeOrder({ body: basketOf([{ sku: 'KIT-PAN', quantity: 3 }]) }));
     expect(order).toMatchObject({ lines: [{ unitPrice: 3999, lineTotal: 11997 }], total: 11997 });
   });
 
@@ -102,7 +99,7 @@ describe('checkout: Idempotency-Key', () => {
 
   it('refuses the same key with a different body with 422, storing nothing more', async () => {
     await placeOrder({ key: 'reused-key-0001' });
-    const res = await placeOrder({ key: 'reused-key-0001', body: { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 5 }] } });
+    const res = await placeOrder({ key: 'reused-key-0001', body: basketOf([{ sku: 'KIT-PAN', quantity: 5 }]) });
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect((await json(res)).detail).toBe('Idempotency-Key was used with a different request.');
@@ -132,7 +129,7 @@ describe('checkout: Idempotency-Key', () => {
   it('refuses a used key with another body with 422 while the products cell is down', async () => {
     await placeOrder({ key: 'reused-key-0002' });
     t.products.mode = 'failing';
-    const res = await placeOrder({ key: 'reused-key-0002', body: { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 5 }] } });
+    const res = await placeOrder({ key: 'reused-key-0002', body: basketOf([{ sku: 'KIT-PAN', quantity: 5 }]) });
     expect(res.status).toBe(422);
     expect((await json(res)).detail).toBe('Idempotency-Key was used with a different request.');
     expect(storedOrders()).toHaveLength(1);
@@ -157,29 +154,26 @@ describe('checkout: Idempotency-Key', () => {
   });
 
   it('reports a missing key together with the body’s field errors', async () => {
-    const res = await placeOrder({ key: null, body: { ...basket, lines: [] } });
+    const res = await placeOrder({ key: null, body: basketOf([]) });
     expect(await errorPaths(res)).toEqual(['Idempotency-Key', 'lines']);
   });
 });
 
 describe('checkout: bad orders', () => {
   it.each([
-    ['no lines', { ...basket, lines: [] }, 'lines'],
-    ['a zero quantity', { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 0 }] }, 'lines.0.quantity'],
-    ['a quantity as a string', { ...basket, lines: [{ sku: 'KIT-PAN', quantity: '2' }] }, 'lines.0.quantity'],
-    ['a malformed SKU', { ...basket, lines: [{ sku: 'kit pan', quantity: 1 }] }, 'lines.0.sku'],
+    ['no lines', basketOf([]), 'lines'],
+    ['a zero quantity', basketOf([{ sku: 'KIT-PAN', quantity: 0 }]), 'lines.0.quantity'],
+    ['a quantity as a string', basketOf([{ sku: 'KIT-PAN', quantity: '2' }]), 'lines.0.quantity'],
+    ['a malformed SKU', basketOf([{ sku: 'kit pan', quantity: 1 }]), 'lines.0.sku'],
     [
       'the same SKU twice',
-      {
-        ...basket,
-        lines: [
-          { sku: 'KIT-PAN', quantity: 1 },
-          { sku: 'KIT-PAN', quantity: 2 },
-        ],
-      },
+      basketOf([
+        { sku: 'KIT-PAN', quantity: 1 },
+        { sku: 'KIT-PAN', quantity: 2 },
+      ]),
       'lines',
     ],
-    ['a price sent by the client', { ...basket, lines: [{ sku: 'KIT-PAN', quantity: 1, unitPrice: 1 }] }, 'lines.0'],
+    ['a price sent by the client', basketOf([{ sku: 'KIT-PAN', quantity: 1, unitPrice: 1 }]), 'lines.0'],
     ['no address', { lines: basket.lines }, 'shippingAddress'],
     ['a bad country', { ...basket, shippingAddress: { ...address, country: 'usa' } }, 'shippingAddress.country'],
     ['an unknown field', { ...basket, coupon: 'FREE' }, '(root)'],
@@ -200,14 +194,11 @@ describe('checkout: bad orders', () => {
 
   it('refuses SKUs the products cell does not know with 400 naming each line', async () => {
     const res = await placeOrder({
-      body: {
-        ...basket,
-        lines: [
-          { sku: 'KIT-PAN', quantity: 1 },
-          { sku: 'NOPE-404', quantity: 1 },
-          { sku: 'NOPE-405', quantity: 2 },
-        ],
-      },
+      body: basketOf([
+        { sku: 'KIT-PAN', quantity: 1 },
+        { sku: 'NOPE-404', quantity: 1 },
+        { sku: 'NOPE-405', quantity: 2 },
+      ]),
     });
     expect(res.status).toBe(400);
     const problem = await json(res);
@@ -220,13 +211,10 @@ describe('checkout: bad orders', () => {
 
   it('refuses lines priced in different currencies with 400', async () => {
     const res = await placeOrder({
-      body: {
-        ...basket,
-        lines: [
-          { sku: 'KIT-PAN', quantity: 1 },
-          { sku: 'EUR-MUG', quantity: 1 },
-        ],
-      },
+      body: basketOf([
+        { sku: 'KIT-PAN', quantity: 1 },
+        { sku: 'EUR-MUG', quantity: 1 },
+      ]),
     });
     expect(res.status).toBe(400);
     const problem = await json(res);
@@ -293,18 +281,7 @@ describe('checkout: when a dependency is down', () => {
 });
 
 // Cancelling: over real HTTP to the orders core service and a fake shipping gateway.
-const placed = (customerId = 'user-alice'): Order =>
-  core.orderBook.place(
-    createOrderCommandSchema.parse({
-      customerId,
-      idempotencyKey: randomUUID(),
-      requestHash: 'a'.repeat(64),
-      lines: [{ sku: 'KIT-PAN', name: 'Cast Iron Pan', quantity: 1, unitPrice: 4500, lineTotal: 4500 }],
-      total: 4500,
-      currency: 'USD',
-      shippingAddress: address,
-    }),
-  ).order;
+const placed = (customerId = 'user-alice'): Order => core.placePanOrder(1, customerId);
 const confirmed = (): Order => {
   const order = placed();
   return core.orderBook.advance(order.id, { to: 'CONFIRMED', reason: 'stock reserved' }, randomUUID()).order;
@@ -313,12 +290,7 @@ const confirmed = (): Order => {
 const cancel = (id: string, token: string | null = t.alice) =>
   t.app.request(`/orders/${id}/cancel`, { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
 const statusOf = (id: string) => core.orderBook.get(id, { customerId: 'user-alice', operator: true }).status;
-const outboxTypes = () =>
-  core.db
-    .select()
-    .from(outbox)
-    .all()
-    .map((r) => JSON.parse(r.payload).type as string);
+const outboxTypes = () => core.outboxEvents().map((event) => event.type as string);
 const shipmentCancels = () => t.shipping.requests.filter((r) => r.url.endsWith('/cancel'));
 
 describe('checkout: cancelling an order', () => {

@@ -1,41 +1,40 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { inbox, outbox } from '@retail/data';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { inbox } from '@retail/data';
 import type { Order } from '@retail/orders-contract';
 import { json } from '@retail/testing';
 import { orderHistory, orders } from '../db/schema.ts';
 import { caller, orderCommand, ordersTestApp, testAddress, type OrdersTestApp } from '../../test/test-app.ts';
+import { outboxEvents, outboxSubjects } from '@retail/data/testing';
 
 let t: OrdersTestApp;
-let call: ReturnType<typeof caller>;
-
 beforeEach(async () => {
   t = await ordersTestApp();
-  call = caller(t);
+  return t.close;
 });
-afterEach(() => t.close());
+// `t` is replaced before each test: ask whichever app is the current one.
+const call: ReturnType<typeof caller> = (...request) => caller(t)(...request);
 
-const outboxEvents = () =>
-  t.db
-    .select()
-    .from(outbox)
-    .all()
-    .map((r) => JSON.parse(r.payload));
-const outboxSubjects = () => outboxEvents().map((e) => e.type);
-const place = async (overrides: Record<string, unknown> = {}): Promise<Order> => {
-  const res = await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand(overrides) });
+/** The placed order's lines as its events carry them: what to reserve and to ship, without prices. */
+const announcedLines = [
+  { sku: 'KIT-PAN', quantity: 2 },
+  { sku: 'KIT-KNIFE', quantity: 1 },
+];
+/** The order a 201 answer made, once it has said where the order lives. */
+const created = async (res: Response): Promise<Order> => {
   expect(res.status).toBe(201);
-  return json(res);
+  const order = await json(res);
+  expect(res.headers.get('location')).toBe(`/orders/${order.id}`);
+  return order;
 };
+const place = async (overrides: Record<string, unknown> = {}) =>
+  created(await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand(overrides) }));
 const move = (id: string, body: unknown, key: string | null = randomUUID(), token = t.checkout) =>
   call('POST', `/internal/orders/${id}/transitions`, { token, body, headers: key === null ? {} : { 'idempotency-key': key } });
 
 describe('orders: POST /internal/orders (place)', () => {
   it('stores the order PENDING with its history and announces orders.order.placed in the same transaction', async () => {
-    const res = await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand() });
-    expect(res.status).toBe(201);
-    const order = await json(res);
-    expect(res.headers.get('location')).toBe(`/orders/${order.id}`);
+    const order = await created(await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand() }));
     expect(order).toMatchObject({
       customerId: 'user-alice',
       status: 'PENDING',
@@ -49,16 +48,13 @@ describe('orders: POST /internal/orders (place)', () => {
     });
     expect(order.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(order.history).toEqual([{ status: 'PENDING', at: order.createdAt }]);
-    const [event] = outboxEvents();
-    expect(outboxSubjects()).toEqual(['orders.order.placed']);
+    const [event] = outboxEvents(t.db);
+    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed']);
     expect(event).toMatchObject({ specversion: '1.0', source: '/cells/orders/orders', subject: order.id });
     expect(event.data).toEqual({
       orderId: order.id,
       customerId: 'user-alice',
-      lines: [
-        { sku: 'KIT-PAN', quantity: 2 },
-        { sku: 'KIT-KNIFE', quantity: 1 },
-      ],
+      lines: announcedLines,
       total: 17900,
       currency: 'USD',
       shippingAddress: testAddress,
@@ -77,7 +73,7 @@ describe('orders: POST /internal/orders (place)', () => {
     // …and the order itself is where the saga took it.
     expect((await json(await call('GET', `/orders/${first.id}`, { token: t.alice }))).status).toBe('CONFIRMED');
     expect(t.db.select().from(orders).all()).toHaveLength(1);
-    expect(outboxSubjects()).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed', 'orders.order.confirmed']);
   });
 
   it('refuses the same key with a different request with 422, writing nothing', async () => {
@@ -90,7 +86,7 @@ describe('orders: POST /internal/orders (place)', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect((await json(res)).detail).toBe('Idempotency-Key was used with a different request.');
     expect(t.db.select().from(orders).all()).toHaveLength(1);
-    expect(outboxSubjects()).toHaveLength(1);
+    expect(outboxSubjects(t.db)).toHaveLength(1);
   });
 
   it('keeps idempotency keys per customer: the same key from two customers makes two orders', async () => {
@@ -124,7 +120,7 @@ describe('orders: POST /internal/orders (place)', () => {
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect((await json(res)).errors.map((e: { path: string }) => e.path)).toContain(path);
     expect(t.db.select().from(orders).all()).toHaveLength(0);
-    expect(outboxSubjects()).toHaveLength(0);
+    expect(outboxSubjects(t.db)).toHaveLength(0);
   });
 
   it('refuses malformed JSON with 400', async () => {
@@ -156,7 +152,7 @@ describe('orders: GET /internal/placements (a placement answered again, without 
     expect(res.headers.get('location')).toBe(`/orders/${first.id}`);
     expect(await json(res)).toEqual(first);
     expect(t.db.select().from(orders).all()).toHaveLength(1);
-    expect(outboxSubjects()).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed', 'orders.order.confirmed']);
   });
 
   it('answers 404 for a key never used, or used by another customer', async () => {
@@ -197,15 +193,12 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
       ['PENDING', undefined],
       ['CONFIRMED', 'stock reserved'],
     ]);
-    const event = outboxEvents().at(-1);
+    const event = outboxEvents(t.db).at(-1);
     expect(event.type).toBe('orders.order.confirmed');
     expect(event.data).toEqual({
       orderId: order.id,
       customerId: 'user-alice',
-      lines: [
-        { sku: 'KIT-PAN', quantity: 2 },
-        { sku: 'KIT-KNIFE', quantity: 1 },
-      ],
+      lines: announcedLines,
       shippingAddress: testAddress,
     });
   });
@@ -217,7 +210,7 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     expect(again.status).toBe(200);
     expect((await json(again)).status).toBe('CONFIRMED');
     expect(t.db.select().from(orderHistory).all()).toHaveLength(2);
-    expect(outboxSubjects()).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed', 'orders.order.confirmed']);
     expect(t.db.select().from(inbox).all()).toEqual([
       expect.objectContaining({ eventId: key, consumer: 'orders-orders', type: 'transition:CONFIRMED' }),
     ]);
@@ -227,7 +220,7 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     await move(order.id, { to: 'CONFIRMED' });
     const cancelled = await json(await move(order.id, { to: 'CANCELLED', reason: 'shipment cancelled' }));
     expect(cancelled.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'shipment cancelled' });
-    expect(outboxEvents().at(-1)).toMatchObject({
+    expect(outboxEvents(t.db).at(-1)).toMatchObject({
       type: 'orders.order.cancelled',
       data: { orderId: order.id, previousStatus: 'CONFIRMED' },
     });
@@ -238,7 +231,7 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     const rejected = await json(await move(order.id, { to: 'REJECTED', reason }));
     expect(rejected.status).toBe('REJECTED');
     expect(rejected.history.at(-1)).toMatchObject({ status: 'REJECTED', reason });
-    expect(outboxEvents().at(-1)).toMatchObject({ type: 'orders.order.rejected', data: { orderId: order.id, reason } });
+    expect(outboxEvents(t.db).at(-1)).toMatchObject({ type: 'orders.order.rejected', data: { orderId: order.id, reason } });
   });
 
   it('ships with the shipment details and then delivers, announcing both', async () => {
@@ -248,7 +241,7 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     const delivered = await json(await move(order.id, { to: 'DELIVERED', shipmentId: 'shp-1' }));
     expect(delivered.status).toBe('DELIVERED');
     expect(delivered.history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
-    const [, , shippedEvent, deliveredEvent] = outboxEvents();
+    const [, , shippedEvent, deliveredEvent] = outboxEvents(t.db);
     expect(shippedEvent).toMatchObject({
       type: 'orders.order.shipped',
       data: { orderId: order.id, shipmentId: 'shp-1', carrier: 'UPS', trackingNumber: '1Z999' },
@@ -265,7 +258,7 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     const other = await place();
     expect((await move(other.id, { to: 'SHIPPED', shipmentId: 's-1', carrier: 'UPS', trackingNumber: '1Z' })).status).toBe(409);
     expect((await move(other.id, { to: 'DELIVERED', shipmentId: 's-1' })).status).toBe(409);
-    expect(outboxSubjects()).toEqual(['orders.order.placed', 'orders.order.cancelled', 'orders.order.placed']);
+    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed', 'orders.order.cancelled', 'orders.order.placed']);
     expect(t.db.select().from(inbox).all()).toHaveLength(0);
     expect((await json(await call('GET', `/orders/${other.id}`, { token: t.alice }))).status).toBe('PENDING');
   });
@@ -285,7 +278,7 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     const res = await move(order.id, body);
     expect(res.status).toBe(400);
     expect((await json(res)).errors.map((e: { path: string }) => e.path)).toContain(path);
-    expect(outboxSubjects()).toHaveLength(1);
+    expect(outboxSubjects(t.db)).toHaveLength(1);
   });
 
   it('needs an Idempotency-Key', async () => {
@@ -294,7 +287,7 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
       expect(res.status).toBe(400);
       expect((await json(res)).errors).toEqual([expect.objectContaining({ path: 'Idempotency-Key' })]);
     }
-    expect(outboxSubjects()).toHaveLength(1);
+    expect(outboxSubjects(t.db)).toHaveLength(1);
   });
 
   it('refuses malformed JSON with 400', async () => {
@@ -310,6 +303,6 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     expect((await move(order.id, { to: 'CONFIRMED' }, randomUUID(), '')).status).toBe(401);
     expect((await move(order.id, { to: 'CONFIRMED' }, randomUUID(), t.alice)).status).toBe(403);
     expect((await move(order.id, { to: 'CONFIRMED' }, randomUUID(), t.admin)).status).toBe(403);
-    expect(outboxSubjects()).toHaveLength(1);
+    expect(outboxSubjects(t.db)).toHaveLength(1);
   });
 });

@@ -1,26 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { outbox } from '@retail/data';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createOrderCommandSchema, orderTransitionCommandSchema, type Order } from '@retail/orders-contract';
 import { json } from '@retail/testing';
 import { caller, orderCommand, ordersTestApp, type OrdersTestApp } from '../../test/test-app.ts';
+import { outboxEvents, outboxSubjects } from '@retail/data/testing';
 
 let t: OrdersTestApp;
-let call: ReturnType<typeof caller>;
-
 beforeEach(async () => {
   t = await ordersTestApp();
-  call = caller(t);
+  return t.close;
 });
-afterEach(() => t.close());
+// `t` is replaced before each test: ask whichever app is the current one.
+const call: ReturnType<typeof caller> = (...request) => caller(t)(...request);
 
-const outboxEvents = () =>
-  t.db
-    .select()
-    .from(outbox)
-    .all()
-    .map((r) => JSON.parse(r.payload));
-const outboxSubjects = () => outboxEvents().map((e) => e.type);
 const place = (overrides: Record<string, unknown> = {}): Order =>
   t.orders.place(createOrderCommandSchema.parse(orderCommand(overrides))).order;
 const advance = (order: Order, ...moves: Array<'CONFIRMED' | 'SHIPPED' | 'DELIVERED' | 'REJECTED'>) => {
@@ -127,7 +119,7 @@ describe('orders: POST /orders/{id}/cancel', () => {
     const cancelled = await json(res);
     expect(cancelled.status).toBe('CANCELLED');
     expect(cancelled.history.at(-1)).toMatchObject({ status: 'CANCELLED', reason: 'cancelled by the customer' });
-    expect(outboxEvents().at(-1)).toMatchObject({
+    expect(outboxEvents(t.db).at(-1)).toMatchObject({
       type: 'orders.order.cancelled',
       subject: order.id,
       data: { orderId: order.id, previousStatus },
@@ -140,7 +132,7 @@ describe('orders: POST /orders/{id}/cancel', () => {
     const again = await call('POST', `/orders/${order.id}/cancel`, { token: t.alice });
     expect(again.status).toBe(200);
     expect((await json(again)).history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'CANCELLED']);
-    expect(outboxSubjects().filter((s) => s === 'orders.order.cancelled')).toHaveLength(1);
+    expect(outboxSubjects(t.db).filter((s) => s === 'orders.order.cancelled')).toHaveLength(1);
   });
 
   it.each([
@@ -150,13 +142,13 @@ describe('orders: POST /orders/{id}/cancel', () => {
   ] as const)('refuses to cancel a %s order with 409, changing nothing', async (status, moves, detail) => {
     const order = place();
     advance(order, ...moves);
-    const events = outboxSubjects().length;
+    const events = outboxSubjects(t.db).length;
     const res = await call('POST', `/orders/${order.id}/cancel`, { token: t.alice });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(await json(res)).toMatchObject({ orderStatus: status, detail: expect.stringMatching(detail) });
     expect((await json(await call('GET', `/orders/${order.id}`, { token: t.alice }))).status).toBe(status);
-    expect(outboxSubjects()).toHaveLength(events);
+    expect(outboxSubjects(t.db)).toHaveLength(events);
   });
 
   it('with ifStatus, cancels only from that status: 409 with the status it has now otherwise, 400 for another value', async () => {
@@ -165,7 +157,7 @@ describe('orders: POST /orders/{id}/cancel', () => {
     const stale = await call('POST', `/orders/${order.id}/cancel?ifStatus=PENDING`, { token: t.alice });
     expect(stale.status).toBe(409);
     expect(await json(stale)).toMatchObject({ orderStatus: 'CONFIRMED', detail: `Order ${order.id} is CONFIRMED now, no longer PENDING.` });
-    expect(outboxSubjects()).not.toContain('orders.order.cancelled');
+    expect(outboxSubjects(t.db)).not.toContain('orders.order.cancelled');
     expect((await call('POST', `/orders/${order.id}/cancel?ifStatus=SHIPPED`, { token: t.alice })).status).toBe(400);
     const res = await call('POST', `/orders/${order.id}/cancel?ifStatus=CONFIRMED`, { token: t.alice });
     expect(res.status).toBe(200);
@@ -192,7 +184,7 @@ describe('orders: the cell boundary and the HTTP frame', () => {
     expect((await call('GET', `/orders/${order.id}`, { token: 'not-a-jwt' })).status).toBe(401);
     const foreign = await t.tokens.sign({ sub: 'user-alice', scopes: ['orders:write'] }, { issuer: 'someone-else' });
     expect((await call('POST', `/orders/${order.id}/cancel`, { token: foreign })).status).toBe(401);
-    expect(outboxSubjects()).toEqual(['orders.order.placed']);
+    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed']);
   });
 
   it('checks the route’s scope again: 403 without orders:read or orders:write', async () => {

@@ -1,20 +1,12 @@
 import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { productColumns } from '@retail/products-contract/storage';
 export { outbox, inbox } from '@retail/data';
 
 /** The read model of the catalog, rebuilt from products.product.* events. */
 export const productView = sqliteTable(
   'product_view',
   {
-    sku: text('sku').primaryKey(),
-    name: text('name').notNull(),
-    description: text('description').notNull(),
-    category: text('category').notNull(),
-    priceAmount: integer('price_amount').notNull(),
-    currency: text('currency').notNull(),
-    imageUrl: text('image_url'),
-    version: integer('version').notNull(),
-    createdAt: text('created_at').notNull(),
-    updatedAt: text('updated_at').notNull(),
+    ...productColumns(),
     /** Lower-cased name, description and category, for text search. */
     searchText: text('search_text').notNull(),
   },

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outbox } from '@retail/data';
-import { json } from '@retail/testing';
+import { outboxSubjects } from '@retail/data/testing';
+import { appCaller, json } from '@retail/testing';
 import { catalogTestApp } from '../../test/test-app.ts';
 
 type TestApp = Awaited<ReturnType<typeof catalogTestApp>>;
@@ -19,27 +20,9 @@ const lamp = {
   price: { amount: 2599, currency: 'USD' },
 };
 
-function call(
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
-) {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.raw !== undefined || options.body !== undefined) {
-    headers['content-type'] ??= 'application/json';
-    body = options.raw ?? JSON.stringify(options.body);
-  }
-  return t.app.request(path, { method, headers, body });
-}
+const call = appCaller(() => t.app);
 
-const outboxSubjects = () =>
-  t.db
-    .select()
-    .from(outbox)
-    .all()
-    .map((r) => r.subject);
+const subjects = () => outboxSubjects(t.db);
 
 describe('catalog: create', () => {
   it('creates a product and writes products.product.created to the outbox in the same transaction', async () => {
@@ -48,7 +31,7 @@ describe('catalog: create', () => {
     expect(res.headers.get('location')).toBe('/products/HOM-TEST-LAMP');
     const product = await json(res);
     expect(product).toMatchObject({ ...lamp, imageUrl: null, version: 1 });
-    expect(outboxSubjects()).toEqual(['products.product.created']);
+    expect(subjects()).toEqual(['products.product.created']);
     const [row] = t.db.select().from(outbox).all();
     expect(JSON.parse(row!.payload)).toMatchObject({
       specversion: '1.0',
@@ -63,7 +46,7 @@ describe('catalog: create', () => {
     const res = await call('POST', '/products', { token: t.admin, body: { ...lamp, name: 'Other' } });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(outboxSubjects()).toHaveLength(1);
+    expect(subjects()).toHaveLength(1);
   });
 
   it.each([
@@ -82,7 +65,7 @@ describe('catalog: create', () => {
     const problem = await json(res);
     expect(problem.status).toBe(400);
     expect(problem.errors.map((e: { path: string }) => e.path)).toContain(path);
-    expect(outboxSubjects()).toHaveLength(0);
+    expect(subjects()).toHaveLength(0);
   });
 
   it('refuses malformed JSON with 400', async () => {
@@ -116,7 +99,7 @@ describe('catalog: update and delete', () => {
     const res = await call('PATCH', '/products/HOM-TEST-LAMP', { token: t.admin, body: { price: { amount: 1999, currency: 'USD' } } });
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ name: 'Test Lamp', description: 'A lamp for tests', price: { amount: 1999 }, version: 2 });
-    expect(outboxSubjects()).toEqual(['products.product.created', 'products.product.updated']);
+    expect(subjects()).toEqual(['products.product.created', 'products.product.updated']);
   });
 
   it('refuses an empty patch with 400', async () => {
@@ -140,7 +123,7 @@ describe('catalog: update and delete', () => {
     const res = await call('DELETE', '/products/HOM-TEST-LAMP', { token: t.admin });
     expect(res.status).toBe(204);
     expect((await call('GET', '/products/HOM-TEST-LAMP', { token: t.admin })).status).toBe(404);
-    expect(outboxSubjects()).toEqual(['products.product.created', 'products.product.deleted']);
+    expect(subjects()).toEqual(['products.product.created', 'products.product.deleted']);
   });
 });
 
@@ -149,7 +132,7 @@ describe('catalog: the cell boundary', () => {
     expect((await call('GET', '/products/HOM-TEST-LAMP')).status).toBe(401);
     const res = await call('POST', '/products', { body: lamp });
     expect(res.status).toBe(401);
-    expect(outboxSubjects()).toHaveLength(0);
+    expect(subjects()).toHaveLength(0);
   });
 
   it('refuses a token minted for another cell or by another issuer', async () => {
@@ -167,7 +150,7 @@ describe('catalog: the cell boundary', () => {
   it('refuses a write without the products:write scope with 403', async () => {
     const res = await call('POST', '/products', { token: t.customer, body: lamp });
     expect(res.status).toBe(403);
-    expect(outboxSubjects()).toHaveLength(0);
+    expect(subjects()).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outbox } from '@retail/data';
+import { outboxSubjects } from '@retail/data/testing';
 import { shipmentPageSchema, type Shipment } from '@retail/shipping-contract';
 import { json, OPERATOR } from '@retail/testing';
 import { shipmentCommand, shipmentsTestApp } from '../../test/test-app.ts';
@@ -24,12 +25,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-const subjects = () =>
-  t.db
-    .select()
-    .from(outbox)
-    .all()
-    .map((r) => r.subject);
+const subjects = () => outboxSubjects(t.db);
 const lastEvent = () => JSON.parse(t.db.select().from(outbox).all().at(-1)!.payload);
 const ids = (page: { items: Shipment[] }) => page.items.map((s) => s.id);
 

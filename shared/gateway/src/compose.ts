@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { API_AUDIENCE, createVerifier, openKeyStore } from '@retail/auth';
+import { createLogger, parseEnv } from '@retail/kernel';
+import type { CellDescriptor } from '@retail/descriptor';
+import { createCellGateway } from './cell-gateway.ts';
+import { cellGatewayEnvSchema, upstreamsFrom } from './env.ts';
+import { createForwarder } from './forwarder.ts';
+
+/**
+ * Composition root shared by every cell gateway: env → keys → verifier → routes. @retail/service
+ * listens with it and closes the forwarder on shutdown, as for any cell process.
+ */
+export async function composeCellGateway(cell: CellDescriptor) {
+  const env = parseEnv(cellGatewayEnvSchema(cell));
+  const name = `${cell.name}-gateway`;
+  const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: cell.name, component: 'gateway' } });
+  const internalKeys = await openKeyStore({ dir: join(env.DATA_DIR, cell.name, 'gateway-keys'), alg: 'EdDSA' });
+  const verifyToken = createVerifier({
+    jwks: new URL(env.JWKS_URL),
+    issuer: env.TOKEN_ISSUER,
+    audience: API_AUDIENCE,
+    algorithms: ['ES256'],
+  });
+  const forwarder = createForwarder();
+  const app = createCellGateway({
+    cell,
+    logger,
+    verifyToken,
+    internalKeys,
+    upstreams: upstreamsFrom(cell, env),
+    forwarder,
+    cellSecret: env.CELL_SECRET,
+  });
+  return { env, logger, app, resources: [forwarder.close] };
+}
