@@ -49,11 +49,15 @@ export const DEFAULT_STREAM_MAX_BYTES = 256 * 1024 ** 2;
 
 const DAY_MS = 24 * 60 * 60_000;
 
+/** The limits of a stream whose descriptor says nothing of them. */
+export const DEFAULT_STREAM_LIMITS = { maxAgeMs: MAX_EVENT_AGE_DAYS * DAY_MS, maxBytes: DEFAULT_STREAM_MAX_BYTES } as const;
+
 /** The limits a cell's stream is created (and kept) with, from its descriptor or the defaults. */
 export function streamLimits(cell: CellDescriptor): { maxAgeMs: number; maxBytes: number } {
+  const { maxAgeDays, maxBytes } = cell.retention ?? {};
   return {
-    maxAgeMs: (cell.retention?.maxAgeDays ?? MAX_EVENT_AGE_DAYS) * DAY_MS,
-    maxBytes: cell.retention?.maxBytes ?? DEFAULT_STREAM_MAX_BYTES,
+    maxAgeMs: maxAgeDays === undefined ? DEFAULT_STREAM_LIMITS.maxAgeMs : maxAgeDays * DAY_MS,
+    maxBytes: maxBytes ?? DEFAULT_STREAM_LIMITS.maxBytes,
   };
 }
 

@@ -20,4 +20,5 @@ export {
   inboxRetentionMs,
   MAX_EVENT_AGE_DAYS,
   DEFAULT_STREAM_MAX_BYTES,
+  DEFAULT_STREAM_LIMITS,
 } from './derive.ts';

@@ -1,6 +1,6 @@
 import { RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig, type StreamUpdateConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { DEFAULT_STREAM_MAX_BYTES, MAX_EVENT_AGE_DAYS } from '@retail/descriptor';
+import { DEFAULT_STREAM_LIMITS } from '@retail/descriptor';
 
 export interface StreamSpec {
   name: string;
@@ -13,8 +13,6 @@ export interface StreamSpec {
   /** The oldest events are dropped beyond this size; left out, as for `maxAgeMs`. */
   maxBytes?: number;
 }
-
-const DEFAULT_MAX_AGE_MS = MAX_EVENT_AGE_DAYS * 24 * 60 * 60_000;
 
 /**
  * Create the cell's stream, or bring its subjects and limits up to date; safe to call from every
@@ -40,8 +38,8 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
         storage: StorageType.File,
         retention: RetentionPolicy.Limits,
         duplicate_window: nanos(2 * 60_000),
-        max_age: nanos(spec.maxAgeMs ?? DEFAULT_MAX_AGE_MS),
-        max_bytes: spec.maxBytes ?? DEFAULT_STREAM_MAX_BYTES,
+        max_age: nanos(spec.maxAgeMs ?? DEFAULT_STREAM_LIMITS.maxAgeMs),
+        max_bytes: spec.maxBytes ?? DEFAULT_STREAM_LIMITS.maxBytes,
       });
       return;
     } catch (error) {
@@ -57,9 +55,10 @@ function differences(config: StreamConfig, spec: StreamSpec): Partial<StreamUpda
   const sameSubjects = config.subjects?.length === spec.subjects.length && spec.subjects.every((s) => config.subjects?.includes(s));
   if (!sameSubjects) changes.subjects = spec.subjects;
   // 0 (age) and -1 (bytes) are JetStream's "no limit": such a stream gets the default rather than staying unlimited.
-  const maxAge = spec.maxAgeMs !== undefined ? nanos(spec.maxAgeMs) : config.max_age > 0 ? config.max_age : nanos(DEFAULT_MAX_AGE_MS);
+  const maxAge =
+    spec.maxAgeMs !== undefined ? nanos(spec.maxAgeMs) : config.max_age > 0 ? config.max_age : nanos(DEFAULT_STREAM_LIMITS.maxAgeMs);
   if (config.max_age !== maxAge) changes.max_age = maxAge;
-  const maxBytes = spec.maxBytes ?? (config.max_bytes > 0 ? config.max_bytes : DEFAULT_STREAM_MAX_BYTES);
+  const maxBytes = spec.maxBytes ?? (config.max_bytes > 0 ? config.max_bytes : DEFAULT_STREAM_LIMITS.maxBytes);
   if (config.max_bytes !== maxBytes) changes.max_bytes = maxBytes;
   return Object.keys(changes).length ? changes : undefined;
 }

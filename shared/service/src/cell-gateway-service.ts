@@ -1,5 +1,6 @@
 import { startTelemetry } from '@retail/telemetry';
 import type { CellDescriptor } from '@retail/descriptor';
+import { exitOnStartFailure } from './start-failure.ts';
 
 /**
  * Start a cell's edge gateway as its own process, named `<cell>-gateway`: telemetry first (without
@@ -11,11 +12,14 @@ import type { CellDescriptor } from '@retail/descriptor';
  * startCellGatewayService(productsCell);
  */
 export function startCellGatewayService(cell: CellDescriptor): void {
-  const telemetry = startTelemetry({ serviceName: `${cell.name}-gateway`, cell: cell.name, httpClientSpans: false });
-  void import('./serve-composed.ts').then(({ serveComposed }) =>
-    serveComposed(async () => (await import('@retail/gateway')).composeCellGateway(cell), {
-      shutdownTelemetry: telemetry.shutdown,
-      streamingBodies: true,
-    }),
-  );
+  const name = `${cell.name}-gateway`;
+  const telemetry = startTelemetry({ serviceName: name, cell: cell.name, httpClientSpans: false });
+  import('./serve-composed.ts')
+    .then(({ serveComposed }) =>
+      serveComposed(async () => (await import('@retail/gateway')).composeCellGateway(cell), {
+        shutdownTelemetry: telemetry.shutdown,
+        streamingBodies: true,
+      }),
+    )
+    .catch(exitOnStartFailure(name));
 }

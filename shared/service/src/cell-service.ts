@@ -6,14 +6,13 @@ import type { TokenVerifier } from '@retail/auth';
 import type { Logger } from '@retail/kernel';
 import type { CellDescriptor } from '@retail/descriptor';
 import type { Hono } from 'hono';
+import type { ListenEnv } from './serve-composed.ts';
+import { exitOnStartFailure } from './start-failure.ts';
 
 /** The settings every service inside a cell has (kernel's `cellServiceEnv`). */
-interface CellServiceEnv {
+interface CellServiceEnv extends ListenEnv {
   LOG_LEVEL: string;
   LOG_PRETTY: boolean;
-  HOST: string;
-  IDLE_MEMORY_RELEASE: boolean;
-  PORT: number;
   CELL_GATEWAY_URL: string;
 }
 
@@ -80,8 +79,5 @@ export function startCellService<E extends CellServiceEnv>(options: StartCellSer
       { shutdownTelemetry: telemetry.shutdown },
     );
   })();
-  starting.catch((error: unknown) => {
-    console.error(`fatal: ${name} failed to start`, error);
-    process.exit(1);
-  });
+  starting.catch(exitOnStartFailure(name));
 }

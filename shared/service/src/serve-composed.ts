@@ -2,7 +2,7 @@ import { runMain, serveApp, type Logger } from '@retail/kernel';
 import type { ComposedService } from './cell-service.ts';
 
 /** The listener settings every cell process reads (kernel's `commonEnv`). */
-interface ListenEnv {
+export interface ListenEnv {
   HOST: string;
   PORT: number;
   IDLE_MEMORY_RELEASE: boolean;
