@@ -96,7 +96,7 @@ if (system) {
           internalToken: workloadToken({
             gatewayUrl: productsGateway.url,
             component: 'browse',
-            cellSecret: browse.env.CELL_SECRET ?? 'products-cell-secret',
+            workloadSecret: browse.env.WORKLOAD_SECRET!,
           }),
           startNginx: (origin) => startNginxChain({ nginx: ensureNginx(log), origin }),
         },

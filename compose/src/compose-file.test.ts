@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cells, globalGateway } from '@retail/topology';
 import {
@@ -9,11 +9,12 @@ import {
   composeYaml,
   EDGE_NETWORK,
   PUBLISHING_SERVICES,
-  serviceName,
+  SETUP_SERVICE,
+  TELEMETRY_NETWORK,
   type ComposeFile,
   type ComposeService,
 } from './compose-file.ts';
-import { natsPasswordVar } from './nats-auth.ts';
+import { secretGrants, serviceName, storedSecretNames } from './secrets.ts';
 import { repoRoot } from './plan.ts';
 
 // The static checks read the committed file, as docker compose would.
@@ -82,10 +83,10 @@ function reachabilityViolations(file: ComposeFile): string[] {
   return problems;
 }
 
-/** A cell's bus carries only NATS, the trace collector and that cell's components. */
+/** A cell's bus carries only NATS and that cell's components. */
 function busViolations(file: ComposeFile): string[] {
   return cells.flatMap((cell) => {
-    const strangers = members(file, busNetwork(cell.name)).filter((s) => s !== 'nats' && s !== 'jaeger' && cellOf.get(s) !== cell.name);
+    const strangers = members(file, busNetwork(cell.name)).filter((s) => s !== 'nats' && cellOf.get(s) !== cell.name);
     const problems = strangers.length ? [`${busNetwork(cell.name)} also holds ${strangers.join(', ')}`] : [];
     if (file.networks[busNetwork(cell.name)]?.internal !== true) problems.push(`${busNetwork(cell.name)} is not internal`);
     return problems;
@@ -114,20 +115,25 @@ it('is what the generator makes from the descriptors (run `npm run generate:comp
   expect(committedText).toBe(composeYaml());
 });
 
-it('runs every component of every cell, each cell gateway, gateway-global, NATS and Jaeger', () => {
-  const expected = [...cellOf.keys(), ...[...gateways], 'nats', 'jaeger'];
+it('runs every component of every cell, each cell gateway, gateway-global, setup, NATS and Jaeger', () => {
+  const expected = [...cellOf.keys(), ...[...gateways], SETUP_SERVICE, 'nats', 'jaeger'];
   expect(sorted(Object.keys(committed.services))).toEqual(sorted(expected));
 });
 
 it('gives every service a healthcheck, and makes every dependency wait for a healthy service — never for Jaeger', () => {
   for (const [service, definition] of Object.entries(committed.services)) {
     expect(definition.healthcheck?.test?.[0], `${service} has a healthcheck`).toBe('CMD');
+    if (definition.command?.[0] === 'node' && service !== SETUP_SERVICE)
+      expect(Object.keys(definition.depends_on ?? {}), `${service} waits for its secrets`).toContain(SETUP_SERVICE);
     for (const [dependency, { condition }] of Object.entries(definition.depends_on ?? {})) {
       expect(committed.services[dependency], `${service} depends on ${dependency}`).toBeDefined();
-      expect(condition, `${service} → ${dependency}`).toBe('service_healthy');
+      // NATS only waits for setup to start (it waits for its passwords file itself): setup waits for NATS.
+      expect(condition, `${service} → ${dependency}`).toBe(service === 'nats' ? 'service_started' : 'service_healthy');
       expect(dependency, `${service} must not wait for the trace collector`).not.toBe('jaeger');
     }
-    if (definition.environment?.NATS_URL) expect(Object.keys(definition.depends_on ?? {}), `${service} uses NATS`).toContain('nats');
+    // setup waits for NATS itself, which waits for the passwords setup writes.
+    if (definition.environment?.NATS_URL && service !== SETUP_SERVICE)
+      expect(Object.keys(definition.depends_on ?? {}), `${service} uses NATS`).toContain('nats');
   }
 });
 
@@ -153,8 +159,12 @@ it('keeps each cell behind its gateway: cell networks, bus networks and reachabi
   expect(serviceNetworkViolations(committed)).toEqual([]);
   expect(reachabilityViolations(committed)).toEqual([]);
   expect(busViolations(committed)).toEqual([]);
-  // The edge is where gateways meet: besides them, only cross-cell callers and the trace collector.
-  expect(sorted(members(committed, EDGE_NETWORK).filter((s) => !gateways.has(s)))).toEqual(sorted([...callers, 'jaeger']));
+  // The edge is where gateways meet: besides them, only cross-cell callers.
+  expect(sorted(members(committed, EDGE_NETWORK).filter((s) => !gateways.has(s)))).toEqual(sorted([...callers]));
+  // The trace collector sees the gateways only (they relay their cells' spans), and shows its UI on loopback only.
+  expect(sorted(members(committed, TELEMETRY_NETWORK))).toEqual(sorted([...gateways, 'jaeger']));
+  expect(committed.services.jaeger!.networks).toEqual([TELEMETRY_NETWORK]);
+  expect(committed.services.jaeger!.ports).toEqual([`127.0.0.1:\${JAEGER_UI_PORT:-16686}:16686`]);
 });
 
 it('catches a service put on another cell’s network, or onto a shared bus', () => {
@@ -197,9 +207,14 @@ it('gives each datastore and each key store its own named volume at the service�
   const mounts = Object.entries(committed.services).flatMap(([service, d]) =>
     (d.volumes ?? []).map((v) => ({ service, volume: v.split(':')[0]!, path: v.split(':')[1] })),
   );
-  const named = mounts.filter((m) => committed.volumes[m.volume] !== undefined);
+  // Secrets volumes are the one kind mounted twice: by setup, which writes them, and by their service.
+  const named = mounts.filter(
+    (m) => committed.volumes[m.volume] !== undefined && m.service !== SETUP_SERVICE && !m.volume.endsWith('-secrets'),
+  );
   expect(new Set(named.map((m) => m.volume)).size, 'no named volume is shared').toBe(named.length);
-  expect(sorted(Object.keys(committed.volumes))).toEqual(sorted(named.map((m) => m.volume)));
+  expect(sorted(Object.keys(committed.volumes).filter((v) => !v.endsWith('-secrets') && v !== 'setup-store'))).toEqual(
+    sorted(named.map((m) => m.volume)),
+  );
   const stateful = [
     ...gateways,
     ...cells.flatMap((c) => c.components.filter((k) => k.datastore).map((k) => serviceName(`${c.name}/${k.name}`))),
@@ -212,10 +227,9 @@ it('gives each datastore and each key store its own named volume at the service�
   expect(named.find((m) => m.service === 'nats')?.path).toBe('/data');
 });
 
-it('runs each node service from its own package, listening on every interface, with NATS passwords the server knows', () => {
-  const natsEnv = committed.services.nats!.environment!;
+it('runs each node service from its own package, listening on every interface, sending spans through a gateway', () => {
   for (const [service, d] of Object.entries(committed.services)) {
-    if (d.image !== committed.services[globalGateway.name]!.image) continue;
+    if (d.image !== committed.services[globalGateway.name]!.image || service === SETUP_SERVICE) continue;
     expect(d.build, service).toEqual({ context: '..', dockerfile: 'compose/Dockerfile' });
     expect(d.command).toEqual(['node', 'dist/main.mjs']);
     expect(
@@ -223,12 +237,12 @@ it('runs each node service from its own package, listening on every interface, w
       `${service}: ${d.working_dir}/src/main.ts`,
     ).toBe(true);
     expect(d.environment!.HOST).toBe('0.0.0.0');
-    expect(d.environment!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://jaeger:4318');
-    if (d.environment!.NATS_USER) {
-      const variable = natsPasswordVar(d.environment!.NATS_USER);
-      expect(d.environment!.NATS_PASS).toBe(natsEnv[variable]);
-      expect(d.environment!.NATS_PASS).toMatch(new RegExp(`^\\$\\{${variable}:-`));
-    }
+    const cell = cellOf.get(service);
+    expect(d.environment!.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(
+      cell ? `http://${cell}-gateway:${committed.services[`${cell}-gateway`]!.environment!.PORT}` : 'http://jaeger:4318',
+    );
+    if (!cell && service !== globalGateway.name)
+      expect(d.environment!.OTLP_RELAY_URL, `${service} relays its cell's spans`).toBe('http://jaeger:4318');
   }
   expect(committed.services.nats!.volumes).toContain('./nats/nats.conf:/etc/nats/nats.conf:ro');
   expect(existsSync(join(repoRoot, 'compose/nats/nats.conf'))).toBe(true);
@@ -243,4 +257,54 @@ it('builds one image that runs as a non-root user with production dependencies o
   expect(dockerfile).toMatch(/npm ci --omit=dev/);
   const users = [...dockerfile.matchAll(/^USER (\S+)/gm)].map((m) => m[1]);
   expect(users.at(-1)).toBe('node');
+});
+
+describe('secrets', () => {
+  const grants = secretGrants(cells);
+  const SECRET_VARIABLE = /PASS|SECRET|PASSWORD/;
+
+  it('hands no service a secret in its environment: only files, from its own secrets volume', () => {
+    for (const [service, d] of Object.entries(committed.services)) {
+      if (service === SETUP_SERVICE) continue;
+      const inline = Object.keys(d.environment ?? {}).filter((name) => SECRET_VARIABLE.test(name) && !name.endsWith('_FILE'));
+      expect(inline, `${service} has secrets in its environment`).toEqual([]);
+    }
+    for (const [process, own] of Object.entries(grants)) {
+      const d = committed.services[serviceName(process)]!;
+      for (const variable of Object.keys(own))
+        expect(d.environment![`${variable}_FILE`], `${process} ${variable}`).toBe(`/secrets/${variable}`);
+      expect(d.volumes).toContain(`${serviceName(process)}-secrets:/secrets:ro`);
+    }
+  });
+
+  it('mounts each secrets volume into its service and setup only', () => {
+    for (const volume of Object.keys(committed.volumes).filter((v) => v.endsWith('-secrets'))) {
+      const users = Object.entries(committed.services)
+        .filter(([, d]) => d.volumes?.some((v) => v.startsWith(`${volume}:`)))
+        .map(([s]) => s);
+      expect(sorted(users), volume).toEqual(sorted([SETUP_SERVICE, volume.replace(/-secrets$/, '')]));
+    }
+  });
+
+  it('grants each process only what it uses: its own workload credential, its cell’s NATS user and client', () => {
+    expect(grants['orders/checkout']).toEqual({
+      WORKLOAD_SECRET: 'WORKLOAD_SECRET_ORDERS_CHECKOUT',
+      NATS_PASS: 'NATS_PASSWORD_ORDERS',
+      CLIENT_SECRET: 'CLIENT_SECRET_ORDERS',
+    });
+    expect(grants['orders/gateway']).toEqual({
+      WORKLOAD_SECRET_ORDERS: 'WORKLOAD_SECRET_ORDERS_ORDERS',
+      WORKLOAD_SECRET_CHECKOUT: 'WORKLOAD_SECRET_ORDERS_CHECKOUT',
+    });
+    expect(Object.keys(grants[globalGateway.name]!)).not.toContain('NATS_PASSWORD_SYSTEM');
+    expect(Object.values(grants).flatMap((own) => Object.values(own))).not.toContain('NATS_PASSWORD_SYSTEM');
+  });
+
+  it('lets the operator provide any secret to setup, and generates the rest', () => {
+    const setup = committed.services[SETUP_SERVICE]!;
+    for (const name of storedSecretNames(cells)) expect(setup.environment![name], name).toBe(`\${${name}:-}`);
+    expect(committed.services[globalGateway.name]!.environment!.DEMO_USERS).toBe(`\${DEMO_USERS:-false}`);
+    expect(committed.services.nats!.volumes).toContain('nats-secrets:/etc/nats/secrets:ro');
+    expect(committed.services.nats!.environment).toBeUndefined();
+  });
 });

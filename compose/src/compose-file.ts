@@ -1,10 +1,10 @@
 import { posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
-import { clientSecretVar } from '@retail/gateway-global';
 import { cells as allCells, globalGateway } from '@retail/topology';
 import type { CellDescriptor, ComponentDescriptor } from '@retail/descriptor';
-import { composeNatsOptions, defaultNatsPassword, natsPasswordVar, natsUserNames } from './nats-auth.ts';
+import { composeNatsOptions, NATS_PASSWORDS_FILE } from './nats-auth.ts';
+import { SECRETS_MOUNT, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
 import { planSystem, repoRoot, type ProcessPlan } from './plan.ts';
 import { BUNDLE } from './build.ts';
 
@@ -32,6 +32,8 @@ export const NATS_IMAGE = 'nats:2-alpine';
 export const JAEGER_IMAGE = 'jaegertracing/jaeger:2.13.0';
 export const EDGE_NETWORK = 'edge';
 export const busNetwork = (cell: string) => `${cell}-bus`;
+/** The trace collector and the gateways, which relay their cell's spans to it. */
+export const TELEMETRY_NETWORK = 'telemetry';
 /** Services allowed to publish ports: the public entry and the tracing UI. */
 export const PUBLISHING_SERVICES = [globalGateway.name, 'jaeger'] as const;
 
@@ -39,11 +41,12 @@ const APP_DIR = '/app';
 const DATA_DIR = '/data';
 const NATS_URL = `nats://nats:${composeNatsOptions.port}`;
 const OTLP_ENDPOINT = 'http://jaeger:4318';
+/** A cell's components send their spans to their cell gateway, which relays them to the collector. */
+const tracedThrough = (env: Record<string, string>) => ({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: env.CELL_GATEWAY_URL! });
+/** nats-server waits for the passwords setup writes into its secrets volume (on a first start, a moment). */
+const NATS_START = `until [ -s /etc/nats/secrets/${NATS_PASSWORDS_FILE} ]; do sleep 0.2; done; exec nats-server --config /etc/nats/nats.conf`;
 /** What clients (and so the token issuer) call gateway-global; set PUBLIC_URL when GATEWAY_PORT changes. */
 const PUBLIC_URL = '${PUBLIC_URL:-http://localhost:8080}';
-
-/** `products/catalog` → `products-catalog`; `gateway-global` stays. */
-export const serviceName = (planName: string) => planName.replace(/\//g, '-');
 
 /** `${NAME:-fallback}`: a value the operator may set in the environment or compose/.env. */
 const fromEnv = (name: string, fallback: string) => `\${${name}:-${fallback}}`;
@@ -54,14 +57,26 @@ const healthcheck = (test: string[]) => ({ test: ['CMD', ...test], interval: '5s
 const healthy = (services: string[]) => Object.fromEntries(services.map((s) => [s, { condition: 'service_healthy' }]));
 
 const usesEvents = (c: ComponentDescriptor) => Boolean(c.publishes?.length || c.consumes?.length);
-/** The same `${NATS_PASSWORD_<USER>}` reaches nats-server's config and the user's processes. */
-const natsPasswordFromEnv = (user: string) => fromEnv(natsPasswordVar(user), defaultNatsPassword(user));
 const withoutNats = ({ NATS_URL: _url, NATS_USER: _user, NATS_PASS: _pass, ...env }: Record<string, string>) => env;
-const cellSecret = (cell: string) => fromEnv(`CELL_SECRET_${cell.toUpperCase()}`, `${cell}-cell-secret`);
-const clientSecret = (cell: string) => fromEnv(clientSecretVar(cell), `${cell}-dev-secret`);
+
+/** The setup service (setup.ts): secrets and streams, before anything else starts. */
+export const SETUP_SERVICE = 'setup';
+const SETUP_STORE = '/setup-store';
+const SETUP_OUT = '/out';
+const SETUP_READY = '/tmp/setup-ready';
+/** The volume that carries one service's secrets from setup to that service alone. */
+const secretsVolume = (service: string) => `${service}-secrets`;
+
+/** A process's secrets leave its environment: it gets `<VAR>_FILE`, a file in its own secrets volume. */
+function withSecretFiles(env: Record<string, string>, grants: Record<string, string>): Record<string, string> {
+  const rest = Object.fromEntries(Object.entries(env).filter(([name]) => !(name in grants)));
+  return { ...rest, ...Object.fromEntries(Object.keys(grants).map((name) => [`${name}_FILE`, posix.join(SECRETS_MOUNT, name)])) };
+}
 
 export interface ComposeService {
   image: string;
+  user?: string;
+  entrypoint?: string[];
   build?: { context: string; dockerfile: string };
   working_dir?: string;
   command?: string[];
@@ -87,7 +102,6 @@ export function composeModel(cells: readonly CellDescriptor[] = allCells): Compo
   const plans = planSystem({
     dataDir: DATA_DIR,
     natsUrl: NATS_URL,
-    natsPassword: natsPasswordFromEnv,
     host: '0.0.0.0',
     urlOf: (name, port) => `http://${serviceName(name)}:${port}`,
     issuer: PUBLIC_URL,
@@ -97,35 +111,45 @@ export function composeModel(cells: readonly CellDescriptor[] = allCells): Compo
   const volumes: Record<string, Record<string, never>> = { 'nats-data': {} };
   const networks: ComposeFile['networks'] = { [EDGE_NETWORK]: {} };
   const planOf = (name: string) => plans.find((p) => p.name === name)!;
+  const grants = secretGrants(cells);
+  /** A node service: its secrets as files, and it starts once setup has made them (and the streams). */
+  const deployed = (plan: ProcessPlan, env: Record<string, string>, options: NodeServiceOptions) => {
+    const service = serviceName(plan.name);
+    volumes[secretsVolume(service)] = {};
+    return nodeService(plan, withSecretFiles(env, grants[plan.name] ?? {}), {
+      ...options,
+      volumes: [...options.volumes, `${secretsVolume(service)}:${SECRETS_MOUNT}:ro`],
+      dependsOn: [SETUP_SERVICE, ...options.dependsOn],
+    });
+  };
 
   for (const cell of cells) {
     networks[cell.name] = { internal: true };
     networks[busNetwork(cell.name)] = { internal: true };
     for (const component of cell.components) {
       const plan = planOf(`${cell.name}/${component.name}`);
-      // Only components that use events get NATS credentials.
-      const env: Record<string, string> = {
-        ...(usesEvents(component) ? plan.env : withoutNats(plan.env)),
-        CELL_SECRET: cellSecret(cell.name),
-      };
-      if (component.calls?.length) env.CLIENT_SECRET = clientSecret(cell.name);
+      // Only components that use events get NATS credentials, and only those are on the cell's bus.
+      const env = usesEvents(component) ? plan.env : withoutNats(plan.env);
       const volume = component.datastore ? `${serviceName(plan.name)}-data` : undefined;
       if (volume) volumes[volume] = {};
-      // Every component is on its cell's bus, for the trace collector even if it had no events.
-      services[serviceName(plan.name)] = nodeService(plan, env, {
-        networks: [cell.name, busNetwork(cell.name), ...(component.calls?.length ? [EDGE_NETWORK] : [])],
-        volume,
+      services[serviceName(plan.name)] = deployed(plan, tracedThrough(env), {
+        networks: [
+          cell.name,
+          ...(usesEvents(component) ? [busNetwork(cell.name)] : []),
+          ...(component.calls?.length ? [EDGE_NETWORK] : []),
+        ],
+        volumes: volume ? [`${volume}:${DATA_DIR}`] : [],
         dependsOn: usesEvents(component) ? ['nats'] : [],
       });
     }
     const gateway = planOf(`${cell.name}/gateway`);
     volumes[`${serviceName(gateway.name)}-keys`] = {};
-    services[serviceName(gateway.name)] = nodeService(
+    services[serviceName(gateway.name)] = deployed(
       gateway,
-      { ...gateway.env, CELL_SECRET: cellSecret(cell.name) },
+      { ...gateway.env, OTLP_RELAY_URL: OTLP_ENDPOINT },
       {
-        networks: [EDGE_NETWORK, cell.name],
-        volume: `${serviceName(gateway.name)}-keys`,
+        networks: [EDGE_NETWORK, cell.name, TELEMETRY_NETWORK],
+        volumes: [`${serviceName(gateway.name)}-keys:${DATA_DIR}`],
         dependsOn: cell.components.map((c) => serviceName(`${cell.name}/${c.name}`)),
       },
     );
@@ -134,34 +158,69 @@ export function composeModel(cells: readonly CellDescriptor[] = allCells): Compo
   const global = planOf(globalGateway.name);
   networks[busNetwork(EDGE_NETWORK)] = { internal: true };
   volumes['gateway-global-keys'] = {};
-  services[globalGateway.name] = nodeService(
+  services[globalGateway.name] = deployed(
     global,
-    { ...global.env, ...Object.fromEntries(cells.map((c) => [clientSecretVar(c.name), clientSecret(c.name)])) },
+    // Demo customers only when the operator asks for them; the operator account always (ADMIN_PASSWORD).
+    { ...global.env, DEMO_USERS: fromEnv('DEMO_USERS', 'false') },
     {
-      networks: [EDGE_NETWORK, busNetwork(EDGE_NETWORK)],
-      volume: 'gateway-global-keys',
+      networks: [EDGE_NETWORK, busNetwork(EDGE_NETWORK), TELEMETRY_NETWORK],
+      volumes: [`gateway-global-keys:${DATA_DIR}`],
       dependsOn: ['nats', ...cells.map((c) => serviceName(`${c.name}/gateway`))],
       ports: [`\${GATEWAY_PORT:-${globalGateway.port}}:${global.port}`],
     },
   );
 
+  // Secrets and streams first. Root, to write into fresh volumes; it serves nothing and is reachable by nobody.
+  volumes['setup-store'] = {};
+  volumes[secretsVolume('nats')] = {};
+  services[SETUP_SERVICE] = {
+    image: IMAGE,
+    build: { context: '..', dockerfile: 'compose/Dockerfile' },
+    user: 'root',
+    working_dir: APP_DIR,
+    command: ['node', 'compose/src/setup.ts'],
+    // A secret set here (or in compose/.env) is used instead of a generated one.
+    environment: {
+      NATS_URL,
+      SECRETS_STORE: SETUP_STORE,
+      SECRETS_OUT: SETUP_OUT,
+      SETUP_READY_FILE: SETUP_READY,
+      ...Object.fromEntries(storedSecretNames(cells).map((name) => [name, fromEnv(name, '')])),
+    },
+    volumes: [
+      `setup-store:${SETUP_STORE}`,
+      ...[...Object.keys(grants).map(serviceName), 'nats'].map((service) => `${secretsVolume(service)}:${posix.join(SETUP_OUT, service)}`),
+    ],
+    networks: [busNetwork(EDGE_NETWORK)],
+    dns_opt: [...DNS_OPTIONS],
+    healthcheck: healthcheck(['test', '-f', SETUP_READY]),
+    restart: 'on-failure',
+  };
+
   services.nats = {
     image: NATS_IMAGE,
-    // Starts with a flag, so the image's entrypoint runs nats-server with it.
-    command: ['--config', '/etc/nats/nats.conf'],
-    environment: Object.fromEntries(natsUserNames(cells).map((user) => [natsPasswordVar(user), natsPasswordFromEnv(user)])),
-    volumes: [`nats-data:${composeNatsOptions.storeDir}`, './nats/nats.conf:/etc/nats/nats.conf:ro'],
+    // The passwords are in the secrets volume, written by setup; nats.conf includes them from there.
+    entrypoint: ['sh', '-c', NATS_START],
+    volumes: [
+      `nats-data:${composeNatsOptions.storeDir}`,
+      './nats/nats.conf:/etc/nats/nats.conf:ro',
+      `${secretsVolume('nats')}:/etc/nats/secrets:ro`,
+    ],
     networks: [...cells.map((c) => busNetwork(c.name)), busNetwork(EDGE_NETWORK)],
+    depends_on: { [SETUP_SERVICE]: { condition: 'service_started' } },
     // The alpine variant has busybox wget; the monitoring port answers /healthz once JetStream is up.
     healthcheck: healthcheck(['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${composeNatsOptions.monitorPort}/healthz`]),
     restart: 'unless-stopped',
   };
 
   // Nothing depends on the trace collector: exporting spans is best effort.
+  // On a network of its own with the gateways only (cells send spans through their gateway), and its
+  // UI, which has no login, published on this machine's loopback interface only.
+  networks[TELEMETRY_NETWORK] = { internal: true };
   services.jaeger = {
     image: JAEGER_IMAGE,
-    ports: ['${JAEGER_UI_PORT:-16686}:16686'],
-    networks: [EDGE_NETWORK, ...cells.map((c) => busNetwork(c.name))],
+    ports: ['127.0.0.1:${JAEGER_UI_PORT:-16686}:16686'],
+    networks: [TELEMETRY_NETWORK],
     healthcheck: healthcheck(['wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:13133/status']),
     restart: 'unless-stopped',
   };
@@ -177,11 +236,14 @@ export function composeModel(cells: readonly CellDescriptor[] = allCells): Compo
  */
 const DNS_OPTIONS = ['timeout:1', 'attempts:3'];
 
-function nodeService(
-  plan: ProcessPlan,
-  env: Record<string, string>,
-  options: { networks: string[]; volume?: string; dependsOn: string[]; ports?: string[] },
-): ComposeService {
+interface NodeServiceOptions {
+  networks: string[];
+  volumes: string[];
+  dependsOn: string[];
+  ports?: string[];
+}
+
+function nodeService(plan: ProcessPlan, env: Record<string, string>, options: NodeServiceOptions): ComposeService {
   return {
     image: IMAGE,
     build: { context: '..', dockerfile: 'compose/Dockerfile' },
@@ -189,13 +251,13 @@ function nodeService(
     command: ['node', BUNDLE],
     // Jaeger takes traces only: metrics are served for Prometheus (set `otlp,prometheus` with a collector).
     environment: {
-      ...env,
       OTEL_EXPORTER_OTLP_ENDPOINT: OTLP_ENDPOINT,
+      ...env,
       OTEL_METRICS_EXPORTER: 'prometheus',
       DEPLOYMENT_ENVIRONMENT: 'compose',
     },
     ...(options.ports ? { ports: options.ports } : {}),
-    ...(options.volume ? { volumes: [`${options.volume}:${DATA_DIR}`] } : {}),
+    ...(options.volumes.length ? { volumes: options.volumes } : {}),
     networks: options.networks,
     // A copy each: one shared array would be written as a YAML anchor and aliases.
     dns_opt: [...DNS_OPTIONS],
@@ -210,7 +272,7 @@ const HEADER = `# Cellular Retail as containers: docker compose -f compose/compo
 `;
 
 /** Short lists on one line, and a blank line between services, for a file people read. */
-const FLOW_LISTS = new Set(['command', 'networks', 'test', 'ports', 'dns_opt']);
+const FLOW_LISTS = new Set(['command', 'entrypoint', 'networks', 'test', 'ports', 'dns_opt']);
 
 /** The committed file's text. YAML 1.1 quoting, so that docker-compose 1.29's parser reads every value as written. */
 export function composeYaml(cells: readonly CellDescriptor[] = allCells): string {

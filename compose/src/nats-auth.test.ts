@@ -1,13 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AckPolicy } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { cells } from '@retail/topology';
-import { connectBus, coveringFilter, createEvent, ensureStream, type Bus } from '@retail/events';
-import { createLogger } from '@retail/kernel';
-import { startTestNats, tempDir, type TempDir, type TestNats } from '@retail/testing';
-import { consumedByStream, deadLetterSubject, durableName, type CellDescriptor } from '@retail/descriptor';
+import { connectBus, connectCellBus, createEvent, declaredDurables, provisionStreams, startConsumer, type Bus } from '@retail/events';
+import { createLogger, type Logger } from '@retail/kernel';
+import { startTestNats, tempDir, waitFor, type TempDir, type TestNats } from '@retail/testing';
+import { deadLetterSubject, streamLimits, type CellDescriptor } from '@retail/descriptor';
 import {
   composeNatsOptions,
   defaultNatsPassword,
@@ -44,14 +44,6 @@ const subjectsOf = (cell: CellDescriptor) => [
   ...cell.components.flatMap((c) => c.publishes ?? []),
   ...cell.components.map((c) => deadLetterSubject(cell, c.name)),
 ];
-const consumersOf = (cell: CellDescriptor) =>
-  cell.components.flatMap((c) =>
-    [...consumedByStream(c)].map(([stream, subjects]) => ({
-      stream,
-      durable: durableName(cell, c.name),
-      filter: coveringFilter(subjects),
-    })),
-  );
 
 describe('the generated permissions', () => {
   it('lets each cell publish its own events and dead letters, and nothing of another cell', () => {
@@ -63,46 +55,47 @@ describe('the generated permissions', () => {
     }
   });
 
-  it('lets each cell manage only its own stream, and never delete or purge it', () => {
+  it('lets each cell read its own stream, and create, change, delete or purge no stream', () => {
     for (const cell of cells) {
       const user = natsUser(cell.name);
-      for (const call of ['CREATE', 'UPDATE', 'INFO']) expect(mayPublish(user, `$JS.API.STREAM.${call}.${cell.stream}`)).toBe(true);
-      for (const call of ['DELETE', 'PURGE']) expect(mayPublish(user, `$JS.API.STREAM.${call}.${cell.stream}`)).toBe(false);
-      for (const other of cells.filter((c) => c !== cell)) {
-        for (const call of ['CREATE', 'UPDATE', 'DELETE']) expect(mayPublish(user, `$JS.API.STREAM.${call}.${other.stream}`)).toBe(false);
+      expect(mayPublish(user, `$JS.API.STREAM.INFO.${cell.stream}`)).toBe(true);
+      for (const stream of cells.map((c) => c.stream)) {
+        for (const call of ['CREATE', 'UPDATE', 'DELETE', 'PURGE'])
+          expect(mayPublish(user, `$JS.API.STREAM.${call}.${stream}`)).toBe(false);
       }
     }
   });
 
-  it('lets each cell use exactly the durable consumers it declares, on the streams it declares', () => {
+  it('lets each cell use exactly the durable consumers it declares, and create or change none', () => {
     for (const cell of cells) {
       const user = natsUser(cell.name);
-      const declared = consumersOf(cell);
+      const declared = declaredDurables(cell);
       for (const { stream, durable, filter } of declared) {
-        expect(mayPublish(user, `$JS.API.CONSUMER.CREATE.${stream}.${durable}.${filter}`)).toBe(true);
-        expect(mayPublish(user, `$JS.API.CONSUMER.CREATE.${stream}.${durable}.${stream.toLowerCase()}.>`)).toBe(false); // a wider filter
         expect(mayPublish(user, `$JS.API.CONSUMER.INFO.${stream}.${durable}`)).toBe(true);
         expect(mayPublish(user, `$JS.API.CONSUMER.MSG.NEXT.${stream}.${durable}`)).toBe(true);
         expect(mayPublish(user, `$JS.ACK.${stream}.${durable}.1.7.7.1700000000000000000.0`)).toBe(true);
+        // Creating and updating share one subject; a push deliver_subject would be in the request body.
+        expect(mayPublish(user, `$JS.API.CONSUMER.CREATE.${stream}.${durable}.${filter}`)).toBe(false);
+        expect(mayPublish(user, `$JS.API.CONSUMER.CREATE.${stream}.${durable}`)).toBe(false);
+        expect(mayPublish(user, `$JS.API.CONSUMER.DURABLE.CREATE.${stream}.${durable}`)).toBe(false);
         expect(mayPublish(user, `$JS.API.CONSUMER.DELETE.${stream}.${durable}`)).toBe(false);
       }
       for (const other of cells.filter((c) => c !== cell)) {
-        for (const theirs of consumersOf(other)) {
-          expect(mayPublish(user, `$JS.API.CONSUMER.CREATE.${theirs.stream}.${theirs.durable}.${theirs.filter}`)).toBe(false);
+        for (const theirs of declaredDurables(other)) {
+          expect(mayPublish(user, `$JS.API.CONSUMER.MSG.NEXT.${theirs.stream}.${theirs.durable}`)).toBe(false);
           expect(mayPublish(user, `$JS.ACK.${theirs.stream}.${theirs.durable}.1.7.7.1700000000000000000.0`)).toBe(false);
-        }
-        if (!declared.some((d) => d.stream === other.stream)) {
-          const anyDurable = durableName(cell, cell.components[0]!.name);
-          expect(mayPublish(user, `$JS.API.CONSUMER.CREATE.${other.stream}.${anyDurable}.${other.name}.>`)).toBe(false);
         }
       }
     }
   });
 
-  it('lets cells receive only on inboxes: no core subscription around JetStream to anyone’s events', () => {
+  it('lets cells receive only on their own inboxes: not the shared _INBOX, not another cell’s, no events', () => {
     for (const cell of cells) {
-      expect(maySubscribe(natsUser(cell.name), '_INBOX.abc.1')).toBe(true);
-      for (const other of cells) expect(maySubscribe(natsUser(cell.name), `${other.name}.x.y`)).toBe(false);
+      const user = natsUser(cell.name);
+      expect(maySubscribe(user, `_INBOX_${cell.name}.abc.1`)).toBe(true);
+      expect(maySubscribe(user, '_INBOX.abc.1')).toBe(false);
+      for (const other of cells.filter((c) => c !== cell)) expect(maySubscribe(user, `_INBOX_${other.name}.abc.1`)).toBe(false);
+      for (const other of cells) expect(maySubscribe(user, `${other.name}.x.y`)).toBe(false);
     }
   });
 
@@ -112,6 +105,7 @@ describe('the generated permissions', () => {
       expect(mayPublish(EDGE_NATS_USER, subjectsOf(cell)[0]!)).toBe(false);
     }
     expect(mayPublish(EDGE_NATS_USER, '$JS.API.INFO')).toBe(false);
+    expect(maySubscribe(EDGE_NATS_USER, '_INBOX.abc.1')).toBe(false);
     expect(userOf(SYSTEM_NATS_USER).permissions).toBeUndefined();
   });
 
@@ -143,22 +137,38 @@ describe('the generated permissions', () => {
 });
 
 describe('a real nats-server with the generated config', () => {
-  const logger = createLogger({ name: 'test', level: 'silent' });
+  const silent = createLogger({ name: 'test', level: 'silent' });
   // The orders password is set, as a deployment would; the others keep their development defaults.
   const passwords = natsPasswordEnv(cells, { NATS_PASSWORD_ORDERS: 'orders.Rotated-2' });
   let dir: TempDir;
   let nats: TestNats;
+  let system: Bus;
   const buses: Bus[] = [];
   const as = async (user: string) => {
-    const bus = await connectBus({ url: nats.url, name: `test-${user}`, user, pass: natsPasswordOf(user, passwords), logger });
+    const bus = await connectBus({ url: nats.url, name: `test-${user}`, user, pass: natsPasswordOf(user, passwords), logger: silent });
     buses.push(bus);
     return bus;
   };
-  /** The asynchronous -ERR a core publish earns when it is refused. */
+  const provision = () =>
+    provisionStreams({ servers: nats.url, user: SYSTEM_NATS_USER, pass: natsPasswordOf(SYSTEM_NATS_USER, passwords), cells });
+  const publishAs = async (bus: Bus, subject: string) => {
+    const event = createEvent({ source: '/test', type: subject, subject: 'x', data: {} });
+    return bus.js.publish(subject, JSON.stringify(event), { msgID: event.id });
+  };
+  const messagesIn = async (stream: string) => (await system.jsm.streams.info(stream)).state.messages;
+  /** The asynchronous -ERR a core publish or subscription earns when it is refused. */
   const nextPermissionError = async (nc: NatsConnection) => {
     for await (const status of nc.status())
       if (status.type === 'error' && /permissions violation/i.test(String(status.error))) return String(status.error);
     return 'closed';
+  };
+  /** A silent logger that keeps what is logged as errors (its children too). */
+  const errorLog = () => {
+    const errors: string[] = [];
+    const logger = createLogger({ name: 'test', level: 'silent' });
+    logger.error = ((...args: unknown[]) => void errors.push(String(args.at(-1)))) as never;
+    logger.child = (() => logger) as never;
+    return { logger: logger as Logger, errors };
   };
 
   beforeAll(async () => {
@@ -166,6 +176,8 @@ describe('a real nats-server with the generated config', () => {
     const configFile = join(dir.path, 'nats.conf');
     writeFileSync(configFile, natsServerConfig({ cells }));
     nats = await startTestNats({ configFile, env: passwords });
+    await provision();
+    system = await as(SYSTEM_NATS_USER);
   });
   afterAll(async () => {
     for (const bus of buses) await bus.close();
@@ -173,54 +185,152 @@ describe('a real nats-server with the generated config', () => {
     dir?.remove();
   });
 
-  it('lets a cell create its stream and publish its own events, and refuses another cell’s subjects', async () => {
-    const orders = await as('orders');
-    await ensureStream(orders.jsm, { name: 'ORDERS', subjects: ['orders.>'] });
-    const system = await as(SYSTEM_NATS_USER);
-    await ensureStream(system.jsm, { name: 'INVENTORY', subjects: ['inventory.>'] });
+  it('provisions every cell’s stream and declared durable as the system user, and puts back what drifted', async () => {
+    for (const cell of cells) {
+      const { config } = await system.jsm.streams.info(cell.stream);
+      expect(config.subjects).toEqual([`${cell.name}.>`]);
+      expect(config.max_age).toBe(nanos(streamLimits(cell).maxAgeMs));
+      for (const { stream, durable, filter } of declaredDurables(cell)) {
+        const consumer = await system.jsm.consumers.info(stream, durable);
+        expect(consumer.config).toMatchObject({ filter_subject: filter, ack_policy: AckPolicy.Explicit });
+        expect(consumer.config.deliver_subject).toBeUndefined();
+      }
+    }
+    await system.jsm.streams.update('ORDERS', { max_bytes: 1024 * 1024 });
+    await system.jsm.consumers.update('ORDERS', 'inventory-allocation', { filter_subject: 'orders.>' });
+    await provision();
+    expect((await system.jsm.streams.info('ORDERS')).config.max_bytes).toBe(
+      streamLimits(cells.find((c) => c.stream === 'ORDERS')!).maxBytes,
+    );
+    expect((await system.jsm.consumers.info('ORDERS', 'inventory-allocation')).config.filter_subject).toBe('orders.order.*');
+  });
 
-    const event = createEvent({ source: '/test', type: 'orders.order.placed', subject: 'o-1', data: {} });
-    expect((await orders.js.publish('orders.order.placed', JSON.stringify(event), { msgID: event.id })).stream).toBe('ORDERS');
+  it('lets a cell publish its own events on its provisioned stream, and refuses another cell’s subjects', async () => {
+    const orders = await connectCellBus({
+      cell: cells.find((c) => c.name === 'orders')!,
+      component: 'orders',
+      env: { NATS_URL: nats.url, NATS_USER: 'orders', NATS_PASS: natsPasswordOf('orders', passwords) },
+      logger: silent,
+    });
+    buses.push(orders);
+    expect((await publishAs(orders, 'orders.order.placed')).stream).toBe('ORDERS');
 
     // A forged reservation from the orders cell: refused, and nothing reaches the inventory stream.
-    const forged = createEvent({ source: '/orders', type: 'inventory.reservation.confirmed', subject: 'o-1', data: {} });
-    await expect(orders.js.publish('inventory.reservation.confirmed', JSON.stringify(forged))).rejects.toThrow(
+    const before = await messagesIn('INVENTORY');
+    await expect(publishAs(orders, 'inventory.reservation.confirmed')).rejects.toThrow(
       /Permissions Violation for Publish to "inventory.reservation.confirmed"/,
     );
     const refused = nextPermissionError(orders.nc);
-    orders.nc.publish('inventory.reservation.confirmed', JSON.stringify(forged));
+    orders.nc.publish('inventory.reservation.confirmed', '{}');
     expect(await refused).toMatch(/inventory.reservation.confirmed/);
     await expect(orders.jsm.streams.add({ name: 'SHADOW', subjects: ['shadow.>'] })).rejects.toThrow(/Permissions Violation/);
     await expect(orders.jsm.streams.delete('INVENTORY')).rejects.toThrow(/Permissions Violation/);
-    expect((await system.jsm.streams.info('INVENTORY')).state.messages).toBe(0);
+    expect(await messagesIn('INVENTORY')).toBe(before);
   });
 
-  it('lets a cell create, read from and ack only the durable consumers it declares', async () => {
+  it('refuses a cell changing its own stream to reach other cells: republish, sources, subjects', async () => {
     const products = await as('products');
-    await ensureStream(products.jsm, { name: 'PRODUCTS', subjects: ['products.>'] });
-    const event = createEvent({ source: '/test', type: 'products.product.created', subject: 'SKU-1', data: {} });
-    await products.js.publish('products.product.created', JSON.stringify(event), { msgID: event.id });
+    const before = (await system.jsm.streams.info('PRODUCTS')).config;
+    const attempts = [
+      { republish: { src: 'products.>', dest: 'inventory.>' } },
+      { sources: [{ name: 'INVENTORY' }] },
+      { subjects: ['products.>', '_INBOX_inventory.>'] },
+    ];
+    for (const change of attempts)
+      await expect(products.jsm.streams.update('PRODUCTS', change as never), JSON.stringify(change)).rejects.toThrow(
+        /Permissions Violation for Publish to "\$JS.API.STREAM.UPDATE.PRODUCTS"/,
+      );
+    await expect(products.jsm.streams.add({ ...before, republish: { src: 'products.>', dest: 'inventory.>' } })).rejects.toThrow(
+      /Permissions Violation for Publish to "\$JS.API.STREAM.CREATE.PRODUCTS"/,
+    );
+    expect((await system.jsm.streams.info('PRODUCTS')).config).toEqual(before);
+  });
 
+  it('refuses a cell turning its durable into a push consumer that delivers into another cell’s subjects', async () => {
+    const products = await as('products');
+    const browse = declaredDurables(cells.find((c) => c.name === 'products')!).find((d) => d.stream === 'PRODUCTS')!;
+    const push = {
+      durable_name: browse.durable,
+      ack_policy: AckPolicy.None,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: browse.filter,
+      deliver_subject: 'orders.order.placed',
+    };
+    await expect(products.jsm.consumers.add('PRODUCTS', push)).rejects.toThrow(/Permissions Violation/);
+    await expect(products.jsm.consumers.add('PRODUCTS', { ...push, durable_name: 'products-push' })).rejects.toThrow(
+      /Permissions Violation/,
+    );
+    await expect(products.jsm.consumers.update('PRODUCTS', browse.durable, { max_deliver: 1 })).rejects.toThrow(/Permissions Violation/);
+    expect((await system.jsm.consumers.info('PRODUCTS', browse.durable)).config.deliver_subject).toBeUndefined();
+  });
+
+  it('lets a cell pull from and ack its declared durable, through its own inbox, and no other durable', async () => {
+    const products = await as('products');
+    await publishAs(products, 'products.product.created');
     const inventory = await as('inventory');
-    const stock = { durable_name: 'inventory-stock', ack_policy: AckPolicy.Explicit, filter_subject: 'products.product.created' };
-    await inventory.jsm.consumers.add('PRODUCTS', stock);
     const msg = await (await inventory.js.consumers.get('PRODUCTS', 'inventory-stock')).next({ expires: 5_000 });
     expect(msg?.subject).toBe('products.product.created');
     expect(await msg!.ackAck()).toBe(true);
-
-    await expect(inventory.jsm.consumers.add('PRODUCTS', { ...stock, durable_name: 'inventory-spy' })).rejects.toThrow(
-      /Permissions Violation/,
-    );
-    await expect(inventory.jsm.consumers.add('PRODUCTS', { ...stock, filter_subject: 'products.>' })).rejects.toThrow(
-      /Permissions Violation/,
-    );
-    await expect(
-      inventory.jsm.consumers.add('PRODUCTS', { ...stock, durable_name: 'products-browse', filter_subject: 'products.product.*' }),
-    ).rejects.toThrow(/Permissions Violation/);
+    await expect(inventory.js.consumers.get('PRODUCTS', 'products-browse')).rejects.toThrow(/Permissions Violation/);
     const shipping = await as('shipping');
-    await expect(shipping.jsm.consumers.add('PRODUCTS', { ...stock, durable_name: 'shipping-fulfillment' })).rejects.toThrow(
-      /Permissions Violation/,
+    await expect(shipping.js.consumers.get('PRODUCTS', 'inventory-stock')).rejects.toThrow(/Permissions Violation/);
+  });
+
+  it('keeps replies to their user: another cell cannot listen on the shared _INBOX or on the puller’s inboxes', async () => {
+    const spy = await connect({ servers: nats.url, user: 'products', pass: natsPasswordOf('products', passwords) });
+    try {
+      const seen: string[] = [];
+      for (const subject of ['_INBOX.>', '_INBOX_inventory.>']) {
+        const refused = nextPermissionError(spy);
+        spy.subscribe(subject, { callback: (error, m) => void (error || seen.push(m.subject)) });
+        expect(await refused).toMatch(new RegExp(`Permissions Violation for Subscription to "${subject.replace(/[.>]/g, '\\$&')}"`));
+      }
+      // inventory pulls a product while products listens: the server delivers it to _INBOX_inventory.
+      await publishAs(await as('products'), 'products.product.created');
+      const inventory = await as('inventory');
+      const msg = await (await inventory.js.consumers.get('PRODUCTS', 'inventory-stock')).next({ expires: 5_000 });
+      expect(msg?.subject).toBe('products.product.created');
+      msg!.ack();
+      await spy.flush();
+      expect(seen).toEqual([]);
+    } finally {
+      await spy.close();
+    }
+  });
+
+  it('tells a service clearly when its stream or durable is not what it declares, which it may not change', async () => {
+    const products = cells.find((c) => c.name === 'products')!;
+    const env = { NATS_URL: nats.url, NATS_USER: 'products', NATS_PASS: natsPasswordOf('products', passwords) };
+    await system.jsm.streams.update('PRODUCTS', { max_bytes: 1024 * 1024 });
+    const streamLog = errorLog();
+    buses.push(await connectCellBus({ cell: products, component: 'catalog', env, logger: streamLog.logger }));
+    expect(streamLog.errors.join('\n')).toMatch(/stream PRODUCTS differs from the descriptor .* NATS user products may not change it/);
+
+    const browse = declaredDurables(products).find((d) => d.stream === 'INVENTORY')!;
+    await system.jsm.consumers.update('INVENTORY', browse.durable, { filter_subject: 'inventory.>' });
+    const consumerLog = errorLog();
+    const bus = await as('products');
+    const consumer = startConsumer({
+      bus,
+      stream: 'INVENTORY',
+      durable: browse.durable,
+      handlers: { [browse.filter]: { schema: {} as never, apply: async () => {} } },
+      deadLetterSubject: 'products.dlq.browse',
+      logger: consumerLog.logger,
+    });
+    await waitFor(() => consumerLog.errors.length > 0 || undefined, { what: 'the consumer’s error' });
+    await consumer.stop();
+    expect(consumerLog.errors[0]).toMatch(
+      /durable products-browse on INVENTORY is missing or differs from the descriptor .* may not create or change it: provision/,
     );
+
+    const shipping = cells.find((c) => c.name === 'shipping')!;
+    await system.jsm.streams.delete('SHIPPING');
+    const shippingEnv = { ...env, NATS_USER: 'shipping', NATS_PASS: natsPasswordOf('shipping', passwords) };
+    await expect(connectCellBus({ cell: shipping, component: 'shipments', env: shippingEnv, logger: silent })).rejects.toThrow(
+      /stream SHIPPING does not exist and NATS user shipping may not create it: provision the bus/,
+    );
+    await provision();
   });
 
   it('lets the edge user watch every cell’s events and publish nothing', async () => {
@@ -228,9 +338,7 @@ describe('a real nats-server with the generated config', () => {
     try {
       const feed = edge.subscribe('orders.>', { max: 1 });
       await edge.flush();
-      const orders = await as('orders');
-      const event = createEvent({ source: '/test', type: 'orders.order.confirmed', subject: 'o-2', data: {} });
-      await orders.js.publish('orders.order.confirmed', JSON.stringify(event), { msgID: event.id });
+      await publishAs(await as('orders'), 'orders.order.confirmed');
       for await (const m of feed) expect(m.subject).toBe('orders.order.confirmed');
 
       const refused = nextPermissionError(edge);

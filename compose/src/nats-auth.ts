@@ -1,24 +1,31 @@
 import { fileURLToPath } from 'node:url';
-import { coveringFilter } from '@retail/events';
-import { consumedByStream, durableName, type CellDescriptor } from '@retail/descriptor';
+import { declaredDurables, inboxPrefix } from '@retail/events';
+import type { CellDescriptor } from '@retail/descriptor';
+import { devNatsPassword } from '@retail/kernel';
 
 /**
  * NATS authorization derived from the cell descriptors: one user per cell that may publish only on its
- * own subjects and use only the stream it owns and the durable consumers it declares; a read-only `edge`
- * user for gateway-global's live event feed; and an all-permissions `system` user for tests and tools
- * (`npm run event`), never given to a service. Passwords are never written into the config: it names
+ * own subjects, read its own stream's info and use the durable consumers it declares, and receive only
+ * on its own inboxes; a read-only `edge` user for gateway-global's live event feed; and an
+ * all-permissions `system` user for tests, tools (`npm run event`) and provisionStreams, never given to a
+ * service. Passwords are never written into the config: it names
  * `$NATS_PASSWORD_<USER>`, which nats-server resolves from its environment.
  */
 export const natsUser = (cell: string) => cell;
 export const natsPasswordVar = (cell: string) => `NATS_PASSWORD_${cell.toUpperCase()}`;
-export const defaultNatsPassword = (cell: string) => `${cell}-nats-dev`;
+/** The development password of a user (kernel's, which a deployed process refuses). */
+export const defaultNatsPassword = devNatsPassword;
 /** gateway-global's operator console: subscribes to every cell's events, publishes nothing. */
 export const EDGE_NATS_USER = 'edge';
-/** Tests and developer tools (`npm run event`): every permission. No service runs as it. */
+/** Tests, developer tools (`npm run event`) and provisionStreams: every permission. No service runs as it. */
 export const SYSTEM_NATS_USER = 'system';
 
-/** Replies to requests (JetStream API answers, publish acks, pulled messages) arrive on inboxes. */
-const INBOX = '_INBOX.>';
+/**
+ * Replies to requests (JetStream API answers, publish acks, pulled messages) arrive on inboxes: each
+ * user's own (`_INBOX_<user>`, the prefix connectBus sets), never the shared `_INBOX`, where any user
+ * could read the events another pulls.
+ */
+const ownInboxes = (user: string) => `${inboxPrefix(user)}.>`;
 const JS_API = '$JS.API';
 
 export interface NatsPermissions {
@@ -71,28 +78,22 @@ export const usableNatsPassword = (password: string) =>
 
 /**
  * What one cell may do on the bus, exactly the JetStream API calls its components make (as the v3 client
- * makes them against nats-server 2.9): publish its own events and dead letters (`<cell>.>`); create,
- * update and read its own stream; for every stream it consumes from, create/update (with the filter its
- * consumer derives from the declared subjects, so a cell reads only what it declares), read, pull from
- * and ack its own durable `<cell>-<component>`. It subscribes only to inboxes: no core subscription
- * around JetStream to another cell's events.
+ * makes them against nats-server 2.9): publish its own events and dead letters (`<cell>.>`); read its own
+ * stream's info; read, pull from and ack its own durables `<cell>-<component>`. It may not create or
+ * change a stream or consumer: a stream's `republish`, `sources` or subjects, or a push consumer's
+ * `deliver_subject`, would have the server itself publish into other cells' subjects or capture their
+ * traffic, around the publish permissions; provisionStreams (as `system`) sets them up as the descriptors
+ * declare. It subscribes only to its own inboxes: no core subscription to anyone's events or replies.
  */
 export function cellPermissions(cell: CellDescriptor): NatsPermissions {
-  const ownStream = ['CREATE', 'UPDATE', 'INFO'].map((call) => `${JS_API}.STREAM.${call}.${cell.stream}`);
-  const consumers = cell.components.flatMap((component) =>
-    [...consumedByStream(component)].flatMap(([stream, subjects]) => {
-      const durable = durableName(cell, component.name);
-      return [
-        `${JS_API}.CONSUMER.CREATE.${stream}.${durable}.${coveringFilter(subjects)}`,
-        `${JS_API}.CONSUMER.INFO.${stream}.${durable}`,
-        `${JS_API}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
-        `$JS.ACK.${stream}.${durable}.>`,
-      ];
-    }),
-  );
+  const consumers = declaredDurables(cell).flatMap(({ stream, durable }) => [
+    `${JS_API}.CONSUMER.INFO.${stream}.${durable}`,
+    `${JS_API}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
+    `$JS.ACK.${stream}.${durable}.>`,
+  ]);
   return {
-    publish: { allow: unique([`${cell.name}.>`, `${JS_API}.INFO`, ...ownStream, ...consumers]) },
-    subscribe: { allow: [INBOX] },
+    publish: { allow: unique([`${cell.name}.>`, `${JS_API}.INFO`, `${JS_API}.STREAM.INFO.${cell.stream}`, ...consumers]) },
+    subscribe: { allow: [ownInboxes(natsUser(cell.name))] },
   };
 }
 
@@ -100,15 +101,19 @@ export function natsUsers(cells: readonly CellDescriptor[]): NatsUserSpec[] {
   return [
     ...cells.map((cell) => ({
       user: natsUser(cell.name),
-      note: `cell ${cell.name}: publishes ${cell.name}.>, owns stream ${cell.stream}${consumerNote(cell)}`,
+      note: `cell ${cell.name}: publishes ${cell.name}.>, stream ${cell.stream} (provisioned)${consumerNote(cell)}`,
       permissions: cellPermissions(cell),
     })),
     {
       user: EDGE_NATS_USER,
+      // Plain subscriptions, no requests: it needs no inbox.
       note: 'gateway-global (operator console): subscribes to every cell’s events, publishes nothing',
-      permissions: { publish: { deny: ['>'] }, subscribe: { allow: [...cells.map((c) => `${c.name}.>`), INBOX] } },
+      permissions: { publish: { deny: ['>'] }, subscribe: { allow: cells.map((c) => `${c.name}.>`) } },
     },
-    { user: SYSTEM_NATS_USER, note: 'tests and tools (npm run event): every permission; no service runs as it' },
+    {
+      user: SYSTEM_NATS_USER,
+      note: 'tests, tools (npm run event) and provisioning the streams and consumers: every permission; no service runs as it',
+    },
   ];
 }
 
@@ -118,11 +123,20 @@ export function natsServerConfig(options: {
   port?: number;
   monitorPort?: number;
   storeDir?: string;
+  /**
+   * A file (relative to the config's folder) that defines `NATS_PASSWORD_<USER>` as config variables:
+   * compose's setup writes it into nats-server's secrets volume. Without it, the variables come from
+   * nats-server's environment (npm start, the tests).
+   */
+  passwordsFile?: string;
 }): string {
   const lines = [
     '# Generated from the cell descriptors (compose/src/nats-auth.ts) by `npm run generate:nats`; do not edit.',
-    '# Passwords come from the environment: NATS_PASSWORD_<USER> for every user below.',
+    options.passwordsFile
+      ? `# Passwords: NATS_PASSWORD_<USER> for every user below, from ${options.passwordsFile} (written by the setup service).`
+      : '# Passwords come from the environment: NATS_PASSWORD_<USER> for every user below.',
   ];
+  if (options.passwordsFile) lines.push(`include ${quote(options.passwordsFile)}`);
   if (options.port !== undefined) lines.push(`port: ${options.port}`);
   if (options.monitorPort !== undefined) lines.push(`http_port: ${options.monitorPort}`);
   lines.push(options.storeDir ? `jetstream {\n  store_dir: ${quote(options.storeDir)}\n}` : 'jetstream: enabled');
@@ -132,9 +146,17 @@ export function natsServerConfig(options: {
   return `${lines.join('\n')}\n`;
 }
 
+/** What nats-server includes from its secrets volume in compose: each password as a config variable its users refer to. */
+export const NATS_PASSWORDS_FILE = 'passwords.conf';
+
 /** Where the committed config lives, and the values compose runs it with. */
 export const natsConfPath = fileURLToPath(new URL('../nats/nats.conf', import.meta.url));
-export const composeNatsOptions = { port: 4222, monitorPort: 8222, storeDir: '/data' } as const;
+export const composeNatsOptions = {
+  port: 4222,
+  monitorPort: 8222,
+  storeDir: '/data',
+  passwordsFile: `secrets/${NATS_PASSWORDS_FILE}`,
+} as const;
 
 function renderUser({ user, note, permissions }: NatsUserSpec): string[] {
   const lines = [`# ${note}`, '{', `  user: ${quote(user)}`, `  password: $${natsPasswordVar(user)}`];
@@ -153,10 +175,8 @@ function renderUser({ user, note, permissions }: NatsUserSpec): string[] {
 }
 
 function consumerNote(cell: CellDescriptor): string {
-  const durables = cell.components
-    .filter((c) => c.consumes?.length)
-    .map((c) => `${durableName(cell, c.name)} on ${[...consumedByStream(c).keys()].join(', ')}`);
-  return durables.length ? `; consumers ${durables.join('; ')}` : '';
+  const durables = declaredDurables(cell).map(({ stream, durable }) => `${durable} on ${stream}`);
+  return durables.length ? `; consumers ${durables.join(', ')}` : '';
 }
 
 // Quoted, so that `$JS...` subjects are never read as variable references.

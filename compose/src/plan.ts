@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, join, resolve } from 'node:path';
 import { cells, globalGateway } from '@retail/topology';
-import { componentUrlVar, gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/descriptor';
+import { componentUrlVar, devWorkloadSecret, gatewayUrlVar, localUrl, workloadSecretVar, type CellDescriptor } from '@retail/descriptor';
 import { defaultNatsPassword, EDGE_NATS_USER, natsUser } from './nats-auth.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,6 +40,8 @@ export interface PlanOptions {
   natsUrl: string;
   /** Password of a NATS user (see nats-auth.ts); defaults to the development password. */
   natsPassword?: (user: string) => string;
+  /** A component's own workload credential, known to it and to its cell gateway; defaults to the development one. */
+  workloadSecret?: (cell: string, component: string) => string;
   /** Port of a process, by its plan name; defaults to the descriptor's port. */
   portOf?: (name: string, fallback: number) => number;
   logLevel?: string;
@@ -63,6 +65,7 @@ export interface PlanOptions {
 export function planSystem(options: PlanOptions): ProcessPlan[] {
   const portOf = options.portOf ?? ((_: string, fallback: number) => fallback);
   const natsPassword = options.natsPassword ?? defaultNatsPassword;
+  const workloadSecret = options.workloadSecret ?? devWorkloadSecret;
   // Each process connects as its cell's NATS user, which may publish only on the cell's own subjects.
   const natsAs = (user: string) => ({ NATS_URL: options.natsUrl, NATS_USER: user, NATS_PASS: natsPassword(user) });
   const urlOf = options.urlOf ?? ((_: string, port: number) => localUrl(port));
@@ -124,6 +127,7 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
           ...metricsEnv(name, port),
           ...natsAs(natsUser(cell.name)),
           CELL_GATEWAY_URL: gatewayUrl,
+          WORKLOAD_SECRET: workloadSecret(cell.name, component.name),
           ...upstreams,
           ...calls,
         },
@@ -144,6 +148,7 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
         TOKEN_ISSUER: issuer,
         JWKS_URL: `${globalUrl}/.well-known/jwks.json`,
         ...upstreams,
+        ...Object.fromEntries(cell.components.map((c) => [workloadSecretVar(c.name), workloadSecret(cell.name, c.name)])),
       },
     });
   }

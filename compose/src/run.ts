@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
+import { provisionStreams } from '@retail/events';
 import { cells } from '@retail/topology';
-import { natsPasswordEnv, natsPasswordVar, natsServerConfig } from './nats-auth.ts';
+import { natsPasswordEnv, natsPasswordVar, natsServerConfig, SYSTEM_NATS_USER } from './nats-auth.ts';
 import { isPortOpen, natsServerBinary, startNatsServer } from './nats-server.ts';
 import { planSystem, repoRoot, type ProcessPlan } from './plan.ts';
 import { BUNDLE, buildBundles } from './build.ts';
@@ -113,6 +114,13 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
 
   const phases: ProcessPlan['kind'][][] = [['core', 'composite'], ['cell-gateway'], ['global-gateway']];
   try {
+    // Every stream and durable as the descriptors declare them, before any service: cell users may not
+    // create or change them (see cellPermissions).
+    await provisionStreams({ servers: natsUrl, user: SYSTEM_NATS_USER, pass: natsPassword(SYSTEM_NATS_USER), cells }).catch(
+      (error: Error) => {
+        throw new Error(`could not set up the streams and consumers on NATS ${natsUrl}: ${error.message}`);
+      },
+    );
     for (const kinds of phases) {
       const batch = plans.filter((p) => kinds.includes(p.kind));
       console.log(`Starting ${batch.map((p) => p.name).join(', ')}…`);

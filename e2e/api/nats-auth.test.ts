@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { cells } from '@retail/topology';
-import { connectBus, createEvent } from '@retail/events';
+import { connectBus, createEvent, declaredDurables } from '@retail/events';
 import { createLogger } from '@retail/kernel';
 import { waitFor } from '@retail/testing';
 import { apiClient } from '../src/client.ts';
@@ -88,6 +88,62 @@ it('refuses an event one cell publishes on another cell’s subject: the forgery
     expect(await refused).toMatch(/Permissions Violation for Publish to "orders.order.cancelled"/);
   } finally {
     await orders.close();
+    await tools.close();
+  }
+});
+
+it('keeps each cell’s replies to itself: products listening on the inboxes sees none of what inventory pulls in a saga', async () => {
+  const spy = await connect({ servers: system.nats.url, name: 'test-inbox-spy', ...system.natsCredentials('products') });
+  const seen: string[] = [];
+  const refusals: string[] = [];
+  void (async () => {
+    for await (const status of spy.status()) if (status.type === 'error') refusals.push(String(status.error));
+  })();
+  try {
+    for (const subject of ['_INBOX.>', '_INBOX_inventory.>'])
+      spy.subscribe(subject, { callback: (error, m) => void (error || seen.push(`${m.subject} ${m.string()}`)) });
+    await spy.flush();
+    const sku = await s.productWithStock('NATS-INBOX', 5);
+    const placed = await s.placeOrder(s.alice, [{ sku, quantity: 1 }]);
+    await s.orderReaches(s.alice, placed.body.id, 'CONFIRMED'); // inventory pulled the placement, shipping the confirmation
+    await waitFor(() => refusals.length >= 2 || undefined, { what: 'both subscriptions refused' });
+    expect(refusals.join('\n')).toMatch(/Permissions Violation for Subscription to "_INBOX\.>"/);
+    expect(refusals.join('\n')).toMatch(/Permissions Violation for Subscription to "_INBOX_inventory\.>"/);
+    await spy.flush();
+    expect(seen).toEqual([]);
+  } finally {
+    await spy.close();
+  }
+});
+
+it('refuses a cell that tries to make the server publish into another cell’s subjects for it', async () => {
+  const logger = createLogger({ name: 'test', level: 'silent' });
+  const products = await connectBus({ url: system.nats.url, name: 'test-abuser', ...system.natsCredentials('products'), logger });
+  const tools = await connectBus({ url: system.nats.url, name: 'test-tools', ...system.natsCredentials('system'), logger });
+  try {
+    const stream = (await tools.jsm.streams.info('PRODUCTS')).config;
+    await expect(
+      products.jsm.streams.update('PRODUCTS', { republish: { src: 'products.>', dest: 'inventory.>' } } as never),
+    ).rejects.toThrow(/Permissions Violation for Publish to "\$JS.API.STREAM.UPDATE.PRODUCTS"/);
+    await expect(products.jsm.streams.update('PRODUCTS', { sources: [{ name: 'ORDERS' }] } as never)).rejects.toThrow(
+      /Permissions Violation/,
+    );
+    expect((await tools.jsm.streams.info('PRODUCTS')).config).toEqual(stream);
+
+    const browse = declaredDurables(cells.find((c) => c.name === 'products')!).find((d) => d.stream === 'PRODUCTS')!;
+    await expect(
+      // A push consumer: the server would deliver PRODUCTS events onto orders.order.placed, where ORDERS captures them.
+      products.jsm.consumers.add('PRODUCTS', {
+        durable_name: browse.durable,
+        ack_policy: 'none',
+        deliver_policy: 'all',
+        filter_subject: browse.filter,
+        deliver_subject: 'orders.order.placed',
+      } as never),
+    ).rejects.toThrow(/Permissions Violation/);
+    expect((await tools.jsm.consumers.info('PRODUCTS', browse.durable)).config.deliver_subject).toBeUndefined();
+  } finally {
+    await products.close();
     await tools.close();
   }
 });

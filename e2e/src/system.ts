@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { provisionStreams } from '@retail/events';
 import { cells } from '@retail/topology';
 import {
   metricsPortName,
@@ -9,6 +10,7 @@ import {
   natsServerConfig,
   natsUserNames,
   planSystem,
+  SYSTEM_NATS_USER,
   type ProcessPlan,
 } from '@retail/system';
 import { freePort, realProcess, startTestNats, tempDir, type RealProcess, type TestNats } from '@retail/testing';
@@ -44,6 +46,14 @@ export async function startTestSystem(options: { extraEnv?: Record<string, strin
   const passwords = Object.fromEntries(natsUserNames(cells).map((user) => [natsPasswordVar(user), `n${randomBytes(12).toString('hex')}`]));
   const natsPassword = (user: string) => natsPasswordOf(user, passwords);
   const nats = await startTestNats({ configFile, env: passwords });
+  // As npm start does: the streams and durables set up by the system user, which cell users may not.
+  await provisionStreams({ servers: nats.url, user: SYSTEM_NATS_USER, pass: natsPassword(SYSTEM_NATS_USER), cells }).catch(
+    async (error) => {
+      await nats.dispose();
+      data.remove();
+      throw error;
+    },
+  );
   const ports = new Map<string, number>();
   const draft = planSystem({ dataDir: data.path, natsUrl: nats.url, natsPassword });
   for (const p of draft) for (const name of [p.name, metricsPortName(p.name)]) ports.set(name, await freePort());

@@ -1,13 +1,13 @@
 import { traceIdHeader } from './edge/trace-id.ts';
 import type { Hono } from 'hono';
 import type { KeyStore } from '@retail/auth';
-import type { Forwarder } from '@retail/gateway';
+import { rateLimit, type Forwarder, type RateLimitSettings } from '@retail/gateway';
 import { createServiceApp, type Logger } from '@retail/kernel';
 import type { GatewayRequest } from './gateway-request.ts';
 import type { CellGatewayTarget } from './edge/cell-routes.ts';
 import { storefrontCors } from './edge/cors.ts';
-import { rateLimit, type RateLimitSettings } from './edge/rate-limit.ts';
 import type { UserDirectory } from './oauth/demo-users.ts';
+import type { LoginThrottleSettings } from './oauth/login-throttle.ts';
 import type { ClientDirectory } from './oauth/machine-clients.ts';
 import { ADMIN_SCOPES } from './oauth/scopes.ts';
 import { createApiTokenVerifier } from './oauth/token-profile.ts';
@@ -32,6 +32,8 @@ export interface GatewayDeps {
   cellGateways: readonly CellGatewayTarget[];
   forwarder: Forwarder;
   rateLimit: RateLimitSettings;
+  /** Password guessing at the token endpoint: locks per account and client, password checks at once. */
+  login?: LoginThrottleSettings & { concurrentPasswordChecks: number };
   /** Browser origins allowed to call the API (the storefront). */
   corsOrigins: readonly string[];
   /** Clock for the rate limiter. */
@@ -47,7 +49,8 @@ export interface GatewayDeps {
 /** The global gateway: token service, discovery, key rotation, `/api` routing to cell gateways, the console and the storefront. */
 export function createApp(deps: GatewayDeps): Hono<GatewayRequest> {
   // Bodies under /api are streamed through to the cells; /auth/token limits its own.
-  const app = createServiceApp<GatewayRequest>({ logger: deps.logger, maxBodyBytes: null });
+  // The public edge: a caller's traceparent and baggage are not continued (see serverTelemetry).
+  const app = createServiceApp<GatewayRequest>({ logger: deps.logger, maxBodyBytes: null, publicEdge: true });
   const verifyToken = createApiTokenVerifier(deps.keys, deps.issuer);
 
   app.use(storefrontCors(deps.corsOrigins));
@@ -61,8 +64,8 @@ export function createApp(deps: GatewayDeps): Hono<GatewayRequest> {
     discoveryRoutes({ keys: deps.keys, issuer: deps.issuer, scopesSupported: [...new Set([...ADMIN_SCOPES, ...routeScopes])] }),
   );
   app.route('/', keyRoutes({ keys: deps.keys, verifyToken, logger: deps.logger }));
-  app.route('/', apiRoutes(deps));
-  app.route('/', consoleRoutes(deps));
+  app.route('/', apiRoutes({ ...deps, verifyToken }));
+  app.route('/', consoleRoutes({ ...deps, verifyToken }));
   // Last: the storefront answers only what nothing above claimed.
   if (deps.storefrontDir) app.route('/', storefrontRoutes({ storefrontDir: deps.storefrontDir }));
   return app;

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@retail/kernel';
 import { loadEnv } from './env.ts';
@@ -19,7 +22,9 @@ describe('configuration', () => {
         shipping: 'shipping-dev-secret',
       },
       rateLimit: { perSecond: 50, burst: 100, trustProxy: false },
-      corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+      login: { maxFailuresPerAccount: 5, maxFailuresPerClient: 20, lockSeconds: 30, maxLockSeconds: 900, concurrentPasswordChecks: 4 },
+      // The storefront is served from this origin: no other origin is allowed by default.
+      corsOrigins: [],
       nats: { url: 'nats://127.0.0.1:4222' },
       healthTimeoutMs: 1_000,
     });
@@ -38,7 +43,7 @@ describe('configuration', () => {
       DATA_DIR: '/var/lib/retail',
       ISSUER: 'https://shop.example/',
       TOKEN_TTL_SECONDS: '300',
-      DEMO_PASSWORD_ADMIN: 's3cret',
+      ADMIN_PASSWORD: 's3cret',
       CLIENT_SECRET_PRODUCTS: 'long-random-secret',
       PRODUCTS_GATEWAY_URL: 'http://products-gateway:4100',
       RATE_LIMIT_PER_SECOND: '0',
@@ -65,6 +70,50 @@ describe('configuration', () => {
     // Empty: this gateway serves no storefront (it is hosted elsewhere).
     expect(env.storefrontDir).toBeUndefined();
     expect(env.cellGateways[0]?.url).toBe('http://products-gateway:4100');
+  });
+
+  describe('in production (NODE_ENV=production)', () => {
+    const strong = (name: string) => `${name}-${'x'.repeat(20)}`;
+    const deployed = (extra: Record<string, string> = {}) => ({
+      NODE_ENV: 'production',
+      ADMIN_PASSWORD: strong('admin'),
+      CLIENT_SECRET_PRODUCTS: strong('products'),
+      CLIENT_SECRET_INVENTORY: strong('inventory'),
+      CLIENT_SECRET_ORDERS: strong('orders'),
+      CLIENT_SECRET_SHIPPING: strong('shipping'),
+      ...extra,
+    });
+
+    it('refuses to start without its secrets, naming each', () => {
+      expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(
+        /ADMIN_PASSWORD: required in production[\s\S]*CLIENT_SECRET_PRODUCTS: required/,
+      );
+    });
+
+    it('refuses a known development default, naming the variable', () => {
+      expect(() => loadEnv(deployed({ CLIENT_SECRET_ORDERS: 'orders-dev-secret' }))).toThrow(
+        /CLIENT_SECRET_ORDERS: is the development default/,
+      );
+      expect(() => loadEnv(deployed({ ADMIN_PASSWORD: 'admin' }))).toThrow(/ADMIN_PASSWORD/);
+      expect(() => loadEnv(deployed({ NATS_USER: 'edge', NATS_PASS: 'edge-nats-dev' }))).toThrow(/NATS_PASS: is the development default/);
+      expect(() => loadEnv(deployed({ ADMIN_PASSWORD: 'short' }))).toThrow(/ADMIN_PASSWORD: too short/);
+    });
+
+    it('has no demo customers unless DEMO_USERS=true, and then needs their passwords', () => {
+      expect(loadEnv(deployed()).demoPasswords).toEqual({ admin: strong('admin') });
+      expect(() => loadEnv(deployed({ DEMO_USERS: 'true' }))).toThrow(/DEMO_PASSWORD_ALICE: required/);
+      const withDemo = loadEnv(deployed({ DEMO_USERS: 'true', DEMO_PASSWORD_ALICE: strong('alice'), DEMO_PASSWORD_BOB: strong('bob') }));
+      expect(withDemo.demoPasswords).toEqual({ admin: strong('admin'), alice: strong('alice'), bob: strong('bob') });
+    });
+
+    it('reads a secret from the file NAME_FILE names (how compose hands them over)', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'secrets-'));
+      writeFileSync(join(dir, 'ADMIN_PASSWORD'), `${strong('from-file')}\n`);
+      const { ADMIN_PASSWORD: _, ...rest } = deployed();
+      expect(loadEnv({ ...rest, ADMIN_PASSWORD_FILE: join(dir, 'ADMIN_PASSWORD') }).demoPasswords.admin).toBe(strong('from-file'));
+      expect(() => loadEnv({ ...rest, ADMIN_PASSWORD_FILE: join(dir, 'missing') })).toThrow(/ADMIN_PASSWORD_FILE: cannot read/);
+      rmSync(dir, { recursive: true });
+    });
   });
 
   it('stops with a clear message on a bad value', () => {

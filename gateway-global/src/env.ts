@@ -1,15 +1,16 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { booleanFlag, commonEnv, dataDirEnv, natsEnv, parseEnv, port } from '@retail/kernel';
+import { booleanFlag, commonEnv, dataDirEnv, natsEnv, parseEnv, port, runMode, secret } from '@retail/kernel';
 import { storefrontRoot } from '@retail/storefront';
-import { gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/descriptor';
+import { clientSecretVar, devClientSecret, gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/descriptor';
 import type { CellGatewayTarget } from './edge/cell-routes.ts';
-import type { RateLimitSettings } from './edge/rate-limit.ts';
+import type { RateLimitSettings } from '@retail/gateway';
 import type { DemoPasswords } from './oauth/demo-users.ts';
+import type { LoginThrottleSettings } from './oauth/login-throttle.ts';
 import { cells, globalGateway } from '@retail/topology';
 
-/** `products` → `CLIENT_SECRET_PRODUCTS`: the secret of a cell's client-credentials client. */
-export const clientSecretVar = (cell: string) => `CLIENT_SECRET_${cell.replace(/-/g, '_').toUpperCase()}`;
+const demoUsersOn = (source: Record<string, string | undefined>) =>
+  source.DEMO_USERS ? source.DEMO_USERS === 'true' || source.DEMO_USERS === '1' : runMode(source) === 'development';
 
 const commaList = (fallback: string) =>
   z
@@ -36,13 +37,24 @@ const schema = z.object({
     .min(30)
     .max(24 * 3600)
     .default(900),
-  DEMO_PASSWORD_ALICE: z.string().min(1).default('alice'),
-  DEMO_PASSWORD_BOB: z.string().min(1).default('bob'),
-  DEMO_PASSWORD_ADMIN: z.string().min(1).default('admin'),
+  /** The demo customers alice and bob: on in development, in production only when set to `true`. */
+  DEMO_USERS: z.enum(['true', 'false', '1', '0', '']).optional(),
+  DEMO_PASSWORD_ALICE: secret((source) => (demoUsersOn(source) ? 'alice' : undefined)),
+  DEMO_PASSWORD_BOB: secret((source) => (demoUsersOn(source) ? 'bob' : undefined)),
+  /** The operator account, admin@example.com, which exists in every mode. */
+  ADMIN_PASSWORD: secret('admin'),
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(50),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
   TRUST_PROXY: booleanFlag,
-  CORS_ORIGINS: commaList('http://localhost:5173,http://127.0.0.1:5173'),
+  /** Password guessing: attempts per account / per client address before a lock, which doubles while guessing goes on. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  LOGIN_MAX_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).default(20),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(30),
+  LOGIN_MAX_LOCK_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Password checks (scrypt, ~50 ms of CPU each) running at once; a few more wait, the rest get 429. */
+  PASSWORD_CHECK_CONCURRENCY: z.coerce.number().int().min(1).default(4),
+  /** Other origins allowed to call the API from a browser; none by default (the storefront is same-origin). */
+  CORS_ORIGINS: commaList(''),
   /** Read-only NATS access for the console's live event feed (another server's URL, or its own user). */
   ...natsEnv,
   /** The storefront's static files (the @retail/storefront package by default); empty serves none. */
@@ -51,14 +63,12 @@ const schema = z.object({
 });
 
 /** Per cell: where its gateway listens and its client secret, with local defaults from the descriptor. */
-const cellSchema = (cellList: readonly CellDescriptor[]) =>
-  z.object(
-    Object.fromEntries(
-      cellList.flatMap((cell) => [
-        [gatewayUrlVar(cell.name), z.url({ protocol: /^https?$/ }).default(localUrl(cell.gateway.port))],
-        [clientSecretVar(cell.name), z.string().min(1).default(`${cell.name}-dev-secret`)],
-      ]),
-    ),
+const cellSettings = (cellList: readonly CellDescriptor[]) =>
+  Object.fromEntries(
+    cellList.flatMap((cell) => [
+      [gatewayUrlVar(cell.name), z.url({ protocol: /^https?$/ }).default(localUrl(cell.gateway.port))],
+      [clientSecretVar(cell.name), secret(devClientSecret(cell.name))],
+    ]),
   );
 
 export interface GatewayConfig {
@@ -77,6 +87,7 @@ export interface GatewayConfig {
   clientSecrets: Record<string, string>;
   cellGateways: CellGatewayTarget[];
   rateLimit: RateLimitSettings;
+  login: LoginThrottleSettings & { concurrentPasswordChecks: number };
   corsOrigins: string[];
   nats: { url: string; user?: string; pass?: string };
   /** Absent: no storefront is served. */
@@ -88,8 +99,10 @@ export function loadEnv(
   source: Record<string, string | undefined> = process.env,
   cellList: readonly CellDescriptor[] = cells,
 ): GatewayConfig {
-  const env = parseEnv(schema, source);
-  const perCell = parseEnv(cellSchema(cellList), source) as Record<string, string>;
+  // One parse, so that a deployment missing several secrets hears of all of them at once.
+  const parsed: unknown = parseEnv(schema.extend(cellSettings(cellList)), source);
+  const env = parsed as z.infer<typeof schema>;
+  const perCell = parsed as Record<string, string>;
   return {
     host: env.HOST,
     port: env.PORT,
@@ -100,10 +113,19 @@ export function loadEnv(
     keysDir: join(env.DATA_DIR, 'keys'),
     issuer: env.ISSUER,
     tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
-    demoPasswords: { alice: env.DEMO_PASSWORD_ALICE, bob: env.DEMO_PASSWORD_BOB, admin: env.DEMO_PASSWORD_ADMIN },
+    demoPasswords: demoUsersOn(source)
+      ? { admin: env.ADMIN_PASSWORD, alice: env.DEMO_PASSWORD_ALICE, bob: env.DEMO_PASSWORD_BOB }
+      : { admin: env.ADMIN_PASSWORD },
     clientSecrets: Object.fromEntries(cellList.map((cell) => [cell.name, perCell[clientSecretVar(cell.name)]!])),
     cellGateways: cellList.map((cell) => ({ cell, url: perCell[gatewayUrlVar(cell.name)]! })),
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST, trustProxy: env.TRUST_PROXY },
+    login: {
+      maxFailuresPerAccount: env.LOGIN_MAX_FAILURES,
+      maxFailuresPerClient: env.LOGIN_MAX_FAILURES_PER_CLIENT,
+      lockSeconds: env.LOGIN_LOCK_SECONDS,
+      maxLockSeconds: env.LOGIN_MAX_LOCK_SECONDS,
+      concurrentPasswordChecks: env.PASSWORD_CHECK_CONCURRENCY,
+    },
     corsOrigins: env.CORS_ORIGINS,
     nats: { url: env.NATS_URL, user: env.NATS_USER, pass: env.NATS_PASS },
     storefrontDir: env.STOREFRONT_DIR || undefined,

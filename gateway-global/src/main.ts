@@ -38,6 +38,7 @@ runMain(async () => {
     cellGateways: env.cellGateways,
     forwarder,
     rateLimit: env.rateLimit,
+    login: env.login,
     corsOrigins: env.corsOrigins,
     storefrontDir: env.storefrontDir,
     eventFeed,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEventFeed, type FeedMessage } from './event-feed.ts';
+import { anonymousView, createEventFeed, type FeedMessage } from './event-feed.ts';
 
 const bytes = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
 const event = (n: number) => ({
@@ -33,6 +33,22 @@ describe('the console event feed', () => {
       valid: true,
     });
     expect(JSON.stringify(recorded)).not.toContain('secret');
+  });
+
+  it('shows anonymous viewers what happened, where and when, without the id of anything', () => {
+    const recorded = createEventFeed().record('products.product.created', bytes(event(1)));
+    const shown = anonymousView(recorded);
+    expect(shown).toEqual({
+      seq: 1,
+      subject: 'products.product.created',
+      cell: 'products',
+      receivedAt: recorded.receivedAt,
+      type: 'products.product.created',
+      source: '/cells/products/catalog',
+      time: '2030-01-01T00:00:00Z',
+      valid: true,
+    });
+    expect(JSON.stringify(shown)).not.toMatch(/SKU-1|e-1/);
   });
 
   it('shows what is not a CloudEvent as such instead of failing', () => {

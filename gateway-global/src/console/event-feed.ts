@@ -1,7 +1,9 @@
 /**
  * The console's live feed: the last events seen on the cells' subjects, and whether the feed is
  * connected at all. Only the CloudEvents envelope is kept — never `data` — because the console is
- * open to anyone who can reach the gateway and payloads carry customers' names and addresses.
+ * open to anyone who can reach the gateway and payloads carry customers' names and addresses. Even
+ * the envelope names an entity (an order id is all it takes to act on an order), so anonymous viewers
+ * get it without ids (`anonymousView`); operators see it whole.
  */
 export interface FeedEvent {
   /** Increases by one per event; the SSE event id. */
@@ -19,6 +21,14 @@ export interface FeedEvent {
   entity?: string;
   time?: string;
   valid: boolean;
+}
+
+/** What an anonymous viewer sees of an event: what happened, in which cell, when — no id of anything. */
+export type AnonymousFeedEvent = Omit<FeedEvent, 'id' | 'entity'>;
+
+export function anonymousView(event: FeedEvent): AnonymousFeedEvent {
+  const { id: _id, entity: _entity, ...shown } = event;
+  return shown;
 }
 
 export type FeedState = 'connecting' | 'connected' | 'disconnected' | 'unavailable' | 'off';

@@ -37,6 +37,15 @@ describe('CORS', () => {
     expect(simple.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  it('allows no other origin when none is configured (the default: the storefront is same-origin)', async () => {
+    const { app: sameOrigin } = await testGateway({ corsOrigins: [] });
+    const res = await sameOrigin.request('/api/orders', {
+      method: 'OPTIONS',
+      headers: { origin: STOREFRONT, 'access-control-request-method': 'POST' },
+    });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('lets the storefront read Retry-After on a 429', async () => {
     const { app: limited } = await testGateway({ rateLimit: { perSecond: 1, burst: 1, trustProxy: false }, now: () => 0 });
     const headers = { origin: STOREFRONT };

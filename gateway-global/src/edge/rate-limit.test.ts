@@ -59,6 +59,17 @@ describe('rate limiting', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
   });
 
+  it('counts requests with invalid tokens against their address, so tokens cannot be guessed at full speed', async () => {
+    const { app } = await limited(3);
+    const guess = (i: number) => get(app, '/api/products', '10.0.0.7', { authorization: `Bearer forged.token.${i}` });
+    for (let i = 0; i < 3; i++) expect((await guess(i)).status).toBe(401);
+    const res = await guess(3);
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('1');
+    // The address's bucket is spent for everything it sends, token or none.
+    expect((await get(app, '/.well-known/jwks.json', '10.0.0.7')).status).toBe(429);
+  });
+
   it('never limits /healthz or /readyz', async () => {
     const { app } = await limited(1);
     await get(app, '/.well-known/jwks.json');
@@ -82,18 +93,21 @@ describe('rate limiting', () => {
     expect((await guess()).status).toBe(429);
   });
 
-  it('believes X-Forwarded-For only behind a trusted proxy, and only its first entry', async () => {
-    const spoof = (app: App, client: string) =>
-      get(app, '/.well-known/jwks.json', '10.0.0.1', { 'x-forwarded-for': `${client}, 172.16.0.1` });
+  it('believes X-Forwarded-For only behind a trusted proxy, and only the entry that proxy appended', async () => {
+    // The client writes whatever it likes in front; the trusted proxy appends the address it saw.
+    const via = (app: App, spoofed: string, seenByProxy: string) =>
+      get(app, '/.well-known/jwks.json', '10.0.0.1', { 'x-forwarded-for': `${spoofed}, ${seenByProxy}` });
 
     const { app: direct } = await limited(1);
-    expect((await spoof(direct, '203.0.113.1')).status).toBe(200);
-    expect((await spoof(direct, '203.0.113.2')).status).toBe(429);
+    expect((await via(direct, '203.0.113.1', '198.51.100.1')).status).toBe(200);
+    expect((await via(direct, '203.0.113.2', '198.51.100.2')).status).toBe(429);
 
     const { app: proxied } = await limited(1, { rateLimit: { perSecond: 1, burst: 1, trustProxy: true } });
-    expect((await spoof(proxied, '203.0.113.1')).status).toBe(200);
-    expect((await spoof(proxied, '203.0.113.2')).status).toBe(200);
-    expect((await spoof(proxied, '203.0.113.1')).status).toBe(429);
+    expect((await via(proxied, '203.0.113.1', '198.51.100.1')).status).toBe(200);
+    // A new made-up first entry is no fresh bucket…
+    expect((await via(proxied, '203.0.113.2', '198.51.100.1')).status).toBe(429);
+    // …but another client behind the same proxy is.
+    expect((await via(proxied, '203.0.113.1', '198.51.100.2')).status).toBe(200);
   });
 
   it('is off when the rate is 0', async () => {

@@ -2,15 +2,16 @@ import { ADMIN_SCOPES, CUSTOMER_SCOPES } from './scopes.ts';
 import { hashPassword, verifyPassword, type PasswordHash } from './passwords.ts';
 import type { Account } from './account.ts';
 
+/** The operator's password, and the demo customers' when demo users are on (an account without one does not exist). */
 export interface DemoPasswords {
-  alice: string;
-  bob: string;
   admin: string;
+  alice?: string;
+  bob?: string;
 }
 
 export const DEFAULT_DEMO_PASSWORDS: DemoPasswords = { alice: 'alice', bob: 'bob', admin: 'admin' };
 
-/** The seeded users of the demo; ids are stable so orders stay theirs across restarts. */
+/** The seeded accounts; ids are stable so orders stay theirs across restarts. */
 export const DEMO_USERS = [
   { login: 'alice', sub: 'user-alice', email: 'alice@example.com', scopes: CUSTOMER_SCOPES },
   { login: 'bob', sub: 'user-bob', email: 'bob@example.com', scopes: CUSTOMER_SCOPES },
@@ -26,9 +27,11 @@ export interface UserDirectory {
 export async function createDemoUsers(passwords: DemoPasswords = DEFAULT_DEMO_PASSWORDS): Promise<UserDirectory> {
   const byEmail = new Map<string, { account: Account; password: PasswordHash }>();
   for (const user of DEMO_USERS) {
+    const password = passwords[user.login];
+    if (password === undefined) continue;
     byEmail.set(user.email, {
       account: { identity: { sub: user.sub, email: user.email }, allowedScopes: user.scopes },
-      password: await hashPassword(passwords[user.login]),
+      password: await hashPassword(password),
     });
   }
   // Unknown users still cost one scrypt, so timing does not reveal which e-mails exist.

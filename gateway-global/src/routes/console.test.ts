@@ -5,7 +5,7 @@ import { productsCell } from '@retail/products-contract';
 import { shippingCell } from '@retail/shipping-contract';
 import { createEventFeed } from '../console/event-feed.ts';
 import { standInServers } from '@retail/testing';
-import { testGateway } from '../../test/test-support.ts';
+import { testGateway, userToken } from '../../test/test-support.ts';
 
 const { listen, closedUrl, closeAll } = standInServers();
 const answer = (body: unknown) =>
@@ -136,20 +136,42 @@ describe('GET /console/events', () => {
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     expect(res.headers.get('cache-control')).toBe('no-cache');
 
-    const first = await readEvents(res.body!, (t) => t.includes('order-1'));
+    const first = await readEvents(res.body!, (t) => t.includes('orders.order.placed'));
     expect(first.text).toMatch(/^event: status\ndata: {"state":"connected","detail":"Listening on orders.>."}\nretry: 3000\n\n/);
     expect(first.text).toContain('event: cloudevent\ndata: ');
     expect(first.text).toContain('"subject":"orders.order.placed"');
-    // Envelopes only: the console is open, and event data carries customers' addresses.
+    // Envelopes only: the console is open, and event data carries customers' addresses…
     expect(first.text).not.toContain('Alice Example');
+    // …and ids are all it takes to act on an order: an anonymous viewer gets none.
+    expect(first.text).not.toContain('order-1');
 
     feed.record('shipping.shipment.dispatched', envelope('shipping.shipment.dispatched', 'shipment-9'));
     let live = '';
     const decoder = new TextDecoder();
-    while (!live.includes('shipment-9')) live += decoder.decode((await first.reader.read()).value);
+    while (!live.includes('shipping.shipment.dispatched')) live += decoder.decode((await first.reader.read()).value);
     expect(live).toContain('id: 2');
+    expect(live).not.toContain('shipment-9');
     feed.close();
     expect((await first.reader.read()).done).toBe(true);
+  });
+
+  it('shows an operator the events whole, ids included; a customer sees them as anyone does', async () => {
+    const feed = createEventFeed({ initial: { state: 'connected', detail: 'Listening on orders.>.' } });
+    feed.record('orders.order.placed', envelope('orders.order.placed', 'order-7'));
+    const { app } = await consoleGateway({ eventFeed: feed });
+    const admin = await userToken(app, 'admin@example.com', 'admin');
+    const asAdmin = await readEvents((await app.request('/console/events', { headers: { authorization: `Bearer ${admin}` } })).body!, (t) =>
+      t.includes('orders.order.placed'),
+    );
+    expect(asAdmin.text).toContain('"entity":"order-7"');
+    expect(asAdmin.text).toContain('"id":"id-order-7"');
+    const alice = await userToken(app, 'alice@example.com', 'alice');
+    const asAlice = await readEvents((await app.request('/console/events', { headers: { authorization: `Bearer ${alice}` } })).body!, (t) =>
+      t.includes('orders.order.placed'),
+    );
+    expect(asAlice.text).not.toContain('order-7');
+    expect((await app.request('/console/events', { headers: { authorization: 'Bearer forged' } })).status).toBe(401);
+    feed.close();
   });
 
   it('says so when there is no event feed at all', async () => {

@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import { bearerToken, hasScopes, type TokenVerifier } from '@retail/auth';
 import type { CellGatewayTarget } from '../edge/cell-routes.ts';
 import type { GatewayRequest } from '../gateway-request.ts';
 import { probeCells } from '../console/cell-health.ts';
-import { createEventFeed, type EventFeed, type FeedMessage } from '../console/event-feed.ts';
+import { anonymousView, createEventFeed, type EventFeed, type FeedEvent, type FeedMessage } from '../console/event-feed.ts';
+import { OPERATOR_SCOPE } from '../oauth/scopes.ts';
 import { describeTopology } from '../console/topology-view.ts';
 import { sendFile, staticFiles } from './static-files.ts';
 
@@ -16,13 +18,17 @@ export interface ConsoleRouteDeps {
   healthTimeoutMs?: number;
   /** Time between SSE keep-alive comments (proxies drop idle streams). */
   heartbeatMs?: number;
+  /** This token service's own tokens: an operator's (OPERATOR_SCOPE) sees events with their ids. */
+  verifyToken: TokenVerifier;
 }
 
 const pageDir = fileURLToPath(new URL('../console/page', import.meta.url));
 
 /**
  * The operator console: a page that draws the cells from their descriptors, with live health and
- * events. Read-only and open, like a status page; it shows envelopes of events, never their data.
+ * events. Read-only and open, like a status page; it shows envelopes of events, never their data, and
+ * to anonymous viewers not even the ids in them. `GET /console/events` with an operator's bearer token
+ * (scope OPERATOR_SCOPE) has the ids too.
  */
 export function consoleRoutes(deps: ConsoleRouteDeps): Hono<GatewayRequest> {
   const app = new Hono<GatewayRequest>();
@@ -41,12 +47,15 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Hono<GatewayRequest> {
     return c.json(await probeCells(deps.cellGateways, healthTimeoutMs));
   });
 
-  app.get('/console/events', (c) => {
+  app.get('/console/events', async (c) => {
+    const token = bearerToken(c.req.header('authorization'));
+    const operator = token !== undefined && hasScopes(await deps.verifyToken(token), [OPERATOR_SCOPE]);
+    const shown = operator ? (event: FeedEvent) => event : anonymousView;
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
       const send = (message: FeedMessage) => {
         if (message.kind === 'event')
-          return stream.writeSSE({ event: 'cloudevent', id: String(message.event.seq), data: JSON.stringify(message.event) });
+          return stream.writeSSE({ event: 'cloudevent', id: String(message.event.seq), data: JSON.stringify(shown(message.event)) });
         if (message.kind === 'status') return stream.writeSSE({ event: 'status', data: JSON.stringify(message.status) });
         return stream.close();
       };

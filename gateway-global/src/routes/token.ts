@@ -1,6 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { signToken, type KeyStore } from '@retail/auth';
 import { bodyLimit } from '@retail/kernel';
+import { clientAddress } from '@retail/gateway';
 import type { GatewayRequest } from '../gateway-request.ts';
 import type { UserDirectory } from '../oauth/demo-users.ts';
 import type { ClientDirectory } from '../oauth/machine-clients.ts';
@@ -9,6 +10,8 @@ import { grantScopes } from '../oauth/scopes.ts';
 import { readTokenRequest, type TokenRequest } from '../oauth/token-request.ts';
 import { API_AUDIENCE } from '../oauth/token-profile.ts';
 import type { Account } from '../oauth/account.ts';
+import { createLoginThrottle, DEFAULT_LOGIN_SETTINGS, type LoginThrottleSettings } from '../oauth/login-throttle.ts';
+import { createPasswordChecks } from '../oauth/password-checks.ts';
 
 export interface TokenRouteDeps {
   keys: KeyStore;
@@ -16,6 +19,11 @@ export interface TokenRouteDeps {
   tokenTtlSeconds: number;
   users: UserDirectory;
   clients: ClientDirectory;
+  /** Password guessing: per-account and per-client locks, and how many password checks run at once. */
+  login?: LoginThrottleSettings & { concurrentPasswordChecks: number };
+  /** Where the client address comes from (see clientAddress). */
+  rateLimit: { trustProxy: boolean };
+  now?: () => number;
 }
 
 /** Token requests are a few hundred bytes; anything near this is not one. */
@@ -32,11 +40,16 @@ const challengeBasicClients: MiddlewareHandler = async (c, next) => {
 /** The OAuth2 token endpoint: password grant for the demo users, client credentials for cells. */
 export function tokenRoutes(deps: TokenRouteDeps): Hono<GatewayRequest> {
   const app = new Hono<GatewayRequest>();
+  const login = deps.login ?? DEFAULT_LOGIN_SETTINGS;
+  const logins = createLoginThrottle(login, deps.now);
+  const passwordChecks = createPasswordChecks(login.concurrentPasswordChecks);
 
-  const authenticate = async (request: TokenRequest): Promise<Account> => {
+  const authenticate = async (request: TokenRequest, client: string): Promise<Account> => {
     if (request.grantType === 'password') {
-      const account = await deps.users.authenticate(request.username, request.password);
+      logins.attempt(request.username, client);
+      const account = await passwordChecks.run(() => deps.users.authenticate(request.username, request.password));
       if (!account) throw invalidGrant();
+      logins.succeeded(request.username, client);
       return account;
     }
     const account = deps.clients.authenticate(request.clientId, request.clientSecret);
@@ -46,7 +59,7 @@ export function tokenRoutes(deps: TokenRouteDeps): Hono<GatewayRequest> {
 
   app.post('/auth/token', challengeBasicClients, bodyLimit(TOKEN_REQUEST_MAX_BYTES), async (c) => {
     const request = await readTokenRequest(c);
-    const account = await authenticate(request);
+    const account = await authenticate(request, clientAddress(c, deps.rateLimit.trustProxy));
     const { granted, refused } = grantScopes(request.scope, account.allowedScopes);
     if (refused.length > 0) {
       const description = `Not granted to this account: ${refused.join(' ')}.`;

@@ -9,5 +9,13 @@ export {
   type TokenVerifier,
   type VerifierOptions,
 } from './tokens.ts';
-export { requireInternalToken, requireScopes, hasScopes, type AuthedRequest } from './middleware.ts';
-export { internalAudience, internalIssuer, internalTokenVerifier, internalScope, API_AUDIENCE } from './internal.ts';
+export { requireInternalToken, requireScopes, requireWorkload, requireForwardedUser, hasScopes, type AuthedRequest } from './middleware.ts';
+export {
+  internalAudience,
+  internalIssuer,
+  internalTokenVerifier,
+  internalScope,
+  workloadSubject,
+  FORWARDED_USER_HEADER,
+  API_AUDIENCE,
+} from './internal.ts';

@@ -14,3 +14,13 @@ export const API_AUDIENCE = 'retail-api';
 
 /** The scope of workload tokens: services of a cell calling each other (never granted to users). */
 export const internalScope = (cell: string) => `${cell}:internal`;
+
+/** The subject of a component's workload tokens: `service:orders/checkout`. */
+export const workloadSubject = (cell: string, component: string) => `service:${cell}/${component}`;
+
+/**
+ * The header a composite forwards its caller's internal token in when it commands its core on their
+ * behalf (the Authorization header carries its own workload token), so that the core checks whom the
+ * command is for rather than believing a body field.
+ */
+export const FORWARDED_USER_HEADER = 'x-forwarded-user-token';

@@ -1,14 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  SignJWT,
-  errors as joseErrors,
-  createLocalJWKSet,
-  createRemoteJWKSet,
-  customFetch,
-  jwtVerify,
-  type JSONWebKeySet,
-  type JWTPayload,
-} from 'jose';
+import { SignJWT, createLocalJWKSet, createRemoteJWKSet, customFetch, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { fetch as undiciFetch } from 'undici';
 import { UnauthorizedError } from '@retail/kernel';
 import type { KeyStore, SigningAlgorithm } from './keystore.ts';
@@ -54,6 +45,7 @@ export interface VerifierOptions {
   cacheSize?: number;
 }
 
+/** A key id we have not seen refetches the JWKS at most once per this interval; other such tokens are refused at once. */
 const JWKS_COOLDOWN_MS = 1_000;
 
 export type TokenVerifier = (token: string) => Promise<Principal>;
@@ -70,51 +62,77 @@ export function principalFromClaims(payload: JWTPayload): Principal {
 
 /**
  * Verify a JWT with algorithm, issuer, audience and expiry pinned. Verified tokens are memoised until
- * they expire, so a hot client costs one map lookup per request.
+ * they expire, so a hot client costs one map lookup per request, but only while their signing key is
+ * still in the key set the verifier knows: a key dropped from the JWKS takes its tokens with it.
  */
 export function createVerifier(options: VerifierOptions): TokenVerifier {
   const { jwks, cacheSize = 10_000 } = options;
-  const keySet =
-    jwks instanceof URL
-      ? // undici's fetch, which every process loads anyway: Node's built-in fetch is a second copy (~17 MB each).
-        createRemoteJWKSet(jwks, {
-          cooldownDuration: JWKS_COOLDOWN_MS,
-          cacheMaxAge: 10 * 60_000,
-          [customFetch]: undiciFetch as unknown as typeof fetch,
-        })
-      : typeof jwks === 'function'
-        ? (...args: Parameters<ReturnType<typeof createLocalJWKSet>>) => createLocalJWKSet(jwks())(...args)
-        : createLocalJWKSet(jwks);
-  const cache = new Map<string, { principal: Principal; exp: number }>();
+  const keys = keyResolver(jwks);
+  const cache = new Map<string, { principal: Principal; exp: number; kid: string | undefined }>();
 
   return async (token) => {
     const now = Date.now() / 1000;
     const hit = cache.get(token);
-    if (hit && hit.exp > now) return hit.principal;
+    if (hit && hit.exp > now && keys.knows(hit.kid)) return hit.principal;
     if (hit) cache.delete(token);
-    const verifyOnce = () =>
-      jwtVerify(token, keySet, {
+    let verified: Awaited<ReturnType<typeof jwtVerify>>;
+    try {
+      // An unknown key id refetches a remote JWKS only outside its cooldown (jose's own rule), so a flood
+      // of tokens with made-up key ids costs one fetch a second and is answered at once.
+      verified = await jwtVerify(token, keys.resolve, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: options.algorithms,
         requiredClaims: ['exp', 'sub'],
       });
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await verifyOnce().catch(async (error: unknown) => {
-        // A key id we have not seen: the issuer may just have rotated while our copy of its JWKS is
-        // inside the refetch cooldown. Wait the cooldown out once and look again.
-        if (!(jwks instanceof URL) || !(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
-        await new Promise((r) => setTimeout(r, JWKS_COOLDOWN_MS));
-        return verifyOnce();
-      }));
     } catch {
       throw new UnauthorizedError('The bearer token is invalid or expired.');
     }
-    const principal = principalFromClaims(payload);
+    const principal = principalFromClaims(verified.payload);
     if (cache.size >= cacheSize) cache.delete(cache.keys().next().value!);
-    cache.set(token, { principal, exp: payload.exp! });
+    cache.set(token, { principal, exp: verified.payload.exp!, kid: verified.protectedHeader.kid });
     return principal;
+  };
+}
+
+interface KeyResolver {
+  resolve: (...args: Parameters<ReturnType<typeof createLocalJWKSet>>) => ReturnType<ReturnType<typeof createLocalJWKSet>>;
+  /** Whether the key set the verifier currently holds still has this key. */
+  knows(kid: string | undefined): boolean;
+}
+
+function keyResolver(jwks: VerifierOptions['jwks']): KeyResolver {
+  if (typeof jwks === 'function') {
+    return {
+      resolve: (...args) => createLocalJWKSet(jwks())(...args),
+      knows: (kid) => jwks().keys.some((k) => k.kid === kid),
+    };
+  }
+  if (!(jwks instanceof URL)) {
+    const kids = new Set(jwks.keys.map((k) => k.kid));
+    return { resolve: createLocalJWKSet(jwks), knows: (kid) => kids.has(kid) };
+  }
+  // undici's fetch, which every process loads anyway: Node's built-in fetch is a second copy (~17 MB each).
+  const remote = createRemoteJWKSet(jwks, {
+    cooldownDuration: JWKS_COOLDOWN_MS,
+    cacheMaxAge: 10 * 60_000,
+    [customFetch]: undiciFetch as unknown as typeof fetch,
+  });
+  // jwks() hands out a copy, so the key ids are read from it at most once per cooldown.
+  let kids = new Set<string | undefined>();
+  let kidsReadAt = Number.NEGATIVE_INFINITY;
+  return {
+    resolve: remote,
+    knows(kid) {
+      // Cache hits never ask jose for a key: a set past its age is refetched from here, in the background.
+      if (!remote.fresh && !remote.reloading) remote.reload().catch(() => {});
+      const at = Date.now();
+      if (at - kidsReadAt >= JWKS_COOLDOWN_MS) {
+        kids = new Set(remote.jwks()?.keys.map((k) => k.kid));
+        kidsReadAt = at;
+      }
+      return kids.has(kid);
+    },
   };
 }
 

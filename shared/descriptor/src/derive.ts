@@ -1,7 +1,15 @@
-import type { CellDescriptor, ComponentDescriptor } from './descriptor.ts';
+import type { CellDescriptor, ComponentDescriptor, RouteCallers, RouteDescriptor } from './descriptor.ts';
 
 /** `catalog` → `CATALOG_URL`: how a gateway is told where a component listens. */
 export const componentUrlVar = (component: string) => `${component.replace(/-/g, '_').toUpperCase()}_URL`;
+/** `checkout` → `WORKLOAD_SECRET_CHECKOUT`: how a cell gateway is told each component's own workload credential. */
+export const workloadSecretVar = (component: string) => `WORKLOAD_SECRET_${component.replace(/-/g, '_').toUpperCase()}`;
+/** The development workload credential of a component (its `WORKLOAD_SECRET`); a deployment sets its own. */
+export const devWorkloadSecret = (cell: string, component: string) => `${cell}-${component}-workload-dev`;
+/** `products` → `CLIENT_SECRET_PRODUCTS`: the secret of a cell's client-credentials client at the token service. */
+export const clientSecretVar = (cell: string) => `CLIENT_SECRET_${cell.replace(/-/g, '_').toUpperCase()}`;
+/** A cell's client secret in development; a deployment sets its own. */
+export const devClientSecret = (cell: string) => `${cell}-dev-secret`;
 /** `products` → `PRODUCTS_GATEWAY_URL`: how gateway-global and other cells find a cell gateway. */
 export const gatewayUrlVar = (cell: string) => `${cell.toUpperCase()}_GATEWAY_URL`;
 
@@ -13,9 +21,15 @@ export function component(cell: CellDescriptor, name: string): ComponentDescript
   return found;
 }
 
-/** The first path segments a cell serves, e.g. `products` for `/products/:sku`. Used by gateway-global. */
+/** Who may call a route: `user` unless the descriptor says `cell`. */
+export const routeCallers = (route: RouteDescriptor): RouteCallers => route.callers ?? 'user';
+
+/** The routes gateway-global serves publicly (as `/api` + path): every route but those for cells. */
+export const publicRoutes = (cell: CellDescriptor): RouteDescriptor[] => cell.routes.filter((r) => routeCallers(r) === 'user');
+
+/** The first path segments a cell serves through gateway-global, e.g. `products` for `/products/:sku`. */
 export function routePrefixes(cell: CellDescriptor): string[] {
-  return [...new Set(cell.routes.map((r) => r.path.split('/')[1]!))];
+  return [...new Set(publicRoutes(cell).map((r) => r.path.split('/')[1]!))];
 }
 
 /** Durable consumer name for a component: `<cell>-<component>`. */

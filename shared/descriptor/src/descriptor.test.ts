@@ -1,6 +1,16 @@
 import { expect, it } from 'vitest';
 import { defineCell } from './descriptor.ts';
-import { DEFAULT_STREAM_MAX_BYTES, inboxRetentionMs, MAX_EVENT_AGE_DAYS, routePrefixes, streamLimits } from './derive.ts';
+import {
+  DEFAULT_STREAM_MAX_BYTES,
+  devWorkloadSecret,
+  inboxRetentionMs,
+  MAX_EVENT_AGE_DAYS,
+  publicRoutes,
+  routeCallers,
+  routePrefixes,
+  streamLimits,
+  workloadSecretVar,
+} from './derive.ts';
 
 const base = {
   name: 'shop',
@@ -42,4 +52,29 @@ it('refuses a stream that would keep events longer than the inboxes remember the
   );
   expect(() => defineCell({ ...base, retention: { maxAgeDays: 0 } })).toThrow(/maxAgeDays/);
   expect(() => defineCell({ ...base, retention: { maxBytes: -1 } })).toThrow(/maxBytes must be a positive whole number/);
+});
+
+it('keeps routes for other cells out of what gateway-global serves, and refuses one anybody could call', () => {
+  const prices = {
+    method: 'GET' as const,
+    path: '/prices',
+    component: 'core',
+    access: 'token' as const,
+    scopes: ['prices:read'],
+    summary: 'x',
+  };
+  const cell = defineCell({ ...base, routes: [...base.routes, { ...prices, callers: 'cell' as const }] });
+  expect(routePrefixes(cell)).toEqual(['things']);
+  expect(publicRoutes(cell).map((r) => r.path)).toEqual(['/things/:id']);
+  expect(routeCallers(cell.routes[0]!)).toBe('user');
+  expect(routeCallers(cell.routes[1]!)).toBe('cell');
+  expect(() => defineCell({ ...base, routes: [{ ...base.routes[0]!, callers: 'cell' as const }] })).toThrow(
+    /is for cells, so it needs access 'token'/,
+  );
+});
+
+it('names each component’s workload credential and its development default', () => {
+  expect(workloadSecretVar('checkout')).toBe('WORKLOAD_SECRET_CHECKOUT');
+  expect(workloadSecretVar('cell-health')).toBe('WORKLOAD_SECRET_CELL_HEALTH');
+  expect(devWorkloadSecret('orders', 'checkout')).toBe('orders-checkout-workload-dev');
 });

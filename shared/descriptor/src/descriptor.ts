@@ -15,8 +15,16 @@ export interface RouteDescriptor {
   /** `public`: no token needed; `token`: any valid token with `scopes`. */
   access: 'public' | 'token';
   scopes?: readonly string[];
+  /**
+   * Who may call it (default `user`). `user`: people, through gateway-global; a machine
+   * (client-credentials) token is refused. `cell`: only other cells' client-credentials tokens, at this
+   * cell's gateway; gateway-global does not route it at all.
+   */
+  callers?: RouteCallers;
   summary: string;
 }
+
+export type RouteCallers = 'user' | 'cell';
 
 export interface ComponentDescriptor {
   name: string;
@@ -76,6 +84,8 @@ function validateCell(cell: CellDescriptor): void {
   for (const route of cell.routes) {
     if (!names.has(route.component))
       throw new Error(`${cell.name}: route ${route.method} ${route.path} targets unknown component ${route.component}`);
+    if (route.callers === 'cell' && !(route.access === 'token' && route.scopes?.length))
+      throw new Error(`${cell.name}: route ${route.method} ${route.path} is for cells, so it needs access 'token' and a scope`);
   }
   for (const component of cell.components) {
     for (const subject of component.publishes ?? []) {

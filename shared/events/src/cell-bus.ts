@@ -1,12 +1,16 @@
 import type { Logger } from '@retail/kernel';
-import { streamLimits, type CellDescriptor } from '@retail/descriptor';
+import type { CellDescriptor } from '@retail/descriptor';
 import { connectBus, type Bus } from './connection.ts';
-import { ensureStream } from './streams.ts';
+import { cellStream, ensureStream, isNotFound, isPermissionDenied } from './streams.ts';
+
+const PROVISION = 'provision the bus (provisionStreams of @retail/events; npm start and compose’s setup do it)';
 
 /**
  * A cell component's connection: named `<cell>-<component>`, with its cell's NATS user, and with the
  * cell's stream (`<cell>.>`) in place, with the age and size limits of its descriptor — every component
- * publishes there (events, or its dead letters).
+ * publishes there (events, or its dead letters). On an open bus (tests) it creates or updates the
+ * stream itself; on an authorized one provisionStreams has, and a stream that differs from the descriptor
+ * is logged as an error (a cell user may not change it), while a missing one stops the start.
  *
  * @example
  * const bus = await connectCellBus({ cell: ordersCell, component: 'orders', env, logger });
@@ -19,6 +23,29 @@ export async function connectCellBus(options: {
 }): Promise<Bus> {
   const { cell, component, env, logger } = options;
   const bus = await connectBus({ url: env.NATS_URL, name: `${cell.name}-${component}`, user: env.NATS_USER, pass: env.NATS_PASS, logger });
-  await ensureStream(bus.jsm, { name: cell.stream, subjects: [`${cell.name}.>`], ...streamLimits(cell) });
+  const stream = cellStream(cell);
+  try {
+    await ensureStream(bus.jsm, stream);
+  } catch (error) {
+    if (!isPermissionDenied(error)) throw await closing(bus, error);
+    const exists = await bus.jsm.streams.info(stream.name).then(
+      () => true,
+      (e: unknown) => (isNotFound(e) ? false : Promise.reject(e)),
+    );
+    if (!exists)
+      throw await closing(
+        bus,
+        new Error(`stream ${stream.name} does not exist and NATS user ${env.NATS_USER} may not create it: ${PROVISION}`),
+      );
+    logger.error(
+      { stream },
+      `stream ${stream.name} differs from the descriptor (subjects or limits) and NATS user ${env.NATS_USER} may not change it: ${PROVISION}. Publishing goes on with the stream as it is.`,
+    );
+  }
   return bus;
+}
+
+async function closing(bus: Bus, error: unknown) {
+  await bus.close().catch(() => undefined);
+  return error;
 }

@@ -20,6 +20,13 @@ export interface ConnectOptions {
   logger: Logger;
 }
 
+/**
+ * Where the server sends a user's replies (JetStream API answers, publish acks, pulled messages):
+ * `_INBOX_<user>`, the only inboxes that user may subscribe to (see compose/src/nats-auth.ts), so no
+ * user can read what another pulls. Without a user (an open test bus), the client's default `_INBOX`.
+ */
+export const inboxPrefix = (user: string) => `_INBOX_${user}`;
+
 /** Connect with endless reconnects (and wait for a server at first start), and log connection changes. */
 export async function connectBus(options: ConnectOptions): Promise<Bus> {
   const nc = await connect({
@@ -27,6 +34,7 @@ export async function connectBus(options: ConnectOptions): Promise<Bus> {
     name: options.name,
     user: options.user || undefined,
     pass: options.pass || undefined,
+    inboxPrefix: options.user ? inboxPrefix(options.user) : undefined,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,

@@ -1,5 +1,5 @@
-import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { headers as natsHeaders, nanos } from '@nats-io/transport-node';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { context, metrics, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { firstDelivery, type Db, type Tx } from '@retail/data';
@@ -7,7 +7,8 @@ import type { Logger } from '@retail/kernel';
 import type { Bus } from './connection.ts';
 import { parseCloudEvent, type CloudEvent } from './cloudevent.ts';
 import { contextFromHeaders } from './trace.ts';
-import { isNotFound } from './streams.ts';
+import { isNotFound, isPermissionDenied } from './streams.ts';
+import { coveringFilter, durableConfig, ensureDurable } from './durables.ts';
 import { keepInboxPurged } from './inbox-purge.ts';
 
 /** An effect on this component's own database: runs inside the transaction that records the event id in the inbox. */
@@ -31,6 +32,9 @@ export type EventHandler<T = any> = LocalEventHandler<T> | RemoteEventHandler<T>
 
 export class PermanentEventError extends Error {}
 
+/** The durable on an authorized bus is not what this consumer needs, and its user may not fix it. */
+class Unprovisioned extends Error {}
+
 export interface ConsumerOptions {
   bus: Bus;
   /** Needed when any handler is local. */
@@ -44,8 +48,8 @@ export interface ConsumerOptions {
   /** Where poison messages go, on the consuming cell's own stream: `<cell>.dlq.<component>`. */
   deadLetterSubject: string;
   logger: Logger;
+  /** Attempts before a failing handler's event is dead-lettered (default 5). */
   maxDeliver?: number;
-  ackWaitMs?: number;
   /**
    * Events handled at once (default 32). Events about the same thing (the CloudEvent `subject`: an order
    * id, a SKU) are handled one after another in stream order; only different ones overlap, so a handler
@@ -90,7 +94,7 @@ consumerLag.addCallback(async (result) => {
  * handled events go to its inbox, and ids older than the topology's `inboxRetentionMs` are purged.
  */
 export function startConsumer(options: ConsumerOptions): RunningConsumer {
-  const { bus, db, stream, durable, handlers, logger, maxDeliver = 5, ackWaitMs = 10_000, concurrency = 32 } = options;
+  const { bus, db, stream, durable, handlers, logger, maxDeliver = 5, concurrency = 32 } = options;
   const lanes = createLanes(concurrency);
   const log = logger.child({ consumer: durable, stream });
   const subjects = Object.keys(handlers);
@@ -100,22 +104,13 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
   let count = 0;
 
   const ensureConsumer = async () => {
-    const config = {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: filter,
-      max_deliver: maxDeliver,
-      ack_wait: nanos(ackWaitMs),
-    };
     try {
-      const info = await bus.jsm.consumers.info(stream, durable);
-      if (info.config.filter_subject !== filter || info.config.max_deliver !== maxDeliver || info.config.ack_wait !== config.ack_wait) {
-        await bus.jsm.consumers.update(stream, durable, { filter_subject: filter, max_deliver: maxDeliver, ack_wait: config.ack_wait });
-      }
+      await ensureDurable(bus.jsm, stream, durableConfig({ durable, filter }));
     } catch (error) {
-      if (!isNotFound(error)) throw error;
-      await bus.jsm.consumers.add(stream, config);
+      if (!isPermissionDenied(error)) throw error;
+      throw new Unprovisioned(
+        `durable ${durable} on ${stream} is missing or differs from the descriptor (filter ${filter}), and this NATS user may not create or change it: provision the bus again (provisionStreams of @retail/events; npm start and compose’s setup do it)`,
+      );
     }
   };
 
@@ -230,6 +225,7 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
         attempt++;
         if (attempt === 1 || attempt % 150 === 0) {
           if (isNotFound(error)) log.info(`waiting for stream ${stream} (its cell has not started yet)`);
+          else if (error instanceof Unprovisioned) log.error(error.message);
           else log.warn({ err: (error as Error).message }, 'consumer not running yet; retrying');
         }
       }
@@ -257,21 +253,6 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
       await lanes.drain();
     },
   };
-}
-
-/**
- * One filter subject that covers all handled subjects: nats-server 2.9 (Debian's, and the nats:2 image
- * here) allows a single filter per consumer. One consumer per component and stream delivers events in
- * stream order — but a message being retried (nak with a delay) is overtaken by later ones, so handlers
- * must not rely on order (e.g. a cancel may arrive before the placement it cancels).
- */
-export function coveringFilter(subjects: string[]): string {
-  if (subjects.length === 1) return subjects[0]!;
-  const split = subjects.map((s) => s.split('.'));
-  const prefix: string[] = [];
-  for (let i = 0; split.every((tokens) => i < tokens.length - 1 && tokens[i] === split[0]![i]); i++) prefix.push(split[0]![i]!);
-  const sameDepth = split.every((tokens) => tokens.length === prefix.length + 1);
-  return `${prefix.join('.')}.${sameDepth ? '*' : '>'}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { coveringFilter } from './consumer.ts';
+import { coveringFilter } from './durables.ts';
 
 it('covers the handled subjects with the narrowest single filter nats-server 2.9 accepts', () => {
   expect(coveringFilter(['products.product.created'])).toBe('products.product.created');

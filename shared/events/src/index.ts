@@ -1,10 +1,11 @@
 export { createEvent, parseCloudEvent, cloudEventSchema, type CloudEvent, type NewEvent } from './cloudevent.ts';
-export { connectBus, type Bus, type ConnectOptions } from './connection.ts';
+export { connectBus, inboxPrefix, type Bus, type ConnectOptions } from './connection.ts';
 export { ensureStream, type StreamSpec } from './streams.ts';
+export { declaredDurables } from './durables.ts';
+export { provisionStreams } from './provision.ts';
 export { appendToOutbox, startOutboxRelay, type OutboxRelay, type RelayOptions } from './outbox.ts';
 export {
   startConsumer,
-  coveringFilter,
   PermanentEventError,
   type EventHandler,
   type LocalEventHandler,

@@ -1,6 +1,6 @@
 import { RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig, type StreamUpdateConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { DEFAULT_STREAM_LIMITS } from '@retail/descriptor';
+import { DEFAULT_STREAM_LIMITS, streamLimits, type CellDescriptor } from '@retail/descriptor';
 
 export interface StreamSpec {
   name: string;
@@ -14,12 +14,19 @@ export interface StreamSpec {
   maxBytes?: number;
 }
 
+/** The stream a cell owns, as its descriptor declares it: its subjects `<cell>.>`, with its age and size limits. */
+export const cellStream = (cell: CellDescriptor): StreamSpec => ({
+  name: cell.stream,
+  subjects: [`${cell.name}.>`],
+  ...streamLimits(cell),
+});
+
 /**
  * Create the cell's stream, or bring its subjects and limits up to date; safe to call from every
  * component at every start.
  *
  * @example
- * await ensureStream(bus.jsm, { name: 'ORDERS', subjects: ['orders.>'], ...streamLimits(ordersCell) });
+ * await ensureStream(bus.jsm, cellStream(ordersCell));
  */
 export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
   for (let attempt = 0; ; attempt++) {
@@ -44,7 +51,7 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
       return;
     } catch (error) {
       // another component of the cell created it at the same moment: loop and read it back
-      if (attempt > 2) throw error;
+      if (attempt > 2 || isPermissionDenied(error)) throw error;
     }
   }
 }
@@ -65,4 +72,9 @@ function differences(config: StreamConfig, spec: StreamSpec): Partial<StreamUpda
 
 export function isNotFound(error: unknown): boolean {
   return error instanceof Error && /not found/i.test(error.message);
+}
+
+/** The server refused the request for the user's permissions (e.g. a cell user changing a stream). */
+export function isPermissionDenied(error: unknown): boolean {
+  return error instanceof Error && /permissions violation/i.test(error.message);
 }

@@ -1,11 +1,12 @@
 import type { Hono } from 'hono';
 import { bearerToken, hasScopes, type KeyStore, type Principal, type TokenVerifier } from '@retail/auth';
 import { createServiceApp, ForbiddenError, UnauthorizedError, type Logger, type ServiceRequest } from '@retail/kernel';
-import type { CellDescriptor, RouteDescriptor } from '@retail/descriptor';
+import { routeCallers, type CellDescriptor, type RouteDescriptor } from '@retail/descriptor';
 import type { Forwarder } from './forwarder.ts';
 import { cellHealthRoute } from './cell-health.ts';
 import { createInternalTokenMinter } from './internal-tokens.ts';
 import { workloadTokenRoute } from './workload-tokens.ts';
+import { rateLimit, type RateLimitSettings } from './rate-limit.ts';
 
 export interface CellGatewayDeps {
   cell: CellDescriptor;
@@ -17,10 +18,12 @@ export interface CellGatewayDeps {
   /** Where each component listens, by component name. */
   upstreams: Record<string, string>;
   forwarder: Forwarder;
-  /** Shared by the cell's components to obtain workload tokens (POST /internal/token). */
-  cellSecret: string;
+  /** Each component's own credential, by component name, to obtain its workload tokens (POST /internal/token). */
+  workloadSecrets: Readonly<Record<string, string>>;
   /** How long `/health/cell` waits for each component's `/readyz`. */
   healthTimeoutMs?: number;
+  /** Per-client limits at the cell's edge; off without it or at 0 per second. */
+  rateLimit?: RateLimitSettings;
 }
 
 const ANONYMOUS: Principal = { sub: 'anonymous', scopes: [] };
@@ -34,9 +37,10 @@ export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceRequest> {
   const { cell, verifyToken, forwarder, upstreams } = deps;
   const minter = createInternalTokenMinter(cell.name, deps.internalKeys);
   const app = createServiceApp({ logger: deps.logger, maxBodyBytes: null });
+  if (deps.rateLimit && deps.rateLimit.perSecond > 0) app.use(rateLimit({ ...deps.rateLimit, verifyToken }));
 
   app.get('/.well-known/jwks.json', (c) => c.json(deps.internalKeys.jwks()));
-  workloadTokenRoute(app, cell, deps.cellSecret, minter);
+  workloadTokenRoute(app, cell, deps.workloadSecrets, minter);
   cellHealthRoute(app, cell, upstreams, deps.healthTimeoutMs);
 
   const authorize = async (route: RouteDescriptor, authorization: string | undefined): Promise<Principal> => {
@@ -47,6 +51,11 @@ export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceRequest> {
       throw new UnauthorizedError();
     }
     const principal = await verifyToken(token);
+    // Machine (client-credentials) tokens are good only on routes declared for other cells, and only they are.
+    const machine = principal.clientId !== undefined;
+    if (routeCallers(route) === 'cell' && !machine) throw new ForbiddenError('This route is for other cells’ client-credentials tokens.');
+    if (routeCallers(route) === 'user' && machine && route.access !== 'public')
+      throw new ForbiddenError('A client-credentials token is not accepted here: this route is for people.');
     if (route.scopes && !hasScopes(principal, route.scopes)) throw new ForbiddenError(`Requires scope ${route.scopes.join(' ')}.`);
     return principal;
   };

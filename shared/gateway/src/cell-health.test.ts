@@ -43,7 +43,7 @@ describe('GET /health/cell', () => {
       internalKeys: await openKeyStore({ alg: 'EdDSA' }),
       upstreams,
       forwarder,
-      cellSecret: 'garden-cell-secret',
+      workloadSecrets: { plants: 'garden-plants-secret' },
       healthTimeoutMs: 300,
     });
     const started = Date.now();

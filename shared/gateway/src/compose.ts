@@ -3,8 +3,9 @@ import { API_AUDIENCE, createVerifier, openKeyStore } from '@retail/auth';
 import { createLogger, parseEnv } from '@retail/kernel';
 import type { CellDescriptor } from '@retail/descriptor';
 import { createCellGateway } from './cell-gateway.ts';
-import { cellGatewayEnvSchema, upstreamsFrom } from './env.ts';
+import { cellGatewayEnvSchema, upstreamsFrom, workloadSecretsFrom } from './env.ts';
 import { createForwarder } from './forwarder.ts';
+import { traceRelayRoute } from './trace-relay.ts';
 
 /**
  * Composition root shared by every cell gateway: env → keys → verifier → routes. @retail/service
@@ -29,7 +30,9 @@ export async function composeCellGateway(cell: CellDescriptor) {
     internalKeys,
     upstreams: upstreamsFrom(cell, env),
     forwarder,
-    cellSecret: env.CELL_SECRET,
+    workloadSecrets: workloadSecretsFrom(cell, env),
+    rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST, trustProxy: false },
   });
-  return { env, logger, app, resources: [forwarder.close] };
+  const relay = env.OTLP_RELAY_URL ? traceRelayRoute(app, env.OTLP_RELAY_URL) : undefined;
+  return { env, logger, app, resources: [forwarder.close, ...(relay ? [relay.close] : [])] };
 }

@@ -8,6 +8,8 @@ import { ServiceUnavailableError, AppError, nodeBindings, checkAnnouncedLength, 
 
 const HOP_BY_HOP = new Set([
   'connection',
+  // Node's server has already answered 100-continue; undici refuses to send the header on.
+  'expect',
   'keep-alive',
   'proxy-authenticate',
   'proxy-authorization',
@@ -19,8 +21,8 @@ const HOP_BY_HOP = new Set([
   'host',
 ]);
 
-/** W3C trace context: the gateway sends its own (its server span's) in place of the caller's. */
-const TRACE_CONTEXT = new Set(['traceparent', 'tracestate']);
+/** W3C trace context and baggage: the gateway sends its own (its server span's) in place of the caller's. */
+const TRACE_CONTEXT = new Set(['traceparent', 'tracestate', 'baggage']);
 
 export interface ForwardTarget {
   /** e.g. `http://127.0.0.1:4101` */

@@ -40,12 +40,12 @@ export function cachedClientCredentials(options: { tokenUrl: string; clientId: s
   };
 }
 
-/** Workload tokens from the component's own cell gateway, for calling the other services of its cell. */
-export function cellWorkloadTokens(options: { cellGatewayUrl: string; component: string; cellSecret: string }): TokenSource {
+/** Workload tokens from the component's own cell gateway, for its own credential, for calling the other services of its cell. */
+export function cellWorkloadTokens(options: { cellGatewayUrl: string; component: string; workloadSecret: string }): TokenSource {
   return cachedClientCredentials({
     tokenUrl: `${options.cellGatewayUrl}/internal/token`,
     clientId: options.component,
-    secret: options.cellSecret,
+    secret: options.workloadSecret,
     name: 'the cell gateway',
   });
 }

@@ -12,6 +12,8 @@ export interface ServiceAppOptions {
   maxBodyBytes?: number | null;
   /** Extra readiness check for /readyz (database open, NATS connected…). */
   isReady?: () => boolean;
+  /** Serves the public internet (gateway-global): callers' trace context and baggage are not continued. */
+  publicEdge?: boolean;
 }
 
 export type ServiceRequest = HonoEnv & { Variables: { requestId: string; bodyLimit?: number } };
@@ -25,7 +27,7 @@ export function createServiceApp<E extends ServiceRequest = ServiceRequest>(opti
   const { logger, maxBodyBytes = DEFAULT_BODY_LIMIT, isReady = () => true } = options;
   const app = new Hono<E>();
 
-  app.use(serverTelemetry);
+  app.use(serverTelemetry({ publicEdge: options.publicEdge }));
   app.use(requestId());
   if (maxBodyBytes !== null) app.use(bodyLimit(maxBodyBytes));
 

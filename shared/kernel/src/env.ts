@@ -1,10 +1,18 @@
 import { z } from 'zod';
+import { devNatsPassword, resolveSecrets, runMode, secret, SecretError } from './secrets.ts';
 
 export class ConfigError extends Error {}
 
 /** Parse configuration once, in env.ts, with local defaults; a bad value stops the process with a clear message. */
 export function parseEnv<S extends z.ZodType>(schema: S, source: Record<string, string | undefined> = process.env): z.infer<S> {
-  const result = schema.safeParse(source);
+  let settings: Record<string, string | undefined>;
+  try {
+    settings = schema instanceof z.ZodObject ? resolveSecrets(schema.shape, source) : source;
+  } catch (error) {
+    if (!(error instanceof SecretError)) throw error;
+    throw new ConfigError(`Refusing to start (${runMode(source)} mode):\n${error.problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+  const result = schema.safeParse(settings);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new ConfigError(`Invalid configuration:\n${lines}`);
@@ -44,7 +52,8 @@ export { booleanFlag };
 export const natsEnv = {
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   NATS_USER: z.string().optional(),
-  NATS_PASS: z.string().optional(),
+  /** Development: the development password of NATS_USER (compose/src/nats-auth.ts); a deployment must set its own. */
+  NATS_PASS: secret((source) => (source.NATS_USER ? devNatsPassword(source.NATS_USER) : undefined)),
 };
 
 /** Where a process keeps its files (SQLite databases, keys). */
@@ -52,13 +61,14 @@ export const dataDirEnv = { DATA_DIR: z.string().default('.data') };
 
 /**
  * Settings of a service inside a cell: port, data, NATS, its cell gateway (which publishes the keys of
- * the internal tokens and issues workload tokens) and the cell's workload secret.
+ * the internal tokens and issues workload tokens) and its own workload credential, which its gateway
+ * knows as `WORKLOAD_SECRET_<COMPONENT>` (default: descriptor's `devWorkloadSecret`).
  */
-export const cellServiceEnv = (defaults: { port: number; cellGatewayUrl: string; cell: string }) => ({
+export const cellServiceEnv = (defaults: { port: number; cellGatewayUrl: string; workloadSecret: string }) => ({
   ...commonEnv,
   ...dataDirEnv,
   ...natsEnv,
   PORT: port(defaults.port),
   CELL_GATEWAY_URL: z.url().default(defaults.cellGatewayUrl),
-  CELL_SECRET: z.string().min(8).default(`${defaults.cell}-cell-secret`),
+  WORKLOAD_SECRET: secret(defaults.workloadSecret),
 });

@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
 import { releaseMemoryWhenIdle } from './idle-memory.ts';
@@ -52,6 +53,7 @@ export async function serveApp(options: ServeOptions): Promise<RunningServer> {
     );
     s.once('error', reject);
   });
+  server.prependListener('request', capDiscardedBody);
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, host: options.hostname }, 'listening');
   const idleMemory = options.releaseIdleMemory === false ? undefined : releaseMemoryWhenIdle({ logger });
@@ -89,4 +91,29 @@ export async function serveApp(options: ServeOptions): Promise<RunningServer> {
     return close();
   };
   return { server, port, close: closeAndForget };
+}
+
+/** What is read and discarded of a body left unread once its answer is sent, to keep the connection. */
+const MAX_DISCARDED_BYTES = 4 * 1024 * 1024;
+const MAX_DISCARD_MS = 2_000;
+
+/**
+ * Once an answer is sent before its request's body was read to the end (a route that reads no body, a
+ * refusal), Node reads and discards the rest so that the connection can serve the next request. That is
+ * kept to a few MiB and seconds: an endless chunked body would otherwise hold the connection for as long
+ * as the client cares to send.
+ */
+function capDiscardedBody(req: IncomingMessage, res: ServerResponse) {
+  res.once('finish', () => {
+    if (req.complete) return;
+    let discarded = 0;
+    const hangUp = () => req.socket.destroy();
+    const timer = setTimeout(hangUp, MAX_DISCARD_MS).unref();
+    req.on('data', (chunk: Buffer) => {
+      discarded += chunk.byteLength;
+      if (discarded > MAX_DISCARDED_BYTES) hangUp();
+    });
+    req.once('end', () => clearTimeout(timer));
+    req.once('close', () => clearTimeout(timer));
+  });
 }

@@ -18,6 +18,7 @@ import {
   TracerProvider,
   type Sampler,
 } from '@opentelemetry/sdk-trace';
+import { UrlRedactingProcessor } from './redact.ts';
 
 export interface TelemetryOptions {
   /** e.g. `products-catalog` */
@@ -77,7 +78,8 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     // With nowhere to send spans, recording them is pure cost: not sampled, they still carry the
     // trace ids that logs and events pass on.
     sampler: otlp ? samplerFromEnv() : new AlwaysOffSampler(),
-    spanProcessors: otlp ? [new BatchSpanProcessor({ exporter: traceExporterFromEnv(), ...batching })] : [],
+    // Redaction first: processors see a span in order, and the exporter only after it ended.
+    spanProcessors: otlp ? [new UrlRedactingProcessor(), new BatchSpanProcessor({ exporter: traceExporterFromEnv(), ...batching })] : [],
   });
 
   const metricExporters = (env.OTEL_METRICS_EXPORTER ?? `${otlp ? 'otlp,' : ''}prometheus`).split(',').map((s) => s.trim());

@@ -1,14 +1,18 @@
 import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { inventoryCell } from '@retail/inventory-contract';
-import { component, localUrl } from '@retail/descriptor';
+import { component, devWorkloadSecret, localUrl } from '@retail/descriptor';
 
 const self = component(inventoryCell, 'allocation');
 const stock = component(inventoryCell, 'stock');
 
 export function loadEnv(source = process.env) {
   const schema = z.object({
-    ...cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(inventoryCell.gateway.port), cell: inventoryCell.name }),
+    ...cellServiceEnv({
+      port: self.port,
+      cellGatewayUrl: localUrl(inventoryCell.gateway.port),
+      workloadSecret: devWorkloadSecret(inventoryCell.name, self.name),
+    }),
     /** The cell's core, which executes the stock commands (`componentUrlVar('stock')`, set by the local runner and compose). */
     STOCK_URL: z.url().default(localUrl(stock.port)),
   });

@@ -15,7 +15,7 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
     baseUrl: env.STOCK_URL,
     name: 'inventory stock',
     breaker: createCircuitBreaker({ name: 'inventory stock' }),
-    token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: context.component, cellSecret: env.CELL_SECRET }),
+    token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: context.component, workloadSecret: env.WORKLOAD_SECRET }),
   });
   const bus = await connectCellBus(context);
   // One durable consumer per stream it reads (ORDERS, SHIPPING), dead letters to inventory.dlq.allocation.

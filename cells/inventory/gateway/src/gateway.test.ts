@@ -62,7 +62,7 @@ beforeAll(async () => {
     internalKeys: await openKeyStore({ alg: 'EdDSA' }),
     upstreams: { stock: stockUrl, allocation: 'http://127.0.0.1:1' },
     forwarder,
-    cellSecret: SECRET,
+    workloadSecrets: { stock: 'inventory-stock-test-secret', allocation: SECRET },
   });
   gateway = await serveApp({ app, port: 0, hostname: '127.0.0.1', logger, streamingBodies: true });
   base = `http://127.0.0.1:${gateway.port}`;
@@ -128,7 +128,7 @@ describe('inventory gateway: workload tokens for allocation', () => {
     const http = createHttpClient({
       baseUrl: stockUrl,
       name: 'inventory stock',
-      token: cellWorkloadTokens({ cellGatewayUrl: base, component: 'allocation', cellSecret: SECRET }),
+      token: cellWorkloadTokens({ cellGatewayUrl: base, component: 'allocation', workloadSecret: SECRET }),
     });
     const answer = await createStockCommands(http).reserve(
       { orderId: 'order-gw-1', lines: [{ sku: 'OUT-TENT-2P', quantity: 2 }] },
@@ -143,7 +143,7 @@ describe('inventory gateway: workload tokens for allocation', () => {
     const http = createHttpClient({
       baseUrl: stockUrl,
       name: 'inventory stock',
-      token: cellWorkloadTokens({ cellGatewayUrl: base, component: 'allocation', cellSecret: 'not-the-secret' }),
+      token: cellWorkloadTokens({ cellGatewayUrl: base, component: 'allocation', workloadSecret: 'not-the-secret' }),
     });
     await expect(
       createStockCommands(http).reserve({ orderId: 'order-gw-2', lines: [{ sku: 'KIT-PAN', quantity: 1 }] }, 'event-gw-0002'),

@@ -1,4 +1,4 @@
-import { internalScope, requireInternalToken, requireScopes, type TokenVerifier } from '@retail/auth';
+import { requireInternalToken, requireWorkload, type TokenVerifier } from '@retail/auth';
 import { createServiceApp, type Logger } from '@retail/kernel';
 import { inventoryCell } from '@retail/inventory-contract';
 import type { Reservations } from './reservations.ts';
@@ -20,8 +20,8 @@ export function createApp(deps: StockDeps) {
   const internalToken = requireInternalToken(deps.verifyToken);
   app.use('/inventory', internalToken);
   app.use('/inventory/*', internalToken);
-  // Commands only the cell's own workloads may send: users never hold the inventory:internal scope.
-  const workload = requireScopes(internalScope(inventoryCell.name));
+  // Commands only allocation may send: its workload token (users never hold the inventory:internal scope).
+  const workload = requireWorkload(inventoryCell.name, 'allocation');
   app.use('/reservations', internalToken, workload);
   app.use('/reservations/*', internalToken, workload);
   app.route('/', inventoryRoutes(deps.stock));

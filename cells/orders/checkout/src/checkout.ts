@@ -9,9 +9,10 @@ import type { ShipmentCanceller } from './shipping.ts';
 export interface Checkout {
   /**
    * Price the request with authoritative prices and have the orders service store it. The same
-   * Idempotency-Key with the same request gives back the order placed the first time.
+   * Idempotency-Key with the same request gives back the order placed the first time. The customer is
+   * the caller, whose internal token goes on to the orders service.
    */
-  placeOrder(customerId: string, idempotencyKey: string, request: PlaceOrder): Promise<Order>;
+  placeOrder(customer: { id: string; token: string }, idempotencyKey: string, request: PlaceOrder): Promise<Order>;
   /**
    * Cancel an order for the caller (their token, so the orders service decides whose order it is). A
    * CONFIRMED order's shipment is cancelled first, so an order is never cancelled while its goods ship:
@@ -48,13 +49,14 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
     return new ServiceUnavailableError('Orders cannot be placed right now; try again shortly.');
   };
   /** The order placed under this key before; undefined when there is none or the orders service cannot say. */
-  const placedBefore = (query: PlacementQuery): Promise<Order | undefined> =>
-    deps.orders.placement(query).catch((error: unknown) => {
+  const placedBefore = (query: PlacementQuery, customerToken: string): Promise<Order | undefined> =>
+    deps.orders.placement(query, customerToken).catch((error: unknown) => {
       if (error instanceof HttpError && error.status === 422) throw ordersFailure(error);
       return undefined;
     });
   return {
-    async placeOrder(customerId, idempotencyKey, request) {
+    async placeOrder(customer, idempotencyKey, request) {
+      const customerId = customer.id;
       const hash = requestHash(request);
       let priced: ReturnType<typeof priceLines>;
       try {
@@ -62,18 +64,21 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
       } catch (error) {
         // It may be a retry of an order placed before the products cell went down or a product was
         // withdrawn: that order's answer still stands, and needs no price.
-        const replay = await placedBefore({ customerId, idempotencyKey, requestHash: hash });
+        const replay = await placedBefore({ customerId, idempotencyKey, requestHash: hash }, customer.token);
         if (replay) return replay;
         throw error;
       }
       try {
-        return await deps.orders.place({
-          customerId,
-          idempotencyKey,
-          requestHash: hash,
-          ...priced,
-          shippingAddress: request.shippingAddress,
-        });
+        return await deps.orders.place(
+          {
+            customerId,
+            idempotencyKey,
+            requestHash: hash,
+            ...priced,
+            shippingAddress: request.shippingAddress,
+          },
+          customer.token,
+        );
       } catch (error) {
         throw ordersFailure(error);
       }
@@ -87,7 +92,15 @@ export function createCheckout(deps: CheckoutDeps): Checkout {
       } catch (error) {
         if (!isConfirmed(error)) throw relayed(error);
       }
-      await deps.cancelShipment(orderId);
+      // The shipping cell cancels only the shipment of the customer named: the order's, as the orders
+      // service shows it to this caller (the customer, or an operator).
+      let customerId: string;
+      try {
+        ({ customerId } = await deps.orders.get(orderId, callerToken));
+      } catch (error) {
+        throw relayed(error);
+      }
+      await deps.cancelShipment(orderId, customerId);
       try {
         return await deps.orders.cancel(orderId, callerToken, 'CONFIRMED');
       } catch (error) {

@@ -1,15 +1,19 @@
 import { z } from 'zod';
-import { cellServiceEnv, parseEnv } from '@retail/kernel';
+import { cellServiceEnv, parseEnv, secret } from '@retail/kernel';
 import { ordersCell } from '@retail/orders-contract';
 import { productsCell } from '@retail/products-contract';
 import { shippingCell } from '@retail/shipping-contract';
-import { component, localUrl } from '@retail/descriptor';
+import { component, devClientSecret, devWorkloadSecret, localUrl } from '@retail/descriptor';
 
 const self = component(ordersCell, 'checkout');
 
 export function loadEnv(source = process.env) {
   const schema = z.object({
-    ...cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(ordersCell.gateway.port), cell: ordersCell.name }),
+    ...cellServiceEnv({
+      port: self.port,
+      cellGatewayUrl: localUrl(ordersCell.gateway.port),
+      workloadSecret: devWorkloadSecret(ordersCell.name, self.name),
+    }),
     /** The orders core service, commanded inside the cell (`componentUrlVar('orders')`). */
     ORDERS_URL: z.url().default(localUrl(component(ordersCell, 'orders').port)),
     /** Prices come from the products cell, through its gateway only (`gatewayUrlVar('products')`). */
@@ -19,7 +23,7 @@ export function loadEnv(source = process.env) {
     /** gateway-global's token service, for this cell's client-credentials token. */
     TOKEN_URL: z.url().default(`${localUrl(8080)}/auth/token`),
     /** The orders cell's client secret at the token service (its CLIENT_SECRET_ORDERS). */
-    CLIENT_SECRET: z.string().min(1).default('orders-dev-secret'),
+    CLIENT_SECRET: secret(devClientSecret(ordersCell.name)),
     /** How long a customer waits for prices before checkout answers 503. */
     PRICE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
   });

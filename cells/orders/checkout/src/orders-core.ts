@@ -1,3 +1,4 @@
+import { FORWARDED_USER_HEADER } from '@retail/auth';
 import { HttpError, type HttpClient } from '@retail/http-client';
 import type { CancelOrderQuery, CreateOrderCommand, Order, OrderTransitionCommand, PlacementQuery } from '@retail/orders-contract';
 
@@ -6,27 +7,37 @@ import type { CancelOrderQuery, CreateOrderCommand, Order, OrderTransitionComman
  * `HttpError` for a 4xx answer, `ServiceUnavailableError` when the service cannot answer.
  */
 export interface OrdersCore {
-  /** 201 when stored, 200 when the customer's key was seen with the same request: the order either way. */
-  place(command: CreateOrderCommand): Promise<Order>;
+  /**
+   * 201 when stored, 200 when the customer's key was seen with the same request: the order either way.
+   * `customerToken` is the customer's internal token: the core places orders only for them.
+   */
+  place(command: CreateOrderCommand, customerToken: string): Promise<Order>;
   /** What a placement under this key was answered, or undefined when the key is new (422 for another request). */
-  placement(query: PlacementQuery): Promise<Order | undefined>;
+  placement(query: PlacementQuery, customerToken: string): Promise<Order | undefined>;
   /** `idempotencyKey` is the id of the event behind the move, so a redelivered event changes nothing. */
   transition(orderId: string, command: OrderTransitionCommand, idempotencyKey: string): Promise<Order>;
+  /** The order as the caller may see it (their token: 404 for another customer's order). */
+  get(orderId: string, callerToken: string): Promise<Order>;
   /** The caller cancels it (their token: 404 for another customer's order), only from `ifStatus` (else 409 with `orderStatus`). */
   cancel(orderId: string, callerToken: string, ifStatus: NonNullable<CancelOrderQuery['ifStatus']>): Promise<Order>;
 }
 
 export function ordersCore(client: HttpClient): OrdersCore {
   return {
-    place: async (command) => (await client.request<Order>('POST', '/internal/orders', { body: command })).body,
-    placement: async (query) => {
+    place: async (command, customerToken) =>
+      (await client.request<Order>('POST', '/internal/orders', { body: command, headers: { [FORWARDED_USER_HEADER]: customerToken } }))
+        .body,
+    placement: async (query, customerToken) => {
       try {
-        return (await client.request<Order>('GET', `/internal/placements?${new URLSearchParams(query)}`)).body;
+        const path = `/internal/placements?${new URLSearchParams(query)}`;
+        return (await client.request<Order>('GET', path, { headers: { [FORWARDED_USER_HEADER]: customerToken } })).body;
       } catch (error) {
         if (error instanceof HttpError && error.status === 404) return undefined;
         throw error;
       }
     },
+    get: async (orderId, callerToken) =>
+      (await client.request<Order>('GET', `/orders/${encodeURIComponent(orderId)}`, { token: callerToken })).body,
     cancel: async (orderId, callerToken, ifStatus) =>
       (await client.request<Order>('POST', `/orders/${encodeURIComponent(orderId)}/cancel?ifStatus=${ifStatus}`, { token: callerToken }))
         .body,

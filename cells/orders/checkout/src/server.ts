@@ -18,7 +18,7 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
   const { cell, env, logger, verifyToken } = context;
   const ordersClient = ordersCoreHttpClient({
     baseUrl: env.ORDERS_URL,
-    token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: context.component, cellSecret: env.CELL_SECRET }),
+    token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: context.component, workloadSecret: env.WORKLOAD_SECRET }),
   });
   // One client-credentials token of the orders cell for its calls to other cells (prices, shipments).
   const cellToken = cachedClientCredentials({

@@ -1,18 +1,21 @@
 import { HttpError, type HttpClient } from '@retail/http-client';
 import { ConflictError, ServiceUnavailableError, type Logger } from '@retail/kernel';
+import type { CancelOrderShipment } from '@retail/shipping-contract';
 
 /**
  * Have the shipping cell cancel an order's shipment (`POST /shipments/by-order/{id}/cancel` on its
- * gateway). Resolves when nothing will ship: the shipment is cancelled, or there is none yet and the
- * shipping cell will record it cancelled when it comes. A shipment already dispatched is a 409 for the
+ * gateway), naming the order's customer: the shipping cell cancels only that customer's shipment.
+ * Resolves when nothing will ship: the shipment is cancelled, or there is none yet and the shipping
+ * cell will record it cancelled when it comes. A shipment already dispatched is a 409 for the
  * customer; the shipping cell not answering, a 503.
  */
-export type ShipmentCanceller = (orderId: string) => Promise<void>;
+export type ShipmentCanceller = (orderId: string, customerId: string) => Promise<void>;
 
 export function shippingShipmentCanceller(client: HttpClient, logger: Logger): ShipmentCanceller {
-  return async (orderId) => {
+  return async (orderId, customerId) => {
+    const body: CancelOrderShipment = { customerId };
     try {
-      await client.request('POST', `/shipments/by-order/${encodeURIComponent(orderId)}/cancel`);
+      await client.request('POST', `/shipments/by-order/${encodeURIComponent(orderId)}/cancel`, { body });
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       if (error.status === 404) return; // none yet: the shipping cell remembers the cancellation

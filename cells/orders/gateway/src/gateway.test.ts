@@ -25,7 +25,8 @@ import { freePort, json } from '@retail/testing';
  * token service, and prices from a stand-in products gateway. The cell boundary as clients see it.
  */
 const ISSUER = 'http://issuer.test';
-const CELL_SECRET = 'orders-test-cell-secret';
+const CHECKOUT_SECRET = 'orders-checkout-test-secret';
+const CORE_SECRET = 'orders-orders-test-secret';
 const CLIENT_SECRET = 'orders-test-client-secret';
 const logger = createLogger({ name: 'test', level: 'silent' });
 const forwarder = createForwarder();
@@ -108,7 +109,7 @@ beforeAll(async () => {
 
   const ordersClient = ordersCoreHttpClient({
     baseUrl: coreUrl,
-    token: cellWorkloadTokens({ cellGatewayUrl: gatewayUrl, component: 'checkout', cellSecret: CELL_SECRET }),
+    token: cellWorkloadTokens({ cellGatewayUrl: gatewayUrl, component: 'checkout', workloadSecret: CHECKOUT_SECRET }),
   });
   const cellToken = cachedClientCredentials({
     tokenUrl: `${tokenUrl}/auth/token`,
@@ -140,7 +141,7 @@ beforeAll(async () => {
     internalKeys,
     upstreams: { orders: coreUrl, checkout: `http://127.0.0.1:${checkoutServer.port}` },
     forwarder,
-    cellSecret: CELL_SECRET,
+    workloadSecrets: { orders: CORE_SECRET, checkout: CHECKOUT_SECRET },
   });
   const gatewayServer = await serveApp({ app: gateway, port: gatewayPort, hostname: '127.0.0.1', logger, streamingBodies: true });
   base = gatewayUrl;
@@ -250,11 +251,13 @@ describe('orders gateway: the boundary', () => {
   it('issues workload tokens only to the cell’s own components holding the cell secret', async () => {
     const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
     const ask = (authorization: string) => fetch(`${base}/internal/token`, { method: 'POST', headers: { authorization } });
-    const ok = await ask(basic('checkout', CELL_SECRET));
+    const ok = await ask(basic('checkout', CHECKOUT_SECRET));
     expect(ok.status).toBe(200);
     const claims = JSON.parse(Buffer.from((await json(ok)).access_token.split('.')[1], 'base64url').toString());
     expect(claims).toMatchObject({ sub: 'service:orders/checkout', scope: 'orders:internal', aud: 'cell:orders' });
     expect((await ask(basic('checkout', 'not-the-secret'))).status).toBe(401);
-    expect((await ask(basic('allocation', CELL_SECRET))).status).toBe(401);
+    expect((await ask(basic('allocation', CHECKOUT_SECRET))).status).toBe(401);
+    // The core's own credential yields the core's token, never checkout's.
+    expect((await ask(basic('checkout', CORE_SECRET))).status).toBe(401);
   });
 });

@@ -14,6 +14,6 @@ export function createApp(deps: OrdersDeps) {
   const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady });
   for (const path of ['/orders', '/orders/*', '/internal/*']) app.use(path, requireInternalToken(deps.verifyToken));
   app.route('/', orderRoutes(deps.orders));
-  app.route('/', commandRoutes(deps.orders));
+  app.route('/', commandRoutes(deps.orders, deps.verifyToken));
   return app;
 }

@@ -2,13 +2,19 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { ordersCell } from '@retail/orders-contract';
-import { component, localUrl } from '@retail/descriptor';
+import { component, devWorkloadSecret, localUrl } from '@retail/descriptor';
 
 const self = component(ordersCell, 'orders');
 
 export function loadEnv(source = process.env) {
   return parseEnv(
-    z.object(cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(ordersCell.gateway.port), cell: ordersCell.name })),
+    z.object(
+      cellServiceEnv({
+        port: self.port,
+        cellGatewayUrl: localUrl(ordersCell.gateway.port),
+        workloadSecret: devWorkloadSecret(ordersCell.name, self.name),
+      }),
+    ),
     source,
   );
 }

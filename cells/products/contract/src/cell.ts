@@ -73,6 +73,7 @@ export const productsCell = defineCell({
       component: 'catalog',
       access: 'token',
       scopes: [ProductScopes.readPrices],
+      callers: 'cell',
       summary: 'Authoritative prices of SKUs, for other cells',
     },
   ],

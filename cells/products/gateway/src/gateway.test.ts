@@ -50,7 +50,7 @@ beforeAll(async () => {
     internalKeys,
     upstreams: { catalog: `http://127.0.0.1:${catalog.port}`, browse: 'http://127.0.0.1:1' },
     forwarder,
-    cellSecret: 'products-test-secret',
+    workloadSecrets: { catalog: 'products-catalog-test-secret', browse: 'products-test-secret' },
   });
   gateway = await serveApp({ app, port: 0, hostname: '127.0.0.1', logger, streamingBodies: true });
   base = `http://127.0.0.1:${gateway.port}`;

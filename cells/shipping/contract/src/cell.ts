@@ -76,6 +76,7 @@ export const shippingCell = defineCell({
       component: 'shipments',
       access: 'token',
       scopes: [ShippingScopes.cancel],
+      callers: 'cell',
       summary: 'Cancel an order’s shipment unless dispatched (the orders cell)',
     },
   ],

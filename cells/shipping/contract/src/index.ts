@@ -12,6 +12,7 @@ export {
   shipmentDeliveredEventSchema,
   shipmentCancelledEventSchema,
   ShipmentCommands,
+  cancelOrderShipmentSchema,
   createShipmentCommandSchema,
   commandIdempotencyKeySchema,
   type ShipmentStatus,
@@ -23,4 +24,5 @@ export {
   type ShipmentDeliveredEvent,
   type ShipmentCancelledEvent,
   type CreateShipmentCommand,
+  type CancelOrderShipment,
 } from './schemas.ts';

@@ -63,6 +63,12 @@ export const shipmentDeliveredEventSchema = z.object({ shipmentId: z.string().mi
 export const shipmentCancelledEventSchema = z.object({ shipmentId: z.string().min(1), orderId: z.string().min(1) });
 
 /**
+ * `POST /shipments/by-order/{orderId}/cancel` (the orders cell, client credentials): the customer whose
+ * order it is, as the orders cell knows it. Only that customer's shipment is cancelled.
+ */
+export const cancelOrderShipmentSchema = z.strictObject({ customerId: z.string().min(1).max(200) });
+
+/**
  * Cell-internal commands (fulfillment → shipments, never routed by the gateway; scope `shipping:internal`).
  * Each carries an `Idempotency-Key` header: the id of the event that caused it.
  */
@@ -94,3 +100,4 @@ export type ShipmentDispatchedEvent = z.infer<typeof shipmentDispatchedEventSche
 export type ShipmentDeliveredEvent = z.infer<typeof shipmentDeliveredEventSchema>;
 export type ShipmentCancelledEvent = z.infer<typeof shipmentCancelledEventSchema>;
 export type CreateShipmentCommand = z.infer<typeof createShipmentCommandSchema>;
+export type CancelOrderShipment = z.infer<typeof cancelOrderShipmentSchema>;

@@ -14,7 +14,7 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
   const shipments = createHttpClient({
     baseUrl: env.SHIPMENTS_URL,
     name: 'shipping shipments',
-    token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: context.component, cellSecret: env.CELL_SECRET }),
+    token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: context.component, workloadSecret: env.WORKLOAD_SECRET }),
   });
   const consumers = startComponentConsumers({ ...context, bus, handlers: fulfillmentHandlers({ shipments, logger }) });
   return { app: createApp({ logger, isReady: bus.isConnected }), resources: [bus.close, shipments.close, ...consumers.map((c) => c.stop)] };

@@ -12,7 +12,7 @@ import { json, OPERATOR } from '@retail/testing';
  * the cell boundary as customers, operators and the cell's own fulfillment see it.
  */
 const ISSUER = 'http://issuer.test';
-const CELL_SECRET = 'shipping-test-secret';
+const FULFILLMENT_SECRET = 'shipping-fulfillment-test-secret';
 const logger = createLogger({ name: 'test', level: 'silent' });
 let issuerKeys: KeyStore;
 let gateway: RunningServer;
@@ -75,7 +75,7 @@ beforeAll(async () => {
     internalKeys,
     upstreams: { shipments: coreBase, fulfillment: 'http://127.0.0.1:1' },
     forwarder,
-    cellSecret: CELL_SECRET,
+    workloadSecrets: { shipments: 'shipping-shipments-test-secret', fulfillment: FULFILLMENT_SECRET },
   });
   gateway = await serveApp({ app, port: 0, hostname: '127.0.0.1', logger, streamingBodies: true });
   base = `http://127.0.0.1:${gateway.port}`;
@@ -143,7 +143,10 @@ describe('shipping gateway: the cell-internal commands', () => {
   });
 
   it('issues fulfillment a workload token that the shipments core accepts for its commands', async () => {
-    const issued = await fetch(`${base}/internal/token`, { method: 'POST', headers: { authorization: basic('fulfillment', CELL_SECRET) } });
+    const issued = await fetch(`${base}/internal/token`, {
+      method: 'POST',
+      headers: { authorization: basic('fulfillment', FULFILLMENT_SECRET) },
+    });
     expect(issued.status).toBe(200);
     const { access_token: workload } = await json(issued);
     const res = await fetch(`${coreBase}/internal/shipments`, {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { shippingCell } from '@retail/shipping-contract';
-import { component, localUrl } from '@retail/descriptor';
+import { component, devWorkloadSecret, localUrl } from '@retail/descriptor';
 
 const self = component(shippingCell, 'shipments');
 const delayMs = z.coerce
@@ -14,7 +14,11 @@ const delayMs = z.coerce
 
 export function loadEnv(source = process.env) {
   const schema = z.object({
-    ...cellServiceEnv({ port: self.port, cellGatewayUrl: localUrl(shippingCell.gateway.port), cell: shippingCell.name }),
+    ...cellServiceEnv({
+      port: self.port,
+      cellGatewayUrl: localUrl(shippingCell.gateway.port),
+      workloadSecret: devWorkloadSecret(shippingCell.name, self.name),
+    }),
     /** Dispatch a new shipment automatically this long after it is created; 0 = off (operators dispatch). */
     AUTO_DISPATCH_AFTER_MS: delayMs,
     /** Deliver a dispatched shipment automatically this long after dispatch; 0 = off. */

@@ -28,6 +28,8 @@ export type Clock = () => number;
 const SOURCE = '/cells/shipping/shipments';
 /** The inbox `consumer` of the internal commands: `<cell>-<core>`. */
 export const COMMAND_CONSUMER = durableName(shippingCell, 'shipments');
+/** The customer of a cancellation this cell records itself (fulfillment, on `orders.order.cancelled`): whoever's order it is. */
+const ANY_CUSTOMER = '';
 export const CommandNames = { create: 'create-shipment', cancel: 'cancel-shipment' } as const;
 
 export interface ShipmentsOptions {
@@ -57,9 +59,13 @@ export interface Shipments {
   deliver(id: string, options?: TransitionOptions): Shipment;
   /** One shipment per order: `created` is false when the order already has one (nothing new is written). */
   create(command: CreateShipmentCommand, idempotencyKey: string): { shipment: Shipment; created: boolean };
-  /** PENDING → CANCELLED; an already cancelled shipment is returned as it is; 409 once dispatched; 404 without a shipment. */
-  /** Undefined when the order has no shipment yet: the cancellation is remembered for when it comes. */
-  cancelByOrder(orderId: string, idempotencyKey: string): Shipment | undefined;
+  /**
+   * PENDING → CANCELLED; an already cancelled shipment is returned as it is; 409 once dispatched.
+   * Undefined when the order has no shipment yet: the cancellation is remembered for when it comes.
+   * With `customerId` (the orders cell asking for a customer), only that customer's shipment: another's
+   * is undefined too and nothing changes, and a remembered cancellation holds only for their order.
+   */
+  cancelByOrder(orderId: string, idempotencyKey: string, customerId?: string): Shipment | undefined;
   /** Ids of shipments whose automatic dispatch / delivery is due at `now`, oldest due first. */
   dueForDispatch(now: number, limit: number): string[];
   dueForDelivery(now: number, limit: number): string[];
@@ -272,10 +278,16 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
         if (existing) return { shipment: dto(tx, existing), created: false };
 
         const now = clock();
+        const { orderCancellations } = schema;
         const cancelledFirst = tx
           .select()
-          .from(schema.orderCancellations)
-          .where(eq(schema.orderCancellations.orderId, command.orderId))
+          .from(orderCancellations)
+          .where(
+            and(
+              eq(orderCancellations.orderId, command.orderId),
+              inArray(orderCancellations.customerId, [ANY_CUSTOMER, command.customerId]),
+            ),
+          )
           .get();
         const carrier = carrierFor(command.orderId);
         const row = insertShipment(tx).get({
@@ -314,14 +326,15 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
       });
     },
 
-    cancelByOrder(orderId, key) {
+    cancelByOrder(orderId, key, customerId) {
       return db.transaction((tx) => {
-        const seen = seenCommand(tx, key);
         const row = byOrder(tx, orderId);
+        if (customerId !== undefined && row && row.customerId !== customerId) return undefined;
+        const seen = seenCommand(tx, key);
         if (!row) {
           if (!seen) rememberCommand(tx, key, CommandNames.cancel);
           tx.insert(schema.orderCancellations)
-            .values({ orderId, at: iso(clock()) })
+            .values({ orderId, customerId: customerId ?? ANY_CUSTOMER, at: iso(clock()) })
             .onConflictDoNothing()
             .run();
           return undefined;

@@ -289,6 +289,9 @@ describe('reservation commands: only the cell’s own workloads', () => {
     expect((await call('POST', '/reservations/order-1/release', { headers })).status).toBe(401);
     const otherCell = await t.tokens.sign({ sub: 'service:orders/checkout', scopes: ['inventory:internal'] }, { audience: 'cell:orders' });
     expect((await reserve('o-1', body.lines, freshKey(), otherCell)).status).toBe(401);
+    // Of this cell's own workloads, only allocation: the stock core's own token reserves nothing.
+    const core = await t.tokens.sign({ sub: 'service:inventory/stock', scopes: ['inventory:internal'] });
+    expect((await reserve('o-1', body.lines, freshKey(), core)).status).toBe(403);
     expect(await level('KIT-PAN')).toMatchObject({ reserved: 0 });
     expect(t.db.select().from(inbox).all()).toEqual([]);
   });

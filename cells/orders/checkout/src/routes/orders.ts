@@ -31,7 +31,8 @@ export function checkoutRoutes(checkout: Checkout): Hono<AuthedRequest> {
   routes.post('/orders', requireScopes(OrderScopes.write), async (c) => {
     const { key, request } = await readOrderRequest(c);
     // 201 for a replay too: the customer gets exactly the answer the first attempt got.
-    const order = await checkout.placeOrder(c.get('principal').sub, key, request);
+    const customer = { id: c.get('principal').sub, token: bearerToken(c.req.header('authorization'))! };
+    const order = await checkout.placeOrder(customer, key, request);
     return c.json(order, 201, { location: `/orders/${order.id}` });
   });
 

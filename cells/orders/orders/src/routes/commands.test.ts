@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { FORWARDED_USER_HEADER } from '@retail/auth';
 import { inbox } from '@retail/data';
 import type { Order } from '@retail/orders-contract';
 import { json } from '@retail/testing';
@@ -12,8 +13,20 @@ beforeEach(async () => {
   t = await ordersTestApp();
   return t.close;
 });
-// `t` is replaced before each test: ask whichever app is the current one.
-const call: ReturnType<typeof caller> = (...request) => caller(t)(...request);
+/**
+ * A request as checkout sends it: a placement (or a look-up of one) carries the internal token of the
+ * customer it is for, unless the test says otherwise. `t` is replaced before each test: ask whichever
+ * app is the current one.
+ */
+const call: ReturnType<typeof caller> = (method, path, options = {}) => {
+  if (!/^\/internal\/(orders|placements)(\?|$)/.test(path) || options.headers?.[FORWARDED_USER_HEADER] !== undefined)
+    return caller(t)(method, path, options);
+  const named = path.includes('?')
+    ? new URLSearchParams(path.split('?')[1]).get('customerId')
+    : (options.body as { customerId?: string })?.customerId;
+  const customer = named === 'user-bob' ? t.bob : t.alice;
+  return caller(t)(method, path, { ...options, headers: { ...options.headers, [FORWARDED_USER_HEADER]: customer } });
+};
 
 /** The placed order's lines as its events carry them: what to reserve and to ship, without prices. */
 const announcedLines = [
@@ -136,6 +149,33 @@ describe('orders: POST /internal/orders (place)', () => {
     const res = await call('POST', '/internal/orders', { token: t.alice, body: orderCommand() });
     expect(res.status).toBe(403);
     expect((await call('POST', '/internal/orders', { token: t.admin, body: orderCommand() })).status).toBe(403);
+    expect(t.db.select().from(orders).all()).toHaveLength(0);
+  });
+
+  it("refuses any workload but checkout's: the core's own token cannot place an order", async () => {
+    const core = await t.tokens.sign({ sub: 'service:orders/orders', scopes: ['orders:internal'] });
+    const res = await call('POST', '/internal/orders', { token: core, body: orderCommand() });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect((await call('POST', `/internal/orders/${randomUUID()}/transitions`, { token: core, body: { to: 'CONFIRMED' } })).status).toBe(
+      403,
+    );
+    expect(t.db.select().from(orders).all()).toHaveLength(0);
+  });
+
+  it('places an order only for the customer checkout acts for, whatever the body says', async () => {
+    const forBob = orderCommand({ customerId: 'user-bob' });
+    const asAlice = { [FORWARDED_USER_HEADER]: t.alice };
+    expect((await call('POST', '/internal/orders', { token: t.checkout, body: forBob, headers: asAlice })).status).toBe(403);
+    // Without a customer, with a workload token in a customer's place, or with a token that is no token.
+    const noCustomer = { [FORWARDED_USER_HEADER]: '' };
+    expect((await call('POST', '/internal/orders', { token: t.checkout, body: forBob, headers: noCustomer })).status).toBe(403);
+    const notACustomer = { [FORWARDED_USER_HEADER]: t.checkout };
+    expect((await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand(), headers: notACustomer })).status).toBe(403);
+    const forged = { [FORWARDED_USER_HEADER]: 'not-a-token' };
+    expect((await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand(), headers: forged })).status).toBe(403);
+    const lookUp = `/internal/placements?${new URLSearchParams({ customerId: 'user-bob', idempotencyKey: 'lookup-key-9', requestHash: 'a'.repeat(64) })}`;
+    expect((await call('GET', lookUp, { token: t.checkout, headers: asAlice })).status).toBe(403);
     expect(t.db.select().from(orders).all()).toHaveLength(0);
   });
 });

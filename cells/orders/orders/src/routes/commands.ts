@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono';
-import { internalScope, requireScopes, type AuthedRequest } from '@retail/auth';
-import { NotFoundError, ValidationError, readJson, readQuery } from '@retail/kernel';
+import { requireForwardedUser, requireWorkload, type AuthedRequest, type TokenVerifier } from '@retail/auth';
+import { ForbiddenError, NotFoundError, ValidationError, readJson, readQuery } from '@retail/kernel';
 import {
+  OrderScopes,
   createOrderCommandSchema,
   idempotencyKeySchema,
   orderTransitionCommandSchema,
@@ -22,26 +23,38 @@ function idempotencyKey(c: Context): string {
   return parsed.data;
 }
 
-/**
- * Commands from the cell's composite (checkout), with a workload token of scope `orders:internal`.
- * These paths are not routes of the cell gateway, so nothing outside the cell reaches them.
- */
-export function commandRoutes(book: OrderBook): Hono<AuthedRequest> {
-  const routes = new Hono<AuthedRequest>();
-  const internal = requireScopes(internalScope(ordersCell.name));
+/** The customer a command names must be the one checkout acts for, not whoever the body says. */
+function forCaller(c: Context<AuthedRequest>, customerId: string): void {
+  if (customerId !== c.get('forwardedUser').sub) throw new ForbiddenError('Checkout may place orders only for the customer it acts for.');
+}
 
-  routes.post('/internal/orders', internal, async (c) => {
-    const { order, created } = book.place(await readJson(c, createOrderCommandSchema));
+/**
+ * Commands from the cell's composite (checkout): only its workload token (scope `orders:internal`,
+ * subject `service:orders/checkout`) may send them, and a placement only for the customer whose
+ * internal token checkout forwards (FORWARDED_USER_HEADER). These paths are not routes of the cell
+ * gateway, so nothing outside the cell reaches them.
+ */
+export function commandRoutes(book: OrderBook, verifyToken: TokenVerifier): Hono<AuthedRequest> {
+  const routes = new Hono<AuthedRequest>();
+  const fromCheckout = requireWorkload(ordersCell.name, 'checkout');
+  const forCustomer = requireForwardedUser(verifyToken, OrderScopes.write);
+
+  routes.post('/internal/orders', fromCheckout, forCustomer, async (c) => {
+    const command = await readJson(c, createOrderCommandSchema);
+    forCaller(c, command.customerId);
+    const { order, created } = book.place(command);
     return c.json(order, created ? 201 : 200, { location: `/orders/${order.id}` });
   });
 
-  routes.get('/internal/placements', internal, (c) => {
-    const order = book.placement(readQuery(c, placementQuerySchema));
+  routes.get('/internal/placements', fromCheckout, forCustomer, (c) => {
+    const query = readQuery(c, placementQuerySchema);
+    forCaller(c, query.customerId);
+    const order = book.placement(query);
     if (!order) throw new NotFoundError('No order was placed with this Idempotency-Key.');
     return c.json(order, 200, { location: `/orders/${order.id}` });
   });
 
-  routes.post('/internal/orders/:id/transitions', internal, async (c) => {
+  routes.post('/internal/orders/:id/transitions', fromCheckout, async (c) => {
     const key = idempotencyKey(c);
     const command = await readJson(c, orderTransitionCommandSchema);
     return c.json(book.advance(c.req.param('id'), command, key).order);

@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
 import { SHIPMENT_STATUSES, type Shipment } from '@retail/shipping-contract';
 export { outbox, inbox } from '@retail/data';
 
@@ -51,7 +51,16 @@ export const shipmentHistory = sqliteTable(
  * `orders.order.cancelled` may arrive before the `orders.order.confirmed` it cancels; the late create
  * then finds this and records the shipment as already cancelled instead of shipping it.
  */
-export const orderCancellations = sqliteTable('order_cancellations', {
-  orderId: text('order_id').primaryKey(),
-  at: text('at').notNull(),
-});
+export const orderCancellations = sqliteTable(
+  'order_cancellations',
+  {
+    orderId: text('order_id').notNull(),
+    /**
+     * Whose order the orders cell said it was (`POST /shipments/by-order/{id}/cancel`): the late create
+     * honours it only for that customer's order. Empty (any customer's) from this cell's own fulfillment.
+     */
+    customerId: text('customer_id').notNull().default(''),
+    at: text('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.customerId] })],
+);

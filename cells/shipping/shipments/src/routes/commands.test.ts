@@ -242,4 +242,11 @@ describe('internal commands: only the cell’s own workloads', () => {
     expect((await create(shipmentCommand('order-1'), randomUUID(), otherScope)).status).toBe(403);
     expect(shipmentCount()).toBe(0);
   });
+
+  it('refuses any workload of this cell but fulfillment’s: the core’s own token cannot create or cancel', async () => {
+    const core = await t.tokens.sign({ sub: 'service:shipping/shipments', scopes: ['shipping:internal'] });
+    expect((await create(shipmentCommand('order-1'), randomUUID(), core)).status).toBe(403);
+    expect((await cancel('order-1', randomUUID(), core)).status).toBe(403);
+    expect(shipmentCount()).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { internalScope, requireScopes, type AuthedRequest } from '@retail/auth';
+import { requireWorkload, type AuthedRequest } from '@retail/auth';
 import { NotFoundError, readJson, ValidationError } from '@retail/kernel';
 import { commandIdempotencyKeySchema, createShipmentCommandSchema, shippingCell } from '@retail/shipping-contract';
 import type { Shipments } from '../shipments.ts';
@@ -16,19 +16,20 @@ function idempotencyKey(c: Context): string {
 }
 
 /** An order's shipment cancelled; 404 while it has none yet (the cancellation is remembered for when it comes). */
-export function cancelShipmentOf(shipments: Shipments, orderId: string, key: string) {
-  const cancelled = shipments.cancelByOrder(orderId, key);
+export function cancelShipmentOf(shipments: Shipments, orderId: string, key: string, customerId?: string) {
+  const cancelled = shipments.cancelByOrder(orderId, key, customerId);
   if (!cancelled) throw new NotFoundError(`No shipment for order ${orderId} yet; it will be cancelled if one is requested.`);
   return cancelled;
 }
 
 /**
  * Cell-internal commands from fulfillment: not in the descriptor, so the gateway never routes them;
- * only workload tokens of this cell (scope `shipping:internal`) may send them.
+ * only fulfillment's workload token (scope `shipping:internal`, subject `service:shipping/fulfillment`)
+ * may send them.
  */
 export function commandRoutes(shipments: Shipments): Hono<AuthedRequest> {
   const routes = new Hono<AuthedRequest>();
-  routes.use('/internal/*', requireScopes(internalScope(shippingCell.name)));
+  routes.use('/internal/*', requireWorkload(shippingCell.name, 'fulfillment'));
 
   routes.post('/internal/shipments', async (c) => {
     const key = idempotencyKey(c);

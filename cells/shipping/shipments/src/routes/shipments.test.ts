@@ -170,7 +170,8 @@ describe('dispatch and delivery by an operator', () => {
 });
 
 describe('POST /shipments/by-order/:orderId/cancel (the orders cell, before it cancels a confirmed order)', () => {
-  const cancelFor = (orderId: string, token = t.ordersCell) => t.call('POST', `/shipments/by-order/${orderId}/cancel`, { token });
+  const cancelFor = (orderId: string, token = t.ordersCell, customerId = 'user-alice') =>
+    t.call('POST', `/shipments/by-order/${orderId}/cancel`, { token, body: { customerId } });
 
   it('cancels the order’s PENDING shipment and announces it; asking again answers the same', async () => {
     const res = await cancelFor('order-a1');
@@ -195,6 +196,29 @@ describe('POST /shipments/by-order/:orderId/cancel (the orders cell, before it c
     expect(late.status).toBe('CANCELLED');
     expect(lastEvent()).toMatchObject({ type: 'shipping.shipment.cancelled', data: { shipmentId: late.id, orderId: 'order-late' } });
     expect((await json(await cancelFor('order-late'))).status).toBe('CANCELLED');
+  });
+
+  it('cancels only the shipment of the customer the orders cell names: another customer’s order is not found, and stays', async () => {
+    const before = subjects().length;
+    const res = await cancelFor('order-a1', t.ordersCell, 'user-bob');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(t.shipments.get(alice1.id, OPERATOR).status).toBe('PENDING');
+    expect(subjects()).toHaveLength(before);
+    // Asked for the right customer afterwards, it is cancelled all the same.
+    expect((await json(await cancelFor('order-a1'))).status).toBe('CANCELLED');
+  });
+
+  it('holds a cancellation that came before the shipment only for the customer it named', async () => {
+    expect((await cancelFor('order-late-2', t.ordersCell, 'user-bob')).status).toBe(404);
+    const late = t.shipments.create(shipmentCommand('order-late-2', 'user-alice'), randomUUID()).shipment;
+    expect(late.status).toBe('PENDING');
+  });
+
+  it('refuses a cancel that names no customer with 400, changing nothing', async () => {
+    const res = await t.call('POST', '/shipments/by-order/order-a1/cancel', { token: t.ordersCell, body: {} });
+    expect(res.status).toBe(400);
+    expect(t.shipments.get(alice1.id, OPERATOR).status).toBe('PENDING');
   });
 
   it('is the orders cell’s alone: customers and operators get 403', async () => {

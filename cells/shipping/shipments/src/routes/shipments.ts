@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { hasScopes, requireScopes, type AuthedRequest, type Principal } from '@retail/auth';
-import { readQuery } from '@retail/kernel';
+import { readJson, readQuery } from '@retail/kernel';
 import { OrderScopes } from '@retail/orders-contract';
-import { listShipmentsQuerySchema, ShippingScopes } from '@retail/shipping-contract';
+import { cancelOrderShipmentSchema, listShipmentsQuerySchema, ShippingScopes } from '@retail/shipping-contract';
 import type { Viewer } from '@retail/data';
 import type { Shipments } from '../shipments.ts';
 import { cancelShipmentOf } from './commands.ts';
@@ -30,10 +30,13 @@ export function shipmentRoutes(shipments: Shipments): Hono<AuthedRequest> {
   routes.post('/shipments/:id/deliver', requireScopes(ShippingScopes.write), (c) => c.json(shipments.deliver(c.req.param('id'))));
 
   // The orders cell, before it cancels a confirmed order: the shipment goes first, so that an order is
-  // never cancelled after its goods left. One key per order: asking again answers the same.
-  routes.post('/shipments/by-order/:orderId/cancel', requireScopes(ShippingScopes.cancel), (c) => {
+  // never cancelled after its goods left. Only the shipment of the customer the orders cell names: any
+  // other is answered as not found and left as it is. One key per order and customer: asking again
+  // answers the same.
+  routes.post('/shipments/by-order/:orderId/cancel', requireScopes(ShippingScopes.cancel), async (c) => {
     const orderId = c.req.param('orderId');
-    return c.json(cancelShipmentOf(shipments, orderId, `orders-cell-cancel:${orderId}`));
+    const { customerId } = await readJson(c, cancelOrderShipmentSchema);
+    return c.json(cancelShipmentOf(shipments, orderId, `orders-cell-cancel:${orderId}:${customerId}`, customerId));
   });
 
   return routes;

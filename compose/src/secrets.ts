@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { globalGateway } from '@retail/topology';
+import { clientSecretVar, workloadSecretVar, type CellDescriptor } from '@retail/descriptor';
+import { EDGE_NATS_USER, natsPasswordVar, natsUser, natsUserNames } from './nats-auth.ts';
+
+/**
+ * Which secret each deployed process gets, derived from the cell descriptors. compose's setup service
+ * (setup.ts) generates every secret the operator did not provide, keeps it, and writes each process
+ * only its own, as files: one volume per process, mounted at SECRETS_MOUNT and named by `<VAR>_FILE`,
+ * so a compromised service cannot read another's credentials.
+ *
+ * Secrets, by the name they are kept (and can be provided) under:
+ *   NATS_PASSWORD_<USER>                 nats-server and that user's processes (a cell's, edge, system)
+ *   CLIENT_SECRET_<CELL>                 gateway-global (the token service) and the cell's calling components
+ *   WORKLOAD_SECRET_<CELL>_<COMPONENT>   the component and its cell gateway (POST /internal/token)
+ *   ADMIN_PASSWORD                       gateway-global: the operator account admin@example.com
+ *   DEMO_PASSWORD_ALICE, DEMO_PASSWORD_BOB   gateway-global, used only when DEMO_USERS=true
+ */
+export const SECRETS_MOUNT = '/secrets';
+
+/** `WORKLOAD_SECRET_ORDERS_CHECKOUT`: the stored name of one component's workload credential. */
+export const storedWorkloadSecret = (cell: string, component: string) => workloadSecretVar(`${cell}_${component}`);
+
+/** `products/catalog` → `products-catalog`: a process's compose service (and its secrets volume's folder in setup). */
+export const serviceName = (planName: string) => planName.replace(/\//g, '-');
+
+/** Per process (by plan name): its variable → the stored secret it reads. */
+export type SecretGrants = Record<string, Record<string, string>>;
+
+export const ACCOUNT_SECRETS = ['ADMIN_PASSWORD', 'DEMO_PASSWORD_ALICE', 'DEMO_PASSWORD_BOB'] as const;
+
+export function secretGrants(cells: readonly CellDescriptor[]): SecretGrants {
+  const grants: SecretGrants = {};
+  for (const cell of cells) {
+    for (const component of cell.components) {
+      const own: Record<string, string> = { WORKLOAD_SECRET: storedWorkloadSecret(cell.name, component.name) };
+      if (component.publishes?.length || component.consumes?.length) own.NATS_PASS = natsPasswordVar(natsUser(cell.name));
+      if (component.calls?.length) own.CLIENT_SECRET = clientSecretVar(cell.name);
+      grants[`${cell.name}/${component.name}`] = own;
+    }
+    grants[`${cell.name}/gateway`] = Object.fromEntries(
+      cell.components.map((component) => [workloadSecretVar(component.name), storedWorkloadSecret(cell.name, component.name)]),
+    );
+  }
+  grants[globalGateway.name] = {
+    NATS_PASS: natsPasswordVar(EDGE_NATS_USER),
+    ...Object.fromEntries(cells.map((cell) => [clientSecretVar(cell.name), clientSecretVar(cell.name)])),
+    ...Object.fromEntries(ACCOUNT_SECRETS.map((name) => [name, name])),
+  };
+  return grants;
+}
+
+/** Every stored secret: what the grants name, and every NATS user's password (nats-server needs them all). */
+export function storedSecretNames(cells: readonly CellDescriptor[]): string[] {
+  const granted = Object.values(secretGrants(cells)).flatMap((own) => Object.values(own));
+  return [...new Set([...natsUserNames(cells).map(natsPasswordVar), ...granted])].sort();
+}
+
+/** 240 random bits, URL-safe, a letter first: usable as it is wherever a secret goes, nats.conf included. */
+export const generateSecret = () => `s${randomBytes(30).toString('base64url')}`;
+
+export function natsPasswordsConf(cells: readonly CellDescriptor[], secretOf: (name: string) => string): string {
+  const lines = natsUserNames(cells).map((user) => `${natsPasswordVar(user)}: ${JSON.stringify(secretOf(natsPasswordVar(user)))}`);
+  return `# Written by the setup service (compose/src/setup.ts) from its secret store; do not edit.\n${lines.join('\n')}\n`;
+}

@@ -1,0 +1,108 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, expect, it } from 'vitest';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { openKeyStore } from './keystore.ts';
+import { createVerifier, signToken } from './tokens.ts';
+
+const request = { principal: { sub: 'user-1', scopes: ['a'] }, issuer: 'iss', audience: 'aud', ttlSeconds: 60 };
+const pins = { issuer: 'iss', audience: 'aud', algorithms: ['ES256' as const] };
+
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
+});
+
+it('stops accepting a remembered token once its key has left the key set', async () => {
+  const keys = await openKeyStore({ alg: 'ES256' });
+  const verify = createVerifier({ jwks: () => keys.jwks(), ...pins });
+  const token = await signToken(keys, request);
+  expect(await verify(token)).toMatchObject({ sub: 'user-1' });
+
+  await keys.rotate();
+  // The previous key is still published: its tokens stay good.
+  expect(await verify(token)).toMatchObject({ sub: 'user-1' });
+  await keys.rotate();
+  expect(keys.jwks().keys.map((k) => k.kid)).not.toContain(JSON.parse(atob(token.split('.')[0]!)).kid);
+  await expect(verify(token)).rejects.toMatchObject({ status: 401 });
+});
+
+/** A JWKS endpoint that counts its fetches and serves whatever key set it is given. */
+async function jwksServer(initial: object) {
+  let body = initial;
+  let fetches = 0;
+  const server = createServer((_req, res) => {
+    fetches++;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify(body));
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`);
+  return {
+    url,
+    fetches: () => fetches,
+    publish: (next: object) => {
+      body = next;
+    },
+  };
+}
+
+it('answers a flood of tokens with unknown key ids at once, refetching the JWKS at most once a second', async () => {
+  const keys = await openKeyStore({ alg: 'ES256' });
+  const jwks = await jwksServer(keys.jwks());
+  const verify = createVerifier({ jwks: jwks.url, ...pins });
+  expect(await verify(await signToken(keys, request))).toMatchObject({ sub: 'user-1' });
+
+  const { privateKey } = await generateKeyPair('ES256');
+  const forged = await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      new SignJWT({ scope: 'a' })
+        .setProtectedHeader({ alg: 'ES256', kid: `made-up-${i}` })
+        .setSubject('mallory')
+        .setIssuer('iss')
+        .setAudience('aud')
+        .setExpirationTime('1m')
+        .sign(privateKey),
+    ),
+  );
+  const started = performance.now();
+  const outcomes = await Promise.allSettled(forged.map((t) => verify(t)));
+  const elapsed = performance.now() - started;
+  expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
+  expect(elapsed).toBeLessThan(500);
+  expect(jwks.fetches()).toBeLessThanOrEqual(2);
+});
+
+it('learns a removed key from a refetched JWKS and refuses its remembered tokens', async () => {
+  const keys = await openKeyStore({ alg: 'ES256' });
+  const jwks = await jwksServer(keys.jwks());
+  const verify = createVerifier({ jwks: jwks.url, ...pins });
+  const old = await signToken(keys, request);
+  expect(await verify(old)).toMatchObject({ sub: 'user-1' });
+
+  await keys.rotate();
+  await keys.rotate();
+  jwks.publish(keys.jwks());
+  // A token of the newest key makes the verifier refetch the set (its key id is new to it)…
+  await new Promise((r) => setTimeout(r, 1_100));
+  expect(await verify(await signToken(keys, request))).toMatchObject({ sub: 'user-1' });
+  // …after which the old key's token, remembered as verified, is refused.
+  await new Promise((r) => setTimeout(r, 1_100));
+  await expect(verify(old)).rejects.toMatchObject({ status: 401 });
+});
+
+it('does not accept a key it was never given', async () => {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const keys = await openKeyStore({ alg: 'ES256' });
+  const verify = createVerifier({ jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'other', alg: 'ES256' }] }, ...pins });
+  await expect(verify(await signToken(keys, request))).rejects.toMatchObject({ status: 401 });
+  const signed = await new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: 'other' })
+    .setSubject('s')
+    .setIssuer('iss')
+    .setAudience('aud')
+    .setExpirationTime('1m')
+    .sign(privateKey);
+  expect(await verify(signed)).toMatchObject({ sub: 's' });
+});
