@@ -3,7 +3,7 @@ import { checkOut, expect, signIn, stopCell, test } from './fixtures.ts';
 // Stops cells: runs last (files run in name order), and puts every cell back however it ends.
 
 test.describe('the operator console', () => {
-  test('draws the cells from their descriptors and shows events as they happen', async ({ page, shop }) => {
+  test('draws the cells from their descriptors and shows events as they happen', async ({ page, shop, openSession }) => {
     await page.goto('/console');
     for (const cell of ['products', 'inventory', 'orders', 'shipping']) {
       await expect(page.getByRole('region', { name: `${cell} cell` }).getByText('Cell up')).toBeVisible();
@@ -15,12 +15,25 @@ test.describe('the operator console', () => {
     await expect(page.getByRole('row', { name: /orders\.order\.placed/ })).toContainText('inventory / allocation');
     await expect(page.getByText(/^Event feed connected/)).toBeVisible();
 
+    await expect(page.getByText(/^Anonymous view: event and entity ids are shown to operators only/)).toBeVisible();
+    // The operator, signed in to the storefront on the same origin, watches the same feed with ids.
+    const operator = await openSession('admin');
+    await operator.goto('/console');
+    await expect(operator.getByText(/^Operator view/)).toBeVisible();
+    await expect(operator.getByText(/^Event feed connected/)).toBeVisible();
+
     const placed = await shop.placeOrder(shop.bob, [{ sku: 'APP-WOOL-SOCKS', quantity: 1 }]);
-    const feed = page.getByRole('list', { name: 'Recent events' });
-    await expect(feed.getByRole('listitem').filter({ hasText: 'orders.order.placed' }).filter({ hasText: placed.body.id })).toBeVisible();
+    const operatorFeed = operator.getByRole('list', { name: 'Recent events' });
     await expect(
-      feed.getByRole('listitem').filter({ hasText: 'inventory.reservation.confirmed' }).filter({ hasText: placed.body.id }),
+      operatorFeed.getByRole('listitem').filter({ hasText: 'orders.order.placed' }).filter({ hasText: placed.body.id }),
     ).toBeVisible();
+    await expect(
+      operatorFeed.getByRole('listitem').filter({ hasText: 'inventory.reservation.confirmed' }).filter({ hasText: placed.body.id }),
+    ).toBeVisible();
+    // Anyone else sees that it happened, but not which order it was.
+    const feed = page.getByRole('list', { name: 'Recent events' });
+    await expect(feed.getByRole('listitem').filter({ hasText: 'inventory.reservation.confirmed' }).first()).toBeVisible();
+    await expect(feed).not.toContainText(placed.body.id);
   });
 });
 

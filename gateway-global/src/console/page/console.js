@@ -280,25 +280,86 @@ function addEvent(event, live) {
   if (live) pulse(event.cell, event.subject);
 }
 
-function connectFeed() {
-  const status = byId('feed-status');
+/**
+ * An operator signed in to the storefront on this origin (the same token service) gets the feed whole,
+ * ids included; everyone else gets the anonymous view, without event or entity ids.
+ */
+const OPERATOR_SCOPE = 'orders:admin';
+function operatorToken() {
+  try {
+    const session = JSON.parse(localStorage.getItem('retail.session') ?? 'null');
+    return session?.expiresAt > Date.now() && session.scopes?.includes(OPERATOR_SCOPE) ? session.token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** EventSource cannot send an Authorization header: the operator's stream is read with fetch. */
+async function streamWithToken(token, on) {
+  for (;;) {
+    try {
+      const res = await fetch('/console/events', { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } });
+      if (res.status === 401) return false; // expired or revoked: the anonymous view
+      if (!res.ok || !res.body) throw new Error(String(res.status));
+      on.open();
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value.replace(/\r\n/g, '\n');
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const lines = buffer.slice(0, end).split('\n');
+          buffer = buffer.slice(end + 2);
+          const type =
+            lines
+              .find((l) => l.startsWith('event:'))
+              ?.slice(6)
+              .trim() ?? 'message';
+          const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart());
+          if (data.length) on[type]?.({ data: data.join('\n') });
+        }
+      }
+    } catch {
+      // reconnect below
+    }
+    on.error();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+}
+
+function streamAnonymously(on) {
   const source = new EventSource('/console/events');
-  source.addEventListener('status', (e) => {
-    const s = JSON.parse(e.data);
-    status.textContent = `Event feed ${s.state}: ${s.detail}`;
-    status.className = `feed-status feed-${s.state}`;
-  });
+  for (const [type, handler] of Object.entries(on)) source.addEventListener(type, handler);
+}
+
+function connectFeed(token = operatorToken()) {
+  const status = byId('feed-status');
+  byId('feed-view').textContent = token
+    ? 'Operator view: every event with its id and the entity it is about.'
+    : 'Anonymous view: event and entity ids are shown to operators only (sign in as one in the storefront).';
   let replaying = true;
-  source.addEventListener('cloudevent', (e) => addEvent(JSON.parse(e.data), !replaying));
-  // Events sent on connect are the backlog; the ones after it are live and animate the picture.
-  source.addEventListener('open', () => {
-    replaying = true;
-    byId('feed').replaceChildren();
-    setTimeout(() => (replaying = false), 300);
-  });
-  source.addEventListener('error', () => {
-    status.textContent = 'Event feed interrupted: reconnecting to gateway-global…';
-    status.className = 'feed-status feed-disconnected';
+  const on = {
+    status: (e) => {
+      const s = JSON.parse(e.data);
+      status.textContent = `Event feed ${s.state}: ${s.detail}`;
+      status.className = `feed-status feed-${s.state}`;
+    },
+    cloudevent: (e) => addEvent(JSON.parse(e.data), !replaying),
+    // Events sent on connect are the backlog; the ones after it are live and animate the picture.
+    open: () => {
+      replaying = true;
+      byId('feed').replaceChildren();
+      setTimeout(() => (replaying = false), 300);
+    },
+    error: () => {
+      status.textContent = 'Event feed interrupted: reconnecting to gateway-global…';
+      status.className = 'feed-status feed-disconnected';
+    },
+  };
+  if (!token) return streamAnonymously(on);
+  void streamWithToken(token, on).then((streaming) => {
+    if (streaming === false) connectFeed(undefined);
   });
 }
 
