@@ -3,9 +3,11 @@ import { provisionStreams } from '@retail/events';
 import { cells } from '@retail/topology';
 import { natsPasswordEnv, natsPasswordVar, natsServerConfig, SYSTEM_NATS_USER } from './nats-auth.ts';
 import { isPortOpen, natsServerBinary, startNatsServer } from './nats-server.ts';
-import { planSystem, repoRoot, type ProcessPlan } from './plan.ts';
+import { planSystem, repoRoot } from './plan.ts';
 import { BUNDLE, buildBundles } from './build.ts';
 import { createSupervisor } from './supervisor.ts';
+import { startControlServer, type ControlServer } from './control-server.ts';
+import { cellGroups, inStartOrder } from './groups.ts';
 
 export interface RunOptions {
   /** Only these cells (plus gateway-global as the token service). */
@@ -19,7 +21,11 @@ const fail = (message: string): never => {
   process.exit(1);
 };
 
-/** Start NATS and every process of the plan in dependency order; stop all of it on Ctrl-C/SIGTERM. */
+/**
+ * Start NATS and every process of the plan in dependency order; restart a process that crashes (with
+ * backoff) while the others keep serving; let `npm run cells` stop and start a cell; stop all of it on
+ * Ctrl-C/SIGTERM.
+ */
 export async function runSystem(options: RunOptions = {}): Promise<void> {
   const [major] = process.versions.node.split('.').map(Number);
   if (major! < 24) fail(`Node ${process.versions.node} is too old: Cellular Retail needs Node 24 (see .nvmrc).`);
@@ -72,13 +78,11 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   const supervisor = createSupervisor({
     color,
     entry: options.watch ? 'src/main.ts' : BUNDLE,
+    // Under --watch a crashed service is kept by node's watcher (restarted when its source changes);
+    // the supervisor restarts only what exits for good.
     nodeArgs: options.watch ? ['--watch', '--watch-preserve-output'] : [],
-    onUnexpectedExit: (plan, code) => {
-      if (options.watch) return; // node --watch keeps it alive; a crash is shown in its log
-      console.error(`\n✖ ${plan.name} stopped unexpectedly (exit code ${code}); stopping everything.`);
-      void shutdown(1);
-    },
   });
+  let control: ControlServer | undefined;
   // Every cell connects as its own user (compose/nats/nats.conf is the same config, for compose).
   const natsConfig = natsServerConfig({ cells, port: natsPort, storeDir: join(dataDir, 'nats') });
   // Only errors, e.g. a permission violation: which user tried to publish on which subject.
@@ -100,6 +104,7 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     console.log('\nStopping Cellular Retail…');
+    await control?.close();
     await supervisor.stopAll();
     if (nats && nats.exitCode === null) {
       const exited = new Promise((r) => nats.once('exit', r));
@@ -112,7 +117,6 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
 
-  const phases: ProcessPlan['kind'][][] = [['core', 'composite'], ['cell-gateway'], ['global-gateway']];
   try {
     // Every stream and durable as the descriptors declare them, before any service: cell users may not
     // create or change them (see cellPermissions).
@@ -121,11 +125,11 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
         throw new Error(`could not set up the streams and consumers on NATS ${natsUrl}: ${error.message}`);
       },
     );
-    for (const kinds of phases) {
-      const batch = plans.filter((p) => kinds.includes(p.kind));
+    for (const batch of inStartOrder(plans)) {
       console.log(`Starting ${batch.map((p) => p.name).join(', ')}…`);
       await Promise.all(batch.map((p) => supervisor.start(p)));
     }
+    if (!shuttingDown) control = await startControlServer({ supervisor, groups: cellGroups(plans), dataDir });
   } catch (error) {
     console.error(`\n✖ ${(error as Error).message}`);
     await shutdown(1);
@@ -141,7 +145,7 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
         .join(', ')}`
     : '';
   console.log(
-    `\n✔ Cellular Retail is ready in ${seconds} s: storefront ${global.url}/ · console ${global.url}/console · API ${global.url}/api · tokens ${global.url}/auth/token${cellsShown} · NATS ${natsUrl} · data ${relative(dataDir)} · Ctrl-C stops\n`,
+    `\n✔ Cellular Retail is ready in ${seconds} s: storefront ${global.url}/ · console ${global.url}/console · API ${global.url}/api · tokens ${global.url}/auth/token${cellsShown} · NATS ${natsUrl} · data ${relative(dataDir)} · npm run cells -- status · Ctrl-C stops\n`,
   );
 }
 

@@ -98,3 +98,24 @@ export async function startShopSystem() {
     throw error;
   }
 }
+
+export interface RegisteredCustomer {
+  id: string;
+  email: string;
+  name: string;
+  password: string;
+  /** Their access token (password grant), with the customer scopes. */
+  token: string;
+}
+
+/**
+ * A customer of the test's own: signed up over the API with a fresh e-mail (`POST /auth/register`),
+ * then signed in. gateway-global allows a few sign-ups a minute per address (REGISTER_RATE_PER_MINUTE).
+ */
+export async function registerCustomer(api: ApiClient, name = 'Test Customer'): Promise<RegisteredCustomer> {
+  const email = `${uniqueKey('customer')}@example.org`;
+  const password = `pw-${uniqueKey('secret')}`;
+  const res = await api.call('POST', '/auth/register', { body: { email, password, name } });
+  if (res.status !== 201) throw new Error(`register ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+  return { ...(res.body as { id: string; email: string; name: string }), password, token: await api.token(email, password) };
+}

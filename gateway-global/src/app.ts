@@ -6,16 +6,18 @@ import { createServiceApp, type Logger } from '@retail/kernel';
 import type { GatewayRequest } from './gateway-request.ts';
 import type { CellGatewayTarget } from './edge/cell-routes.ts';
 import { storefrontCors } from './edge/cors.ts';
-import type { UserDirectory } from './oauth/demo-users.ts';
-import type { LoginThrottleSettings } from './oauth/login-throttle.ts';
+import { DEFAULT_LOGIN_SETTINGS, type LoginThrottleSettings } from './oauth/login-throttle.ts';
 import type { ClientDirectory } from './oauth/machine-clients.ts';
+import { createPasswordChecks } from './oauth/password-checks.ts';
 import { ADMIN_SCOPES } from './oauth/scopes.ts';
 import { createApiTokenVerifier } from './oauth/token-profile.ts';
+import type { UserDirectory } from './oauth/user-directory.ts';
 import type { EventFeed } from './console/event-feed.ts';
 import { apiRoutes } from './routes/api.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { registerRoutes } from './routes/register.ts';
 import { storefrontRoutes } from './routes/storefront.ts';
 import { tokenRoutes } from './routes/token.ts';
 
@@ -34,6 +36,8 @@ export interface GatewayDeps {
   rateLimit: RateLimitSettings;
   /** Password guessing at the token endpoint: locks per account and client, password checks at once. */
   login?: LoginThrottleSettings & { concurrentPasswordChecks: number };
+  /** Customer sign-ups (`POST /auth/register`) per minute per client address; 0 turns the limit off. Default 5. */
+  signUpsPerMinute?: number;
   /** Browser origins allowed to call the API (the storefront). */
   corsOrigins: readonly string[];
   /** Clock for the rate limiter. */
@@ -46,9 +50,11 @@ export interface GatewayDeps {
   healthTimeoutMs?: number;
 }
 
-/** The global gateway: token service, discovery, key rotation, `/api` routing to cell gateways, the console and the storefront. */
+const DEFAULT_SIGN_UPS_PER_MINUTE = 5;
+
+/** The global gateway: token service and sign-up, discovery, key rotation, `/api` routing to cell gateways, the console and the storefront. */
 export function createApp(deps: GatewayDeps): Hono<GatewayRequest> {
-  // Bodies under /api are streamed through to the cells; /auth/token limits its own.
+  // Bodies under /api are streamed through to the cells; /auth/token and /auth/register limit their own.
   // The public edge: a caller's traceparent and baggage are not continued (see serverTelemetry).
   const app = createServiceApp<GatewayRequest>({ logger: deps.logger, maxBodyBytes: null, publicEdge: true });
   const verifyToken = createApiTokenVerifier(deps.keys, deps.issuer);
@@ -58,7 +64,10 @@ export function createApp(deps: GatewayDeps): Hono<GatewayRequest> {
   if (deps.rateLimit.perSecond > 0) app.use(rateLimit({ ...deps.rateLimit, verifyToken, now: deps.now }));
 
   const routeScopes = deps.cellGateways.flatMap(({ cell }) => cell.routes.flatMap((r) => r.scopes ?? []));
-  app.route('/', tokenRoutes(deps));
+  // Sign-up hashes passwords too: both count against one limit on password checks at once.
+  const passwordChecks = createPasswordChecks((deps.login ?? DEFAULT_LOGIN_SETTINGS).concurrentPasswordChecks);
+  app.route('/', tokenRoutes({ ...deps, passwordChecks }));
+  app.route('/', registerRoutes({ ...deps, passwordChecks, signUpsPerMinute: deps.signUpsPerMinute ?? DEFAULT_SIGN_UPS_PER_MINUTE }));
   app.route(
     '/',
     discoveryRoutes({ keys: deps.keys, issuer: deps.issuer, scopesSupported: [...new Set([...ADMIN_SCOPES, ...routeScopes])] }),

@@ -14,6 +14,8 @@ describe('configuration', () => {
       issuer: 'http://127.0.0.1:8080',
       tokenTtlSeconds: 900,
       keysDir: '.data/keys',
+      accountsFile: '.data/accounts.db',
+      signUpsPerMinute: 5,
       demoPasswords: { alice: 'alice', bob: 'bob', admin: 'admin' },
       clientSecrets: {
         products: 'products-dev-secret',
@@ -47,6 +49,7 @@ describe('configuration', () => {
       CLIENT_SECRET_PRODUCTS: 'long-random-secret',
       PRODUCTS_GATEWAY_URL: 'http://products-gateway:4100',
       RATE_LIMIT_PER_SECOND: '0',
+      REGISTER_RATE_PER_MINUTE: '0',
       TRUST_PROXY: 'true',
       CORS_ORIGINS: 'https://shop.example, https://admin.shop.example',
       NATS_URL: 'nats://nats:4222',
@@ -58,6 +61,8 @@ describe('configuration', () => {
     expect(env).toMatchObject({
       port: 9000,
       keysDir: '/var/lib/retail/keys',
+      accountsFile: '/var/lib/retail/accounts.db',
+      signUpsPerMinute: 0,
       issuer: 'https://shop.example',
       tokenTtlSeconds: 300,
       demoPasswords: { admin: 's3cret' },

@@ -51,6 +51,8 @@ const schema = z.object({
   LOGIN_MAX_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).default(20),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).default(30),
   LOGIN_MAX_LOCK_SECONDS: z.coerce.number().int().min(1).default(900),
+  /** Customer sign-ups (`POST /auth/register`) per minute per client address; 0 turns the limit off. */
+  REGISTER_RATE_PER_MINUTE: z.coerce.number().min(0).default(5),
   /** Password checks (scrypt, ~50 ms of CPU each) running at once; a few more wait, the rest get 429. */
   PASSWORD_CHECK_CONCURRENCY: z.coerce.number().int().min(1).default(4),
   /** Other origins allowed to call the API from a browser; none by default (the storefront is same-origin). */
@@ -80,6 +82,8 @@ export interface GatewayConfig {
   dataDir: string;
   /** Where the signing keys are kept, so tokens survive a restart. */
   keysDir: string;
+  /** The customers who signed up (SQLite), so their accounts survive a restart. */
+  accountsFile: string;
   issuer: string;
   tokenTtlSeconds: number;
   demoPasswords: DemoPasswords;
@@ -88,6 +92,7 @@ export interface GatewayConfig {
   cellGateways: CellGatewayTarget[];
   rateLimit: RateLimitSettings;
   login: LoginThrottleSettings & { concurrentPasswordChecks: number };
+  signUpsPerMinute: number;
   corsOrigins: string[];
   nats: { url: string; user?: string; pass?: string };
   /** Absent: no storefront is served. */
@@ -111,6 +116,7 @@ export function loadEnv(
     releaseIdleMemory: env.IDLE_MEMORY_RELEASE,
     dataDir: env.DATA_DIR,
     keysDir: join(env.DATA_DIR, 'keys'),
+    accountsFile: join(env.DATA_DIR, 'accounts.db'),
     issuer: env.ISSUER,
     tokenTtlSeconds: env.TOKEN_TTL_SECONDS,
     demoPasswords: demoUsersOn(source)
@@ -126,6 +132,7 @@ export function loadEnv(
       maxLockSeconds: env.LOGIN_MAX_LOCK_SECONDS,
       concurrentPasswordChecks: env.PASSWORD_CHECK_CONCURRENCY,
     },
+    signUpsPerMinute: env.REGISTER_RATE_PER_MINUTE,
     corsOrigins: env.CORS_ORIGINS,
     nats: { url: env.NATS_URL, user: env.NATS_USER, pass: env.NATS_PASS },
     storefrontDir: env.STOREFRONT_DIR || undefined,

@@ -5,12 +5,16 @@ const telemetry = startTelemetry({ serviceName: 'gateway-global', cell: 'edge', 
 const { runMain } = await import('@retail/kernel');
 
 runMain(async () => {
+  // drizzle's CommonJS build, before anything imports drizzle (see @retail/data's patches).
+  await import('@retail/data/register');
   const { createLogger, serveApp } = await import('@retail/kernel');
   const { openKeyStore } = await import('@retail/auth');
   const { createForwarder } = await import('@retail/gateway');
   const { loadEnv } = await import('./env.ts');
   const { createApp } = await import('./app.ts');
-  const { createDemoUsers } = await import('./oauth/demo-users.ts');
+  const { openAccountsDatabase } = await import('./accounts/open.ts');
+  const { createCustomerStore } = await import('./accounts/customer-store.ts');
+  const { createUserDirectory } = await import('./oauth/user-directory.ts');
   const { createMachineClients } = await import('./oauth/machine-clients.ts');
   const { SIGNING_ALGORITHM } = await import('./oauth/token-profile.ts');
   const { createEventFeed } = await import('./console/event-feed.ts');
@@ -19,6 +23,7 @@ runMain(async () => {
   const env = loadEnv();
   const logger = createLogger({ name: 'gateway-global', level: env.logLevel, pretty: env.logPretty });
   const keys = await openKeyStore({ dir: env.keysDir, alg: SIGNING_ALGORITHM });
+  const accounts = openAccountsDatabase(env.accountsFile);
   const forwarder = createForwarder();
   // In the background: the gateway serves at once, whether or not NATS is there; the console says which.
   const eventFeed = createEventFeed();
@@ -30,7 +35,7 @@ runMain(async () => {
     keys,
     issuer: env.issuer,
     tokenTtlSeconds: env.tokenTtlSeconds,
-    users: await createDemoUsers(env.demoPasswords),
+    users: await createUserDirectory(createCustomerStore(accounts.db), env.demoPasswords),
     clients: createMachineClients(
       env.clientSecrets,
       Object.fromEntries(env.cellGateways.map(({ cell }) => [cell.name, cell.clientScopes ?? []])),
@@ -39,6 +44,7 @@ runMain(async () => {
     forwarder,
     rateLimit: env.rateLimit,
     login: env.login,
+    signUpsPerMinute: env.signUpsPerMinute,
     corsOrigins: env.corsOrigins,
     storefrontDir: env.storefrontDir,
     eventFeed,
@@ -51,7 +57,7 @@ runMain(async () => {
     logger,
     releaseIdleMemory: env.releaseIdleMemory,
     streamingBodies: true,
-    onShutdown: [() => telemetry.shutdown(), () => forwarder.close(), () => natsFeed.close()],
+    onShutdown: [() => telemetry.shutdown(), () => forwarder.close(), () => natsFeed.close(), accounts.close],
   });
   logger.info(
     {

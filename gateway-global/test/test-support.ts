@@ -6,7 +6,10 @@ import type { Hono } from 'hono';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { createApp, type GatewayDeps } from '../src/app.ts';
 import type { GatewayRequest } from '../src/gateway-request.ts';
-import { createDemoUsers, type UserDirectory } from '../src/oauth/demo-users.ts';
+import { createCustomerStore } from '../src/accounts/customer-store.ts';
+import { openAccountsDatabase } from '../src/accounts/open.ts';
+import type { DemoPasswords } from '../src/oauth/demo-users.ts';
+import { createUserDirectory, type UserDirectory } from '../src/oauth/user-directory.ts';
 import { createMachineClients } from '../src/oauth/machine-clients.ts';
 import { API_AUDIENCE } from '../src/oauth/token-profile.ts';
 
@@ -15,9 +18,14 @@ export const TEST_CLIENT_SECRETS = { products: 'products-test-secret', orders: '
 
 let users: Promise<UserDirectory> | undefined;
 
-/** Deps for an in-process gateway: in-memory keys, demo users, rate limiting off unless asked. */
+/** The seeded accounts (demo ones by default) and a fresh, in-memory database of registered customers. */
+export function testUsers(passwords?: DemoPasswords): Promise<UserDirectory> {
+  return createUserDirectory(createCustomerStore(openAccountsDatabase(':memory:').db), passwords);
+}
+
+/** Deps for an in-process gateway: in-memory keys, demo users, no registered customers, rate limiting off unless asked. */
 export async function testDeps(overrides: Partial<GatewayDeps> = {}): Promise<GatewayDeps> {
-  users ??= createDemoUsers();
+  users ??= testUsers();
   return {
     logger: createLogger({ name: 'gateway-global-test', level: 'silent' }),
     keys: overrides.keys ?? (await openKeyStore({ alg: 'ES256' })),
@@ -42,6 +50,15 @@ type App = Hono<GatewayRequest>;
 
 export function postToken(app: App, params: Record<string, string>, headers: Record<string, string> = {}) {
   return app.request('/auth/token', { method: 'POST', body: new URLSearchParams(params), headers });
+}
+
+/** `POST /auth/register` with a JSON body, from a client address of the test's choosing. */
+export function postRegister(app: App, body: unknown, ip = '10.0.0.1') {
+  return app.request(
+    '/auth/register',
+    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    { incoming: { socket: { remoteAddress: ip } } },
+  );
 }
 
 /** An access token for a demo user (password grant). */

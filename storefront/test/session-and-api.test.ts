@@ -76,6 +76,36 @@ describe('the session and the API client', () => {
     });
     await expect(offline.api.get('/products')).rejects.toBeInstanceOf(NetworkError);
   });
+
+  it('creates an account with a JSON body and no token, without signing in', async () => {
+    const s = setup(() => Response.json({ id: 'user-1', email: 'ann@example.org', name: 'Ann' }, { status: 201 }));
+    await signedIn(s);
+    const created = await s.api.register({ name: 'Ann', email: 'Ann@example.org', password: 'copper-kettle-42' });
+    expect(created).toEqual({ id: 'user-1', email: 'ann@example.org', name: 'Ann' });
+    expect(s.calls[0]!.url).toBe('http://shop.test/auth/register');
+    expect(s.calls[0]!.init.method).toBe('POST');
+    expect(JSON.parse(String(s.calls[0]!.init.body))).toEqual({ name: 'Ann', email: 'Ann@example.org', password: 'copper-kettle-42' });
+    expect((s.calls[0]!.init.headers as Record<string, string>).authorization).toBeUndefined();
+    // Creating an account leaves whoever was signed in signed in, until signIn switches.
+    expect(s.session.current()?.email).toBe('alice@example.com');
+  });
+
+  it('passes a refused sign-up on with its field errors and its wait', async () => {
+    const weak = setup(() =>
+      problem(400, 'The request is not valid.', { errors: [{ path: 'password', message: 'Use at least 10 characters.' }] }),
+    );
+    const invalid = (await weak.api.register({ name: 'A', email: 'a@example.org', password: 'x' }).catch((e: unknown) => e)) as ApiError;
+    expect(explain(invalid, { doing: 'Creating your account' }).fields).toEqual([
+      { path: 'password', message: 'Use at least 10 characters.' },
+    ]);
+
+    const busy = setup(
+      () => new Response(JSON.stringify({ status: 429, title: 'Too many requests' }), { status: 429, headers: { 'retry-after': '12' } }),
+    );
+    const limited = (await busy.api.register({ name: 'A', email: 'a@example.org', password: 'x' }).catch((e: unknown) => e)) as ApiError;
+    expect(limited).toBeInstanceOf(ApiError);
+    expect(limited.retryAfter).toBe(12);
+  });
 });
 
 describe('messages', () => {

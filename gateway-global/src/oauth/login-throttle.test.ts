@@ -1,8 +1,8 @@
 import type { HttpBindings } from '@hono/node-server';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { testGateway } from '../../test/test-support.ts';
-import { createDemoUsers, type UserDirectory } from './demo-users.ts';
+import { testGateway, testUsers } from '../../test/test-support.ts';
 import { createPasswordChecks } from './password-checks.ts';
+import type { UserDirectory } from './user-directory.ts';
 
 type App = Awaited<ReturnType<typeof testGateway>>['app'];
 
@@ -12,7 +12,7 @@ const login = (app: App, username: string, password: string, ip = '10.0.0.1') =>
 
 let users: UserDirectory;
 beforeAll(async () => {
-  users = await createDemoUsers();
+  users = await testUsers();
 });
 
 /** A gateway on a clock the test moves, counting the password checks (scrypt) it runs. */
@@ -20,6 +20,7 @@ async function throttled() {
   let now = 1_000_000;
   let checks = 0;
   const counting: UserDirectory = {
+    ...users,
     authenticate: (username, password) => {
       checks++;
       return users.authenticate(username, password);

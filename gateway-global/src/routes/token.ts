@@ -3,7 +3,7 @@ import { signToken, type KeyStore } from '@retail/auth';
 import { bodyLimit } from '@retail/kernel';
 import { clientAddress } from '@retail/gateway';
 import type { GatewayRequest } from '../gateway-request.ts';
-import type { UserDirectory } from '../oauth/demo-users.ts';
+import type { UserDirectory } from '../oauth/user-directory.ts';
 import type { ClientDirectory } from '../oauth/machine-clients.ts';
 import { invalidClient, invalidGrant, OAuthError } from '../oauth/errors.ts';
 import { grantScopes } from '../oauth/scopes.ts';
@@ -11,7 +11,7 @@ import { readTokenRequest, type TokenRequest } from '../oauth/token-request.ts';
 import { API_AUDIENCE } from '../oauth/token-profile.ts';
 import type { Account } from '../oauth/account.ts';
 import { createLoginThrottle, DEFAULT_LOGIN_SETTINGS, type LoginThrottleSettings } from '../oauth/login-throttle.ts';
-import { createPasswordChecks } from '../oauth/password-checks.ts';
+import type { PasswordChecks } from '../oauth/password-checks.ts';
 
 export interface TokenRouteDeps {
   keys: KeyStore;
@@ -20,7 +20,9 @@ export interface TokenRouteDeps {
   users: UserDirectory;
   clients: ClientDirectory;
   /** Password guessing: per-account and per-client locks, and how many password checks run at once. */
-  login?: LoginThrottleSettings & { concurrentPasswordChecks: number };
+  login?: LoginThrottleSettings;
+  /** How many password checks run at once; shared with sign-up, which hashes passwords too. */
+  passwordChecks: PasswordChecks;
   /** Where the client address comes from (see clientAddress). */
   rateLimit: { trustProxy: boolean };
   now?: () => number;
@@ -37,17 +39,15 @@ const challengeBasicClients: MiddlewareHandler = async (c, next) => {
   }
 };
 
-/** The OAuth2 token endpoint: password grant for the demo users, client credentials for cells. */
+/** The OAuth2 token endpoint: password grant for the seeded and registered users, client credentials for cells. */
 export function tokenRoutes(deps: TokenRouteDeps): Hono<GatewayRequest> {
   const app = new Hono<GatewayRequest>();
-  const login = deps.login ?? DEFAULT_LOGIN_SETTINGS;
-  const logins = createLoginThrottle(login, deps.now);
-  const passwordChecks = createPasswordChecks(login.concurrentPasswordChecks);
+  const logins = createLoginThrottle(deps.login ?? DEFAULT_LOGIN_SETTINGS, deps.now);
 
   const authenticate = async (request: TokenRequest, client: string): Promise<Account> => {
     if (request.grantType === 'password') {
       logins.attempt(request.username, client);
-      const account = await passwordChecks.run(() => deps.users.authenticate(request.username, request.password));
+      const account = await deps.passwordChecks.run(() => deps.users.authenticate(request.username, request.password));
       if (!account) throw invalidGrant();
       logins.succeeded(request.username, client);
       return account;

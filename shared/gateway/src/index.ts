@@ -5,4 +5,5 @@ export { createInternalTokenMinter, type InternalTokenMinter } from './internal-
 export { cellGatewayEnvSchema, upstreamsFrom, type CellGatewayEnv } from './env.ts';
 export { composeCellGateway } from './compose.ts';
 export { rateLimit, type RateLimitSettings } from './rate-limit.ts';
+export { createRateLimiter } from './token-bucket.ts';
 export { clientAddress } from './client-address.ts';

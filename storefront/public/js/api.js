@@ -1,4 +1,4 @@
-// The storefront's only way out: gateway-global's /api and /auth/token. Errors arrive as RFC 9457
+// The storefront's only way out: gateway-global's /api, /auth/token and /auth/register. Errors arrive as RFC 9457
 // problem+json and are turned into typed errors here, once, for the views to explain.
 
 /**
@@ -107,7 +107,7 @@ export function createApi(deps) {
     patch: (path, body) => request('PATCH', path, { body, auth: true }),
 
     /**
-     * OAuth2 password grant for the demo users.
+     * OAuth2 password grant for the demo users and registered customers.
      * @param {string} email
      * @param {string} password
      */
@@ -119,6 +119,24 @@ export function createApi(deps) {
       });
       if (!res.ok) throw new ApiError(res.status, await problemOf(res));
       session.start(email, await res.json());
+    },
+
+    /**
+     * Create a customer account (it does not sign in: signIn does, with the same e-mail and password).
+     * @param {{ name: string, email: string, password: string }} account
+     * @returns {Promise<{ id: string, email: string, name: string }>}
+     */
+    async register(account) {
+      const res = await send('/auth/register', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(account),
+      });
+      if (!res.ok) {
+        const retryAfter = res.headers.get('retry-after');
+        throw new ApiError(res.status, await problemOf(res), retryAfter ? Number(retryAfter) : null);
+      }
+      return res.json();
     },
   };
 }

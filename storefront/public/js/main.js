@@ -14,6 +14,7 @@ import { checkoutView } from './views/checkout.js';
 import { ordersView } from './views/orders.js';
 import { orderView } from './views/order.js';
 import { signInView } from './views/signin.js';
+import { registerView } from './views/register.js';
 import { adminProductFormView, adminProductsView } from './views/admin-products.js';
 import { adminStockView } from './views/admin-stock.js';
 import { adminShipmentsView } from './views/admin-shipments.js';
@@ -52,6 +53,7 @@ const router = createRouter({
     { pattern: '/orders', view: ordersView(app) },
     { pattern: '/orders/:id', view: orderView(app) },
     { pattern: '/signin', view: signInView(app) },
+    { pattern: '/register', view: registerView(app) },
     { pattern: '/admin', view: () => router.navigate('/admin/products', { replace: true }) },
     { pattern: '/admin/products', view: adminProductsView(app) },
     { pattern: '/admin/products/new', view: adminProductFormView(app) },

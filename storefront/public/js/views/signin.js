@@ -12,7 +12,7 @@ const DEMO_USERS = [
 ];
 
 /** Only paths of this shop, so a crafted link cannot send the user elsewhere after signing in. @param {string | null} next */
-const safeNext = (next) => (next && /^\/(?!\/)/.test(next) && !next.startsWith('/signin') ? next : '/');
+export const safeNext = (next) => (next && /^\/(?!\/)/.test(next) && !/^\/(signin|register)\b/.test(next) ? next : '/');
 
 /** @param {App} app */
 export const signInView = (app) => /** @param {import('../router.js').ViewContext} ctx */ (ctx) => {
@@ -50,6 +50,12 @@ export const signInView = (app) => /** @param {import('../router.js').ViewContex
       ? h('p', { class: 'inline-message inline-info' }, `You are signed in as ${current.email}. Signing in again switches the account.`)
       : null,
     form,
+    h(
+      'p',
+      { class: 'form-switch' },
+      'New here? ',
+      h('a', { href: next === '/' ? '/register' : `/register?next=${encodeURIComponent(next)}` }, 'Create account'),
+    ),
     h(
       'aside',
       { class: 'demo-users', 'aria-labelledby': 'demo-title' },

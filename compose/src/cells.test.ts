@@ -1,0 +1,161 @@
+import { execFile } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { freePort, tempDir, type TempDir } from '@retail/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answeringPid, FIXTURE_ENTRY, fixturePlan } from '../test/fixture-plans.ts';
+import { controlFilePath, readControlFile, writeControlFile } from './control-file.ts';
+import { startControlServer, type ControlServer } from './control-server.ts';
+import { cellGroups, inStartOrder } from './groups.ts';
+import type { ProcessPlan } from './plan.ts';
+import { createSupervisor, type Supervisor } from './supervisor.ts';
+
+const CLI = fileURLToPath(new URL('./cells.ts', import.meta.url));
+
+/** `npm run cells -- <args>` as a real process, against the system whose data directory is `dataDir`. */
+const cells = (dataDir: string, ...args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, DATA_DIR: dataDir } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+
+describe('npm run cells against a running system', () => {
+  let data: TempDir;
+  let supervisor: Supervisor;
+  let control: ControlServer;
+  let plans: Record<'ordersCore' | 'ordersGateway' | 'productsCore' | 'productsGateway' | 'global', ProcessPlan>;
+
+  beforeAll(async () => {
+    data = tempDir();
+    const ordersCore = await fixturePlan('orders/orders');
+    const productsCore = await fixturePlan('products/catalog');
+    // Each gateway refuses to start unless its service answers: a cell started out of order fails.
+    plans = {
+      ordersCore,
+      productsCore,
+      ordersGateway: await fixturePlan('orders/gateway', 'cell-gateway', { REQUIRES_URL: `${ordersCore.url}/readyz` }),
+      productsGateway: await fixturePlan('products/gateway', 'cell-gateway', { REQUIRES_URL: `${productsCore.url}/readyz` }),
+      global: await fixturePlan('gateway-global', 'global-gateway'),
+    };
+    const all = Object.values(plans);
+    supervisor = createSupervisor({ entry: FIXTURE_ENTRY, color: false, log: () => {}, output: () => {} });
+    for (const batch of inStartOrder(all)) await Promise.all(batch.map((p) => supervisor.start(p)));
+    control = await startControlServer({ supervisor, groups: cellGroups(all), dataDir: data.path, log: () => {} });
+  }, 30_000);
+
+  afterAll(async () => {
+    await control?.close();
+    await supervisor?.stopAll();
+    data?.remove();
+  });
+
+  it('writes the control file for its user only', () => {
+    expect(statSync(controlFilePath(data.path)).mode & 0o777).toBe(0o600);
+  });
+
+  it('status lists every cell with its processes and their state', async () => {
+    const { code, stdout } = await cells(data.path, 'status');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^orders\s+running$/m);
+    expect(stdout).toMatch(/^products\s+running$/m);
+    expect(stdout).toMatch(new RegExp(`^  orders/gateway\\s+running\\s+pid ${await answeringPid(plans.ordersGateway)}$`, 'm'));
+    expect(stdout).toMatch(/not a cell[^\n]*\n {2}gateway-global\s+running/);
+  });
+
+  it('stops every process of one cell, and starts them again in dependency order', async () => {
+    const productsPid = await answeringPid(plans.productsGateway);
+
+    const stopped = await cells(data.path, 'stop', 'orders');
+    expect(stopped.code).toBe(0);
+    expect(await answeringPid(plans.ordersCore)).toBeUndefined();
+    expect(await answeringPid(plans.ordersGateway)).toBeUndefined();
+    expect(await answeringPid(plans.productsGateway)).toBe(productsPid);
+    expect(await answeringPid(plans.global)).toBeDefined();
+    const status = await cells(data.path, 'status');
+    expect(status.stdout).toMatch(/^orders\s+stopped$/m);
+    expect(status.stdout).toMatch(/^ {2}orders\/orders\s+stopped$/m);
+    expect(status.stdout).toMatch(/^products\s+running$/m);
+
+    const started = await cells(data.path, 'start', 'orders');
+    expect(started.stderr).toBe('');
+    expect(started.code).toBe(0);
+    expect(started.stdout).toMatch(/^orders\s+running$/m);
+    expect(await answeringPid(plans.ordersGateway)).toBeDefined();
+    expect(await answeringPid(plans.ordersCore)).toBeDefined();
+  }, 30_000);
+
+  it('refuses an unknown cell with exit code 2 and names the cells', async () => {
+    const { code, stderr } = await cells(data.path, 'stop', 'payments');
+    expect(code).toBe(2);
+    expect(stderr).toContain('no cell named payments');
+    expect(stderr).toContain('Cells: orders, products');
+  });
+
+  it('does not stop gateway-global, which is not a cell', async () => {
+    const pid = await answeringPid(plans.global);
+    const { code, stderr } = await cells(data.path, 'stop', 'gateway-global');
+    expect(code).toBe(2);
+    expect(stderr).toContain('gateway-global is not a cell');
+    expect(await answeringPid(plans.global)).toBe(pid);
+  });
+
+  it('refuses a request without the control token', async () => {
+    const { port } = readControlFile(controlFilePath(data.path))!;
+    const res = await fetch(`http://127.0.0.1:${port}/cells/products/stop`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer guessed' },
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await answeringPid(plans.productsCore)).toBeDefined();
+  });
+
+  it('prints its usage for an unknown command, with exit code 2', async () => {
+    const { code, stderr } = await cells(data.path, 'restart', 'orders');
+    expect(code).toBe(2);
+    expect(stderr).toContain('Usage: npm run cells -- <command>');
+  });
+});
+
+describe('npm run cells without a running system', () => {
+  it('says so and exits 1', async () => {
+    const empty = tempDir();
+    try {
+      const { code, stderr } = await cells(empty.path, 'status');
+      expect(code).toBe(1);
+      expect(stderr).toContain('Cellular Retail is not running');
+    } finally {
+      empty.remove();
+    }
+  });
+
+  it('says so when the control file is left from a runner that was killed', async () => {
+    const data = tempDir();
+    try {
+      writeControlFile(controlFilePath(data.path), { port: await freePort(), token: 'old', pid: 1 });
+      const { code, stderr } = await cells(data.path, 'stop', 'orders');
+      expect(code).toBe(1);
+      expect(stderr).toContain('Cellular Retail is not running');
+    } finally {
+      data.remove();
+    }
+  });
+
+  it('removes the control file when it stops, after which the CLI says the system is not running', async () => {
+    const data = tempDir();
+    try {
+      const control = await startControlServer({
+        supervisor: createSupervisor({ entry: FIXTURE_ENTRY, color: false }),
+        groups: [],
+        dataDir: data.path,
+      });
+      expect(existsSync(controlFilePath(data.path))).toBe(true);
+      await control.close();
+      expect(existsSync(controlFilePath(data.path))).toBe(false);
+      expect((await cells(data.path, 'status')).code).toBe(1);
+    } finally {
+      data.remove();
+    }
+  });
+});
