@@ -2,12 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cells, globalGateway } from '@retail/topology';
+import { globalGateway, systemCells } from '@retail/topology';
+import { instanceName } from '@retail/descriptor';
+
+// The running system: each partition of the orders cell is a cell of its own in compose.
+const cells = systemCells({});
 import {
   busNetwork,
   composeFilePath,
   composeYaml,
   EDGE_NETWORK,
+  egressNetwork,
   PUBLISHING_SERVICES,
   SETUP_SERVICE,
   TELEMETRY_NETWORK,
@@ -27,10 +32,10 @@ const cellOf = new Map<string, string>();
 const gateways = new Set<string>([globalGateway.name]);
 const callers = new Set<string>();
 for (const cell of cells) {
-  gateways.add(serviceName(`${cell.name}/gateway`));
+  gateways.add(serviceName(`${instanceName(cell)}/gateway`));
   for (const c of cell.components) {
-    cellOf.set(serviceName(`${cell.name}/${c.name}`), cell.name);
-    if (c.calls?.length) callers.add(serviceName(`${cell.name}/${c.name}`));
+    cellOf.set(serviceName(`${instanceName(cell)}/${c.name}`), instanceName(cell));
+    if (c.calls?.length) callers.add(serviceName(`${instanceName(cell)}/${c.name}`));
   }
 }
 const members = (file: ComposeFile, network: string) =>
@@ -41,13 +46,16 @@ const sorted = (items: Iterable<string>) => [...items].sort();
 /** Only a cell's gateway and its own components are on the cell's network, which has no way out. */
 function cellNetworkViolations(file: ComposeFile): string[] {
   return cells.flatMap((cell) => {
-    const expected = sorted([serviceName(`${cell.name}/gateway`), ...cell.components.map((c) => serviceName(`${cell.name}/${c.name}`))]);
-    const actual = sorted(members(file, cell.name));
+    const expected = sorted([
+      serviceName(`${instanceName(cell)}/gateway`),
+      ...cell.components.map((c) => serviceName(`${instanceName(cell)}/${c.name}`)),
+    ]);
+    const actual = sorted(members(file, instanceName(cell)));
     const problems =
       JSON.stringify(actual) === JSON.stringify(expected)
         ? []
-        : [`network ${cell.name} holds ${actual.join(', ')}; expected ${expected.join(', ')}`];
-    if (file.networks[cell.name]?.internal !== true) problems.push(`network ${cell.name} is not internal`);
+        : [`network ${instanceName(cell)} holds ${actual.join(', ')}; expected ${expected.join(', ')}`];
+    if (file.networks[instanceName(cell)]?.internal !== true) problems.push(`network ${instanceName(cell)} is not internal`);
     return problems;
   });
 }
@@ -55,7 +63,7 @@ function cellNetworkViolations(file: ComposeFile): string[] {
 /** A cell's services sit on their own cell network and their cell's bus; a cross-cell caller also on the edge. */
 function serviceNetworkViolations(file: ComposeFile): string[] {
   return [...cellOf].flatMap(([service, cell]) => {
-    const allowed = [cell, busNetwork(cell), ...(callers.has(service) ? [EDGE_NETWORK] : [])];
+    const allowed = [cell, busNetwork(cell), ...(callers.has(service) ? [egressNetwork(cell)] : [])];
     const extra = file.services[service]!.networks.filter((n) => !allowed.includes(n));
     return extra.length ? [`${service} (cell ${cell}) is also on ${extra.join(', ')}`] : [];
   });
@@ -75,7 +83,7 @@ function reachabilityViolations(file: ComposeFile): string[] {
       const isPlatform = !cellOf.has(other) && !gateways.has(other);
       if (other === service || otherCell === cell || isPlatform) continue;
       const via = shared(file.services[service]!, definition);
-      const allowed = gateways.has(other) && callers.has(service) ? [EDGE_NETWORK] : [];
+      const allowed = gateways.has(other) && callers.has(service) ? [egressNetwork(cell)] : [];
       const offending = via.filter((n) => !allowed.includes(n));
       if (offending.length) problems.push(`${other} can reach ${service} (cell ${cell}) over ${offending.join(', ')}`);
     }
@@ -86,9 +94,10 @@ function reachabilityViolations(file: ComposeFile): string[] {
 /** A cell's bus carries only NATS and that cell's components. */
 function busViolations(file: ComposeFile): string[] {
   return cells.flatMap((cell) => {
-    const strangers = members(file, busNetwork(cell.name)).filter((s) => s !== 'nats' && cellOf.get(s) !== cell.name);
-    const problems = strangers.length ? [`${busNetwork(cell.name)} also holds ${strangers.join(', ')}`] : [];
-    if (file.networks[busNetwork(cell.name)]?.internal !== true) problems.push(`${busNetwork(cell.name)} is not internal`);
+    const strangers = members(file, busNetwork(instanceName(cell))).filter((s) => s !== 'nats' && cellOf.get(s) !== instanceName(cell));
+    const problems = strangers.length ? [`${busNetwork(instanceName(cell))} also holds ${strangers.join(', ')}`] : [];
+    if (file.networks[busNetwork(instanceName(cell))]?.internal !== true)
+      problems.push(`${busNetwork(instanceName(cell))} is not internal`);
     return problems;
   });
 }
@@ -159,8 +168,16 @@ it('keeps each cell behind its gateway: cell networks, bus networks and reachabi
   expect(serviceNetworkViolations(committed)).toEqual([]);
   expect(reachabilityViolations(committed)).toEqual([]);
   expect(busViolations(committed)).toEqual([]);
-  // The edge is where gateways meet: besides them, only cross-cell callers.
-  expect(sorted(members(committed, EDGE_NETWORK).filter((s) => !gateways.has(s)))).toEqual(sorted([...callers]));
+  // The edge is where gateways meet, and nothing else; a cell's callers meet the gateways on its own egress network.
+  expect(members(committed, EDGE_NETWORK).filter((s) => !gateways.has(s))).toEqual([]);
+  for (const caller of callers) {
+    const network = egressNetwork(cellOf.get(caller)!);
+    expect(
+      members(committed, network).filter((s) => !gateways.has(s)),
+      network,
+    ).toEqual([caller]);
+    expect(committed.networks[network]?.internal, network).toBe(true);
+  }
   // The trace collector sees the gateways only (they relay their cells' spans), and shows its UI on loopback only.
   expect(sorted(members(committed, TELEMETRY_NETWORK))).toEqual(sorted([...gateways, 'jaeger']));
   expect(committed.services.jaeger!.networks).toEqual([TELEMETRY_NETWORK]);
@@ -169,10 +186,17 @@ it('keeps each cell behind its gateway: cell networks, bus networks and reachabi
 
 it('catches a service put on another cell’s network, or onto a shared bus', () => {
   const crossed = clone();
-  crossed.services['products-catalog']!.networks.push('orders');
-  expect(cellNetworkViolations(crossed)).toEqual([expect.stringContaining('network orders holds')]);
-  expect(serviceNetworkViolations(crossed)).toEqual(['products-catalog (cell products) is also on orders']);
-  expect(reachabilityViolations(crossed)).toContain('products-catalog can reach orders-orders (cell orders) over orders');
+  crossed.services['products-catalog']!.networks.push('orders-1');
+  expect(cellNetworkViolations(crossed)).toEqual([expect.stringContaining('network orders-1 holds')]);
+  expect(serviceNetworkViolations(crossed)).toEqual(['products-catalog (cell products) is also on orders-1']);
+  expect(reachabilityViolations(crossed)).toContain('products-catalog can reach orders-1-orders (cell orders-1) over orders-1');
+
+  // One partition's caller on another partition's egress network: the partitions would meet.
+  const partitions = clone();
+  partitions.services['orders-2-checkout']!.networks.push(egressNetwork('orders-1'));
+  expect(reachabilityViolations(partitions)).toContain(
+    'orders-2-checkout can reach orders-1-checkout (cell orders-1) over orders-1-egress',
+  );
 
   const oneBus = clone();
   oneBus.services['inventory-stock']!.networks.push(busNetwork('products'));
@@ -180,8 +204,8 @@ it('catches a service put on another cell’s network, or onto a shared bus', ()
   expect(busViolations(oneBus)).toEqual(['products-bus also holds inventory-stock']);
 
   const exposed = clone();
-  exposed.services['orders-orders']!.networks.push(EDGE_NETWORK);
-  expect(reachabilityViolations(exposed)).toContain('gateway-global can reach orders-orders (cell orders) over edge');
+  exposed.services['orders-1-orders']!.networks.push(EDGE_NETWORK);
+  expect(reachabilityViolations(exposed)).toContain('gateway-global can reach orders-1-orders (cell orders-1) over edge');
 });
 
 it('points every address a service is given at a service it can reach, on its port', () => {
@@ -197,7 +221,7 @@ it('signs tokens with the public issuer that the cell gateways pin, and fetches 
   const issuer = committed.services[globalGateway.name]!.environment!.ISSUER;
   expect(issuer).toMatch(/^\$\{PUBLIC_URL:-http:\/\/localhost:8080\}$/);
   for (const cell of cells) {
-    const env = committed.services[serviceName(`${cell.name}/gateway`)]!.environment!;
+    const env = committed.services[serviceName(`${instanceName(cell)}/gateway`)]!.environment!;
     expect(env.TOKEN_ISSUER).toBe(issuer);
     expect(env.JWKS_URL).toBe('http://gateway-global:8080/.well-known/jwks.json');
   }
@@ -217,7 +241,7 @@ it('gives each datastore and each key store its own named volume at the service�
   );
   const stateful = [
     ...gateways,
-    ...cells.flatMap((c) => c.components.filter((k) => k.datastore).map((k) => serviceName(`${c.name}/${k.name}`))),
+    ...cells.flatMap((c) => c.components.filter((k) => k.datastore).map((k) => serviceName(`${instanceName(c)}/${k.name}`))),
   ];
   for (const service of stateful) {
     const mount = named.find((m) => m.service === service);
@@ -286,16 +310,17 @@ describe('secrets', () => {
     }
   });
 
-  it('grants each process only what it uses: its own workload credential, its cell’s NATS user and client', () => {
-    expect(grants['orders/checkout']).toEqual({
-      WORKLOAD_SECRET: 'WORKLOAD_SECRET_ORDERS_CHECKOUT',
-      NATS_PASS: 'NATS_PASSWORD_ORDERS',
-      CLIENT_SECRET: 'CLIENT_SECRET_ORDERS',
+  it('grants each process only what it uses: its own workload credential, its partition’s NATS user and client', () => {
+    expect(grants['orders-2/checkout']).toEqual({
+      WORKLOAD_SECRET: 'WORKLOAD_SECRET_ORDERS_2_CHECKOUT',
+      NATS_PASS: 'NATS_PASSWORD_ORDERS_2',
+      CLIENT_SECRET: 'CLIENT_SECRET_ORDERS_2',
     });
-    expect(grants['orders/gateway']).toEqual({
-      WORKLOAD_SECRET_ORDERS: 'WORKLOAD_SECRET_ORDERS_ORDERS',
-      WORKLOAD_SECRET_CHECKOUT: 'WORKLOAD_SECRET_ORDERS_CHECKOUT',
+    expect(grants['orders-2/gateway']).toEqual({
+      WORKLOAD_SECRET_ORDERS: 'WORKLOAD_SECRET_ORDERS_2_ORDERS',
+      WORKLOAD_SECRET_CHECKOUT: 'WORKLOAD_SECRET_ORDERS_2_CHECKOUT',
     });
+    expect(Object.keys(grants[globalGateway.name]!)).toEqual(expect.arrayContaining(['CLIENT_SECRET_ORDERS_1', 'CLIENT_SECRET_ORDERS_2']));
     expect(Object.keys(grants[globalGateway.name]!)).not.toContain('NATS_PASSWORD_SYSTEM');
     expect(Object.values(grants).flatMap((own) => Object.values(own))).not.toContain('NATS_PASSWORD_SYSTEM');
   });

@@ -1,8 +1,8 @@
 import { posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
-import { cells as allCells, globalGateway } from '@retail/topology';
-import type { CellDescriptor, ComponentDescriptor } from '@retail/descriptor';
+import { globalGateway, systemCells } from '@retail/topology';
+import { instanceName, type CellDescriptor, type ComponentDescriptor } from '@retail/descriptor';
 import { composeNatsOptions, NATS_PASSWORDS_FILE } from './nats-auth.ts';
 import { SECRETS_MOUNT, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
 import { planSystem, repoRoot, type ProcessPlan } from './plan.ts';
@@ -13,9 +13,10 @@ import { BUNDLE } from './build.ts';
  * (planSystem), with containers addressed by service name instead of 127.0.0.1:port.
  *
  * Networks — the cell boundary made physical:
- *   edge           gateway-global, every cell gateway, components that call other cells (they meet only
- *                  gateways there) and the trace collector; the one network with a way in (published
+ *   edge           gateway-global and every cell gateway; the one network with a way in (published
  *                  ports) and out
+ *   <cell>-egress  internal: one cell's components that call other cells, with the gateways they call
+ *                  and gateway-global (their token service): two partitions' callers never meet
  *   <cell>         internal: the cell's gateway and its components, nothing else
  *   <cell>-bus     internal: the cell's components, NATS and the trace collector; one per cell, so the
  *                  platform is never a path from one cell's services to another's
@@ -32,6 +33,8 @@ export const NATS_IMAGE = 'nats:2-alpine';
 export const JAEGER_IMAGE = 'jaegertracing/jaeger:2.13.0';
 export const EDGE_NETWORK = 'edge';
 export const busNetwork = (cell: string) => `${cell}-bus`;
+/** Where a running cell's callers meet the gateways they call (and the token service), and nothing else. */
+export const egressNetwork = (cell: string) => `${cell}-egress`;
 /** The trace collector and the gateways, which relay their cell's spans to it. */
 export const TELEMETRY_NETWORK = 'telemetry';
 /** Services allowed to publish ports: the public entry and the tracing UI. */
@@ -98,7 +101,8 @@ export interface ComposeFile {
 }
 
 /** The whole system as a compose model. */
-export function composeModel(cells: readonly CellDescriptor[] = allCells): ComposeFile {
+/** `cells`: the running system, every partition a cell of its own (the descriptors' partition counts by default). */
+export function composeModel(cells: readonly CellDescriptor[] = systemCells({})): ComposeFile {
   const plans = planSystem({
     dataDir: DATA_DIR,
     natsUrl: NATS_URL,
@@ -112,6 +116,13 @@ export function composeModel(cells: readonly CellDescriptor[] = allCells): Compo
   const networks: ComposeFile['networks'] = { [EDGE_NETWORK]: {} };
   const planOf = (name: string) => plans.find((p) => p.name === name)!;
   const grants = secretGrants(cells);
+  // Per running cell with callers: its egress network, and the cells they call.
+  const egress = cells.flatMap((cell) => {
+    const calls = [...new Set(cell.components.flatMap((c) => c.calls ?? []))];
+    return calls.length ? [{ network: egressNetwork(instanceName(cell)), calls }] : [];
+  });
+  for (const { network } of egress) networks[network] = { internal: true };
+  const egressTo = (cell: string) => egress.filter((e) => e.calls.includes(cell)).map((e) => e.network);
   /** A node service: its secrets as files, and it starts once setup has made them (and the streams). */
   const deployed = (plan: ProcessPlan, env: Record<string, string>, options: NodeServiceOptions) => {
     const service = serviceName(plan.name);
@@ -124,33 +135,31 @@ export function composeModel(cells: readonly CellDescriptor[] = allCells): Compo
   };
 
   for (const cell of cells) {
-    networks[cell.name] = { internal: true };
-    networks[busNetwork(cell.name)] = { internal: true };
+    // A partition is a cell of its own here: its own services, networks, volumes and secrets.
+    const self = instanceName(cell);
+    networks[self] = { internal: true };
+    networks[busNetwork(self)] = { internal: true };
     for (const component of cell.components) {
-      const plan = planOf(`${cell.name}/${component.name}`);
+      const plan = planOf(`${self}/${component.name}`);
       // Only components that use events get NATS credentials, and only those are on the cell's bus.
       const env = usesEvents(component) ? plan.env : withoutNats(plan.env);
       const volume = component.datastore ? `${serviceName(plan.name)}-data` : undefined;
       if (volume) volumes[volume] = {};
       services[serviceName(plan.name)] = deployed(plan, tracedThrough(env), {
-        networks: [
-          cell.name,
-          ...(usesEvents(component) ? [busNetwork(cell.name)] : []),
-          ...(component.calls?.length ? [EDGE_NETWORK] : []),
-        ],
+        networks: [self, ...(usesEvents(component) ? [busNetwork(self)] : []), ...(component.calls?.length ? [egressNetwork(self)] : [])],
         volumes: volume ? [`${volume}:${DATA_DIR}`] : [],
         dependsOn: usesEvents(component) ? ['nats'] : [],
       });
     }
-    const gateway = planOf(`${cell.name}/gateway`);
+    const gateway = planOf(`${self}/gateway`);
     volumes[`${serviceName(gateway.name)}-keys`] = {};
     services[serviceName(gateway.name)] = deployed(
       gateway,
       { ...gateway.env, OTLP_RELAY_URL: OTLP_ENDPOINT },
       {
-        networks: [EDGE_NETWORK, cell.name, TELEMETRY_NETWORK],
+        networks: [EDGE_NETWORK, self, TELEMETRY_NETWORK, ...egressTo(self)],
         volumes: [`${serviceName(gateway.name)}-keys:${DATA_DIR}`],
-        dependsOn: cell.components.map((c) => serviceName(`${cell.name}/${c.name}`)),
+        dependsOn: cell.components.map((c) => serviceName(`${self}/${c.name}`)),
       },
     );
   }
@@ -163,9 +172,9 @@ export function composeModel(cells: readonly CellDescriptor[] = allCells): Compo
     // Demo customers only when the operator asks for them; the operator account always (ADMIN_PASSWORD).
     { ...global.env, DEMO_USERS: fromEnv('DEMO_USERS', 'false') },
     {
-      networks: [EDGE_NETWORK, busNetwork(EDGE_NETWORK), TELEMETRY_NETWORK],
+      networks: [EDGE_NETWORK, busNetwork(EDGE_NETWORK), TELEMETRY_NETWORK, ...egress.map((e) => e.network)],
       volumes: [`gateway-global-keys:${DATA_DIR}`],
-      dependsOn: ['nats', ...cells.map((c) => serviceName(`${c.name}/gateway`))],
+      dependsOn: ['nats', ...cells.map((c) => serviceName(`${instanceName(c)}/gateway`))],
       ports: [`\${GATEWAY_PORT:-${globalGateway.port}}:${global.port}`],
     },
   );
@@ -206,7 +215,7 @@ export function composeModel(cells: readonly CellDescriptor[] = allCells): Compo
       './nats/nats.conf:/etc/nats/nats.conf:ro',
       `${secretsVolume('nats')}:/etc/nats/secrets:ro`,
     ],
-    networks: [...cells.map((c) => busNetwork(c.name)), busNetwork(EDGE_NETWORK)],
+    networks: [...cells.map((c) => busNetwork(instanceName(c))), busNetwork(EDGE_NETWORK)],
     depends_on: { [SETUP_SERVICE]: { condition: 'service_started' } },
     // The alpine variant has busybox wget; the monitoring port answers /healthz once JetStream is up.
     healthcheck: healthcheck(['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${composeNatsOptions.monitorPort}/healthz`]),
@@ -275,7 +284,7 @@ const HEADER = `# Cellular Retail as containers: docker compose -f compose/compo
 const FLOW_LISTS = new Set(['command', 'entrypoint', 'networks', 'test', 'ports', 'dns_opt']);
 
 /** The committed file's text. YAML 1.1 quoting, so that docker-compose 1.29's parser reads every value as written. */
-export function composeYaml(cells: readonly CellDescriptor[] = allCells): string {
+export function composeYaml(cells: readonly CellDescriptor[] = systemCells({})): string {
   const doc = new Document(composeModel(cells), { version: '1.1' });
   visit(doc, {
     Pair(_, pair) {

@@ -1,10 +1,10 @@
 // npm run generate:nats: write compose/nats/nats.conf from the cell descriptors (a test fails when it drifts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { cells } from '@retail/topology';
+import { systemCells } from '@retail/topology';
 import { composeNatsOptions, natsConfPath, natsServerConfig } from './nats-auth.ts';
 import { repoRoot } from './plan.ts';
 
 mkdirSync(dirname(natsConfPath), { recursive: true });
-writeFileSync(natsConfPath, natsServerConfig({ cells, ...composeNatsOptions }));
+writeFileSync(natsConfPath, natsServerConfig({ cells: systemCells({}), ...composeNatsOptions }));
 console.log(`wrote ${relative(repoRoot, natsConfPath)}`);

@@ -3,7 +3,7 @@ import type { ProcessPlan } from './plan.ts';
 /** Start order: a cell's services, then its gateway, then gateway-global; each batch in parallel. */
 const START_PHASES: readonly (readonly ProcessPlan['kind'][])[] = [['core', 'composite'], ['cell-gateway'], ['global-gateway']];
 
-/** Processes that are stopped and started together on purpose: today one per cell (a partition would be one more). */
+/** Processes that are stopped and started together on purpose: one per running cell (each partition is one). */
 export interface ProcessGroup {
   name: string;
   processes: ProcessPlan[];

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckPolicy, DeliverPolicy } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
-import { cells } from '@retail/topology';
+import { systemCells } from '@retail/topology';
 import { connectBus, connectCellBus, createEvent, declaredDurables, provisionStreams, startConsumer, type Bus } from '@retail/events';
 import { createLogger, type Logger } from '@retail/kernel';
 import { startTestNats, tempDir, waitFor, type TempDir, type TestNats } from '@retail/testing';
-import { deadLetterSubject, streamLimits, type CellDescriptor } from '@retail/descriptor';
+import { addressed, deadLetterSubject, instanceName, ownSubjects, streamLimits, type CellDescriptor } from '@retail/descriptor';
 import {
   composeNatsOptions,
   defaultNatsPassword,
@@ -36,28 +36,37 @@ function matches(pattern: string, subject: string): boolean {
 const allowed = (rules: { allow?: string[]; deny?: string[] } | undefined, subject: string) =>
   !rules || ((rules.allow ? rules.allow.some((p) => matches(p, subject)) : true) && !(rules.deny ?? []).some((p) => matches(p, subject)));
 
+// The running system: orders-1 and orders-2 are cells of their own here.
+const cells = systemCells({});
 const users = natsUsers(cells);
 const userOf = (name: string): NatsUserSpec => users.find((u) => u.user === name)!;
 const mayPublish = (user: string, subject: string) => allowed(userOf(user).permissions?.publish, subject);
 const maySubscribe = (user: string, subject: string) => allowed(userOf(user).permissions?.subscribe, subject);
+/** What a running cell publishes, as on the wire: a partition's own events, a global cell's answers addressed to orders-1. */
 const subjectsOf = (cell: CellDescriptor) => [
-  ...cell.components.flatMap((c) => c.publishes ?? []),
+  ...cell.components.flatMap((c) =>
+    (c.publishes ?? []).map((s) =>
+      cell.partition ? addressed(s, cell.partition) : c.addressed?.includes(s) ? addressed(s, 'orders-1') : s,
+    ),
+  ),
   ...cell.components.map((c) => deadLetterSubject(cell, c.name)),
 ];
 
 describe('the generated permissions', () => {
   it('lets each cell publish its own events and dead letters, and nothing of another cell', () => {
     for (const cell of cells) {
-      for (const subject of subjectsOf(cell)) expect(mayPublish(natsUser(cell.name), subject), `${cell.name} → ${subject}`).toBe(true);
+      for (const subject of subjectsOf(cell))
+        expect(mayPublish(natsUser(instanceName(cell)), subject), `${cell.name} → ${subject}`).toBe(true);
       for (const other of cells.filter((c) => c !== cell)) {
-        for (const subject of subjectsOf(other)) expect(mayPublish(natsUser(cell.name), subject), `${cell.name} → ${subject}`).toBe(false);
+        for (const subject of subjectsOf(other))
+          expect(mayPublish(natsUser(instanceName(cell)), subject), `${cell.name} → ${subject}`).toBe(false);
       }
     }
   });
 
   it('lets each cell read its own stream, and create, change, delete or purge no stream', () => {
     for (const cell of cells) {
-      const user = natsUser(cell.name);
+      const user = natsUser(instanceName(cell));
       expect(mayPublish(user, `$JS.API.STREAM.INFO.${cell.stream}`)).toBe(true);
       for (const stream of cells.map((c) => c.stream)) {
         for (const call of ['CREATE', 'UPDATE', 'DELETE', 'PURGE'])
@@ -68,8 +77,8 @@ describe('the generated permissions', () => {
 
   it('lets each cell use exactly the durable consumers it declares, and create or change none', () => {
     for (const cell of cells) {
-      const user = natsUser(cell.name);
-      const declared = declaredDurables(cell);
+      const user = natsUser(instanceName(cell));
+      const declared = declaredDurables(cell, cells);
       for (const { stream, durable, filter } of declared) {
         expect(mayPublish(user, `$JS.API.CONSUMER.INFO.${stream}.${durable}`)).toBe(true);
         expect(mayPublish(user, `$JS.API.CONSUMER.MSG.NEXT.${stream}.${durable}`)).toBe(true);
@@ -81,7 +90,7 @@ describe('the generated permissions', () => {
         expect(mayPublish(user, `$JS.API.CONSUMER.DELETE.${stream}.${durable}`)).toBe(false);
       }
       for (const other of cells.filter((c) => c !== cell)) {
-        for (const theirs of declaredDurables(other)) {
+        for (const theirs of declaredDurables(other, cells)) {
           expect(mayPublish(user, `$JS.API.CONSUMER.MSG.NEXT.${theirs.stream}.${theirs.durable}`)).toBe(false);
           expect(mayPublish(user, `$JS.ACK.${theirs.stream}.${theirs.durable}.1.7.7.1700000000000000000.0`)).toBe(false);
         }
@@ -91,10 +100,10 @@ describe('the generated permissions', () => {
 
   it('lets cells receive only on their own inboxes: not the shared _INBOX, not another cell’s, no events', () => {
     for (const cell of cells) {
-      const user = natsUser(cell.name);
-      expect(maySubscribe(user, `_INBOX_${cell.name}.abc.1`)).toBe(true);
+      const user = natsUser(instanceName(cell));
+      expect(maySubscribe(user, `_INBOX_${instanceName(cell)}.abc.1`)).toBe(true);
       expect(maySubscribe(user, '_INBOX.abc.1')).toBe(false);
-      for (const other of cells.filter((c) => c !== cell)) expect(maySubscribe(user, `_INBOX_${other.name}.abc.1`)).toBe(false);
+      for (const other of cells.filter((c) => c !== cell)) expect(maySubscribe(user, `_INBOX_${instanceName(other)}.abc.1`)).toBe(false);
       for (const other of cells) expect(maySubscribe(user, `${other.name}.x.y`)).toBe(false);
     }
   });
@@ -120,8 +129,9 @@ describe('the generated permissions', () => {
   });
 
   it('takes passwords from NATS_PASSWORD_<USER>, and refuses one nats-server would misread', () => {
-    const env = natsPasswordEnv(cells, { NATS_PASSWORD_ORDERS: 'Kq7.x_9-z' });
-    expect(env.NATS_PASSWORD_ORDERS).toBe('Kq7.x_9-z');
+    const env = natsPasswordEnv(cells, { NATS_PASSWORD_ORDERS_2: 'Kq7.x_9-z' });
+    expect(env.NATS_PASSWORD_ORDERS_2).toBe('Kq7.x_9-z');
+    expect(env.NATS_PASSWORD_ORDERS_1).toBe('orders-1-nats-dev');
     expect(env.NATS_PASSWORD_SYSTEM).toBe('system-nats-dev');
     expect(Object.keys(env).sort()).toEqual(users.map((u) => natsPasswordVar(u.user)).sort());
     for (const bad of ['1e5', 'yes', 'Off', 'two words', 'a,b', 'a}b', '$HOME']) {
@@ -138,8 +148,8 @@ describe('the generated permissions', () => {
 
 describe('a real nats-server with the generated config', () => {
   const silent = createLogger({ name: 'test', level: 'silent' });
-  // The orders password is set, as a deployment would; the others keep their development defaults.
-  const passwords = natsPasswordEnv(cells, { NATS_PASSWORD_ORDERS: 'orders.Rotated-2' });
+  // orders-1's password is set, as a deployment would; the others keep their development defaults.
+  const passwords = natsPasswordEnv(cells, { NATS_PASSWORD_ORDERS_1: 'orders.Rotated-2' });
   let dir: TempDir;
   let nats: TestNats;
   let system: Bus;
@@ -188,41 +198,61 @@ describe('a real nats-server with the generated config', () => {
   it('provisions every cell’s stream and declared durable as the system user, and puts back what drifted', async () => {
     for (const cell of cells) {
       const { config } = await system.jsm.streams.info(cell.stream);
-      expect(config.subjects).toEqual([`${cell.name}.>`]);
+      expect(config.subjects).toEqual([ownSubjects(cell)]);
       expect(config.max_age).toBe(nanos(streamLimits(cell).maxAgeMs));
-      for (const { stream, durable, filter } of declaredDurables(cell)) {
+      for (const { stream, durable, filter } of declaredDurables(cell, cells)) {
         const consumer = await system.jsm.consumers.info(stream, durable);
         expect(consumer.config).toMatchObject({ filter_subject: filter, ack_policy: AckPolicy.Explicit });
         expect(consumer.config.deliver_subject).toBeUndefined();
       }
     }
-    await system.jsm.streams.update('ORDERS', { max_bytes: 1024 * 1024 });
-    await system.jsm.consumers.update('ORDERS', 'inventory-allocation', { filter_subject: 'orders.>' });
+    await system.jsm.streams.update('ORDERS_1', { max_bytes: 1024 * 1024 });
+    await system.jsm.consumers.update('ORDERS_1', 'inventory-allocation', { filter_subject: 'orders.>' });
     await provision();
-    expect((await system.jsm.streams.info('ORDERS')).config.max_bytes).toBe(
-      streamLimits(cells.find((c) => c.stream === 'ORDERS')!).maxBytes,
+    expect((await system.jsm.streams.info('ORDERS_1')).config.max_bytes).toBe(
+      streamLimits(cells.find((c) => c.stream === 'ORDERS_1')!).maxBytes,
     );
-    expect((await system.jsm.consumers.info('ORDERS', 'inventory-allocation')).config.filter_subject).toBe('orders.order.*');
+    expect((await system.jsm.consumers.info('ORDERS_1', 'inventory-allocation')).config.filter_subject).toBe('orders.orders-1.order.*');
+    expect((await system.jsm.consumers.info('ORDERS_2', 'inventory-allocation')).config.filter_subject).toBe('orders.orders-2.order.*');
   });
 
-  it('lets a cell publish its own events on its provisioned stream, and refuses another cell’s subjects', async () => {
+  it('lets a partition publish its own events on its provisioned stream, and refuses another cell’s or partition’s subjects', async () => {
+    const orders1 = cells.find((c) => c.partition === 'orders-1')!;
     const orders = await connectCellBus({
-      cell: cells.find((c) => c.name === 'orders')!,
+      cell: orders1,
       component: 'orders',
-      env: { NATS_URL: nats.url, NATS_USER: 'orders', NATS_PASS: natsPasswordOf('orders', passwords) },
+      env: { NATS_URL: nats.url, NATS_USER: 'orders-1', NATS_PASS: natsPasswordOf('orders-1', passwords) },
       logger: silent,
     });
     buses.push(orders);
-    expect((await publishAs(orders, 'orders.order.placed')).stream).toBe('ORDERS');
+    expect((await publishAs(orders, 'orders.orders-1.order.placed')).stream).toBe('ORDERS_1');
+
+    // A forged placement from partition orders-1 about an order of orders-2: refused, nothing reaches ORDERS_2.
+    const theirs = await messagesIn('ORDERS_2');
+    await expect(publishAs(orders, 'orders.orders-2.order.placed')).rejects.toThrow(
+      /Permissions Violation for Publish to "orders.orders-2.order.placed"/,
+    );
+    expect(await messagesIn('ORDERS_2')).toBe(theirs);
+    // With orders-2's credentials, a process of orders-1 does not even start.
+    await expect(
+      connectCellBus({
+        cell: orders1,
+        component: 'orders',
+        env: { NATS_URL: nats.url, NATS_USER: 'orders-2', NATS_PASS: natsPasswordOf('orders-2', passwords) },
+        logger: silent,
+      }),
+    ).rejects.toThrow(
+      'partition orders-1 was given the NATS credentials of orders-2: each partition connects as its own user (NATS_USER=orders-1)',
+    );
 
     // A forged reservation from the orders cell: refused, and nothing reaches the inventory stream.
     const before = await messagesIn('INVENTORY');
-    await expect(publishAs(orders, 'inventory.reservation.confirmed')).rejects.toThrow(
-      /Permissions Violation for Publish to "inventory.reservation.confirmed"/,
+    await expect(publishAs(orders, 'inventory.orders-1.reservation.confirmed')).rejects.toThrow(
+      /Permissions Violation for Publish to "inventory.orders-1.reservation.confirmed"/,
     );
     const refused = nextPermissionError(orders.nc);
-    orders.nc.publish('inventory.reservation.confirmed', '{}');
-    expect(await refused).toMatch(/inventory.reservation.confirmed/);
+    orders.nc.publish('inventory.orders-1.reservation.confirmed', '{}');
+    expect(await refused).toMatch(/inventory.orders-1.reservation.confirmed/);
     await expect(orders.jsm.streams.add({ name: 'SHADOW', subjects: ['shadow.>'] })).rejects.toThrow(/Permissions Violation/);
     await expect(orders.jsm.streams.delete('INVENTORY')).rejects.toThrow(/Permissions Violation/);
     expect(await messagesIn('INVENTORY')).toBe(before);
@@ -248,13 +278,13 @@ describe('a real nats-server with the generated config', () => {
 
   it('refuses a cell turning its durable into a push consumer that delivers into another cell’s subjects', async () => {
     const products = await as('products');
-    const browse = declaredDurables(cells.find((c) => c.name === 'products')!).find((d) => d.stream === 'PRODUCTS')!;
+    const browse = declaredDurables(cells.find((c) => c.name === 'products')!, cells).find((d) => d.stream === 'PRODUCTS')!;
     const push = {
       durable_name: browse.durable,
       ack_policy: AckPolicy.None,
       deliver_policy: DeliverPolicy.All,
       filter_subject: browse.filter,
-      deliver_subject: 'orders.order.placed',
+      deliver_subject: 'orders.orders-1.order.placed',
     };
     await expect(products.jsm.consumers.add('PRODUCTS', push)).rejects.toThrow(/Permissions Violation/);
     await expect(products.jsm.consumers.add('PRODUCTS', { ...push, durable_name: 'products-push' })).rejects.toThrow(
@@ -306,7 +336,7 @@ describe('a real nats-server with the generated config', () => {
     buses.push(await connectCellBus({ cell: products, component: 'catalog', env, logger: streamLog.logger }));
     expect(streamLog.errors.join('\n')).toMatch(/stream PRODUCTS differs from the descriptor .* NATS user products may not change it/);
 
-    const browse = declaredDurables(products).find((d) => d.stream === 'INVENTORY')!;
+    const browse = declaredDurables(products, cells).find((d) => d.stream === 'INVENTORY')!;
     await system.jsm.consumers.update('INVENTORY', browse.durable, { filter_subject: 'inventory.>' });
     const consumerLog = errorLog();
     const bus = await as('products');
@@ -338,12 +368,12 @@ describe('a real nats-server with the generated config', () => {
     try {
       const feed = edge.subscribe('orders.>', { max: 1 });
       await edge.flush();
-      await publishAs(await as('orders'), 'orders.order.confirmed');
-      for await (const m of feed) expect(m.subject).toBe('orders.order.confirmed');
+      await publishAs(await as('orders-2'), 'orders.orders-2.order.confirmed');
+      for await (const m of feed) expect(m.subject).toBe('orders.orders-2.order.confirmed');
 
       const refused = nextPermissionError(edge);
-      edge.publish('orders.order.cancelled', '{}');
-      expect(await refused).toMatch(/orders.order.cancelled/);
+      edge.publish('orders.orders-2.order.cancelled', '{}');
+      expect(await refused).toMatch(/orders.orders-2.order.cancelled/);
     } finally {
       await edge.close();
     }
@@ -351,10 +381,10 @@ describe('a real nats-server with the generated config', () => {
 
   it('refuses a connection without the cell’s current password', async () => {
     await expect(
-      connect({ servers: nats.url, user: 'orders', pass: defaultNatsPassword('orders'), maxReconnectAttempts: 0 }),
+      connect({ servers: nats.url, user: 'orders-1', pass: defaultNatsPassword('orders-1'), maxReconnectAttempts: 0 }),
     ).rejects.toThrow(/Authorization Violation/i);
     await expect(
-      connect({ servers: nats.url, user: 'orders', pass: natsPasswordOf('products', passwords), maxReconnectAttempts: 0 }),
+      connect({ servers: nats.url, user: 'orders-1', pass: natsPasswordOf('orders-2', passwords), maxReconnectAttempts: 0 }),
     ).rejects.toThrow(/Authorization Violation/i);
     await expect(connect({ servers: nats.url, maxReconnectAttempts: 0 })).rejects.toThrow(/Authorization Violation/i);
   });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { declaredDurables, inboxPrefix } from '@retail/events';
-import type { CellDescriptor } from '@retail/descriptor';
+import { instanceName, ownSubjects, type CellDescriptor } from '@retail/descriptor';
 import { devNatsPassword } from '@retail/kernel';
 
 /**
@@ -11,8 +11,9 @@ import { devNatsPassword } from '@retail/kernel';
  * service. Passwords are never written into the config: it names
  * `$NATS_PASSWORD_<USER>`, which nats-server resolves from its environment.
  */
+/** A running cell's NATS user: its name, or its partition's (`orders-2`). */
 export const natsUser = (cell: string) => cell;
-export const natsPasswordVar = (cell: string) => `NATS_PASSWORD_${cell.toUpperCase()}`;
+export const natsPasswordVar = (user: string) => `NATS_PASSWORD_${user.replace(/-/g, '_').toUpperCase()}`;
 /** The development password of a user (kernel's, which a deployed process refuses). */
 export const defaultNatsPassword = devNatsPassword;
 /** gateway-global's operator console: subscribes to every cell's events, publishes nothing. */
@@ -41,9 +42,9 @@ export interface NatsUserSpec {
   permissions?: NatsPermissions;
 }
 
-/** Every user name: one per cell, then edge and system. */
+/** Every user name: one per running cell (`cells`: `systemCells`, each partition its own), then edge and system. */
 export const natsUserNames = (cells: readonly CellDescriptor[]): string[] => [
-  ...cells.map((c) => natsUser(c.name)),
+  ...cells.map((c) => natsUser(instanceName(c))),
   EDGE_NATS_USER,
   SYSTEM_NATS_USER,
 ];
@@ -85,30 +86,31 @@ export const usableNatsPassword = (password: string) =>
  * traffic, around the publish permissions; provisionStreams (as `system`) sets them up as the descriptors
  * declare. It subscribes only to its own inboxes: no core subscription to anyone's events or replies.
  */
-export function cellPermissions(cell: CellDescriptor): NatsPermissions {
-  const consumers = declaredDurables(cell).flatMap(({ stream, durable }) => [
+export function cellPermissions(cell: CellDescriptor, system: readonly CellDescriptor[]): NatsPermissions {
+  const consumers = declaredDurables(cell, system).flatMap(({ stream, durable }) => [
     `${JS_API}.CONSUMER.INFO.${stream}.${durable}`,
     `${JS_API}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
     `$JS.ACK.${stream}.${durable}.>`,
   ]);
   return {
-    publish: { allow: unique([`${cell.name}.>`, `${JS_API}.INFO`, `${JS_API}.STREAM.INFO.${cell.stream}`, ...consumers]) },
-    subscribe: { allow: [ownInboxes(natsUser(cell.name))] },
+    publish: { allow: unique([ownSubjects(cell), `${JS_API}.INFO`, `${JS_API}.STREAM.INFO.${cell.stream}`, ...consumers]) },
+    subscribe: { allow: [ownInboxes(natsUser(instanceName(cell)))] },
   };
 }
 
+/** `cells`: the running system (`systemCells`). */
 export function natsUsers(cells: readonly CellDescriptor[]): NatsUserSpec[] {
   return [
     ...cells.map((cell) => ({
-      user: natsUser(cell.name),
-      note: `cell ${cell.name}: publishes ${cell.name}.>, stream ${cell.stream} (provisioned)${consumerNote(cell)}`,
-      permissions: cellPermissions(cell),
+      user: natsUser(instanceName(cell)),
+      note: `${cell.partition ? `partition ${cell.partition} of cell ${cell.name}` : `cell ${cell.name}`}: publishes ${ownSubjects(cell)}, stream ${cell.stream} (provisioned)${consumerNote(cell, cells)}`,
+      permissions: cellPermissions(cell, cells),
     })),
     {
       user: EDGE_NATS_USER,
       // Plain subscriptions, no requests: it needs no inbox.
       note: 'gateway-global (operator console): subscribes to every cell’s events, publishes nothing',
-      permissions: { publish: { deny: ['>'] }, subscribe: { allow: cells.map((c) => `${c.name}.>`) } },
+      permissions: { publish: { deny: ['>'] }, subscribe: { allow: unique(cells.map((c) => `${c.name}.>`)) } },
     },
     {
       user: SYSTEM_NATS_USER,
@@ -174,8 +176,8 @@ function renderUser({ user, note, permissions }: NatsUserSpec): string[] {
   return lines;
 }
 
-function consumerNote(cell: CellDescriptor): string {
-  const durables = declaredDurables(cell).map(({ stream, durable }) => `${durable} on ${stream}`);
+function consumerNote(cell: CellDescriptor, system: readonly CellDescriptor[]): string {
+  const durables = declaredDurables(cell, system).map(({ stream, durable }) => `${durable} on ${stream}`);
   return durables.length ? `; consumers ${durables.join(', ')}` : '';
 }
 

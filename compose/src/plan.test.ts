@@ -1,12 +1,16 @@
 import { expect, it } from 'vitest';
-import { cells } from '@retail/topology';
-import { componentUrlVar, gatewayUrlVar } from '@retail/descriptor';
+import { systemCells } from '@retail/topology';
+import { componentUrlVar, gatewayUrlVar, instanceName } from '@retail/descriptor';
+
+const cells = systemCells({});
 import { planSystem } from './plan.ts';
 
 const plans = planSystem({ dataDir: '/tmp/retail-plan', natsUrl: 'nats://127.0.0.1:4250' });
 
 it('plans every component of every cell, each cell gateway, and gateway-global last, on distinct ports', () => {
-  const expected = cells.flatMap((c) => [...c.components.map((k) => `${c.name}/${k.name}`), `${c.name}/gateway`]).concat('gateway-global');
+  const expected = cells
+    .flatMap((c) => [...c.components.map((k) => `${instanceName(c)}/${k.name}`), `${instanceName(c)}/gateway`])
+    .concat('gateway-global');
   expect(plans.map((p) => p.name).sort()).toEqual(expected.sort());
   expect(plans.at(-1)!.name).toBe('gateway-global');
   expect(new Set(plans.map((p) => p.port)).size).toBe(plans.length);
@@ -14,9 +18,9 @@ it('plans every component of every cell, each cell gateway, and gateway-global l
 
 it('wires each cell gateway to its own components and each service to its own gateway’s keys', () => {
   for (const cell of cells) {
-    const gateway = plans.find((p) => p.name === `${cell.name}/gateway`)!;
+    const gateway = plans.find((p) => p.name === `${instanceName(cell)}/gateway`)!;
     for (const component of cell.components) {
-      const service = plans.find((p) => p.name === `${cell.name}/${component.name}`)!;
+      const service = plans.find((p) => p.name === `${instanceName(cell)}/${component.name}`)!;
       expect(gateway.env[componentUrlVar(component.name)]).toBe(service.url);
       expect(service.env.CELL_GATEWAY_URL).toBe(gateway.url);
     }
@@ -25,7 +29,8 @@ it('wires each cell gateway to its own components and each service to its own ga
 
 it('points gateway-global at every cell gateway and every gateway at gateway-global’s token service', () => {
   const global = plans.find((p) => p.name === 'gateway-global')!;
-  for (const cell of cells) expect(global.env[gatewayUrlVar(cell.name)]).toBe(plans.find((p) => p.name === `${cell.name}/gateway`)!.url);
+  for (const cell of cells)
+    expect(global.env[gatewayUrlVar(instanceName(cell))]).toBe(plans.find((p) => p.name === `${instanceName(cell)}/gateway`)!.url);
   for (const gateway of plans.filter((p) => p.kind === 'cell-gateway')) {
     expect(gateway.env.TOKEN_ISSUER).toBe(global.url);
     expect(gateway.env.JWKS_URL).toBe(`${global.url}/.well-known/jwks.json`);

@@ -1,15 +1,26 @@
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, join, resolve } from 'node:path';
-import { cells, globalGateway } from '@retail/topology';
-import { componentUrlVar, devWorkloadSecret, gatewayUrlVar, localUrl, workloadSecretVar, type CellDescriptor } from '@retail/descriptor';
+import { cells, globalGateway, systemCells } from '@retail/topology';
+import {
+  componentUrlVar,
+  devWorkloadSecret,
+  gatewayUrlVar,
+  instanceName,
+  localUrl,
+  partitionCount,
+  partitionCountVar,
+  workloadSecretVar,
+  type CellDescriptor,
+} from '@retail/descriptor';
 import { defaultNatsPassword, EDGE_NATS_USER, natsUser } from './nats-auth.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** One OS process of the system, fully configured. */
 export interface ProcessPlan {
-  /** `products/catalog`, `products/gateway`, `gateway-global` */
+  /** `products/catalog`, `products/gateway`, `orders-2/checkout`, `gateway-global` */
   name: string;
+  /** The running cell: `products`, or a partition, `orders-2`. */
   cell: string;
   kind: 'core' | 'composite' | 'cell-gateway' | 'global-gateway';
   /** The package folder; the process runs `node src/main.ts` (or its bundle, `node dist/main.mjs`) there. */
@@ -48,8 +59,10 @@ export interface PlanOptions {
   pretty?: boolean;
   /** Extra env for every process (e.g. rate limits for a benchmark). */
   extraEnv?: Record<string, string>;
-  /** Only these cells (developing one cell alone); gateway-global still runs, as the token service. */
+  /** Only these cells or partitions (developing one cell alone); gateway-global still runs, as the token service. */
   only?: readonly string[];
+  /** How many partitions each partitioned cell runs (`ORDERS_PARTITIONS`); the descriptors' counts by default. */
+  partitions?: Record<string, string | undefined>;
   /** How other processes reach a process, by its plan name and port; `http://127.0.0.1:<port>` by default (compose: service names). */
   urlOf?: (name: string, port: number) => string;
   /** The token issuer, as clients see gateway-global; defaults to its URL. Differs in compose (public URL vs service name). */
@@ -65,12 +78,14 @@ export interface PlanOptions {
 export function planSystem(options: PlanOptions): ProcessPlan[] {
   const portOf = options.portOf ?? ((_: string, fallback: number) => fallback);
   const natsPassword = options.natsPassword ?? defaultNatsPassword;
-  const workloadSecret = options.workloadSecret ?? devWorkloadSecret;
   // Each process connects as its cell's NATS user, which may publish only on the cell's own subjects.
   const natsAs = (user: string) => ({ NATS_URL: options.natsUrl, NATS_USER: user, NATS_PASS: natsPassword(user) });
   const urlOf = options.urlOf ?? ((_: string, port: number) => localUrl(port));
   const dataDir = isAbsolute(options.dataDir) ? options.dataDir : resolve(repoRoot, options.dataDir);
+  const system = systemCells(options.partitions ?? {});
   const common: Record<string, string> = {
+    // Every process sees the same system: how many partitions each partitioned cell has.
+    ...partitionCounts(options.partitions ?? {}),
     DATA_DIR: dataDir,
     LOG_LEVEL: options.logLevel ?? 'info',
     LOG_PRETTY: options.pretty ? 'true' : 'false',
@@ -81,7 +96,7 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
   const globalPort = portOf(globalGateway.name, globalGateway.port);
   const globalUrl = urlOf(globalGateway.name, globalPort);
   const issuer = options.issuer ?? globalUrl;
-  const selected = options.only ? cells.filter((c) => options.only!.includes(c.name)) : cells;
+  const selected = options.only ? system.filter((c) => options.only!.includes(c.name) || options.only!.includes(instanceName(c))) : system;
   const plans: ProcessPlan[] = [];
   const metrics = (name: string, port: number) => ({ metricsPort: portOf(metricsPortName(name), port + METRICS_PORT_OFFSET) });
   const metricsEnv = (name: string, port: number) => ({
@@ -91,15 +106,20 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
   const gatewayUrls: Record<string, string> = {};
 
   for (const cell of selected) {
-    const gatewayPort = portOf(`${cell.name}/gateway`, cell.gateway.port);
-    const gatewayUrl = urlOf(`${cell.name}/gateway`, gatewayPort);
-    gatewayUrls[cell.name] = gatewayUrl;
+    const self = instanceName(cell);
+    const partitionEnv: Record<string, string> = cell.partition ? { CELL_PARTITION: cell.partition } : {};
+    // Development: the default every service and gateway knows (and refuses in production), the same in each partition.
+    const workloadSecret = (component: string) =>
+      options.workloadSecret ? options.workloadSecret(self, component) : devWorkloadSecret(cell.name, component);
+    const gatewayPort = portOf(`${self}/gateway`, cell.gateway.port);
+    const gatewayUrl = urlOf(`${self}/gateway`, gatewayPort);
+    gatewayUrls[self] = gatewayUrl;
     // Every component may call its siblings in the cell (composites command their core).
     const upstreams = Object.fromEntries(
-      cell.components.map((c) => [componentUrlVar(c.name), urlOf(`${cell.name}/${c.name}`, portOf(`${cell.name}/${c.name}`, c.port))]),
+      cell.components.map((c) => [componentUrlVar(c.name), urlOf(`${self}/${c.name}`, portOf(`${self}/${c.name}`, c.port))]),
     );
     for (const component of cell.components) {
-      const name = `${cell.name}/${component.name}`;
+      const name = `${self}/${component.name}`;
       const port = portOf(name, component.port);
       // Calls to other cells go through their gateways, with this cell's client-credentials token.
       const calls = component.calls?.length
@@ -115,7 +135,7 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
         : {};
       plans.push({
         name,
-        cell: cell.name,
+        cell: self,
         kind: component.kind,
         dir: join(repoRoot, 'cells', cell.name, component.name),
         port,
@@ -125,30 +145,32 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
           ...common,
           PORT: String(port),
           ...metricsEnv(name, port),
-          ...natsAs(natsUser(cell.name)),
+          ...natsAs(natsUser(self)),
+          ...partitionEnv,
           CELL_GATEWAY_URL: gatewayUrl,
-          WORKLOAD_SECRET: workloadSecret(cell.name, component.name),
+          WORKLOAD_SECRET: workloadSecret(component.name),
           ...upstreams,
           ...calls,
         },
       });
     }
     plans.push({
-      name: `${cell.name}/gateway`,
-      cell: cell.name,
+      name: `${self}/gateway`,
+      cell: self,
       kind: 'cell-gateway',
       dir: join(repoRoot, 'cells', cell.name, 'gateway'),
       port: gatewayPort,
-      ...metrics(`${cell.name}/gateway`, gatewayPort),
+      ...metrics(`${self}/gateway`, gatewayPort),
       url: gatewayUrl,
       env: {
         ...common,
         PORT: String(gatewayPort),
-        ...metricsEnv(`${cell.name}/gateway`, gatewayPort),
+        ...metricsEnv(`${self}/gateway`, gatewayPort),
+        ...partitionEnv,
         TOKEN_ISSUER: issuer,
         JWKS_URL: `${globalUrl}/.well-known/jwks.json`,
         ...upstreams,
-        ...Object.fromEntries(cell.components.map((c) => [workloadSecretVar(c.name), workloadSecret(cell.name, c.name)])),
+        ...Object.fromEntries(cell.components.map((c) => [workloadSecretVar(c.name), workloadSecret(c.name)])),
       },
     });
   }
@@ -180,3 +202,7 @@ function cellByName(name: string): CellDescriptor {
 }
 
 export const cellNames = (): string[] => cells.map((c: CellDescriptor) => c.name);
+
+/** `ORDERS_PARTITIONS=<n>` for every partitioned cell, as `source` or the descriptor says. */
+export const partitionCounts = (source: Record<string, string | undefined>): Record<string, string> =>
+  Object.fromEntries(cells.filter((c) => c.partitions).map((c) => [partitionCountVar(c.name), String(partitionCount(c, source))]));

@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { provisionStreams } from '@retail/events';
-import { cells } from '@retail/topology';
+import { systemCells } from '@retail/topology';
 import { natsPasswordEnv, natsPasswordVar, natsServerConfig, SYSTEM_NATS_USER } from './nats-auth.ts';
 import { isPortOpen, natsServerBinary, startNatsServer } from './nats-server.ts';
 import { planSystem, repoRoot } from './plan.ts';
@@ -36,6 +36,14 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   const color = process.stdout.isTTY === true;
   // NATS_PASSWORD_<USER> from the environment, else the development defaults: the same values go to
   // nats-server (its config refers to them) and to each process as NATS_PASS.
+  // The running system: every global cell, every partition (ORDERS_PARTITIONS sets how many).
+  const cells = (() => {
+    try {
+      return systemCells(process.env);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  })();
   const natsPasswords = (() => {
     try {
       return natsPasswordEnv(cells);
@@ -44,7 +52,15 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
     }
   })();
   const natsPassword = (user: string) => natsPasswords[natsPasswordVar(user)]!;
-  const plans = planSystem({ dataDir, natsUrl, natsPassword, only: options.only, pretty: color, logLevel: process.env.LOG_LEVEL });
+  const plans = planSystem({
+    dataDir,
+    natsUrl,
+    natsPassword,
+    only: options.only,
+    pretty: color,
+    logLevel: process.env.LOG_LEVEL,
+    partitions: process.env,
+  });
 
   const taken = [];
   for (const plan of plans) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { globalGateway } from '@retail/topology';
-import { clientSecretVar, workloadSecretVar, type CellDescriptor } from '@retail/descriptor';
+import { clientSecretVar, instanceName, workloadSecretVar, type CellDescriptor } from '@retail/descriptor';
 import { EDGE_NATS_USER, natsPasswordVar, natsUser, natsUserNames } from './nats-auth.ts';
 
 /**
@@ -13,6 +13,7 @@ import { EDGE_NATS_USER, natsPasswordVar, natsUser, natsUserNames } from './nats
  *   NATS_PASSWORD_<USER>                 nats-server and that user's processes (a cell's, edge, system)
  *   CLIENT_SECRET_<CELL>                 gateway-global (the token service) and the cell's calling components
  *   WORKLOAD_SECRET_<CELL>_<COMPONENT>   the component and its cell gateway (POST /internal/token)
+ * where <CELL> is a running cell: a global cell's name or a partition's (ORDERS_2).
  *   ADMIN_PASSWORD                       gateway-global: the operator account admin@example.com
  *   DEMO_PASSWORD_ALICE, DEMO_PASSWORD_BOB   gateway-global, used only when DEMO_USERS=true
  */
@@ -29,22 +30,24 @@ export type SecretGrants = Record<string, Record<string, string>>;
 
 export const ACCOUNT_SECRETS = ['ADMIN_PASSWORD', 'DEMO_PASSWORD_ALICE', 'DEMO_PASSWORD_BOB'] as const;
 
+/** `cells`: the running system (`systemCells`): each partition has secrets of its own. */
 export function secretGrants(cells: readonly CellDescriptor[]): SecretGrants {
   const grants: SecretGrants = {};
   for (const cell of cells) {
+    const self = instanceName(cell);
     for (const component of cell.components) {
-      const own: Record<string, string> = { WORKLOAD_SECRET: storedWorkloadSecret(cell.name, component.name) };
-      if (component.publishes?.length || component.consumes?.length) own.NATS_PASS = natsPasswordVar(natsUser(cell.name));
-      if (component.calls?.length) own.CLIENT_SECRET = clientSecretVar(cell.name);
-      grants[`${cell.name}/${component.name}`] = own;
+      const own: Record<string, string> = { WORKLOAD_SECRET: storedWorkloadSecret(self, component.name) };
+      if (component.publishes?.length || component.consumes?.length) own.NATS_PASS = natsPasswordVar(natsUser(self));
+      if (component.calls?.length) own.CLIENT_SECRET = clientSecretVar(self);
+      grants[`${self}/${component.name}`] = own;
     }
-    grants[`${cell.name}/gateway`] = Object.fromEntries(
-      cell.components.map((component) => [workloadSecretVar(component.name), storedWorkloadSecret(cell.name, component.name)]),
+    grants[`${self}/gateway`] = Object.fromEntries(
+      cell.components.map((component) => [workloadSecretVar(component.name), storedWorkloadSecret(self, component.name)]),
     );
   }
   grants[globalGateway.name] = {
     NATS_PASS: natsPasswordVar(EDGE_NATS_USER),
-    ...Object.fromEntries(cells.map((cell) => [clientSecretVar(cell.name), clientSecretVar(cell.name)])),
+    ...Object.fromEntries(cells.map(instanceName).map((client) => [clientSecretVar(client), clientSecretVar(client)])),
     ...Object.fromEntries(ACCOUNT_SECRETS.map((name) => [name, name])),
   };
   return grants;

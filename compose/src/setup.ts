@@ -9,7 +9,10 @@
 //   4. It then stays up and healthy (`/tmp/setup-ready`), so that services can wait for it.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cells } from '@retail/topology';
+import { systemCells } from '@retail/topology';
+
+// The running system as compose runs it (the descriptors' partition counts).
+const cells = systemCells({});
 import { NATS_PASSWORDS_FILE, natsPasswordVar, SYSTEM_NATS_USER } from './nats-auth.ts';
 import { generateSecret, natsPasswordsConf, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
 import { provisionStreams } from '@retail/events';

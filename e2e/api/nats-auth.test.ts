@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { cells } from '@retail/topology';
+import { cells, systemCells } from '@retail/topology';
 import { connectBus, createEvent, declaredDurables } from '@retail/events';
 import { createLogger } from '@retail/kernel';
 import { waitFor } from '@retail/testing';
@@ -48,27 +48,31 @@ it('runs the saga under these permissions, and the edge user watches it live', a
   const sku = await s.productWithStock('NATS-AUTH', 5);
   const placed = await s.placeOrder(s.alice, [{ sku, quantity: 1 }]);
   expect(placed.status).toBe(201);
+  const partition = placed.headers.get('x-cell-partition'); // alice's partition of the orders cell, orders-1 or orders-2
+  expect(partition).toMatch(/^orders-\d$/);
   await s.orderReaches(s.alice, placed.body.id, 'CONFIRMED');
   const seen = () => feed.filter((m) => m.data.includes(placed.body.id)).map((m) => m.subject);
-  await waitFor(() => seen().includes('shipping.shipment.created') || undefined, { what: 'the shipment on the live feed' });
+  // The partition publishes on its own subjects; the global cells' answers are addressed to it.
+  await waitFor(() => seen().includes(`shipping.${partition}.shipment.created`) || undefined, { what: 'the shipment on the live feed' });
   expect(seen()).toEqual(
     expect.arrayContaining([
-      'orders.order.placed',
-      'inventory.reservation.confirmed',
-      'orders.order.confirmed',
-      'shipping.shipment.created',
+      `orders.${partition}.order.placed`,
+      `inventory.${partition}.reservation.confirmed`,
+      `orders.${partition}.order.confirmed`,
+      `shipping.${partition}.shipment.created`,
     ]),
   );
 });
 
 it('refuses an event one cell publishes on another cell’s subject: the forgery never reaches the stream', async () => {
   const logger = createLogger({ name: 'test', level: 'silent' });
-  const orders = await connectBus({ url: system.nats.url, name: 'test-forger', ...system.natsCredentials('orders'), logger });
+  const orders = await connectBus({ url: system.nats.url, name: 'test-forger', ...system.natsCredentials('orders-1'), logger });
   const tools = await connectBus({ url: system.nats.url, name: 'test-tools', ...system.natsCredentials('system'), logger });
   try {
-    const subject = 'inventory.reservation.confirmed';
-    const count = async () => (await tools.jsm.streams.info('INVENTORY', { subjects_filter: subject })).state.subjects?.[subject] ?? 0;
-    const before = await count();
+    const subject = 'inventory.orders-1.reservation.confirmed';
+    const count = async (stream: string, filter: string) =>
+      (await tools.jsm.streams.info(stream, { subjects_filter: filter })).state.subjects?.[filter] ?? 0;
+    const before = await count('INVENTORY', subject);
     const forged = createEvent({
       source: '/inventory/allocation',
       type: subject,
@@ -76,16 +80,25 @@ it('refuses an event one cell publishes on another cell’s subject: the forgery
       data: { orderId: 'forged', lines: [] },
     });
     await expect(orders.js.publish(subject, JSON.stringify(forged), { msgID: forged.id })).rejects.toThrow(
-      /Permissions Violation for Publish to "inventory.reservation.confirmed"/,
+      /Permissions Violation for Publish to "inventory.orders-1.reservation.confirmed"/,
     );
-    expect(await count()).toBe(before);
+    expect(await count('INVENTORY', subject)).toBe(before);
+
+    // Nor may one partition speak for another: orders-1 cannot place an order in orders-2's name.
+    const other = 'orders.orders-2.order.cancelled';
+    const otherBefore = await count('ORDERS_2', other);
+    const cancel = createEvent({ source: '/cells/orders-2/orders', type: 'orders.order.cancelled', subject: 'forged', data: {} });
+    await expect(orders.js.publish(other, JSON.stringify(cancel), { msgID: cancel.id })).rejects.toThrow(
+      /Permissions Violation for Publish to "orders.orders-2.order.cancelled"/,
+    );
+    expect(await count('ORDERS_2', other)).toBe(otherBefore);
 
     // The edge user publishes nothing: the server answers its attempt with a permission error.
     const refused = (async () => {
       for await (const status of edge.status()) if (status.type === 'error') return String(status.error);
     })();
-    edge.publish('orders.order.cancelled', '{}');
-    expect(await refused).toMatch(/Permissions Violation for Publish to "orders.order.cancelled"/);
+    edge.publish('orders.orders-1.order.cancelled', '{}');
+    expect(await refused).toMatch(/Permissions Violation for Publish to "orders.orders-1.order.cancelled"/);
   } finally {
     await orders.close();
     await tools.close();
@@ -125,20 +138,20 @@ it('refuses a cell that tries to make the server publish into another cell’s s
     await expect(
       products.jsm.streams.update('PRODUCTS', { republish: { src: 'products.>', dest: 'inventory.>' } } as never),
     ).rejects.toThrow(/Permissions Violation for Publish to "\$JS.API.STREAM.UPDATE.PRODUCTS"/);
-    await expect(products.jsm.streams.update('PRODUCTS', { sources: [{ name: 'ORDERS' }] } as never)).rejects.toThrow(
+    await expect(products.jsm.streams.update('PRODUCTS', { sources: [{ name: 'ORDERS_1' }] } as never)).rejects.toThrow(
       /Permissions Violation/,
     );
     expect((await tools.jsm.streams.info('PRODUCTS')).config).toEqual(stream);
 
-    const browse = declaredDurables(cells.find((c) => c.name === 'products')!).find((d) => d.stream === 'PRODUCTS')!;
+    const browse = declaredDurables(cells.find((c) => c.name === 'products')!, systemCells({})).find((d) => d.stream === 'PRODUCTS')!;
     await expect(
-      // A push consumer: the server would deliver PRODUCTS events onto orders.order.placed, where ORDERS captures them.
+      // A push consumer: the server would deliver PRODUCTS events onto orders.orders-1.order.placed, where ORDERS_1 captures them.
       products.jsm.consumers.add('PRODUCTS', {
         durable_name: browse.durable,
         ack_policy: 'none',
         deliver_policy: 'all',
         filter_subject: browse.filter,
-        deliver_subject: 'orders.order.placed',
+        deliver_subject: 'orders.orders-1.order.placed',
       } as never),
     ).rejects.toThrow(/Permissions Violation/);
     expect((await tools.jsm.consumers.info('PRODUCTS', browse.durable)).config.deliver_subject).toBeUndefined();

@@ -45,6 +45,8 @@ describe('observability', () => {
     const placed = await s.placeOrder(s.alice, [{ sku, quantity: 1 }]);
     expect(placed.status).toBe(201);
     const orderId: string = placed.body.id;
+    // alice's partition of the orders cell: its processes are `orders-1-gateway`, `orders-1-checkout`…
+    const p = placed.headers.get('x-cell-partition')!;
     await s.orderReaches(s.alice, orderId, 'CONFIRMED');
     await waitFor(() => s.shipmentOf(orderId), { what: 'the shipment' });
 
@@ -85,21 +87,19 @@ describe('observability', () => {
 
     // HTTP: gateway-global → orders gateway → checkout, each gateway's server span the parent of the
     // next hop's (gateways pass their own context on rather than making a client span per request).
-    const ordersGateway = inTrace().find((x) => x.service === 'orders-gateway' && x.kind === SERVER && x.parentSpanId === root.spanId);
+    const ordersGateway = inTrace().find((x) => x.service === `${p}-gateway` && x.kind === SERVER && x.parentSpanId === root.spanId);
     expect(ordersGateway?.name).toBe('POST /orders');
-    const checkout = inTrace().find(
-      (x) => x.service === 'orders-checkout' && x.kind === SERVER && x.parentSpanId === ordersGateway?.spanId,
-    );
+    const checkout = inTrace().find((x) => x.service === `${p}-checkout` && x.kind === SERVER && x.parentSpanId === ordersGateway?.spanId);
     expect(checkout?.name).toBe('POST /orders');
 
     // The price lookup: checkout → products gateway → catalog.
     const prices = find('products-catalog', SERVER, 'GET /prices')!;
     expect(prices).toBeDefined();
-    expect(ancestors(prices).map((x) => x.service)).toEqual(expect.arrayContaining(['products-gateway', 'orders-checkout']));
+    expect(ancestors(prices).map((x) => x.service)).toEqual(expect.arrayContaining(['products-gateway', `${p}-checkout`]));
     expect(ancestors(prices)).toContain(checkout);
 
     // The orders core stores the order and records the saga's first state change on its span.
-    const store = find('orders-orders', SERVER, 'POST /internal/orders')!;
+    const store = find(`${p}-orders`, SERVER, 'POST /internal/orders')!;
     expect(ancestors(store)).toContain(checkout);
     expect(store.events.find((e) => e.name === 'order.status')?.attributes).toMatchObject({
       'order.id': orderId,
@@ -107,8 +107,9 @@ describe('observability', () => {
     });
 
     // NATS: the outbox relay publishes (producer span, child of the request that wrote the event) and
-    // the consumer continues from the trace context carried in the message headers.
-    const placedPublish = find('orders-orders', PRODUCER, 'orders.order.placed publish')!;
+    // the consumer continues from the trace context carried in the message headers. The partition
+    // publishes on its own subject; the consumer's span is named after the event's type.
+    const placedPublish = find(`${p}-orders`, PRODUCER, `orders.${p}.order.placed publish`)!;
     expect(parentOf(placedPublish)).toBe(store);
     const allocation = find('inventory-allocation', CONSUMER, 'orders.order.placed process')!;
     expect(parentOf(allocation)).toBe(placedPublish);
@@ -116,9 +117,9 @@ describe('observability', () => {
     expect(ancestors(reservation)).toContain(allocation);
     expect(reservation.events.map((e) => e.name)).toContain('inventory.reservation.confirmed');
 
-    const confirmedIn = find('orders-checkout', CONSUMER, 'inventory.reservation.confirmed process')!;
+    const confirmedIn = find(`${p}-checkout`, CONSUMER, 'inventory.reservation.confirmed process')!;
     expect(parentOf(parentOf(confirmedIn)!)).toBe(reservation);
-    const confirm = find('orders-orders', SERVER, 'POST /internal/orders/:id/transitions')!;
+    const confirm = find(`${p}-orders`, SERVER, 'POST /internal/orders/:id/transitions')!;
     expect(ancestors(confirm)).toContain(confirmedIn);
     expect(confirm.events.find((e) => e.name === 'order.status')?.attributes).toMatchObject({
       'order.status': 'CONFIRMED',
@@ -153,6 +154,7 @@ describe('observability', () => {
     const sku = await s.productWithStock('METRICS', 5, 900);
     const placed = await s.placeOrder(s.alice, [{ sku, quantity: 1 }]);
     await s.orderReaches(s.alice, placed.body.id, 'CONFIRMED');
+    const p = placed.headers.get('x-cell-partition')!; // alice's partition: orders-1 or orders-2
     const refused = await api.call('GET', '/api/orders/not-an-order', { token: s.alice });
     expect(refused.status).toBe(404);
 
@@ -166,7 +168,7 @@ describe('observability', () => {
     const value = (line: string | undefined) => Number(line?.split(' ').at(-1));
 
     // HTTP per route: rate (count), errors (by status) and duration, with the route pattern, not the raw path.
-    const orders = await scrape('orders/orders');
+    const orders = await scrape(`${p}/orders`);
     expect(
       value(sample(orders, 'http_server_request_duration_count', { http_route: '/internal/orders', http_response_status_code: '201' })),
     ).toBeGreaterThanOrEqual(1);
@@ -178,7 +180,7 @@ describe('observability', () => {
     // A gateway records the request once its answer is out, so the client may ask a moment before that.
     await waitFor(
       async () =>
-        sample(await scrape('orders/gateway'), 'http_server_request_duration_count', {
+        sample(await scrape(`${p}/gateway`), 'http_server_request_duration_count', {
           http_route: '/orders/:id',
           http_response_status_code: '404',
         }),
@@ -191,7 +193,7 @@ describe('observability', () => {
         const text = await scrape('inventory/allocation');
         return sample(text, 'messaging_consumer_lag', {
           messaging_consumer_group_name: 'inventory-allocation',
-          messaging_destination_name: 'ORDERS',
+          messaging_destination_name: p.replace('-', '_').toUpperCase(),
         })
           ? text
           : undefined;
@@ -202,7 +204,7 @@ describe('observability', () => {
       value(
         sample(allocation, 'messaging_process_duration_count', {
           messaging_consumer_group_name: 'inventory-allocation',
-          messaging_destination_name: 'orders.order.placed',
+          messaging_destination_name: `orders.${p}.order.placed`,
           outcome: 'ack',
         }),
       ),
@@ -211,7 +213,7 @@ describe('observability', () => {
       value(
         sample(allocation, 'messaging_consumer_lag', {
           messaging_consumer_group_name: 'inventory-allocation',
-          messaging_destination_name: 'ORDERS',
+          messaging_destination_name: p.replace('-', '_').toUpperCase(),
         }),
       ),
     ).toBe(0);
@@ -221,7 +223,7 @@ describe('observability', () => {
       () => otlp.metrics.find((m) => m.service === 'inventory-allocation' && m.name === 'messaging.process.duration' && m.value >= 1),
       { what: 'consumer metrics over OTLP' },
     );
-    await waitFor(() => otlp.metrics.find((m) => m.service === 'orders-orders' && m.name === 'outbox.backlog'), {
+    await waitFor(() => otlp.metrics.find((m) => m.service === `${p}-orders` && m.name === 'outbox.backlog'), {
       what: 'outbox backlog over OTLP',
     });
   });

@@ -130,10 +130,12 @@ describe('idempotency', () => {
       logger: createLogger({ name: 'test', level: 'silent' }),
     });
     try {
-      // Replay the placement and the confirmation as brand-new messages carrying the same CloudEvents.
+      // Replay the placement and the confirmation as brand-new messages carrying the same CloudEvents, on
+      // the subjects of alice's partition: its own stream, and the answers addressed to it.
+      const partition = placed.headers.get('x-cell-partition')!;
       for (const [stream, subject] of [
-        ['ORDERS', 'orders.order.placed'],
-        ['INVENTORY', 'inventory.reservation.confirmed'],
+        [partition.replace('-', '_').toUpperCase(), `orders.${partition}.order.placed`],
+        ['INVENTORY', `inventory.${partition}.reservation.confirmed`],
       ] as const) {
         const events = await findEvents(bus, stream, subject, (e) => e.data.orderId === placed.body.id);
         expect(events).toHaveLength(1);

@@ -27,11 +27,11 @@ async function post(url: string, headers: Record<string, string>, body?: unknown
   return { status: res.status, type: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
 }
 
-/** The orders cell's client-credentials token, as anyone who knows its (default) client secret gets it. */
+/** A partition of the orders cell's client-credentials token, as anyone who knows its (default) client secret gets it. */
 async function ordersCellToken(): Promise<string> {
   const res = await fetch(`${system.url}/auth/token`, {
     method: 'POST',
-    headers: { authorization: basic('orders', 'orders-dev-secret'), 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { authorization: basic('orders-1', 'orders-1-dev-secret'), 'content-type': 'application/x-www-form-urlencoded' },
     body: 'grant_type=client_credentials',
   });
   expect(res.status).toBe(200);
@@ -96,8 +96,8 @@ describe("the shipping cell's gateway, called directly with the orders cell's cl
 });
 
 describe('workload tokens and the orders core', () => {
-  const ordersGateway = () => system.plan('orders/gateway').url;
-  const ordersCore = () => system.plan('orders/orders').url;
+  const ordersGateway = () => system.plan('orders-1/gateway').url;
+  const ordersCore = () => system.plan('orders-1/orders').url;
   const mint = (component: string, secret: string) =>
     post(`${ordersGateway()}/internal/token`, { authorization: basic(component, secret) });
   /** An order for Bob at a price of the attacker's choosing. */
@@ -170,6 +170,7 @@ describe('the console event feed', () => {
     const last = Math.max(...seqs);
     const anonymous = await feedUntil((t) => t.includes(`id: ${last}\n`));
     expect(anonymous).toContain('"type":"orders.order.placed"');
+    expect(anonymous).toMatch(/"partition":"orders-\d"/);
     expect(anonymous).not.toContain(id);
     expect(anonymous).not.toContain(shipment.id);
     expect((await feedUntil((t) => t.includes(`id: ${last}\n`), s.alice)).includes(id)).toBe(false);

@@ -123,7 +123,9 @@ describe('the public edge', () => {
     expect(viewed.status).toBe(404);
     await waitFor(
       () =>
-        otlp.spans.find((x) => x.service === 'orders-checkout' && x.kind === 3 && String(x.attributes['url.path']).includes('placements')),
+        otlp.spans.find(
+          (x) => /^orders-\d-checkout$/.test(x.service) && x.kind === 3 && String(x.attributes['url.path']).includes('placements'),
+        ),
       { what: 'the placement lookup span' },
     );
     await sleep(500);
@@ -196,7 +198,7 @@ describe('a cell gateway', () => {
 
   it('refuses a token whose key has been removed from the published key set', async () => {
     const token = await api.token('bob@example.com', 'bob');
-    const ordersGateway = system.plan('orders/gateway').url;
+    const ordersGateway = system.plan('orders-1/gateway').url;
     const atCell = (t: string) => fetch(`${ordersGateway}/orders`, { headers: { authorization: `Bearer ${t}` } });
     // Remembered as verified at both gateways.
     expect((await api.call('GET', '/api/orders', { token })).status).toBe(200);

@@ -34,11 +34,16 @@ async function startExpectingRefusal(target: ProcessPlan, env: Record<string, st
 
 describe('a deployed process (NODE_ENV=production)', () => {
   it.each([
-    ['orders/checkout', ['NATS_PASS: is the development default', 'CLIENT_SECRET: required in production', 'WORKLOAD_SECRET:']],
-    ['orders/gateway', ['WORKLOAD_SECRET_ORDERS:', 'WORKLOAD_SECRET_CHECKOUT:']],
+    ['orders-1/checkout', ['NATS_PASS: is the development default', 'CLIENT_SECRET: required in production', 'WORKLOAD_SECRET:']],
+    ['orders-1/gateway', ['WORKLOAD_SECRET_ORDERS:', 'WORKLOAD_SECRET_CHECKOUT:']],
     [
       'gateway-global',
-      ['ADMIN_PASSWORD: required in production', 'CLIENT_SECRET_ORDERS: required in production', 'NATS_PASS: is the development default'],
+      [
+        'ADMIN_PASSWORD: required in production',
+        'CLIENT_SECRET_ORDERS_1: required in production',
+        'CLIENT_SECRET_ORDERS_2: required in production',
+        'NATS_PASS: is the development default',
+      ],
     ],
   ])('%s refuses to start with the development secrets, naming each variable', async (name, expected) => {
     const { code, stderr } = await startExpectingRefusal(plan(name), { NODE_ENV: 'production' });
@@ -56,7 +61,9 @@ describe('a deployed process (NODE_ENV=production)', () => {
       'NATS_PASS',
       'CLIENT_SECRET_PRODUCTS',
       'CLIENT_SECRET_INVENTORY',
-      'CLIENT_SECRET_ORDERS',
+      'CLIENT_SECRET_PLACEMENT',
+      'CLIENT_SECRET_ORDERS_1',
+      'CLIENT_SECRET_ORDERS_2',
       'CLIENT_SECRET_SHIPPING',
     ]) {
       writeFileSync(join(secrets.path, name), `${strong(name)}\n`);
@@ -101,7 +108,7 @@ describe('a deployed process (NODE_ENV=production)', () => {
       expect(admin.status).toBe(200);
       const machine = await fetch(`http://127.0.0.1:${port}/auth/token`, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from('orders:orders-dev-secret').toString('base64')}` },
+        headers: { authorization: `Basic ${Buffer.from('orders-1:orders-1-dev-secret').toString('base64')}` },
         body: new URLSearchParams({ grant_type: 'client_credentials' }),
       });
       expect(machine.status).toBe(401);

@@ -20,13 +20,14 @@ interface TestFixtures {
   openSession: (user?: DemoUser) => Promise<Page>;
 }
 
-/** Sign in through the storefront's form, as a person would. */
-export async function signIn(page: Page, user: DemoUser) {
+/** Sign in through the storefront's form, as a person would: a demo user, or a customer who signed up. */
+export async function signIn(page: Page, user: DemoUser | { email: string; password: string }) {
+  const { email, password } = typeof user === 'string' ? { email: `${user}@example.com`, password: user } : user;
   await page.goto('/signin');
-  await page.getByLabel('Email').fill(`${user}@example.com`);
-  await page.getByLabel('Password').fill(user);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByText(`Signed in as ${user}@example.com.`)).toBeVisible();
+  await expect(page.getByText(`Signed in as ${email}.`)).toBeVisible();
 }
 
 /** Fill in the shipping address and place the order; returns the new order's id (from the page's URL). */

@@ -1,3 +1,4 @@
+import { registerCustomer, type RegisteredCustomer } from '../src/retail.ts';
 import { checkOut, expect, signIn, stopCell, test } from './fixtures.ts';
 
 // Stops cells: runs last (files run in name order), and puts every cell back however it ends.
@@ -5,10 +6,17 @@ import { checkOut, expect, signIn, stopCell, test } from './fixtures.ts';
 test.describe('the operator console', () => {
   test('draws the cells from their descriptors and shows events as they happen', async ({ page, shop, openSession }) => {
     await page.goto('/console');
-    for (const cell of ['products', 'inventory', 'orders', 'shipping']) {
+    for (const cell of ['placement', 'products', 'inventory', 'orders', 'shipping']) {
       await expect(page.getByRole('region', { name: `${cell} cell` }).getByText('Cell up')).toBeVisible();
     }
-    await expect(page.getByRole('status').filter({ hasText: 'All 4 cells are up.' })).toBeVisible();
+    // The orders cell runs as two partitions, each with its own health and customers, behind the cell router.
+    for (const partition of ['orders-1', 'orders-2']) {
+      const box = page.getByRole('region', { name: `${partition} partition` });
+      await expect(box.getByText('Partition up')).toBeVisible();
+      await expect(box).toContainText(/\d+ customers? · active/);
+    }
+    await expect(page.getByRole('region', { name: 'cell router' })).toContainText(/Placement map version \d+; placement cell reachable/);
+    await expect(page.getByRole('status').filter({ hasText: 'All 6 cells are up.' })).toBeVisible();
     const orders = page.getByRole('region', { name: 'orders cell' });
     await expect(orders.getByRole('list', { name: 'orders components' }).getByRole('listitem')).toHaveCount(2);
     await expect(orders).toContainText('checkout');
@@ -25,14 +33,27 @@ test.describe('the operator console', () => {
     const placed = await shop.placeOrder(shop.bob, [{ sku: 'APP-WOOL-SOCKS', quantity: 1 }]);
     const operatorFeed = operator.getByRole('list', { name: 'Recent events' });
     await expect(
-      operatorFeed.getByRole('listitem').filter({ hasText: 'orders.order.placed' }).filter({ hasText: placed.body.id }),
+      operatorFeed
+        .getByRole('listitem')
+        .filter({ hasText: /orders\.orders-\d\.order\.placed/ })
+        .filter({ hasText: placed.body.id }),
     ).toBeVisible();
+    // Each event says which partition it belongs to: the one that placed the order, the one inventory answers.
+    const partition = placed.headers.get('x-cell-partition')!;
     await expect(
-      operatorFeed.getByRole('listitem').filter({ hasText: 'inventory.reservation.confirmed' }).filter({ hasText: placed.body.id }),
-    ).toBeVisible();
+      operatorFeed
+        .getByRole('listitem')
+        .filter({ hasText: `inventory.${partition}.reservation.confirmed` })
+        .filter({ hasText: placed.body.id }),
+    ).toContainText(partition);
     // Anyone else sees that it happened, but not which order it was.
     const feed = page.getByRole('list', { name: 'Recent events' });
-    await expect(feed.getByRole('listitem').filter({ hasText: 'inventory.reservation.confirmed' }).first()).toBeVisible();
+    await expect(
+      feed
+        .getByRole('listitem')
+        .filter({ hasText: `inventory.${partition}.reservation.confirmed` })
+        .first(),
+    ).toBeVisible();
     await expect(feed).not.toContainText(placed.body.id);
   });
 });
@@ -49,7 +70,7 @@ test.describe('blast radius', () => {
     try {
       await expect(consolePage.getByRole('region', { name: 'shipping cell' }).getByText('Cell down')).toBeVisible();
       await expect(consolePage.getByRole('region', { name: 'orders cell' }).getByText('Cell up')).toBeVisible();
-      await expect(consolePage.getByRole('status').filter({ hasText: '3 of 4 cells up — shipping down.' })).toBeVisible();
+      await expect(consolePage.getByRole('status').filter({ hasText: '5 of 6 cells up — shipping down.' })).toBeVisible();
 
       await signIn(page, 'alice');
       await page.getByRole('searchbox', { name: 'Search products' }).fill('merino');
@@ -100,6 +121,70 @@ test.describe('blast radius', () => {
       await expect(page.getByRole('heading', { level: 1, name: 'My orders' })).toBeVisible();
     } finally {
       await restartProducts();
+    }
+  });
+});
+
+test.describe('blast radius of a partition', () => {
+  test('with one orders partition down, its customers are told so and the other partition’s customers order as usual', async ({
+    page,
+    openSession,
+    system,
+    api,
+    shop,
+  }) => {
+    // Alice's partition goes down; a customer of the other partition (bob, or one who signs up) orders.
+    const partitionOf = async (id: string) =>
+      (await api.call('GET', `/api/cells/placement/${id}`, { token: shop.admin })).body.partition as string;
+    const subjectOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub as string;
+    const down = await partitionOf(subjectOf(shop.alice));
+    let other: RegisteredCustomer | undefined;
+    for (let i = 0; i < 20 && !other; i++) {
+      const customer = await registerCustomer(api, `Other Partition ${i}`);
+      if ((await partitionOf(customer.id)) !== down) other = customer;
+    }
+    expect(other, 'a customer on the other partition').toBeDefined();
+
+    const consolePage = await openSession();
+    await consolePage.goto('/console');
+    const restart = await stopCell(system, down);
+    try {
+      await expect(consolePage.getByRole('region', { name: `${down} partition` }).getByText('Partition down')).toBeVisible();
+      await expect(consolePage.getByRole('region', { name: 'orders cell' }).getByText('Cell degraded')).toBeVisible();
+      await expect(consolePage.getByRole('status').filter({ hasText: `5 of 6 cells up — ${down} down.` })).toBeVisible();
+
+      // The other partition's customer: the whole shop works.
+      await signIn(page, other!);
+      await page.goto('/product/BOO-FIELD-GUIDE');
+      await page.getByRole('button', { name: 'Add to cart' }).click();
+      const orderId = await checkOut(page);
+      await expect(page.getByRole('status', { name: 'Order status' })).toContainText(/Pending|Confirmed/);
+      expect((await api.call('GET', `/api/orders/${orderId}`, { token: other!.token })).headers.get('x-cell-partition')).not.toBe(down);
+
+      // Alice: browsing works, ordering says which partition is unavailable; her cart is kept.
+      const alice = await openSession('alice');
+      await alice.goto('/product/BOO-FIELD-GUIDE');
+      await alice.getByRole('button', { name: 'Add to cart' }).click();
+      await alice.goto('/checkout');
+      await alice.getByLabel('Full name').fill('Alice Example');
+      await alice.getByLabel('Address line 1').fill('1 Main Street');
+      await alice.getByLabel('City').fill('Springfield');
+      await alice.getByLabel('Postal code').fill('12345');
+      await alice.getByRole('button', { name: 'Place order' }).click();
+      await expect(
+        alice
+          .getByRole('alert')
+          .filter({ hasText: `Ordering is unavailable right now. Partition ${down} of the orders cell is unavailable` }),
+      ).toBeVisible();
+      await expect(alice.getByRole('link', { name: 'Cart, 1 item' })).toBeVisible();
+
+      await restart();
+      await expect(consolePage.getByRole('region', { name: `${down} partition` }).getByText('Partition up')).toBeVisible();
+      // Back: her order goes through.
+      await alice.getByRole('button', { name: 'Place order' }).click();
+      await expect(alice).toHaveURL(/\/orders\/[^/]+$/);
+    } finally {
+      await restart();
     }
   });
 });

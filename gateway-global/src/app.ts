@@ -13,6 +13,7 @@ import { ADMIN_SCOPES } from './oauth/scopes.ts';
 import { createApiTokenVerifier } from './oauth/token-profile.ts';
 import type { UserDirectory } from './oauth/user-directory.ts';
 import type { EventFeed } from './console/event-feed.ts';
+import type { PlacementCache } from './router/placement-cache.ts';
 import { apiRoutes } from './routes/api.ts';
 import { consoleRoutes } from './routes/console.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
@@ -30,9 +31,11 @@ export interface GatewayDeps {
   tokenTtlSeconds: number;
   users: UserDirectory;
   clients: ClientDirectory;
-  /** Every cell and the URL of its gateway; `/api/<prefix>` routing is derived from their descriptors. */
+  /** Every running cell (each partition of a partitioned cell) and the URL of its gateway; `/api/<prefix>` routing is derived from their descriptors. */
   cellGateways: readonly CellGatewayTarget[];
   forwarder: Forwarder;
+  /** The cell router's local copy of the placement map; needed when `cellGateways` holds partitions. */
+  placement?: PlacementCache;
   rateLimit: RateLimitSettings;
   /** Password guessing at the token endpoint: locks per account and client, password checks at once. */
   login?: LoginThrottleSettings & { concurrentPasswordChecks: number };

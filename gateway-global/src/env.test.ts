@@ -20,7 +20,9 @@ describe('configuration', () => {
       clientSecrets: {
         products: 'products-dev-secret',
         inventory: 'inventory-dev-secret',
-        orders: 'orders-dev-secret',
+        // Each partition of the orders cell is a client of its own.
+        'orders-1': 'orders-1-dev-secret',
+        'orders-2': 'orders-2-dev-secret',
         shipping: 'shipping-dev-secret',
       },
       rateLimit: { perSecond: 50, burst: 100, trustProxy: false },
@@ -29,14 +31,40 @@ describe('configuration', () => {
       corsOrigins: [],
       nats: { url: 'nats://127.0.0.1:4222' },
       healthTimeoutMs: 1_000,
+      placement: { url: 'http://127.0.0.1:4500', refreshMs: 1_000 },
     });
+    expect(env.clientSecrets).not.toHaveProperty('orders');
     expect(env.storefrontDir).toMatch(/storefront[/\\]public$/);
-    expect(env.cellGateways.map((g) => [g.cell.name, g.url])).toEqual([
-      ['products', 'http://127.0.0.1:4100'],
-      ['inventory', 'http://127.0.0.1:4300'],
-      ['orders', 'http://127.0.0.1:4200'],
-      ['shipping', 'http://127.0.0.1:4400'],
+    // The running system: the orders cell as its partitions, each with its own gateway.
+    expect(env.cellGateways.map((g) => [g.cell.name, g.cell.partition, g.url])).toEqual([
+      ['placement', undefined, 'http://127.0.0.1:4500'],
+      ['products', undefined, 'http://127.0.0.1:4100'],
+      ['inventory', undefined, 'http://127.0.0.1:4300'],
+      ['orders', 'orders-1', 'http://127.0.0.1:4200'],
+      ['orders', 'orders-2', 'http://127.0.0.1:4210'],
+      ['shipping', undefined, 'http://127.0.0.1:4400'],
     ]);
+  });
+
+  it('runs as many partitions as ORDERS_PARTITIONS says, each gateway and client secret its own setting', () => {
+    const env = loadEnv({
+      ORDERS_PARTITIONS: '3',
+      ORDERS_2_GATEWAY_URL: 'http://orders-2-gateway:4210',
+      CLIENT_SECRET_ORDERS_3: 'orders-3-secret',
+      PLACEMENT_GATEWAY_URL: 'http://placement-gateway:4500/',
+      PLACEMENT_REFRESH_MS: '250',
+    });
+    const orders = env.cellGateways.filter((g) => g.cell.name === 'orders');
+    expect(orders.map((g) => [g.cell.partition, g.url])).toEqual([
+      ['orders-1', 'http://127.0.0.1:4200'],
+      ['orders-2', 'http://orders-2-gateway:4210'],
+      ['orders-3', 'http://127.0.0.1:4220'],
+    ]);
+    expect(env.clientSecrets['orders-3']).toBe('orders-3-secret');
+    expect(env.placement).toEqual({ url: 'http://placement-gateway:4500', refreshMs: 250 });
+    expect(() => loadEnv({ ORDERS_PARTITIONS: '12' })).toThrow(ConfigError);
+    expect(() => loadEnv({ ORDERS_PARTITIONS: '12' })).toThrow(/ORDERS_PARTITIONS/);
+    expect(() => loadEnv({ PLACEMENT_GATEWAY_URL: 'placement' })).toThrow(/PLACEMENT_GATEWAY_URL/);
   });
 
   it('takes every setting from the environment', () => {
@@ -74,7 +102,7 @@ describe('configuration', () => {
     });
     // Empty: this gateway serves no storefront (it is hosted elsewhere).
     expect(env.storefrontDir).toBeUndefined();
-    expect(env.cellGateways[0]?.url).toBe('http://products-gateway:4100');
+    expect(env.cellGateways.find((g) => g.cell.name === 'products')?.url).toBe('http://products-gateway:4100');
   });
 
   describe('in production (NODE_ENV=production)', () => {
@@ -82,9 +110,11 @@ describe('configuration', () => {
     const deployed = (extra: Record<string, string> = {}) => ({
       NODE_ENV: 'production',
       ADMIN_PASSWORD: strong('admin'),
+      CLIENT_SECRET_PLACEMENT: strong('placement'),
       CLIENT_SECRET_PRODUCTS: strong('products'),
       CLIENT_SECRET_INVENTORY: strong('inventory'),
-      CLIENT_SECRET_ORDERS: strong('orders'),
+      CLIENT_SECRET_ORDERS_1: strong('orders-1'),
+      CLIENT_SECRET_ORDERS_2: strong('orders-2'),
       CLIENT_SECRET_SHIPPING: strong('shipping'),
       ...extra,
     });
@@ -96,8 +126,8 @@ describe('configuration', () => {
     });
 
     it('refuses a known development default, naming the variable', () => {
-      expect(() => loadEnv(deployed({ CLIENT_SECRET_ORDERS: 'orders-dev-secret' }))).toThrow(
-        /CLIENT_SECRET_ORDERS: is the development default/,
+      expect(() => loadEnv(deployed({ CLIENT_SECRET_ORDERS_2: 'orders-2-dev-secret' }))).toThrow(
+        /CLIENT_SECRET_ORDERS_2: is the development default/,
       );
       expect(() => loadEnv(deployed({ ADMIN_PASSWORD: 'admin' }))).toThrow(/ADMIN_PASSWORD/);
       expect(() => loadEnv(deployed({ NATS_USER: 'edge', NATS_PASS: 'edge-nats-dev' }))).toThrow(/NATS_PASS: is the development default/);

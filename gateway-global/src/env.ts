@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { booleanFlag, commonEnv, dataDirEnv, natsEnv, parseEnv, port, runMode, secret } from '@retail/kernel';
+import { booleanFlag, commonEnv, ConfigError, dataDirEnv, natsEnv, parseEnv, port, runMode, secret } from '@retail/kernel';
 import { storefrontRoot } from '@retail/storefront';
-import { clientSecretVar, devClientSecret, gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/descriptor';
+import { clientSecretVar, devClientSecret, gatewayUrlVar, instanceName, localUrl, type CellDescriptor } from '@retail/descriptor';
 import type { CellGatewayTarget } from './edge/cell-routes.ts';
 import type { RateLimitSettings } from '@retail/gateway';
 import type { DemoPasswords } from './oauth/demo-users.ts';
 import type { LoginThrottleSettings } from './oauth/login-throttle.ts';
-import { cells, globalGateway } from '@retail/topology';
+import { globalGateway, systemCells } from '@retail/topology';
+import { placementCell } from '@retail/placement-contract';
+
+const placementPort = placementCell.gateway.port;
 
 const demoUsersOn = (source: Record<string, string | undefined>) =>
   source.DEMO_USERS ? source.DEMO_USERS === 'true' || source.DEMO_USERS === '1' : runMode(source) === 'development';
@@ -62,16 +65,30 @@ const schema = z.object({
   /** The storefront's static files (the @retail/storefront package by default); empty serves none. */
   STOREFRONT_DIR: z.string().default(storefrontRoot),
   CONSOLE_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1_000),
+  /** How often the cell router asks for a newer placement map (a 304 when there is none). */
+  PLACEMENT_REFRESH_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
 });
 
-/** Per cell: where its gateway listens and its client secret, with local defaults from the descriptor. */
+/**
+ * Per running cell (each partition of a partitioned cell, `ORDERS_2_GATEWAY_URL`): where its gateway
+ * listens and its client secret, with local defaults from the descriptor.
+ */
 const cellSettings = (cellList: readonly CellDescriptor[]) =>
   Object.fromEntries(
     cellList.flatMap((cell) => [
-      [gatewayUrlVar(cell.name), z.url({ protocol: /^https?$/ }).default(localUrl(cell.gateway.port))],
-      [clientSecretVar(cell.name), secret(devClientSecret(cell.name))],
+      [gatewayUrlVar(instanceName(cell)), z.url({ protocol: /^https?$/ }).default(localUrl(cell.gateway.port))],
+      [clientSecretVar(instanceName(cell)), secret(devClientSecret(instanceName(cell)))],
     ]),
   );
+
+/** The running system: every global cell and every partition (`ORDERS_PARTITIONS` says how many). */
+function runningCells(source: Record<string, string | undefined>): CellDescriptor[] {
+  try {
+    return systemCells(source);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
+}
 
 export interface GatewayConfig {
   host: string;
@@ -87,9 +104,12 @@ export interface GatewayConfig {
   issuer: string;
   tokenTtlSeconds: number;
   demoPasswords: DemoPasswords;
-  /** Client id (the cell name) → secret. */
+  /** Client id (the cell's name, or the partition's: `orders-2`) → secret. */
   clientSecrets: Record<string, string>;
+  /** Every running cell's gateway: one per global cell, one per partition of a partitioned cell. */
   cellGateways: CellGatewayTarget[];
+  /** The placement cell (its gateway, `PLACEMENT_GATEWAY_URL`), whose map the cell router keeps a copy of. */
+  placement: { url: string; refreshMs: number };
   rateLimit: RateLimitSettings;
   login: LoginThrottleSettings & { concurrentPasswordChecks: number };
   signUpsPerMinute: number;
@@ -102,7 +122,7 @@ export interface GatewayConfig {
 
 export function loadEnv(
   source: Record<string, string | undefined> = process.env,
-  cellList: readonly CellDescriptor[] = cells,
+  cellList: readonly CellDescriptor[] = runningCells(source),
 ): GatewayConfig {
   // One parse, so that a deployment missing several secrets hears of all of them at once.
   const parsed: unknown = parseEnv(schema.extend(cellSettings(cellList)), source);
@@ -122,8 +142,9 @@ export function loadEnv(
     demoPasswords: demoUsersOn(source)
       ? { admin: env.ADMIN_PASSWORD, alice: env.DEMO_PASSWORD_ALICE, bob: env.DEMO_PASSWORD_BOB }
       : { admin: env.ADMIN_PASSWORD },
-    clientSecrets: Object.fromEntries(cellList.map((cell) => [cell.name, perCell[clientSecretVar(cell.name)]!])),
-    cellGateways: cellList.map((cell) => ({ cell, url: perCell[gatewayUrlVar(cell.name)]! })),
+    clientSecrets: Object.fromEntries(cellList.map((cell) => [instanceName(cell), perCell[clientSecretVar(instanceName(cell))]!])),
+    cellGateways: cellList.map((cell) => ({ cell, url: perCell[gatewayUrlVar(instanceName(cell))]! })),
+    placement: { url: new URL(perCell[gatewayUrlVar('placement')] ?? localUrl(placementPort)).origin, refreshMs: env.PLACEMENT_REFRESH_MS },
     rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST, trustProxy: env.TRUST_PROXY },
     login: {
       maxFailuresPerAccount: env.LOGIN_MAX_FAILURES,

@@ -19,15 +19,31 @@ runMain(async () => {
   const { SIGNING_ALGORITHM } = await import('./oauth/token-profile.ts');
   const { createEventFeed } = await import('./console/event-feed.ts');
   const { startNatsFeed } = await import('./console/nats-feed.ts');
+  const { createPlacementCache } = await import('./router/placement-cache.ts');
+  const { routerToken } = await import('./router/placement-token.ts');
+  const { instanceName } = await import('@retail/descriptor');
 
   const env = loadEnv();
   const logger = createLogger({ name: 'gateway-global', level: env.logLevel, pretty: env.logPretty });
   const keys = await openKeyStore({ dir: env.keysDir, alg: SIGNING_ALGORITHM });
   const accounts = openAccountsDatabase(env.accountsFile);
   const forwarder = createForwarder();
+  // The cell router's copy of the placement map: polled in the background, so routing never waits on it.
+  const partitions: Record<string, string[]> = {};
+  for (const { cell } of env.cellGateways) if (cell.partition) partitions[cell.name] = [...(partitions[cell.name] ?? []), cell.partition];
+  const placement = createPlacementCache({
+    url: env.placement.url,
+    token: routerToken({ keys, issuer: env.issuer, ttlSeconds: env.tokenTtlSeconds }),
+    partitions,
+    refreshMs: env.placement.refreshMs,
+    logger,
+  });
+  placement.start();
   // In the background: the gateway serves at once, whether or not NATS is there; the console says which.
   const eventFeed = createEventFeed();
-  const natsFeed = startNatsFeed({ ...env.nats, cells: env.cellGateways.map((g) => g.cell.name), feed: eventFeed, logger });
+  // `orders.>` holds every partition's events: one subscription per cell, not per partition.
+  const cellNames = [...new Set(env.cellGateways.map((g) => g.cell.name))];
+  const natsFeed = startNatsFeed({ ...env.nats, cells: cellNames, feed: eventFeed, logger });
   // Open console streams would hold the HTTP server's graceful close for its full grace period.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => eventFeed.close());
   const app = createApp({
@@ -38,10 +54,12 @@ runMain(async () => {
     users: await createUserDirectory(createCustomerStore(accounts.db), env.demoPasswords),
     clients: createMachineClients(
       env.clientSecrets,
-      Object.fromEntries(env.cellGateways.map(({ cell }) => [cell.name, cell.clientScopes ?? []])),
+      // Each partition is a client of its own (client id = partition name), with its cell's scopes.
+      Object.fromEntries(env.cellGateways.map(({ cell }) => [instanceName(cell), cell.clientScopes ?? []])),
     ),
     cellGateways: env.cellGateways,
     forwarder,
+    placement,
     rateLimit: env.rateLimit,
     login: env.login,
     signUpsPerMinute: env.signUpsPerMinute,
@@ -57,14 +75,15 @@ runMain(async () => {
     logger,
     releaseIdleMemory: env.releaseIdleMemory,
     streamingBodies: true,
-    onShutdown: [() => telemetry.shutdown(), () => forwarder.close(), () => natsFeed.close(), accounts.close],
+    onShutdown: [() => telemetry.shutdown(), () => forwarder.close(), () => placement.close(), () => natsFeed.close(), accounts.close],
   });
   logger.info(
     {
       issuer: env.issuer,
       port: server.port,
       storefront: env.storefrontDir ?? 'off',
-      cells: Object.fromEntries(env.cellGateways.map((g) => [g.cell.name, g.url])),
+      cells: Object.fromEntries(env.cellGateways.map((g) => [instanceName(g.cell), g.url])),
+      placement: env.placement.url,
     },
     'gateway-global ready',
   );

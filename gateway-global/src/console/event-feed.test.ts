@@ -35,6 +35,14 @@ describe('the console event feed', () => {
     expect(JSON.stringify(recorded)).not.toContain('secret');
   });
 
+  it('says which partition of a partitioned cell an event belongs to, to everyone', () => {
+    const placed = { ...event(1), source: '/cells/orders-2/orders', type: 'orders.order.placed', partition: 'orders-2' };
+    const recorded = createEventFeed().record('orders.orders-2.order.placed', bytes(placed));
+    expect(recorded).toMatchObject({ cell: 'orders', partition: 'orders-2', source: '/cells/orders-2/orders', valid: true });
+    expect(anonymousView(recorded).partition).toBe('orders-2');
+    expect(createEventFeed().record('products.product.created', bytes(event(2))).partition).toBeUndefined();
+  });
+
   it('shows anonymous viewers what happened, where and when, without the id of anything', () => {
     const recorded = createEventFeed().record('products.product.created', bytes(event(1)));
     const shown = anonymousView(recorded);

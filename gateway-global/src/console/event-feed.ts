@@ -8,10 +8,16 @@
 export interface FeedEvent {
   /** Increases by one per event; the SSE event id. */
   seq: number;
-  /** The NATS subject it was published on, e.g. `orders.order.placed`. */
+  /** The NATS subject it was published on, e.g. `orders.orders-2.order.placed`. */
   subject: string;
   /** The cell that owns the subject (its first token). */
   cell: string;
+  /**
+   * The partition of a partitioned cell the event belongs to (the CloudEvents `partition` attribute): the
+   * one that published it (`orders.orders-2.order.placed`), or the one a global cell answers
+   * (`inventory.orders-2.reservation.confirmed`).
+   */
+  partition?: string;
   receivedAt: string;
   /** Envelope fields; absent when the message was not a CloudEvent (the console shows it as such). */
   id?: string;
@@ -59,7 +65,14 @@ function envelope(payload: Uint8Array): Partial<FeedEvent> & { valid: boolean } 
     const json: unknown = JSON.parse(new TextDecoder().decode(payload));
     if (!json || typeof json !== 'object') return { valid: false };
     const e = json as Record<string, unknown>;
-    const fields = { id: text(e.id), type: text(e.type), source: text(e.source), entity: text(e.subject), time: text(e.time) };
+    const fields = {
+      id: text(e.id),
+      type: text(e.type),
+      source: text(e.source),
+      entity: text(e.subject),
+      time: text(e.time),
+      partition: text(e.partition),
+    };
     return { ...fields, valid: e.specversion === '1.0' && !!fields.id && !!fields.type && !!fields.source };
   } catch {
     return { valid: false };

@@ -1,4 +1,4 @@
-import type { CellDescriptor } from '@retail/descriptor';
+import { instanceName, ownSubjects, type CellDescriptor } from '@retail/descriptor';
 
 export interface ComponentRef {
   cell: string;
@@ -13,12 +13,25 @@ export interface EventFlow {
   consumers: ComponentRef[];
 }
 
+/** One partition of a partitioned cell: a whole copy of the cell with its own stream and subjects. */
+export interface PartitionView {
+  name: string;
+  stream: string;
+  subjects: string;
+}
+
 export interface TopologyView {
-  gateway: { name: string; summary: string; publicPaths: string[] };
+  gateway: { name: string; summary: string; publicPaths: string[]; router: string };
   cells: {
     name: string;
     summary: string;
+    /** `global`: one instance for every customer (a domain cell); `partitioned`: several, each serving some customers. */
+    kind: 'global' | 'partitioned';
+    /** Partitioned cells: the key customers are placed by, and every partition by name. */
+    partitions: { key: string; members: PartitionView[] } | null;
     stream: string;
+    /** The subjects it publishes on (a partition's: `orders.orders-1.>`). */
+    subjects: string;
     components: {
       name: string;
       kind: 'core' | 'composite';
@@ -34,22 +47,47 @@ export interface TopologyView {
   flows: EventFlow[];
 }
 
+/** The running cells grouped by descriptor: a global cell alone, a partitioned cell with all its partitions. */
+function byDescriptor(running: readonly CellDescriptor[]): { cell: CellDescriptor; partitions: CellDescriptor[] }[] {
+  const groups = new Map<string, { cell: CellDescriptor; partitions: CellDescriptor[] }>();
+  for (const instance of running) {
+    const group = groups.get(instance.name) ?? { cell: instance, partitions: [] };
+    if (instance.partition) group.partitions.push(instance);
+    groups.set(instance.name, group);
+  }
+  return [...groups.values()];
+}
+
 /**
- * What the console draws, derived from the cell descriptors only. Ports and URLs are left out: they
- * differ per deployment and say nothing about the architecture.
+ * What the console draws, derived from the cell descriptors only: one entry per cell, a partitioned cell
+ * with each of its partitions by name (`running` holds every partition as a cell of its own, as
+ * `systemCells` gives them). Ports and URLs are left out: they differ per deployment and say nothing
+ * about the architecture.
  */
-export function describeTopology(cells: readonly CellDescriptor[], gatewayName = 'gateway-global'): TopologyView {
+export function describeTopology(running: readonly CellDescriptor[], gatewayName = 'gateway-global'): TopologyView {
+  const groups = byDescriptor(running);
+  const cells = groups.map((g) => g.cell);
   return {
     gateway: {
       name: gatewayName,
       summary:
         'The only public entry: token service, routing of /api/<segment> to the cell that declares it, rate limits, storefront and console.',
       publicPaths: ['/api', '/auth/token', '/.well-known/jwks.json', '/console', '/'],
+      router:
+        'Cell router: a partitioned cell’s request goes to the partition that serves the caller (the token’s subject), by its copy of the placement map.',
     },
-    cells: cells.map((cell) => ({
+    cells: groups.map(({ cell, partitions }) => ({
       name: cell.name,
       summary: cell.summary,
-      stream: cell.stream,
+      kind: partitions.length ? 'partitioned' : 'global',
+      partitions: partitions.length
+        ? {
+            key: cell.partitions!.key,
+            members: partitions.map((p) => ({ name: instanceName(p), stream: p.stream, subjects: ownSubjects(p) })),
+          }
+        : null,
+      stream: partitions.length ? partitions.map((p) => p.stream).join(', ') : cell.stream,
+      subjects: partitions.length ? `${cell.name}.<partition>.>` : ownSubjects(cell),
       components: cell.components.map((c) => ({
         name: c.name,
         kind: c.kind,

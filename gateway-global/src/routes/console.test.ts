@@ -3,6 +3,10 @@ import { inventoryCell } from '@retail/inventory-contract';
 import { ordersCell } from '@retail/orders-contract';
 import { productsCell } from '@retail/products-contract';
 import { shippingCell } from '@retail/shipping-contract';
+import { placementCell } from '@retail/placement-contract';
+import { partitionOf } from '@retail/descriptor';
+import { createLogger } from '@retail/kernel';
+import { createPlacementCache } from '../router/placement-cache.ts';
 import { createEventFeed } from '../console/event-feed.ts';
 import { standInServers } from '@retail/testing';
 import { testGateway, userToken } from '../../test/test-support.ts';
@@ -14,29 +18,45 @@ const answer = (body: unknown) =>
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
 
-/** Stand-ins for the four cell gateways: healthy, one component down, hung, and not listening at all. */
-let gateways: { products: string; inventory: string; orders: string; shipping: string };
+/**
+ * Stand-ins for the cell gateways: healthy, one component down, one partition of the orders cell hung
+ * while the other is healthy, and not listening at all. The placement cell is not reachable.
+ */
+let gateways: Record<'placement' | 'products' | 'inventory' | 'orders1' | 'orders2' | 'shipping', string>;
 beforeAll(async () => {
   gateways = {
+    placement: await closedUrl(),
     products: await answer({ cell: 'products', gateway: 'up', components: { catalog: 'up', browse: 'up' } }),
     inventory: await answer({ cell: 'inventory', gateway: 'up', components: { stock: 'up', allocation: 'down' } }),
-    orders: await listen(() => {}),
+    orders1: await listen(() => {}),
+    orders2: await answer({ cell: 'orders-2', gateway: 'up', components: { orders: 'up', checkout: 'up' } }),
     shipping: await closedUrl(),
   };
 });
 afterAll(closeAll);
 
-const consoleGateway = (overrides: Parameters<typeof testGateway>[0] = {}) =>
-  testGateway({
+const consoleGateway = async (overrides: Parameters<typeof testGateway>[0] = {}) => {
+  const placement = createPlacementCache({
+    url: gateways.placement,
+    token: async () => 'router-token',
+    partitions: { orders: ['orders-1', 'orders-2'] },
+    logger: createLogger({ name: 'console-test', level: 'silent' }),
+  });
+  await placement.refresh();
+  return testGateway({
     cellGateways: [
+      { cell: placementCell, url: gateways.placement },
       { cell: productsCell, url: gateways.products },
       { cell: inventoryCell, url: gateways.inventory },
-      { cell: ordersCell, url: gateways.orders },
+      { cell: partitionOf(ordersCell, 'orders-1', 2), url: gateways.orders1 },
+      { cell: partitionOf(ordersCell, 'orders-2', 2), url: gateways.orders2 },
       { cell: shippingCell, url: gateways.shipping },
     ],
+    placement,
     healthTimeoutMs: 300,
     ...overrides,
   });
+};
 
 describe('GET /console', () => {
   it('serves the console page, its script and styles', async () => {
@@ -56,8 +76,24 @@ describe('GET /console/topology', () => {
   it('draws the cells from their descriptors: components, kinds, routes and event flows', async () => {
     const { app } = await consoleGateway();
     const view = (await (await app.request('/console/topology')).json()) as any;
-    expect(view.cells.map((c: any) => c.name)).toEqual(['products', 'inventory', 'orders', 'shipping']);
+    // One entry per cell; the partitioned one lists every partition by name, each with its own stream.
+    expect(view.cells.map((c: any) => [c.name, c.kind])).toEqual([
+      ['placement', 'global'],
+      ['products', 'global'],
+      ['inventory', 'global'],
+      ['orders', 'partitioned'],
+      ['shipping', 'global'],
+    ]);
     const orders = view.cells.find((c: any) => c.name === 'orders');
+    expect(orders.partitions).toEqual({
+      key: 'customer',
+      members: [
+        { name: 'orders-1', stream: 'ORDERS_1', subjects: 'orders.orders-1.>' },
+        { name: 'orders-2', stream: 'ORDERS_2', subjects: 'orders.orders-2.>' },
+      ],
+    });
+    expect(view.cells.find((c: any) => c.name === 'products').partitions).toBeNull();
+    expect(view.gateway.router).toMatch(/partition/);
     expect(orders.components.map((c: any) => [c.name, c.kind])).toEqual([
       ['orders', 'core'],
       ['checkout', 'composite'],
@@ -89,10 +125,25 @@ describe('GET /console/health', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const report = (await res.json()) as any;
     expect(report.cells).toEqual([
-      { cell: 'products', status: 'up', gateway: 'up', components: { catalog: 'up', browse: 'up' } },
-      { cell: 'inventory', status: 'degraded', gateway: 'up', components: { stock: 'up', allocation: 'down' } },
-      { cell: 'orders', status: 'down', gateway: 'down', components: { orders: 'down', checkout: 'down' } },
-      { cell: 'shipping', status: 'down', gateway: 'down', components: { shipments: 'down', fulfillment: 'down' } },
+      { cell: 'placement', partitionOf: null, status: 'down', gateway: 'down', components: { placements: 'down' } },
+      { cell: 'products', partitionOf: null, status: 'up', gateway: 'up', components: { catalog: 'up', browse: 'up' } },
+      { cell: 'inventory', partitionOf: null, status: 'degraded', gateway: 'up', components: { stock: 'up', allocation: 'down' } },
+      // Each partition has its own health: one hung, the other serving.
+      { cell: 'orders-1', partitionOf: 'orders', status: 'down', gateway: 'down', components: { orders: 'down', checkout: 'down' } },
+      { cell: 'orders-2', partitionOf: 'orders', status: 'up', gateway: 'up', components: { orders: 'up', checkout: 'up' } },
+      { cell: 'shipping', partitionOf: null, status: 'down', gateway: 'down', components: { shipments: 'down', fulfillment: 'down' } },
+    ]);
+    // The router, with the control plane down: still routing by what it has, no map yet.
+    expect(report.router).toEqual([
+      {
+        cell: 'orders',
+        version: null,
+        controlPlane: 'unreachable',
+        partitions: [
+          { name: 'orders-1', state: 'active', customers: 0 },
+          { name: 'orders-2', state: 'active', customers: 0 },
+        ],
+      },
     ]);
     expect(Date.parse(report.checkedAt)).not.toBeNaN();
   });

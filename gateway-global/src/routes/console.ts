@@ -4,7 +4,8 @@ import { streamSSE } from 'hono/streaming';
 import { bearerToken, hasScopes, type TokenVerifier } from '@retail/auth';
 import type { CellGatewayTarget } from '../edge/cell-routes.ts';
 import type { GatewayRequest } from '../gateway-request.ts';
-import { probeCells } from '../console/cell-health.ts';
+import { probeCells, type HealthReport } from '../console/cell-health.ts';
+import type { PlacementCache } from '../router/placement-cache.ts';
 import { anonymousView, createEventFeed, type EventFeed, type FeedEvent, type FeedMessage } from '../console/event-feed.ts';
 import { OPERATOR_SCOPE } from '../oauth/scopes.ts';
 import { describeTopology } from '../console/topology-view.ts';
@@ -12,6 +13,8 @@ import { sendFile, staticFiles } from './static-files.ts';
 
 export interface ConsoleRouteDeps {
   cellGateways: readonly CellGatewayTarget[];
+  /** The cell router's copy of the placement map: the console shows the customers of each partition. */
+  placement?: PlacementCache;
   /** Live events from NATS; without one the console says there is no feed. */
   eventFeed?: EventFeed;
   /** How long to wait for each cell gateway's health answer. */
@@ -35,6 +38,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Hono<GatewayRequest> {
   const read = staticFiles(pageDir);
   const feed = deps.eventFeed ?? createEventFeed();
   const topology = describeTopology(deps.cellGateways.map((g) => g.cell));
+  const partitioned = topology.cells.filter((c) => c.partitions).map((c) => c.name);
   const { heartbeatMs = 15_000, healthTimeoutMs = 1_000 } = deps;
 
   app.get('/console/topology', (c) => {
@@ -44,7 +48,12 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Hono<GatewayRequest> {
 
   app.get('/console/health', async (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json(await probeCells(deps.cellGateways, healthTimeoutMs));
+    const report: HealthReport = {
+      checkedAt: new Date().toISOString(),
+      cells: await probeCells(deps.cellGateways, healthTimeoutMs),
+      router: deps.placement ? partitioned.map((cell) => deps.placement!.overview(cell)) : [],
+    };
+    return c.json(report);
   });
 
   app.get('/console/events', async (c) => {

@@ -34,3 +34,13 @@ it('opens a file in WAL mode with synchronous=NORMAL and a busy timeout, creatin
   expect(again.sqlite.prepare('select count(*) as n from things').get()).toEqual({ n: 1 });
   again.close();
 });
+
+it('keeps a file to the owner that first opened it: another partition is refused, the owner reopens it', () => {
+  const dir = migrations();
+  const file = join(dir, 'orders-1', 'orders.db');
+  openDatabase({ file, schema: {}, migrationsFolder: dir, owner: 'orders-1' }).close();
+  expect(() => openDatabase({ file, schema: {}, migrationsFolder: dir, owner: 'orders-2' })).toThrow(
+    `${file} belongs to orders-1, not orders-2: each partition keeps its own data (DATA_DIR/<partition>/)`,
+  );
+  openDatabase({ file, schema: {}, migrationsFolder: dir, owner: 'orders-1' }).close();
+});

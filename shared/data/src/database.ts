@@ -15,6 +15,11 @@ export interface OpenDatabaseOptions<TSchema extends Record<string, unknown>> {
   schema: TSchema;
   /** The component's committed drizzle migrations folder; applied at open. */
   migrationsFolder: string;
+  /**
+   * Who owns the file (a partition's name, `orders-2`): recorded at the first open, and any other owner
+   * is refused, so that a partition started on another partition's data stops instead of serving it.
+   */
+  owner?: string;
 }
 
 /** A component's own database, open: drizzle over it, the better-sqlite3 connection, and how to close it. */
@@ -40,6 +45,7 @@ export function openDatabase<TSchema extends Record<string, unknown>>(options: O
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   reusePreparedStatements(sqlite);
+  if (options.owner) claimOwnership(sqlite, options.file, options.owner);
   const db = drizzle(sqlite, { schema: options.schema });
   migrate(db, { migrationsFolder: options.migrationsFolder });
   return {
@@ -49,4 +55,17 @@ export function openDatabase<TSchema extends Record<string, unknown>>(options: O
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/** Record `owner` in a new file; refuse a file another owner recorded (the file is closed first). */
+function claimOwnership(sqlite: Database.Database, file: string, owner: string): void {
+  sqlite.exec('CREATE TABLE IF NOT EXISTS __owner (name TEXT NOT NULL)');
+  const recorded = sqlite.prepare('SELECT name FROM __owner LIMIT 1').get() as { name: string } | undefined;
+  if (!recorded) {
+    sqlite.prepare('INSERT INTO __owner (name) VALUES (?)').run(owner);
+    return;
+  }
+  if (recorded.name === owner) return;
+  sqlite.close();
+  throw new Error(`${file} belongs to ${recorded.name}, not ${owner}: each partition keeps its own data (DATA_DIR/<partition>/)`);
 }

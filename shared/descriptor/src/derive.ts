@@ -11,7 +11,7 @@ export const clientSecretVar = (cell: string) => `CLIENT_SECRET_${cell.replace(/
 /** A cell's client secret in development; a deployment sets its own. */
 export const devClientSecret = (cell: string) => `${cell}-dev-secret`;
 /** `products` → `PRODUCTS_GATEWAY_URL`: how gateway-global and other cells find a cell gateway. */
-export const gatewayUrlVar = (cell: string) => `${cell.toUpperCase()}_GATEWAY_URL`;
+export const gatewayUrlVar = (cell: string) => `${cell.replace(/-/g, '_').toUpperCase()}_GATEWAY_URL`;
 
 export const localUrl = (port: number) => `http://127.0.0.1:${port}`;
 
@@ -32,10 +32,11 @@ export function routePrefixes(cell: CellDescriptor): string[] {
   return [...new Set(publicRoutes(cell).map((r) => r.path.split('/')[1]!))];
 }
 
-/** Durable consumer name for a component: `<cell>-<component>`. */
-export const durableName = (cell: CellDescriptor, componentName: string) => `${cell.name}-${componentName}`;
-/** Dead-letter subject on the consuming cell's own stream. */
-export const deadLetterSubject = (cell: CellDescriptor, componentName: string) => `${cell.name}.dlq.${componentName}`;
+/** Durable consumer name for a component: `<cell>-<component>` (`orders-2-checkout` in a partition). */
+export const durableName = (cell: CellDescriptor, componentName: string) => `${cell.partition ?? cell.name}-${componentName}`;
+/** Dead-letter subject on the consuming cell's own stream (`orders.orders-2.dlq.checkout` in a partition). */
+export const deadLetterSubject = (cell: CellDescriptor, componentName: string) =>
+  cell.partition ? `${cell.name}.${cell.partition}.dlq.${componentName}` : `${cell.name}.dlq.${componentName}`;
 /** The consuming component's handled subjects grouped by stream. */
 export function consumedByStream(c: ComponentDescriptor): Map<string, string[]> {
   const byStream = new Map<string, string[]>();

@@ -1,4 +1,5 @@
 import { MAX_EVENT_AGE_DAYS } from './derive.ts';
+import { MAX_PARTITIONS } from './partitions.ts';
 
 /**
  * A cell declares itself once, in its contract package (`cells/<cell>/contract/src/cell.ts`). Routing
@@ -39,6 +40,11 @@ export interface ComponentDescriptor {
   consumes?: readonly { stream: string; subject: string }[];
   /** Other cells it calls synchronously (through their gateways). */
   calls?: readonly string[];
+  /**
+   * Of `publishes`, the subjects about something a partition of another cell owns (an order): each event
+   * goes to that partition alone, as `<cell>.<partition>.<rest>` (partitions.ts, `addressed`).
+   */
+  addressed?: readonly string[];
   summary: string;
 }
 
@@ -54,6 +60,14 @@ export interface CellDescriptor {
   clientScopes?: readonly string[];
   /** How long and how much the cell's stream keeps; defaults in derive.ts (`streamLimits`). */
   retention?: StreamRetention;
+  /**
+   * A partitioned cell (DESIGN.md §11): it runs as `count` complete, independent copies, each serving the
+   * customers placement gives it (`<cell>-1`, `<cell>-2`, …), behind gateway-global's cell router.
+   * `count` is the default; `<CELL>_PARTITIONS` raises it (partitions.ts).
+   */
+  partitions?: { key: 'customer'; count: number };
+  /** Set only on one partition of a partitioned cell (see `partitionOf`): its name, e.g. `orders-2`. */
+  partition?: string;
 }
 
 /**
@@ -87,7 +101,16 @@ function validateCell(cell: CellDescriptor): void {
     if (route.callers === 'cell' && !(route.access === 'token' && route.scopes?.length))
       throw new Error(`${cell.name}: route ${route.method} ${route.path} is for cells, so it needs access 'token' and a scope`);
   }
+  if (
+    cell.partitions &&
+    !(Number.isInteger(cell.partitions.count) && cell.partitions.count >= 1 && cell.partitions.count <= MAX_PARTITIONS)
+  )
+    throw new Error(`${cell.name}: partitions.count must be a whole number from 1 to ${MAX_PARTITIONS}, not ${cell.partitions.count}`);
   for (const component of cell.components) {
+    for (const subject of component.addressed ?? []) {
+      if (!component.publishes?.includes(subject))
+        throw new Error(`${cell.name}.${component.name} addresses ${subject} to partitions but does not publish it`);
+    }
     for (const subject of component.publishes ?? []) {
       if (!subject.startsWith(`${cell.name}.`))
         throw new Error(`${cell.name}.${component.name} may publish only on ${cell.name}.>, not ${subject}`);

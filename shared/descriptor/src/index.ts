@@ -29,3 +29,20 @@ export {
   DEFAULT_STREAM_MAX_BYTES,
   DEFAULT_STREAM_LIMITS,
 } from './derive.ts';
+export {
+  MAX_PARTITIONS,
+  partitionName,
+  partitionCountVar,
+  isPartitionName,
+  partitionCount,
+  partitionNames,
+  partitionOf,
+  cellInstances,
+  instanceName,
+  addressed,
+  unaddressed,
+  ownSubjects,
+  consumptionsOf,
+  runningCell,
+  type Consumption,
+} from './partitions.ts';

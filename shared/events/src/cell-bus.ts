@@ -1,5 +1,5 @@
 import type { Logger } from '@retail/kernel';
-import type { CellDescriptor } from '@retail/descriptor';
+import { instanceName, type CellDescriptor } from '@retail/descriptor';
 import { connectBus, type Bus } from './connection.ts';
 import { cellStream, ensureStream, isNotFound, isPermissionDenied } from './streams.ts';
 
@@ -22,7 +22,18 @@ export async function connectCellBus(options: {
   logger: Logger;
 }): Promise<Bus> {
   const { cell, component, env, logger } = options;
-  const bus = await connectBus({ url: env.NATS_URL, name: `${cell.name}-${component}`, user: env.NATS_USER, pass: env.NATS_PASS, logger });
+  // A partition connects as its own NATS user only: another partition's credentials would let it publish as that one.
+  if (cell.partition && env.NATS_USER && env.NATS_USER !== cell.partition)
+    throw new Error(
+      `partition ${cell.partition} was given the NATS credentials of ${env.NATS_USER}: each partition connects as its own user (NATS_USER=${cell.partition})`,
+    );
+  const bus = await connectBus({
+    url: env.NATS_URL,
+    name: `${instanceName(cell)}-${component}`,
+    user: env.NATS_USER,
+    pass: env.NATS_PASS,
+    logger,
+  });
   const stream = cellStream(cell);
   try {
     await ensureStream(bus.jsm, stream);

@@ -1,12 +1,16 @@
 import type { Db } from '@retail/data';
 import type { Logger } from '@retail/kernel';
-import { component as componentOf, consumedByStream, deadLetterSubject, durableName, type CellDescriptor } from '@retail/descriptor';
+import { component as componentOf, consumedByStream, deadLetterSubject, unaddressed, type CellDescriptor } from '@retail/descriptor';
+import { componentDurables } from './durables.ts';
 import type { Bus } from './connection.ts';
 import { startConsumer, type EventHandler, type RunningConsumer } from './consumer.ts';
 
 export interface ComponentConsumersOptions {
   bus: Bus;
+  /** The running cell (a partition of a partitioned cell is one: see `partitionOf`). */
   cell: CellDescriptor;
+  /** The running system (`systemCells` of @retail/topology): whose streams and partitions it reads. */
+  system: readonly CellDescriptor[];
   /** The consuming component, as named in the cell's descriptor. */
   component: string;
   /** One handler per subject the descriptor says this component consumes — no more, no less. */
@@ -18,7 +22,8 @@ export interface ComponentConsumersOptions {
 
 /**
  * The subscriptions of a component, derived from its cell's descriptor: one durable consumer
- * `<cell>-<component>` per stream it reads, dead letters to `<cell>.dlq.<component>`. Handlers that do
+ * `<cell>-<component>` per stream it reads (per partition of a partitioned cell's stream), dead letters
+ * to `<cell>.dlq.<component>`. Handlers that do
  * not match the declared subjects stop the process at start, so code and descriptor cannot drift.
  */
 export function startComponentConsumers(options: ComponentConsumersOptions): RunningConsumer[] {
@@ -29,16 +34,26 @@ export function startComponentConsumers(options: ComponentConsumersOptions): Run
   if (declared.join() !== handled.join()) {
     throw new Error(`${cell.name}/${component}: handlers for [${handled.join(', ')}] but the descriptor declares [${declared.join(', ')}]`);
   }
-  return [...byStream].map(([stream, subjects]) =>
+  return componentDurables(cell, component, options.system).map(({ stream, durable, filter, subjects }) =>
     startConsumer({
       bus: options.bus,
       db: options.db,
       logger: options.logger,
       maxDeliver: options.maxDeliver,
       stream,
-      durable: durableName(cell, component),
+      durable,
+      filter,
       deadLetterSubject: deadLetterSubject(cell, component),
-      handlers: Object.fromEntries(subjects.map((s) => [s, handlers[s]!])),
+      handlers: Object.fromEntries(subjects.map((s) => [handledSubject(s), handlers[handledSubject(s)]!])),
     }),
   );
+}
+
+/**
+ * The subject a handler is keyed by, from a subject as a durable reads it: one partition's
+ * (`inventory.orders-2.reservation.confirmed`) or every partition's (`shipping.*.shipment.dispatched`).
+ */
+function handledSubject(subject: string): string {
+  const [cell, second, ...rest] = subject.split('.');
+  return second === '*' ? [cell, ...rest].join('.') : unaddressed(subject);
 }

@@ -5,7 +5,8 @@ import type { z } from 'zod';
 import { firstDelivery, type Db, type Tx } from '@retail/data';
 import type { Logger } from '@retail/kernel';
 import type { Bus } from './connection.ts';
-import { parseCloudEvent, type CloudEvent } from './cloudevent.ts';
+import { parseCloudEvent, wireSubject, type CloudEvent } from './cloudevent.ts';
+import { unaddressed } from '@retail/descriptor';
 import { contextFromHeaders } from './trace.ts';
 import { isNotFound, isPermissionDenied } from './streams.ts';
 import { coveringFilter, durableConfig, ensureDurable } from './durables.ts';
@@ -43,8 +44,10 @@ export interface ConsumerOptions {
   stream: string;
   /** Durable name `<cell>-<component>`. */
   durable: string;
-  /** Handlers by event type (= subject). Only these subjects are consumed. */
+  /** Handlers by event type (the subject, without a partition: see `unaddressed`). Only these subjects are consumed. */
   handlers: Record<string, EventHandler>;
+  /** The durable's filter subject; by default the one covering the handlers' subjects (`coveringFilter`). */
+  filter?: string;
   /** Where poison messages go, on the consuming cell's own stream: `<cell>.dlq.<component>`. */
   deadLetterSubject: string;
   logger: Logger;
@@ -98,7 +101,7 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
   const lanes = createLanes(concurrency);
   const log = logger.child({ consumer: durable, stream });
   const subjects = Object.keys(handlers);
-  const filter = coveringFilter(subjects);
+  const filter = options.filter ?? coveringFilter(subjects);
   let stopped = false;
   let current: ConsumerMessages | undefined;
   let count = 0;
@@ -143,7 +146,7 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
   /** The envelope of a handled message, read once (its subject picks the lane); null when it is not one. */
   const envelopeOf = (msg: JsMsg): CloudEvent | null | undefined => {
     // The filter may be wider than the handled subjects (see coveringFilter): the rest is not ours.
-    if (!handlers[msg.subject]) return undefined;
+    if (!handlers[unaddressed(msg.subject)]) return undefined;
     try {
       return parseCloudEvent(msg.data);
     } catch {
@@ -155,7 +158,7 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
     if (event === undefined) return msg.ack();
     if (event === null) return deadLetter(msg, 'malformed: not a CloudEvents JSON envelope');
     const handler = handlers[event.type];
-    if (!handler || event.type !== msg.subject) return deadLetter(msg, `unknown event type ${event.type} on ${msg.subject}`);
+    if (!handler || wireSubject(event) !== msg.subject) return deadLetter(msg, `unknown event type ${event.type} on ${msg.subject}`);
 
     const started = performance.now();
     let outcome = 'ack';

@@ -1,28 +1,39 @@
 import { AckPolicy, DeliverPolicy, type ConsumerConfig, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { consumedByStream, durableName, type CellDescriptor } from '@retail/descriptor';
+import { consumptionsOf, type CellDescriptor } from '@retail/descriptor';
 import { isNotFound } from './streams.ts';
 
 /** How long the server waits for an ack before it delivers a message again. */
 const ACK_WAIT_MS = 10_000;
 
 /** A durable pull consumer a descriptor declares: `<cell>-<component>` on a stream it reads. */
-interface DurableSpec {
+export interface DurableSpec {
   stream: string;
   durable: string;
   /** One subject covering what the component reads there (see coveringFilter). */
   filter: string;
 }
 
-/** Every durable consumer a cell declares: one per component and stream it reads. */
-export function declaredDurables(cell: CellDescriptor): DurableSpec[] {
-  return cell.components.flatMap((component) =>
-    [...consumedByStream(component)].map(([stream, subjects]) => ({
-      stream,
-      durable: durableName(cell, component.name),
-      filter: coveringFilter(subjects),
-    })),
-  );
+/**
+ * Every durable consumer a running cell declares: one per component and stream it reads (one per
+ * partition for a partitioned cell's stream), in the running `system` (`systemCells` of @retail/topology).
+ */
+export function declaredDurables(cell: CellDescriptor, system: readonly CellDescriptor[]): DurableSpec[] {
+  return cell.components.flatMap((component) => componentDurables(cell, component.name, system));
+}
+
+/** The durables of one component, with the wire subjects each delivers. */
+export function componentDurables(
+  cell: CellDescriptor,
+  component: string,
+  system: readonly CellDescriptor[],
+): (DurableSpec & { subjects: string[] })[] {
+  return consumptionsOf(cell, component, system).map(({ stream, durable, subjects }) => ({
+    stream,
+    durable,
+    subjects,
+    filter: coveringFilter(subjects),
+  }));
 }
 
 /**

@@ -4,6 +4,7 @@ import { sqliteTable, text, integer } from 'drizzle-orm/sqlite-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { firstDelivery, inbox, outbox } from '@retail/data';
+import { outboxSubjects } from '@retail/data/testing';
 import { createLogger } from '@retail/kernel';
 import { waitFor } from '@retail/testing';
 import { inboxRetentionMs } from '@retail/descriptor';
@@ -185,6 +186,29 @@ describe('outbox → JetStream → idempotent consumer', () => {
     });
     expect(relay.backlog()).toBe(0);
     expect(new Set(notesIn(consumer)).size).toBe(20);
+    await relay.stop();
+    await sub.stop();
+  });
+
+  it('hands an event addressed to a partition to the handler of its plain subject, and dead-letters one not on its own subject', async () => {
+    const producer = testDb();
+    const consumer = testDb();
+    const relay = startOutboxRelay({ db: producer, js: bus.js, logger, intervalMs: 20 });
+    // A reader of every partition's parcels, as a global cell reads the answers it addressed.
+    const sub = consumeShop('p', { db: consumer, handlers: { 'shop.parcel.noted': noted }, filter: 'shop.*.parcel.noted' });
+    const parcel = (note: string, partition?: string) =>
+      createEvent({ source: '/test', ...(partition ? { partition } : {}), type: 'shop.parcel.noted', subject: 'x', data: { note } });
+
+    producer.transaction((tx) => appendToOutbox(tx, parcel('addressed', 'shop-2')));
+    // Envelopes whose partition is not the one their subject names: another partition's, or none.
+    await bus.js.publish('shop.shop-1.parcel.noted', JSON.stringify(parcel('another partition’s', 'shop-2')));
+    await bus.js.publish('shop.shop-1.parcel.noted', JSON.stringify(parcel('no partition')));
+    await waitFor(() => notesIn(consumer).length === 1 || undefined, { what: 'the addressed event' });
+    await waitFor(async () => (await dlqMessages('shop.dlq.p')) === 2 || undefined, { what: 'two dead letters' });
+    expect(notesIn(consumer)).toEqual(['addressed']);
+    expect(outboxSubjects(producer)).toEqual(['shop.shop-2.parcel.noted']);
+    const dead = await bus.jsm.streams.getMessage('SHOP', { last_by_subj: 'shop.dlq.p' });
+    expect(dead?.header.get('Dlq-Reason')).toBe('unknown event type shop.parcel.noted on shop.shop-1.parcel.noted');
     await relay.stop();
     await sub.stop();
   });

@@ -1,6 +1,15 @@
-export { createEvent, parseCloudEvent, cloudEventSchema, type CloudEvent, type NewEvent } from './cloudevent.ts';
+export {
+  createEvent,
+  eventOrigin,
+  wireSubject,
+  parseCloudEvent,
+  cloudEventSchema,
+  type CloudEvent,
+  type NewEvent,
+  type EventOrigin,
+} from './cloudevent.ts';
 export { connectBus, inboxPrefix, type Bus, type ConnectOptions } from './connection.ts';
-export { ensureStream, type StreamSpec } from './streams.ts';
+export { cellStream, ensureStream, type StreamSpec } from './streams.ts';
 export { declaredDurables } from './durables.ts';
 export { provisionStreams } from './provision.ts';
 export { appendToOutbox, startOutboxRelay, type OutboxRelay, type RelayOptions } from './outbox.ts';

@@ -3,7 +3,7 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { outbox, placeholders, prepared, type Db, type Tx } from '@retail/data';
 import type { Logger } from '@retail/kernel';
-import type { CloudEvent } from './cloudevent.ts';
+import { wireSubject, type CloudEvent } from './cloudevent.ts';
 import { context, metrics, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { contextFromHeaders, currentTraceHeaders } from './trace.ts';
 import { registerRelay, wakeRelayAfterCommit } from './relay-wake.ts';
@@ -31,7 +31,8 @@ type AnyTx = Tx<any> | Db<any>;
  */
 export function appendToOutbox(tx: AnyTx, event: CloudEvent): void {
   wakeRelayAfterCommit(tx);
-  trace.getActiveSpan()?.addEvent(event.type, { 'messaging.message.id': event.id, 'event.subject': event.subject ?? '' });
+  // By id only: an event's subject may be a person (a customer's id), which traces do not carry.
+  trace.getActiveSpan()?.addEvent(event.type, { 'messaging.message.id': event.id });
   prepared(tx, 'outbox.append', (db) =>
     db
       .insert(outbox)
@@ -39,7 +40,7 @@ export function appendToOutbox(tx: AnyTx, event: CloudEvent): void {
       .prepare(),
   ).run({
     id: event.id,
-    subject: event.type,
+    subject: wireSubject(event),
     payload: JSON.stringify(event),
     headers: JSON.stringify(currentTraceHeaders()),
     createdAt: Date.now(),

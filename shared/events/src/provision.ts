@@ -13,11 +13,11 @@ const RETRY_MS = 500;
  * the same configs the services derive. Run as a user allowed to (`system`): cell users may only read
  * their stream and use their durables, since whoever may change a stream or consumer can have the server
  * publish into another cell's subjects (republish, sources, a push consumer's deliver subject).
- * `servers` is NATS_URL (comma-separated); `cells` the whole topology (every durable's stream among
- * them); the server is waited for up to `waitMs` (default 30 s).
+ * `servers` is NATS_URL (comma-separated); `cells` the running system (`systemCells` of @retail/topology:
+ * every partition, every durable's stream among them); the server is waited for up to `waitMs` (default 30 s).
  *
  * @example
- * await provisionStreams({ servers: 'nats://127.0.0.1:4250', user: 'system', pass, cells });
+ * await provisionStreams({ servers: 'nats://127.0.0.1:4250', user: 'system', pass, cells: systemCells() });
  */
 export async function provisionStreams(options: {
   servers: string;
@@ -31,7 +31,7 @@ export async function provisionStreams(options: {
     const jsm = await jetstreamManager(nc, { timeout: 10_000 });
     for (const cell of options.cells) await ensureStream(jsm, cellStream(cell));
     for (const cell of options.cells)
-      for (const durable of declaredDurables(cell)) await ensureDurable(jsm, durable.stream, durableConfig(durable));
+      for (const durable of declaredDurables(cell, options.cells)) await ensureDurable(jsm, durable.stream, durableConfig(durable));
   } finally {
     await nc.close();
   }

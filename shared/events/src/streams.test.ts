@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { nanos } from '@nats-io/transport-node';
 import { createLogger } from '@retail/kernel';
 import { startTestNats, type TestNats } from '@retail/testing';
-import { defineCell, DEFAULT_STREAM_MAX_BYTES, MAX_EVENT_AGE_DAYS } from '@retail/descriptor';
+import { defineCell, DEFAULT_STREAM_MAX_BYTES, MAX_EVENT_AGE_DAYS, partitionOf } from '@retail/descriptor';
 import { connectCellBus } from './cell-bus.ts';
 import { connectBus, type Bus } from './connection.ts';
 import { ensureStream } from './streams.ts';
@@ -54,4 +54,25 @@ it('gives an existing stream without limits the defaults, and moves limits that 
   // Without limits in the spec, limits a stream already has stay as they are.
   await ensureStream(bus.jsm, { name: 'OLD', subjects: ['old.>', 'older.>'] });
   expect(await limits('OLD')).toMatchObject({ maxAge: nanos(day), maxBytes: 1024 ** 2 });
+});
+
+it('gives a partition of a partitioned cell its own stream, on its own subjects, and refuses another partition’s NATS user', async () => {
+  const till = defineCell({
+    name: 'till',
+    summary: 'x',
+    stream: 'TILL',
+    gateway: { port: 1 },
+    partitions: { key: 'customer', count: 2 },
+    components: [],
+    routes: [],
+  });
+  const second = partitionOf(till, 'till-2', 2);
+  const cellBus = await connectCellBus({ cell: second, component: 'core', env: { NATS_URL: nats.url }, logger });
+  await cellBus.close();
+  expect((await limits('TILL_2')).subjects).toEqual(['till.till-2.>']);
+  await expect(
+    connectCellBus({ cell: second, component: 'core', env: { NATS_URL: nats.url, NATS_USER: 'till-1', NATS_PASS: 'x' }, logger }),
+  ).rejects.toThrow(
+    'partition till-2 was given the NATS credentials of till-1: each partition connects as its own user (NATS_USER=till-2)',
+  );
 });

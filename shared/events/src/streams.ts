@@ -1,6 +1,6 @@
 import { RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig, type StreamUpdateConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { DEFAULT_STREAM_LIMITS, streamLimits, type CellDescriptor } from '@retail/descriptor';
+import { DEFAULT_STREAM_LIMITS, ownSubjects, streamLimits, type CellDescriptor } from '@retail/descriptor';
 
 export interface StreamSpec {
   name: string;
@@ -14,10 +14,10 @@ export interface StreamSpec {
   maxBytes?: number;
 }
 
-/** The stream a cell owns, as its descriptor declares it: its subjects `<cell>.>`, with its age and size limits. */
+/** The stream a running cell owns: its subjects (`<cell>.>`, a partition's `<cell>.<partition>.>`), with its descriptor's age and size limits. */
 export const cellStream = (cell: CellDescriptor): StreamSpec => ({
   name: cell.stream,
-  subjects: [`${cell.name}.>`],
+  subjects: [ownSubjects(cell)],
   ...streamLimits(cell),
 });
 

@@ -28,6 +28,8 @@ const secretSettings = z.registry<{ devDefault: DevDefault }>();
  * and names the variable.
  */
 export function secret(devDefault: string): z.ZodString;
+/** A secret always needed, whose development default depends on other settings (a partition's own). */
+export function secret(devDefault: (source: Source) => string): z.ZodString;
 /** A secret needed only in some settings: `devDefault` says when (a value) and when not (`undefined`). */
 export function secret(devDefault: (source: Source) => string | undefined): z.ZodOptional<z.ZodString>;
 export function secret(devDefault: DevDefault) {

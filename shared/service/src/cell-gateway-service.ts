@@ -1,5 +1,5 @@
 import { startTelemetry } from '@retail/telemetry';
-import type { CellDescriptor } from '@retail/descriptor';
+import { instanceName, runningCell, type CellDescriptor } from '@retail/descriptor';
 import { exitOnStartFailure } from './start-failure.ts';
 
 /**
@@ -11,9 +11,11 @@ import { exitOnStartFailure } from './start-failure.ts';
  * // cells/products/gateway/src/main.ts
  * startCellGatewayService(productsCell);
  */
-export function startCellGatewayService(cell: CellDescriptor): void {
-  const name = `${cell.name}-gateway`;
-  const telemetry = startTelemetry({ serviceName: name, cell: cell.name, httpClientSpans: false });
+export function startCellGatewayService(declared: CellDescriptor): void {
+  // A partition's gateway (CELL_PARTITION) is the gateway of that copy of the cell: its ports, its upstreams.
+  const cell = runningCell(declared, process.env);
+  const name = `${instanceName(cell)}-gateway`;
+  const telemetry = startTelemetry({ serviceName: name, cell: instanceName(cell), httpClientSpans: false });
   import('./serve-composed.ts')
     .then(({ serveComposed }) =>
       serveComposed(async () => (await import('@retail/gateway')).composeCellGateway(cell), {

@@ -4,17 +4,18 @@ import { afterEach, expect, it } from 'vitest';
 import { freePort, realProcess, type RealProcess } from '@retail/testing';
 
 const main = fileURLToPath(new URL('../test/shop-main.ts', import.meta.url));
+const partitionedMain = fileURLToPath(new URL('../test/partitioned-shop-main.ts', import.meta.url));
 const started: RealProcess[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((p) => p.stop()));
 });
 
-async function startShop(env: Record<string, string>) {
+async function startShop(env: Record<string, string>, entry = main) {
   const port = await freePort();
   const process = realProcess({
     name: 'shop-till',
     command: 'node',
-    args: [main],
+    args: [entry],
     env: { OTEL_SDK_DISABLED: 'true', PORT: String(port), ...env },
     readyUrl: `http://127.0.0.1:${port}/readyz`,
   });
@@ -46,4 +47,25 @@ it('refuses to start on a bad setting and says which', () => {
   });
   expect(run.status).toBe(1);
   expect(run.stderr).toMatch(/Invalid configuration:\n\s+PORT: /);
+});
+
+it('runs a partitioned cell as the partition CELL_PARTITION names, under that partition’s name', async () => {
+  const { process, port } = await startShop({ CELL_PARTITION: 'shop-2' }, partitionedMain);
+  expect(await (await fetch(`http://127.0.0.1:${port}/whoami`)).json()).toEqual({ cell: 'shop', partition: 'shop-2', component: 'till' });
+  const listening = process
+    .output()
+    .split('\n')
+    .map((line) => (line.startsWith('{') ? JSON.parse(line) : {}))
+    .find((entry) => entry.msg === 'listening');
+  expect(listening).toMatchObject({ name: 'shop-2-till', cell: 'shop-2', component: 'till', port });
+});
+
+it('refuses to start as a partition the cell does not have, naming the ones it has', () => {
+  const run = spawnSync('node', [partitionedMain], {
+    env: { ...process.env, OTEL_SDK_DISABLED: 'true', CELL_PARTITION: 'shop-3' },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  expect(run.status).toBe(1);
+  expect(run.stderr).toContain('shop-3 is not a partition of the shop cell (it has shop-1, shop-2)');
 });

@@ -4,7 +4,7 @@
 import { startTelemetry } from '@retail/telemetry';
 import type { TokenVerifier } from '@retail/auth';
 import type { Logger } from '@retail/kernel';
-import type { CellDescriptor } from '@retail/descriptor';
+import { instanceName, runningCell, type CellDescriptor } from '@retail/descriptor';
 import type { Hono } from 'hono';
 import type { ListenEnv } from './serve-composed.ts';
 import { exitOnStartFailure } from './start-failure.ts';
@@ -18,7 +18,10 @@ interface CellServiceEnv extends ListenEnv {
 
 /** What a service's composition root is given: who it is, its parsed settings, its logger, its token check. */
 export interface CellServiceContext<E> {
+  /** The cell it runs in: for a partitioned cell, its partition (`CELL_PARTITION`, see `runningCell`). */
   cell: CellDescriptor;
+  /** The running system (`systemCells` of @retail/topology): every cell and partition whose events it may read. */
+  system: readonly CellDescriptor[];
   component: string;
   env: E;
   logger: Logger;
@@ -58,9 +61,10 @@ export interface StartCellServiceOptions<E extends CellServiceEnv> {
  * startCellService({ cell: ordersCell, component: 'orders', server: () => import('./server.ts') });
  */
 export function startCellService<E extends CellServiceEnv>(options: StartCellServiceOptions<E>): void {
-  const { cell, component } = options;
-  const name = `${cell.name}-${component}`;
-  const telemetry = startTelemetry({ serviceName: name, cell: cell.name });
+  const { component } = options;
+  const cell = runningCell(options.cell, process.env);
+  const name = `${instanceName(cell)}-${component}`;
+  const telemetry = startTelemetry({ serviceName: name, cell: instanceName(cell) });
   const starting = (async () => {
     // drizzle's CommonJS build, before anything imports drizzle (see @retail/data's patches).
     await import('@retail/data/register');
@@ -72,9 +76,11 @@ export function startCellService<E extends CellServiceEnv>(options: StartCellSer
         const { internalJwksUrl } = await import('@retail/descriptor');
         const server = await options.server();
         const env = server.loadEnv();
-        const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: cell.name, component } });
+        const { systemCells } = await import('@retail/topology');
+        const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: instanceName(cell), component } });
         const verifyToken = internalTokenVerifier(cell.name, internalJwksUrl(env.CELL_GATEWAY_URL));
-        return { env, logger, ...(await server.compose({ cell, component, env, logger, verifyToken })) };
+        const system = systemCells(process.env);
+        return { env, logger, ...(await server.compose({ cell, system, component, env, logger, verifyToken })) };
       },
       { shutdownTelemetry: telemetry.shutdown },
     );

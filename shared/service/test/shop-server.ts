@@ -8,7 +8,7 @@ type Env = ReturnType<typeof loadEnv>;
 
 export function compose({ cell, component, logger }: CellServiceContext<Env>): ComposedService {
   const app = createServiceApp({ logger });
-  app.get('/whoami', (c) => c.json({ cell: cell.name, component }));
+  app.get('/whoami', (c) => c.json({ cell: cell.name, partition: cell.partition, component }));
   const closing = (what: string) => () => void process.stdout.write(`closed ${what}\n`);
   return { app, resources: [closing('the database'), closing('the bus')] };
 }

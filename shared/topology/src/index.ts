@@ -1,1 +1,1 @@
-export { cells, globalGateway } from './system.ts';
+export { cells, globalGateway, systemCells } from './system.ts';

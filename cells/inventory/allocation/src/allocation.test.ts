@@ -6,9 +6,11 @@ import {
   type CloudEvent,
   type OutboxRelay,
   type RunningConsumer,
+  wireSubject,
 } from '@retail/events';
 import { inventoryCell } from '@retail/inventory-contract';
 import { startTestBus, type TestBus } from '@retail/events/testing';
+import { systemCells } from '@retail/topology';
 import { waitFor } from '@retail/testing';
 import { createApp } from './app.ts';
 import { allocationHandlers } from './events/handlers.ts';
@@ -16,8 +18,11 @@ import { orderCancelled, orderPlaced, shipmentDispatched, silent, startStock, st
 
 /**
  * The inventory cell's saga steps end to end inside the cell: other cells' events on a real nats-server
- * → allocation's consumers → stock over HTTP → stock's outbox → inventory events on the INVENTORY stream.
+ * with the running system's streams (every orders partition its own) → allocation's consumers → stock
+ * over HTTP → stock's outbox → inventory events on the INVENTORY stream, answers addressed to the
+ * partition that placed the order.
  */
+const system = systemCells();
 let test: TestBus;
 let bus: Bus;
 let stock: Awaited<ReturnType<typeof startStock>>;
@@ -26,7 +31,7 @@ let relay: OutboxRelay;
 let consumers: RunningConsumer[];
 
 beforeAll(async () => {
-  test = await startTestBus({ name: 'allocation-test', logger: silent, streams: ['ORDERS', 'SHIPPING', 'INVENTORY'] });
+  test = await startTestBus({ name: 'allocation-test', logger: silent, cells: system });
   ({ bus } = test);
   stock = await startStock({ 'KIT-PAN': 10, 'OUT-TENT-2P': 3 });
   relay = startOutboxRelay({ db: stock.db, js: bus.js, logger: silent, intervalMs: 50 });
@@ -34,6 +39,7 @@ beforeAll(async () => {
   consumers = startComponentConsumers({
     bus,
     cell: inventoryCell,
+    system,
     component: 'allocation',
     handlers: allocationHandlers(client.commands, silent),
     logger: silent,
@@ -48,16 +54,18 @@ afterAll(async () => {
   await test.dispose();
 });
 
-const publish = (event: CloudEvent, msgID = event.id) => bus.js.publish(event.type, JSON.stringify(event), { msgID });
+/** Publish as the orders partitions and the shipping cell do: on the event's wire subject. */
+const publish = (event: CloudEvent, msgID = event.id, subject = wireSubject(event)) =>
+  bus.js.publish(subject, JSON.stringify(event), { msgID });
 
-/** The inventory events about one order, as other cells see them on the stream. */
-async function inventoryEvents(orderId: string): Promise<Array<{ type: string; data: any }>> {
-  const found: Array<{ type: string; data: any }> = [];
+/** The inventory events about one order, as other cells see them on the stream: where they travel, what they say. */
+async function inventoryEvents(orderId: string): Promise<Array<{ on: string; type: string; data: any }>> {
+  const found: Array<{ on: string; type: string; data: any }> = [];
   const info = await bus.jsm.streams.info('INVENTORY');
   for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
     const message = await bus.jsm.streams.getMessage('INVENTORY', { seq }).catch(() => null);
     const event = message?.json<CloudEvent<any>>();
-    if (event?.subject === orderId) found.push({ type: event.type, data: event.data });
+    if (event?.subject === orderId) found.push({ on: message!.subject, type: event.type, data: event.data });
   }
   return found;
 }
@@ -65,13 +73,14 @@ const eventually = <T>(check: () => Promise<T | undefined | false> | T | undefin
   waitFor(check, { what, timeoutMs: 10_000 });
 
 describe('inventory cell: orders and shipping events in, reservations out', () => {
-  it('placed → reservation.confirmed on INVENTORY; dispatched → the goods leave on-hand', async () => {
+  it('placed → reservation.confirmed on INVENTORY, addressed to orders-1; dispatched → the goods leave on-hand', async () => {
     await publish(orderPlaced('order-1', [{ sku: 'KIT-PAN', quantity: 4 }]));
     const [confirmed] = await eventually(
       async () => (await inventoryEvents('order-1')).length === 1 && inventoryEvents('order-1'),
       'reservation.confirmed',
     );
     expect(confirmed).toEqual({
+      on: 'inventory.orders-1.reservation.confirmed',
       type: 'inventory.reservation.confirmed',
       data: { orderId: 'order-1', lines: [{ sku: 'KIT-PAN', quantity: 4 }] },
     });
@@ -88,8 +97,32 @@ describe('inventory cell: orders and shipping events in, reservations out', () =
       async () => (await inventoryEvents('order-2')).length === 1 && inventoryEvents('order-2'),
       'reservation.rejected',
     );
+    expect(rejected!.on).toBe('inventory.orders-1.reservation.rejected');
     expect(rejected!.type).toBe('inventory.reservation.rejected');
     expect(rejected!.data.shortages).toEqual([{ sku: 'OUT-TENT-2P', requested: 5, available: 3 }]);
+  });
+
+  it('reads every orders partition’s stream, and answers orders-2’s placements on inventory.orders-2.reservation.*', async () => {
+    await publish(orderPlaced('order-p2-ok', [{ sku: 'KIT-PAN', quantity: 1 }], 'orders-2'));
+    await publish(orderPlaced('order-p2-short', [{ sku: 'OUT-TENT-2P', quantity: 50 }], 'orders-2'));
+    const [confirmed] = await eventually(
+      async () => (await inventoryEvents('order-p2-ok')).length === 1 && inventoryEvents('order-p2-ok'),
+      'orders-2’s reservation confirmed',
+    );
+    const [rejected] = await eventually(
+      async () => (await inventoryEvents('order-p2-short')).length === 1 && inventoryEvents('order-p2-short'),
+      'orders-2’s reservation rejected',
+    );
+    expect(confirmed).toMatchObject({ on: 'inventory.orders-2.reservation.confirmed', type: 'inventory.reservation.confirmed' });
+    expect(rejected).toMatchObject({ on: 'inventory.orders-2.reservation.rejected', type: 'inventory.reservation.rejected' });
+    // One durable of the same name on each partition's stream.
+    for (const [stream, filter] of [
+      ['ORDERS_1', 'orders.orders-1.order.*'],
+      ['ORDERS_2', 'orders.orders-2.order.*'],
+    ])
+      expect((await bus.jsm.consumers.info(stream!, 'inventory-allocation')).config.filter_subject).toBe(filter);
+    await publish(orderCancelled('order-p2-ok', 'orders-2'));
+    await eventually(() => stock.stock.get('KIT-PAN').reserved === 0 || undefined, 'orders-2’s reservation released');
   });
 
   it('cancelled → reservation.released, and a placement event delivered twice reserves once', async () => {
@@ -113,7 +146,7 @@ describe('inventory cell: orders and shipping events in, reservations out', () =
       async () => (await bus.jsm.streams.getMessage('INVENTORY', { last_by_subj: 'inventory.dlq.allocation' })) ?? undefined,
       'the dead letter',
     );
-    expect(dead.header.get('Dlq-Original-Subject')).toBe('orders.order.placed');
+    expect(dead.header.get('Dlq-Original-Subject')).toBe('orders.orders-1.order.placed');
     expect(dead.header.get('Dlq-Reason')).toMatch(/^invalid orders.order.placed: lines: Too small/);
   });
 

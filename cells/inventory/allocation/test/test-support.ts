@@ -41,25 +41,30 @@ export function stockCommandsFor(url: string, token: () => Promise<string>) {
 
 const address = { name: 'Ada Lovelace', line1: '1 Analytical Way', city: 'London', postalCode: 'N1 9GU', country: 'GB' };
 
-export const orderPlaced = (orderId: string, lines: Array<{ sku: string; quantity: number }>) =>
+/** An order's events come from the orders partition that owns it (`orders-1` unless told), addressed to it. */
+export const orderPlaced = (orderId: string, lines: Array<{ sku: string; quantity: number }>, partition = 'orders-1') =>
   createEvent<OrderPlacedEvent>({
-    source: '/cells/orders/orders',
+    source: `/cells/${partition}/orders`,
+    partition,
     type: 'orders.order.placed',
     subject: orderId,
     data: { orderId, customerId: 'user-ada', lines, total: 1000, currency: 'USD', shippingAddress: address },
   });
 
-export const orderCancelled = (orderId: string) =>
+export const orderCancelled = (orderId: string, partition = 'orders-1') =>
   createEvent<OrderCancelledEvent>({
-    source: '/cells/orders/orders',
+    source: `/cells/${partition}/orders`,
+    partition,
     type: 'orders.order.cancelled',
     subject: orderId,
     data: { orderId, previousStatus: 'CONFIRMED' },
   });
 
-export const shipmentDispatched = (orderId: string, lines: Array<{ sku: string; quantity: number }>) =>
+/** A shipment's events go to the orders partition that owns its order. */
+export const shipmentDispatched = (orderId: string, lines: Array<{ sku: string; quantity: number }>, partition = 'orders-1') =>
   createEvent<ShipmentDispatchedEvent>({
     source: '/cells/shipping/shipments',
+    partition,
     type: 'shipping.shipment.dispatched',
     subject: `shp-${orderId}`,
     data: { shipmentId: `shp-${orderId}`, orderId, lines, carrier: 'DHL', trackingNumber: 'JD0001' },

@@ -16,6 +16,8 @@ export const inventoryCell = defineCell({
       port: 4301,
       datastore: 'stock.db',
       publishes: Object.values(InventorySubjects),
+      // The answers to an order's placement go to the orders partition that placed it, and to it alone.
+      addressed: [InventorySubjects.reservationConfirmed, InventorySubjects.reservationRejected],
       consumes: [{ stream: 'PRODUCTS', subject: 'products.product.created' }],
       summary: 'Owns stock levels (onHand, reserved) and reservations; adjustments with a reason; a stock row for every catalog product.',
     },

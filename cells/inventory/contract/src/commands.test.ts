@@ -10,9 +10,15 @@ it('accepts the order ids and event ids the other cells produce, and refuses wha
   expect(commandKeySchema.safeParse('short').success).toBe(false);
 });
 
-it('takes a reservation of at least one whole, positive quantity per line, and nothing else', () => {
-  const valid = { orderId: 'o-1', lines: [{ sku: 'KIT-PAN', quantity: 2 }] };
+it('takes a reservation of at least one whole, positive quantity per line, for an order of a named partition, and nothing else', () => {
+  const valid = { orderId: 'o-1', partition: 'orders-2', lines: [{ sku: 'KIT-PAN', quantity: 2 }] };
   expect(reserveStockSchema.parse(valid)).toEqual(valid);
+  const { partition: _, ...unaddressed } = valid;
+  expect(reserveStockSchema.safeParse(unaddressed).error?.issues.map((i) => i.path.join('.'))).toEqual(['partition']);
+  for (const partition of ['orders', 'orders-0', 'Orders-1', 'orders-10'])
+    expect(reserveStockSchema.safeParse({ ...valid, partition }).error?.issues[0]?.message).toBe(
+      'partition: the name of an orders partition, e.g. orders-1',
+    );
   expect(reserveStockSchema.safeParse({ ...valid, lines: [] }).success).toBe(false);
   expect(reserveStockSchema.safeParse({ ...valid, lines: [{ sku: 'KIT-PAN', quantity: 0 }] }).success).toBe(false);
   expect(reserveStockSchema.safeParse({ ...valid, lines: [{ sku: 'KIT-PAN', quantity: 1, price: 5 }] }).success).toBe(false);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPartitionName } from '@retail/descriptor';
 import { skuSchema } from '@retail/products-contract';
 
 /**
@@ -12,9 +13,13 @@ export const orderIdSchema = z.string().regex(/^[\x21-\x2e\x30-\x7e]{1,128}$/, '
 /** The `Idempotency-Key` header of a command: the id of the event that caused it. */
 export const commandKeySchema = z.string().regex(/^[\x21-\x7e]{8,200}$/, 'Idempotency-Key: 8–200 visible ASCII characters');
 
+/** The partition of the orders cell that owns an order (`orders-2`): answers about the order go to it alone. */
+export const orderPartitionSchema = z.string().refine(isPartitionName, 'partition: the name of an orders partition, e.g. orders-1');
+
 /** `POST /reservations`: reserve every line or none. */
 export const reserveStockSchema = z.strictObject({
   orderId: orderIdSchema,
+  partition: orderPartitionSchema,
   lines: z
     .array(z.strictObject({ sku: skuSchema, quantity: z.number().int().min(1).max(1_000_000) }))
     .min(1, 'A reservation needs at least one line')

@@ -117,7 +117,7 @@ describe('inventory gateway: the public API', () => {
     const res = await fetch(`${base}/reservations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}`, 'idempotency-key': 'event-0000-0001' },
-      body: JSON.stringify({ orderId: 'o-1', lines: [{ sku: 'KIT-PAN', quantity: 1 }] }),
+      body: JSON.stringify({ orderId: 'o-1', partition: 'orders-1', lines: [{ sku: 'KIT-PAN', quantity: 1 }] }),
     });
     expect(res.status).toBe(404);
   });
@@ -131,7 +131,7 @@ describe('inventory gateway: workload tokens for allocation', () => {
       token: cellWorkloadTokens({ cellGatewayUrl: base, component: 'allocation', workloadSecret: SECRET }),
     });
     const answer = await createStockCommands(http).reserve(
-      { orderId: 'order-gw-1', lines: [{ sku: 'OUT-TENT-2P', quantity: 2 }] },
+      { orderId: 'order-gw-1', partition: 'orders-1', lines: [{ sku: 'OUT-TENT-2P', quantity: 2 }] },
       'event-gw-0001',
     );
     await http.close();
@@ -146,7 +146,10 @@ describe('inventory gateway: workload tokens for allocation', () => {
       token: cellWorkloadTokens({ cellGatewayUrl: base, component: 'allocation', workloadSecret: 'not-the-secret' }),
     });
     await expect(
-      createStockCommands(http).reserve({ orderId: 'order-gw-2', lines: [{ sku: 'KIT-PAN', quantity: 1 }] }, 'event-gw-0002'),
+      createStockCommands(http).reserve(
+        { orderId: 'order-gw-2', partition: 'orders-1', lines: [{ sku: 'KIT-PAN', quantity: 1 }] },
+        'event-gw-0002',
+      ),
     ).rejects.toThrow(/refused this service's credentials \(401\)/);
     await http.close();
   });
@@ -159,7 +162,7 @@ describe('inventory gateway: workload tokens for allocation', () => {
         authorization: `Bearer ${await token(['inventory:internal'])}`,
         'idempotency-key': 'event-gw-0003',
       },
-      body: JSON.stringify({ orderId: 'order-gw-3', lines: [{ sku: 'KIT-PAN', quantity: 1 }] }),
+      body: JSON.stringify({ orderId: 'order-gw-3', partition: 'orders-1', lines: [{ sku: 'KIT-PAN', quantity: 1 }] }),
     });
     expect(direct.status).toBe(401);
   });

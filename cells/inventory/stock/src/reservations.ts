@@ -38,7 +38,7 @@ export function createReservations(db: StockDb): Reservations {
   const run = (command: (tx: Tx<any>) => ReservationAnswer): ReservationAnswer => db.transaction(command);
 
   return {
-    reserve({ orderId, lines }, key) {
+    reserve({ orderId, partition, lines }, key) {
       const wanted = mergeLines(lines);
       return run((tx) => {
         const existing = findReservation(tx, orderId);
@@ -64,11 +64,17 @@ export function createReservations(db: StockDb): Reservations {
             reason,
             shortages: shortages.map(({ sku, requested, available }) => ({ sku, requested, available })),
           };
-          appendToOutbox(tx, createEvent({ source: SOURCE, type: InventorySubjects.reservationRejected, subject: orderId, data }));
+          appendToOutbox(
+            tx,
+            createEvent({ source: SOURCE, partition, type: InventorySubjects.reservationRejected, subject: orderId, data }),
+          );
           return { orderId, status };
         }
         const data: ReservationConfirmedEvent = { orderId, lines: wanted };
-        appendToOutbox(tx, createEvent({ source: SOURCE, type: InventorySubjects.reservationConfirmed, subject: orderId, data }));
+        appendToOutbox(
+          tx,
+          createEvent({ source: SOURCE, partition, type: InventorySubjects.reservationConfirmed, subject: orderId, data }),
+        );
         for (const { sku, quantity } of wanted) announceStockChange(tx, changeReserved(tx).get({ sku, delta: quantity, now })!);
         return { orderId, status };
       });

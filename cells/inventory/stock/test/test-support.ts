@@ -18,7 +18,10 @@ export function stockUp(db: StockDb, levels: Record<string, number>): void {
   db.delete(outbox).run();
 }
 
-/** The events written so far, in order: `{ type, data }`. */
+/**
+ * The events written so far, in order: `{ type, subject, data }`, and `partition` for an answer addressed
+ * to an orders partition (where each travels: `outboxSubjects` of @retail/data/testing).
+ */
 export const outboxEvents = (db: StockDb) =>
   db
     .select()
@@ -27,5 +30,10 @@ export const outboxEvents = (db: StockDb) =>
     .all()
     .map((row) => {
       const event = JSON.parse(row.payload);
-      return { type: row.subject as string, subject: event.subject as string, data: event.data };
+      return {
+        type: event.type as string,
+        partition: event.partition as string | undefined,
+        subject: event.subject as string,
+        data: event.data,
+      };
     });

@@ -3,7 +3,7 @@ import { cellServiceEnv, parseEnv, secret } from '@retail/kernel';
 import { ordersCell } from '@retail/orders-contract';
 import { productsCell } from '@retail/products-contract';
 import { shippingCell } from '@retail/shipping-contract';
-import { component, devClientSecret, devWorkloadSecret, localUrl } from '@retail/descriptor';
+import { component, devClientSecret, devWorkloadSecret, instanceName, localUrl, runningCell } from '@retail/descriptor';
 
 const self = component(ordersCell, 'checkout');
 
@@ -22,8 +22,8 @@ export function loadEnv(source = process.env) {
     SHIPPING_GATEWAY_URL: z.url().default(localUrl(shippingCell.gateway.port)),
     /** gateway-global's token service, for this cell's client-credentials token. */
     TOKEN_URL: z.url().default(`${localUrl(8080)}/auth/token`),
-    /** The orders cell's client secret at the token service (its CLIENT_SECRET_ORDERS). */
-    CLIENT_SECRET: secret(devClientSecret(ordersCell.name)),
+    /** Its partition's client secret at the token service (CLIENT_SECRET_ORDERS_2 there: each partition is a client). */
+    CLIENT_SECRET: secret((env) => devClientSecret(instanceName(runningCell(ordersCell, env)))),
     /** How long a customer waits for prices before checkout answers 503. */
     PRICE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
   });

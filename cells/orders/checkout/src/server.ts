@@ -1,3 +1,4 @@
+import { instanceName } from '@retail/descriptor';
 import { connectCellBus } from '@retail/events';
 import { cachedClientCredentials, cellWorkloadTokens } from '@retail/http-client';
 import type { CellServiceContext, ComposedService } from '@retail/service/compose';
@@ -23,7 +24,8 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
   // One client-credentials token of the orders cell for its calls to other cells (prices, shipments).
   const cellToken = cachedClientCredentials({
     tokenUrl: env.TOKEN_URL,
-    clientId: cell.name,
+    // Each partition is a client of its own at the token service: `orders-2`.
+    clientId: instanceName(cell),
     secret: env.CLIENT_SECRET,
     name: 'the token service',
   });
@@ -32,7 +34,7 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
   const orders = ordersCore(ordersClient);
 
   const bus = await connectCellBus(context);
-  const consumers = startCheckoutConsumers({ bus, handlers: sagaHandlers(orders, logger), logger });
+  const consumers = startCheckoutConsumers({ bus, handlers: sagaHandlers(orders, logger), logger, cell, system: context.system });
 
   const checkout = createCheckout({
     prices: productsPriceSource(productsClient, logger),

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { outbox } from '@retail/data';
+import { runningCell } from '@retail/descriptor';
+import { eventOrigin } from '@retail/events';
 import { afterAll, beforeEach } from 'vitest';
 import { createLogger, serveApp } from '@retail/kernel';
-import { createOrderCommandSchema } from '@retail/orders-contract';
+import { createOrderCommandSchema, ordersCell } from '@retail/orders-contract';
 import { createApp as createOrdersApp, createOrderBook, openOwnDatabase } from '@retail/orders-orders';
 import type { PriceList } from '@retail/products-contract';
 import { internalTestTokens } from '@retail/testing';
@@ -108,12 +110,14 @@ export async function fakeShippingGateway() {
 /**
  * A real orders core service listening on a free port, over an in-memory database. One per test file
  * (`reset()` empties it between tests), since a listening server lives as long as its process hooks.
+ * It runs as `partition` of the orders cell (`orders-1` unless told), as checkout's partition does.
  */
-export async function startOrdersCore() {
+export async function startOrdersCore(options: { partition?: string } = {}) {
   const logger = createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const tokens = await internalTestTokens('orders');
   const database = openOwnDatabase(':memory:');
-  const orderBook = createOrderBook(database.db);
+  const cell = runningCell(ordersCell, { CELL_PARTITION: options.partition ?? 'orders-1' });
+  const orderBook = createOrderBook(database.db, eventOrigin(cell, 'orders'));
   const server = await serveApp({
     app: createOrdersApp({ orders: orderBook, verifyToken: tokens.verifier, logger }),
     port: 0,
@@ -122,6 +126,8 @@ export async function startOrdersCore() {
   });
   return {
     url: `http://127.0.0.1:${server.port}`,
+    /** The partition it runs as: checkout of the same partition reads the answers addressed to it. */
+    cell,
     tokens,
     logger,
     orderBook,

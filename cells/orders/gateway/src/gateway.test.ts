@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_AUDIENCE, createVerifier, internalAudience, internalIssuer, openKeyStore, signToken, type KeyStore } from '@retail/auth';
 import { createCellGateway, createForwarder } from '@retail/gateway';
+import { instanceName, runningCell } from '@retail/descriptor';
+import { eventOrigin } from '@retail/events';
 import { cachedClientCredentials, cellWorkloadTokens } from '@retail/http-client';
 import { createLogger, serveApp, type RunningServer } from '@retail/kernel';
 import {
@@ -20,10 +22,12 @@ import { createApp as createOrdersApp, createOrderBook, openOwnDatabase } from '
 import { freePort, json } from '@retail/testing';
 
 /**
- * The whole orders cell on real ports: its gateway in front of the real orders and checkout services,
- * checkout getting its workload tokens from the gateway and its client-credentials token from a stand-in
- * token service, and prices from a stand-in products gateway. The cell boundary as clients see it.
+ * The whole orders cell on real ports, as its partition `orders-2` runs it: its gateway in front of the
+ * real orders and checkout services, checkout getting its workload tokens from the gateway and its
+ * client-credentials token (as client `orders-2`) from a stand-in token service, and prices from a
+ * stand-in products gateway. The cell boundary as clients see it.
  */
+const partition = runningCell(ordersCell, { CELL_PARTITION: 'orders-2' });
 const ISSUER = 'http://issuer.test';
 const CHECKOUT_SECRET = 'orders-checkout-test-secret';
 const CORE_SECRET = 'orders-orders-test-secret';
@@ -66,10 +70,10 @@ beforeAll(async () => {
     algorithms: ['EdDSA'],
   });
 
-  // gateway-global's token service, as far as checkout uses it: client credentials for the orders cell.
+  // gateway-global's token service, as far as checkout uses it: client credentials for the partition.
   const tokenUrl = await stub((req) => {
     tokenRequests.push(req.authorization ?? '');
-    const ok = req.authorization === `Basic ${Buffer.from(`orders:${CLIENT_SECRET}`).toString('base64')}`;
+    const ok = req.authorization === `Basic ${Buffer.from(`orders-2:${CLIENT_SECRET}`).toString('base64')}`;
     return ok
       ? { status: 200, body: { access_token: 'orders-cell-client-token', token_type: 'Bearer', expires_in: 300 } }
       : { status: 401, body: { error: 'invalid_client' } };
@@ -98,7 +102,7 @@ beforeAll(async () => {
   const database = openOwnDatabase(':memory:');
   // One process hosts the gateway and the services: all keep Node's own Response (see serveApp).
   const core = await serveApp({
-    app: createOrdersApp({ orders: createOrderBook(database.db), verifyToken: verifyInternal, logger }),
+    app: createOrdersApp({ orders: createOrderBook(database.db, eventOrigin(partition, 'orders')), verifyToken: verifyInternal, logger }),
     port: 0,
     hostname: '127.0.0.1',
     logger,
@@ -113,7 +117,8 @@ beforeAll(async () => {
   });
   const cellToken = cachedClientCredentials({
     tokenUrl: `${tokenUrl}/auth/token`,
-    clientId: 'orders',
+    // As checkout's composition root does: each partition is a client of its own.
+    clientId: instanceName(partition),
     secret: CLIENT_SECRET,
     name: 'the token service',
   });
@@ -135,7 +140,7 @@ beforeAll(async () => {
   });
 
   const gateway = createCellGateway({
-    cell: ordersCell,
+    cell: partition,
     logger,
     verifyToken: createVerifier({ jwks: () => issuerKeys.jwks(), issuer: ISSUER, audience: API_AUDIENCE, algorithms: ['ES256'] }),
     internalKeys,
@@ -182,8 +187,8 @@ describe('orders gateway: a customer’s orders', () => {
       lines: [{ sku: 'KIT-PAN', unitPrice: 4500, quantity: 2 }],
     });
     expect(res.headers.get('location')).toBe(`/orders/${order.id}`);
-    // checkout authenticated at the token service as the orders cell, with its client secret.
-    expect(tokenRequests[0]).toBe(`Basic ${Buffer.from(`orders:${CLIENT_SECRET}`).toString('base64')}`);
+    // checkout authenticated at the token service as its partition of the orders cell, with its client secret.
+    expect(tokenRequests[0]).toBe(`Basic ${Buffer.from(`orders-2:${CLIENT_SECRET}`).toString('base64')}`);
 
     expect(await json(await send('GET', `/orders/${order.id}`, alice))).toEqual(order);
     expect((await json(await send('GET', '/orders', alice))).items.map((o: { id: string }) => o.id)).toContain(order.id);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { cellServiceEnv, parseEnv } from '@retail/kernel';
 import { ordersCell } from '@retail/orders-contract';
-import { component, devWorkloadSecret, localUrl } from '@retail/descriptor';
+import { component, devWorkloadSecret, instanceName, localUrl, runningCell, type CellDescriptor } from '@retail/descriptor';
 
 const self = component(ordersCell, 'orders');
 
@@ -20,4 +20,6 @@ export function loadEnv(source = process.env) {
 }
 
 export type Env = ReturnType<typeof loadEnv>;
-export const databaseFile = (env: Env) => join(env.DATA_DIR, ordersCell.name, self.datastore!);
+/** `DATA_DIR/<partition>/orders.db`: each partition of the cell keeps its own file. */
+export const databaseFile = (env: Env, cell: CellDescriptor = runningCell(ordersCell)) =>
+  join(env.DATA_DIR, instanceName(cell), self.datastore!);

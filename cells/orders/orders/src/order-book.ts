@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import { firstDelivery, mayView, placeholders, prepared, type Viewer } from '@retail/data';
-import { appendToOutbox, createEvent } from '@retail/events';
+import { appendToOutbox, createEvent, eventOrigin, type EventOrigin } from '@retail/events';
 import {
   OrderSubjects,
   canTransition,
@@ -14,12 +14,13 @@ import {
   type OrderTransitionCommand,
   type PlacementQuery,
 } from '@retail/orders-contract';
-import { durableName } from '@retail/descriptor';
+import { durableName, runningCell } from '@retail/descriptor';
 import * as schema from './db/schema.ts';
 import { IdempotencyKeyReusedError, IllegalTransitionError, OrderNotFoundError } from './errors.ts';
 import { recordHistory, recordStatus, transition, type OrderRow, type OrdersDb, type OrdersTx } from './transition.ts';
 
-const SOURCE = '/cells/orders/orders';
+/** Where its events come from: `/cells/orders-2/orders`, in partition `orders-2` (see `eventOrigin`). */
+const DEFAULT_ORIGIN: EventOrigin = eventOrigin(runningCell(ordersCell), 'orders');
 /** Who records the Idempotency-Keys of commands in the inbox. */
 const INBOX_CONSUMER = durableName(ordersCell, 'orders');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -162,8 +163,8 @@ function replayOf(tx: OrdersDb | OrdersTx, key: PlacementQuery): Order | undefin
 const reserved = (row: OrderRow) => row.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
 
 /** The event announcing a move the saga caused, with what the cells listening for it need. */
-function transitionEvent(order: OrderRow, command: OrderTransitionCommand, previousStatus: OrderStatus) {
-  const event = <T>(type: string, data: T) => createEvent({ source: SOURCE, type, subject: order.id, data });
+function transitionEvent(origin: EventOrigin, order: OrderRow, command: OrderTransitionCommand, previousStatus: OrderStatus) {
+  const event = <T>(type: string, data: T) => createEvent({ ...origin, type, subject: order.id, data });
   switch (command.to) {
     case 'CONFIRMED':
       return event(OrderSubjects.confirmed, {
@@ -184,12 +185,12 @@ function transitionEvent(order: OrderRow, command: OrderTransitionCommand, previ
     case 'DELIVERED':
       return event(OrderSubjects.delivered, { orderId: order.id, shipmentId: command.shipmentId });
     case 'CANCELLED':
-      return cancelledEvent(order.id, previousStatus);
+      return cancelledEvent(origin, order.id, previousStatus);
   }
 }
 
-const cancelledEvent = (orderId: string, previousStatus: OrderStatus) =>
-  createEvent({ source: SOURCE, type: OrderSubjects.cancelled, subject: orderId, data: { orderId, previousStatus } });
+const cancelledEvent = (origin: EventOrigin, orderId: string, previousStatus: OrderStatus) =>
+  createEvent({ ...origin, type: OrderSubjects.cancelled, subject: orderId, data: { orderId, previousStatus } });
 
 function cancelRefusal(order: OrderRow): IllegalTransitionError {
   const why: Partial<Record<OrderStatus, string>> = {
@@ -204,7 +205,8 @@ function cancelRefusal(order: OrderRow): IllegalTransitionError {
   );
 }
 
-export function createOrderBook(db: OrdersDb): OrderBook {
+/** `origin`: the partition it runs in (its events go out addressed to it), by default the cell's first. */
+export function createOrderBook(db: OrdersDb, origin: EventOrigin = DEFAULT_ORIGIN): OrderBook {
   const visible = (row: OrderRow | undefined, viewer: Viewer): row is OrderRow => !!row && mayView(viewer, row.customerId);
 
   return {
@@ -239,7 +241,7 @@ export function createOrderBook(db: OrdersDb): OrderBook {
           throw new IllegalTransitionError(current, 'CANCELLED', `Order ${id} is ${current.status} now, no longer ${ifStatus}.`);
         const by = current.customerId === viewer.customerId ? 'the customer' : 'an operator';
         const row = transition(tx, current, 'CANCELLED', `cancelled by ${by}`);
-        appendToOutbox(tx, cancelledEvent(id, current.status));
+        appendToOutbox(tx, cancelledEvent(origin, id, current.status));
         return load(tx, row);
       });
     },
@@ -272,7 +274,7 @@ export function createOrderBook(db: OrdersDb): OrderBook {
           currency: command.currency,
           shippingAddress: row.shippingAddress,
         };
-        appendToOutbox(tx, createEvent({ source: SOURCE, type: OrderSubjects.placed, subject: row.id, data: placed }));
+        appendToOutbox(tx, createEvent({ ...origin, type: OrderSubjects.placed, subject: row.id, data: placed }));
         return { order: asPlaced(row), created: true };
       });
     },
@@ -289,7 +291,7 @@ export function createOrderBook(db: OrdersDb): OrderBook {
           return { order: load(tx, current), applied: false }; // done before: a redelivered event
         }
         const row = transition(tx, current, command.to, command.reason);
-        appendToOutbox(tx, transitionEvent(row, command, current.status));
+        appendToOutbox(tx, transitionEvent(origin, row, command, current.status));
         return { order: load(tx, row), applied: true };
       });
     },

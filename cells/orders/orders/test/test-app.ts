@@ -1,15 +1,22 @@
+import { runningCell } from '@retail/descriptor';
+import { eventOrigin } from '@retail/events';
 import { createLogger } from '@retail/kernel';
+import { ordersCell } from '@retail/orders-contract';
 import { examplePricedOrder } from '@retail/orders-contract/testing';
 import { appCaller, internalTestTokens } from '@retail/testing';
 import { createApp } from '../src/app.ts';
 import { openOwnDatabase } from '../src/db/open.ts';
 import { createOrderBook } from '../src/order-book.ts';
 
-/** The real app over an in-memory database and in-memory internal keys, for `app.request()` tests. */
-export async function ordersTestApp() {
+/**
+ * The real app over an in-memory database and in-memory internal keys, for `app.request()` tests; it runs
+ * as `partition` of the orders cell (its events go out addressed to it), `orders-1` unless told.
+ */
+export async function ordersTestApp(options: { partition?: string } = {}) {
   const database = openOwnDatabase(':memory:');
   const tokens = await internalTestTokens('orders');
-  const orders = createOrderBook(database.db);
+  const cell = runningCell(ordersCell, { CELL_PARTITION: options.partition ?? 'orders-1' });
+  const orders = createOrderBook(database.db, eventOrigin(cell, 'orders'));
   const app = createApp({ orders, verifyToken: tokens.verifier, logger: createLogger({ name: 'test', level: 'silent' }) });
   const [alice, bob, admin, checkout] = await Promise.all([
     tokens.sign({ sub: 'user-alice', scopes: ['orders:read', 'orders:write'] }),

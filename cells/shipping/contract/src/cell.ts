@@ -23,6 +23,8 @@ export const shippingCell = defineCell({
       port: 4401,
       datastore: 'shipments.db',
       publishes: Object.values(ShippingSubjects),
+      // A shipment is an order's: what happens to it goes to the orders partition that owns the order.
+      addressed: Object.values(ShippingSubjects),
       summary:
         'Owns shipments (carrier, tracking number, status history); operator dispatch and delivery, optionally automatic after configurable delays.',
     },

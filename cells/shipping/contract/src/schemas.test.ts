@@ -9,6 +9,7 @@ import {
 
 const command = {
   orderId: 'order-1',
+  partition: 'orders-2',
   customerId: 'user-alice',
   address: { name: 'Alice', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
   lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: 2 }],
@@ -16,6 +17,12 @@ const command = {
 
 it('accepts the create-shipment command fulfillment builds from orders.order.confirmed, and nothing looser', () => {
   expect(createShipmentCommandSchema.parse(command)).toEqual(command);
+  const { partition: _, ...unaddressed } = command;
+  expect(createShipmentCommandSchema.safeParse(unaddressed).error?.issues.map((i) => i.path.join('.'))).toEqual(['partition']);
+  for (const partition of ['orders', 'orders-0', 'ORDERS-1', 'orders-1.x'])
+    expect(createShipmentCommandSchema.safeParse({ ...command, partition }).error?.issues[0]?.message).toBe(
+      'partition: the name of an orders partition, e.g. orders-1',
+    );
   expect(createShipmentCommandSchema.safeParse({ ...command, lines: [] }).success).toBe(false);
   expect(createShipmentCommandSchema.safeParse({ ...command, carrier: 'UPS' }).success).toBe(false);
   expect(createShipmentCommandSchema.safeParse({ ...command, lines: [...command.lines, ...command.lines] }).success).toBe(false);

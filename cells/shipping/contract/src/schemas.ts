@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPartitionName } from '@retail/descriptor';
 import { addressSchema } from '@retail/orders-contract';
 import { skuSchema } from '@retail/products-contract';
 
@@ -80,6 +81,8 @@ export const ShipmentCommands = {
 /** `POST /internal/shipments`: a shipment for a confirmed order (one per order). */
 export const createShipmentCommandSchema = z.strictObject({
   orderId: z.string().min(1).max(100),
+  /** The orders partition that owns the order: the shipment's events go to it alone. */
+  partition: z.string().refine(isPartitionName, 'partition: the name of an orders partition, e.g. orders-1'),
   customerId: z.string().min(1).max(200),
   address: addressSchema,
   lines: z

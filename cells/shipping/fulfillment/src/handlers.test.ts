@@ -13,9 +13,15 @@ beforeEach(async () => {
 });
 afterEach(() => rig.close());
 
-const confirmed = (orderId: string, overrides: Partial<OrderConfirmedEvent> = {}): CloudEvent<OrderConfirmedEvent> =>
+/** An order's events, as the orders partition that owns it (`orders-1` unless told) announces them. */
+const confirmed = (
+  orderId: string,
+  overrides: Partial<OrderConfirmedEvent> = {},
+  partition = 'orders-1',
+): CloudEvent<OrderConfirmedEvent> =>
   createEvent({
-    source: '/cells/orders/orders',
+    source: `/cells/${partition}/orders`,
+    partition,
     type: OrderSubjects.confirmed,
     subject: orderId,
     data: {
@@ -26,16 +32,17 @@ const confirmed = (orderId: string, overrides: Partial<OrderConfirmedEvent> = {}
       ...overrides,
     },
   });
-const cancelled = (orderId: string): CloudEvent<OrderCancelledEvent> =>
+const cancelled = (orderId: string, partition = 'orders-1'): CloudEvent<OrderCancelledEvent> =>
   createEvent({
-    source: '/cells/orders/orders',
+    source: `/cells/${partition}/orders`,
+    partition,
     type: OrderSubjects.cancelled,
     subject: orderId,
     data: { orderId, previousStatus: 'CONFIRMED' },
   });
 
 /** As the consumer does: validate the data with the handler's schema, then apply. */
-const deliver = (event: CloudEvent, handlers = rig.handlers) => {
+const deliver = async (event: CloudEvent, handlers = rig.handlers) => {
   const handler = handlers[event.type]!;
   return handler.apply(handler.schema.parse(event.data), event);
 };
@@ -53,7 +60,22 @@ describe('orders.order.confirmed → create the shipment', () => {
       address: event.data.shippingAddress,
       lines: event.data.lines,
     });
-    expect(subjects()).toEqual(['shipping.shipment.created']);
+    expect(subjects()).toEqual(['shipping.orders-1.shipment.created']);
+  });
+
+  it('ships an order of orders-2 as orders-2’s: every event of its shipment is addressed to that partition', async () => {
+    await deliver(confirmed('order-p2', {}, 'orders-2'));
+    await deliver(cancelled('order-p2', 'orders-2'));
+    expect(shipmentOf('order-p2')[0]).toMatchObject({ status: 'CANCELLED' });
+    expect(subjects()).toEqual(['shipping.orders-2.shipment.created', 'shipping.orders-2.shipment.cancelled']);
+  });
+
+  it('dead-letters a confirmation that names no orders partition, creating nothing', async () => {
+    const { partition: _, ...unaddressed } = confirmed('order-nowhere');
+    await expect(deliver(unaddressed)).rejects.toThrow(PermanentEventError);
+    await expect(deliver(unaddressed)).rejects.toThrow(/names no orders partition to answer/);
+    expect(shipmentOf('order-nowhere')).toHaveLength(0);
+    expect(subjects()).toEqual([]);
   });
 
   it('creates one shipment when the event is delivered again, or the order confirmed twice', async () => {
@@ -62,7 +84,7 @@ describe('orders.order.confirmed → create the shipment', () => {
     await deliver(event);
     await deliver(confirmed('order-1'));
     expect(shipmentOf('order-1')).toHaveLength(1);
-    expect(subjects()).toEqual(['shipping.shipment.created']);
+    expect(subjects()).toEqual(['shipping.orders-1.shipment.created']);
   });
 
   it('dead-letters an order the core refuses (400): retrying cannot change the answer', async () => {
@@ -99,7 +121,7 @@ describe('orders.order.cancelled → cancel the shipment', () => {
     await deliver(confirmed('order-1'));
     await deliver(cancelled('order-1'));
     expect(shipmentOf('order-1')[0]).toMatchObject({ status: 'CANCELLED' });
-    expect(subjects()).toEqual(['shipping.shipment.created', 'shipping.shipment.cancelled']);
+    expect(subjects()).toEqual(['shipping.orders-1.shipment.created', 'shipping.orders-1.shipment.cancelled']);
   });
 
   it('cancels once when the event is delivered again', async () => {
@@ -107,7 +129,7 @@ describe('orders.order.cancelled → cancel the shipment', () => {
     const event = cancelled('order-1');
     await deliver(event);
     await deliver(event);
-    expect(subjects()).toEqual(['shipping.shipment.created', 'shipping.shipment.cancelled']);
+    expect(subjects()).toEqual(['shipping.orders-1.shipment.created', 'shipping.orders-1.shipment.cancelled']);
   });
 
   it('treats an order cancelled before it was confirmed (no shipment, 404) as done', async () => {
@@ -124,7 +146,7 @@ describe('orders.order.cancelled → cancel the shipment', () => {
     await expect(deliver(cancelled('order-1'))).resolves.toBeUndefined();
     expect(warn).toHaveBeenCalledWith(expect.objectContaining({ status: 409 }), expect.stringMatching(/after its shipment was dispatched/));
     expect(shipmentOf('order-1')[0]).toMatchObject({ status: 'DISPATCHED' });
-    expect(subjects()).not.toContain('shipping.shipment.cancelled');
+    expect(subjects()).not.toContain('shipping.orders-1.shipment.cancelled');
   });
 });
 

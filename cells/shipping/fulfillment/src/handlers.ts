@@ -44,8 +44,11 @@ export function fulfillmentHandlers(deps: FulfillmentDeps): Record<string, Remot
   const orderConfirmed: RemoteEventHandler<OrderConfirmedEvent> = {
     schema: orderConfirmedEventSchema,
     apply: (data, event) => {
+      if (!event.partition) throw new PermanentEventError(`${event.type} ${event.id} names no orders partition to answer`);
       const body: CreateShipmentCommand = {
         orderId: data.orderId,
+        // The partition that confirmed it: every event about the shipment goes back to it alone.
+        partition: event.partition,
         customerId: data.customerId,
         address: data.shippingAddress,
         lines: data.lines,

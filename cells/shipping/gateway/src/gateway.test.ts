@@ -37,6 +37,7 @@ const operator = () => token('user-operator', ['orders:read', 'orders:admin', 's
 const address = { name: 'Alice Example', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' };
 const command = (orderId: string, customerId: string) => ({
   orderId,
+  partition: 'orders-1',
   customerId,
   address,
   lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: 1 }],

@@ -73,7 +73,11 @@ describe('automatic dispatch and delivery', () => {
     now = START + 15_000;
     expect(auto.runDue()).toBe(1);
     expect(shipments.get(id, OPERATOR).history.map((h) => h.status)).toEqual(['PENDING', 'DISPATCHED', 'DELIVERED']);
-    expect(subjects()).toEqual(['shipping.shipment.created', 'shipping.shipment.dispatched', 'shipping.shipment.delivered']);
+    expect(subjects()).toEqual([
+      'shipping.orders-1.shipment.created',
+      'shipping.orders-1.shipment.dispatched',
+      'shipping.orders-1.shipment.delivered',
+    ]);
 
     now = START + 60_000;
     expect(auto.runDue()).toBe(0);
@@ -92,7 +96,11 @@ describe('automatic dispatch and delivery', () => {
     now += 5_000;
     expect(after.auto.runDue()).toBe(1);
     expect(after.shipments.get(id, OPERATOR).status).toBe('DELIVERED');
-    expect(after.subjects()).toEqual(['shipping.shipment.created', 'shipping.shipment.dispatched', 'shipping.shipment.delivered']);
+    expect(after.subjects()).toEqual([
+      'shipping.orders-1.shipment.created',
+      'shipping.orders-1.shipment.dispatched',
+      'shipping.orders-1.shipment.delivered',
+    ]);
   });
 
   it('leaves alone what an operator or a cancellation already moved', () => {
@@ -110,7 +118,7 @@ describe('automatic dispatch and delivery', () => {
     now = START + 11_000;
     expect(auto.runDue()).toBe(1);
     expect(shipments.get(early.id, OPERATOR).status).toBe('DELIVERED');
-    expect(subjects().filter((s) => s === 'shipping.shipment.dispatched')).toHaveLength(1);
+    expect(subjects().filter((s) => s === 'shipping.orders-1.shipment.dispatched')).toHaveLength(1);
   });
 
   it('does nothing automatically when the delays are 0 (the default)', () => {

@@ -26,6 +26,8 @@ type AnyTx = Pick<ShipmentsDb, 'select' | 'insert' | 'update'>;
 export type Clock = () => number;
 
 const SOURCE = '/cells/shipping/shipments';
+/** A shipment's events come from here, addressed to the orders partition that owns its order. */
+const origin = (row: { partition: string | null }) => ({ source: SOURCE, ...(row.partition ? { partition: row.partition } : {}) });
 /** The inbox `consumer` of the internal commands: `<cell>-<core>`. */
 export const COMMAND_CONSUMER = durableName(shippingCell, 'shipments');
 /** The customer of a cancellation this cell records itself (fulfillment, on `orders.order.cancelled`): whoever's order it is. */
@@ -121,6 +123,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
             'id',
             'orderId',
             'customerId',
+            'partition',
             'status',
             'carrier',
             'trackingNumber',
@@ -244,7 +247,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
           carrier: row.carrier,
           trackingNumber: row.trackingNumber,
         };
-        appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.dispatched, subject: row.id, data }));
+        appendToOutbox(tx, createEvent({ ...origin(row), type: ShippingSubjects.dispatched, subject: row.id, data }));
         return dto(tx, row);
       });
     },
@@ -255,7 +258,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
         appendToOutbox(
           tx,
           createEvent({
-            source: SOURCE,
+            ...origin(row),
             type: ShippingSubjects.delivered,
             subject: row.id,
             data: { shipmentId: row.id, orderId: row.orderId },
@@ -294,6 +297,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
           id: randomUUID(),
           orderId: command.orderId,
           customerId: command.customerId,
+          partition: command.partition,
           status: cancelledFirst ? 'CANCELLED' : 'PENDING',
           carrier,
           trackingNumber: trackingNumberFor(carrier),
@@ -311,7 +315,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
           appendToOutbox(
             tx,
             createEvent({
-              source: SOURCE,
+              ...origin(row),
               type: ShippingSubjects.cancelled,
               subject: row.id,
               data: { shipmentId: row.id, orderId: row.orderId },
@@ -321,7 +325,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
         }
         recordHistory(tx, row.id, 'PENDING', iso(now));
         const data = { shipmentId: row.id, orderId: row.orderId, carrier: row.carrier, trackingNumber: row.trackingNumber };
-        appendToOutbox(tx, createEvent({ source: SOURCE, type: ShippingSubjects.created, subject: row.id, data }));
+        appendToOutbox(tx, createEvent({ ...origin(row), type: ShippingSubjects.created, subject: row.id, data }));
         return { shipment: dto(tx, row), created: true };
       });
     },
@@ -351,7 +355,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
         rememberCommand(tx, key, CommandNames.cancel);
         appendToOutbox(
           tx,
-          createEvent({ source: SOURCE, type: ShippingSubjects.cancelled, subject: row.id, data: { shipmentId: row.id, orderId } }),
+          createEvent({ ...origin(row), type: ShippingSubjects.cancelled, subject: row.id, data: { shipmentId: row.id, orderId } }),
         );
         return dto(tx, cancelled);
       });

@@ -5,9 +5,10 @@ import { createApp } from '../src/app.ts';
 import { openOwnDatabase } from '../src/db/open.ts';
 import { createShipments, type ShipmentsOptions } from '../src/shipments.ts';
 
-/** A valid create-shipment command for `orderId`, owned by `customerId`. */
-export const shipmentCommand = (orderId: string, customerId = 'user-alice'): CreateShipmentCommand => ({
+/** A valid create-shipment command for `orderId`, owned by `customerId`, whose order the orders partition `partition` owns. */
+export const shipmentCommand = (orderId: string, customerId = 'user-alice', partition = 'orders-1'): CreateShipmentCommand => ({
   orderId,
+  partition,
   customerId,
   address: { name: 'Alice Example', line1: '1 Main Street', city: 'Springfield', postalCode: '12345', country: 'US' },
   lines: [

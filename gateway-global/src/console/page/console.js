@@ -26,8 +26,11 @@ const shortSubject = (subject) => subject.split('.').slice(1).join('.');
 const time = (iso) => new Date(iso).toLocaleTimeString('en-GB', { hour12: false });
 
 let topology;
-/** cell name → { box, status, gateway, components: Map(name → element) } */
+/** running cell (a global cell, or a partition: `orders-2`) → { box, status, gatewayHealth, components: Map(name → element), customers? } */
 const cellViews = new Map();
+/** cell name (as the descriptors name it) → its box in the picture, and for a partitioned cell its overall status */
+const cellBoxes = new Map();
+const STATUS_TEXT = { up: 'up', degraded: 'degraded', down: 'down' };
 
 function renderEdge(view) {
   byId('edge').replaceChildren(
@@ -37,12 +40,56 @@ function renderEdge(view) {
       h('div', {}, h('h3', {}, view.gateway.name), h('p', { class: 'summary' }, view.gateway.summary)),
       h('ul', { class: 'chips', 'aria-label': 'Public paths' }, ...view.gateway.publicPaths.map((p) => h('li', {}, h('code', {}, p)))),
     ),
-    h('p', { class: 'edge-arrow', 'aria-hidden': 'true' }, '▼ HTTP /api/<segment> → the gateway of the cell that declares it ▼'),
+    h(
+      'section',
+      { class: 'router-box', 'aria-label': 'cell router' },
+      h('h3', {}, 'cell router'),
+      h('p', { class: 'summary' }, view.gateway.router),
+      h('p', { class: 'router-state', id: 'router-state' }, 'Placement map: …'),
+    ),
+    h(
+      'p',
+      { class: 'edge-arrow', 'aria-hidden': 'true' },
+      '▼ HTTP /api/<segment> → the gateway of the cell that declares it (of a partitioned cell: the caller’s partition) ▼',
+    ),
   );
 }
 
 function healthBadge(text) {
   return h('span', { class: 'health health-unknown' }, text);
+}
+
+/** One partition of a partitioned cell: its own health, gateway, components and customers. */
+function partitionBox(cell, partition, prefixes) {
+  const status = h('span', { class: 'cell-status status-unknown' }, 'Checking…');
+  const gatewayHealth = healthBadge('…');
+  const customers = h('span', { class: 'customers' }, '… customers');
+  const components = new Map();
+  const box = h(
+    'section',
+    { class: 'partition', 'aria-label': `${partition.name} partition` },
+    h('header', { class: 'cell-head' }, h('h4', {}, partition.name), status),
+    h('p', { class: 'partition-meta' }, customers),
+    h(
+      'div',
+      { class: 'gateway-row' },
+      h('span', { class: 'gw-name' }, 'gateway'),
+      h('span', { class: 'gw-routes' }, prefixes.join(' ')),
+      gatewayHealth,
+    ),
+    h(
+      'ul',
+      { class: 'partition-components', 'aria-label': `${partition.name} components` },
+      ...cell.components.map((c) => {
+        const health = healthBadge('…');
+        components.set(c.name, health);
+        return h('li', {}, h('span', {}, c.name), health);
+      }),
+    ),
+    h('p', { class: 'stream' }, h('code', {}, partition.stream), ' · ', h('code', {}, partition.subjects)),
+  );
+  cellViews.set(partition.name, { box, status, gatewayHealth, components, customers, label: 'Partition' });
+  return box;
 }
 
 function renderCells(view) {
@@ -53,24 +100,36 @@ function renderCells(view) {
     const gatewayHealth = healthBadge('…');
     const components = new Map();
     const prefixes = [...new Set(cell.routes.map((r) => `/${r.path.split('/')[2]}`))].map((p) => `/api${p}`);
+    const partitioned = cell.partitions !== null;
     const box = h(
       'section',
-      { class: `cell cell-${cell.name}`, 'aria-label': `${cell.name} cell` },
+      { class: `cell cell-${cell.name}${partitioned ? ' cell-partitioned' : ''}`, 'aria-label': `${cell.name} cell` },
       h('header', { class: 'cell-head' }, h('h3', {}, cell.name), status),
       h('p', { class: 'summary' }, cell.summary),
-      h(
-        'div',
-        { class: 'gateway-row' },
-        h('span', { class: 'gw-name' }, 'gateway'),
-        h('span', { class: 'gw-routes' }, prefixes.join(' ')),
-        gatewayHealth,
-      ),
+      partitioned
+        ? h(
+            'div',
+            { class: 'partitions', role: 'group', 'aria-label': `${cell.name} partitions` },
+            h(
+              'p',
+              { class: 'partition-note' },
+              `${cell.partitions.members.length} partitions by ${cell.partitions.key}: whole copies of the cell`,
+            ),
+            ...cell.partitions.members.map((p) => partitionBox(cell, p, prefixes)),
+          )
+        : h(
+            'div',
+            { class: 'gateway-row' },
+            h('span', { class: 'gw-name' }, 'gateway'),
+            h('span', { class: 'gw-routes' }, prefixes.join(' ')),
+            gatewayHealth,
+          ),
       h(
         'ul',
         { class: 'components', 'aria-label': `${cell.name} components` },
         ...cell.components.map((c) => {
-          const health = healthBadge('…');
-          components.set(c.name, health);
+          const health = partitioned ? null : healthBadge('…');
+          if (health) components.set(c.name, health);
           return h(
             'li',
             { class: 'component', title: c.summary },
@@ -86,10 +145,11 @@ function renderCells(view) {
           );
         }),
       ),
-      h('p', { class: 'stream' }, h('code', {}, cell.stream), ' stream · ', h('code', {}, `${cell.name}.>`)),
+      h('p', { class: 'stream' }, h('code', {}, cell.stream), ' stream · ', h('code', {}, cell.subjects)),
     );
     container.append(box);
-    cellViews.set(cell.name, { box, status, gatewayHealth, components });
+    cellBoxes.set(cell.name, { box, status, partitioned });
+    if (!partitioned) cellViews.set(cell.name, { box, status, gatewayHealth, components, label: 'Cell' });
   }
 }
 
@@ -115,7 +175,7 @@ function drawFlows() {
   const board = byId('flows');
   const box = byId('diagram').getBoundingClientRect();
   const centers = new Map();
-  for (const [name, v] of cellViews) {
+  for (const [name, v] of cellBoxes) {
     const r = v.box.getBoundingClientRect();
     centers.set(name, r.left - box.left + r.width / 2);
   }
@@ -231,17 +291,36 @@ async function refreshHealth() {
     return;
   }
   let up = 0;
+  const showStatus = (view, label, state) => {
+    view.status.textContent = `${label} ${STATUS_TEXT[state]}`;
+    view.status.className = `cell-status status-${state}`;
+    view.box.classList.toggle('is-down', state === 'down');
+    view.box.classList.toggle('is-degraded', state === 'degraded');
+  };
   for (const cell of report.cells) {
     const view = cellViews.get(cell.cell);
     if (!view) continue;
-    const label = { up: 'Cell up', degraded: 'Cell degraded', down: 'Cell down' }[cell.status];
-    view.status.textContent = label;
-    view.status.className = `cell-status status-${cell.status}`;
-    view.box.classList.toggle('is-down', cell.status === 'down');
-    view.box.classList.toggle('is-degraded', cell.status === 'degraded');
+    showStatus(view, view.label, cell.status);
     setHealth(view.gatewayHealth, cell.gateway);
     for (const [name, el] of view.components) setHealth(el, cell.components[name] ?? 'down');
     if (cell.status === 'up') up++;
+  }
+  // A partitioned cell is up when every partition is, down when none is, degraded in between.
+  for (const [name, view] of cellBoxes) {
+    if (!view.partitioned) continue;
+    const partitions = report.cells.filter((c) => c.partitionOf === name);
+    const serving = partitions.filter((c) => c.status === 'up').length;
+    showStatus(view, 'Cell', serving === partitions.length ? 'up' : serving === 0 ? 'down' : 'degraded');
+  }
+  for (const router of report.router ?? []) {
+    for (const p of router.partitions) {
+      const view = cellViews.get(p.name);
+      if (view?.customers) view.customers.textContent = `${p.customers} ${p.customers === 1 ? 'customer' : 'customers'} · ${p.state}`;
+    }
+    byId('router-state').textContent =
+      router.version === null
+        ? `Placement map: none yet (placement cell ${router.controlPlane}); new customers placed by the rule.`
+        : `Placement map version ${router.version}; placement cell ${router.controlPlane}${router.controlPlane === 'reachable' ? '' : ': routing with the last map'}.`;
   }
   const total = report.cells.length;
   const down = report.cells.filter((c) => c.status !== 'up').map((c) => `${c.cell} ${c.status}`);
@@ -250,9 +329,9 @@ async function refreshHealth() {
   byId('checked-at').textContent = `checked ${time(report.checkedAt)}`;
 }
 
-function pulse(cellName, subject) {
-  const view = cellViews.get(cellName);
-  if (view) {
+function pulse(cellName, subject, partition) {
+  for (const view of [cellBoxes.get(cellName), partition ? cellViews.get(partition) : undefined]) {
+    if (!view) continue;
     view.box.classList.remove('pulse');
     void view.box.offsetWidth; // restart the animation
     view.box.classList.add('pulse');
@@ -272,12 +351,13 @@ function addEvent(event, live) {
     { class: `event event-${event.cell}${event.valid ? '' : ' event-invalid'}` },
     h('time', { datetime: event.receivedAt }, time(event.receivedAt)),
     h('code', { class: 'event-subject' }, event.subject),
+    event.partition ? h('span', { class: 'event-partition', title: 'partition' }, event.partition) : null,
     h('span', { class: 'event-entity' }, event.valid ? (event.entity ?? '') : 'not a CloudEvent (dead-lettered by its consumers)'),
     event.source ? h('span', { class: 'event-source' }, event.source) : null,
   );
   feed.prepend(item);
   while (feed.children.length > FEED_LIMIT) feed.lastElementChild?.remove();
-  if (live) pulse(event.cell, event.subject);
+  if (live) pulse(event.cell, event.type ?? event.subject, event.partition);
 }
 
 /**

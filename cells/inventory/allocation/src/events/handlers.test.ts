@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { outbox } from '@retail/data';
-import { outboxSubjects } from '@retail/data/testing';
+import { outboxEvents, outboxSubjects } from '@retail/data/testing';
 import { PermanentEventError, type CloudEvent } from '@retail/events';
 import { HttpError } from '@retail/http-client';
 import { ServiceUnavailableError } from '@retail/kernel';
@@ -43,13 +43,30 @@ describe('allocation → stock: the saga steps', () => {
     await deliver(client.commands, placed);
     expect(level('KIT-PAN')).toEqual({ sku: 'KIT-PAN', onHand: 10, reserved: 2, available: 8 });
     expect(level('OUT-TENT')).toMatchObject({ reserved: 1 });
-    expect(published()).toEqual(['inventory.reservation.confirmed', 'inventory.stock.changed', 'inventory.stock.changed']);
+    expect(published()).toEqual(['inventory.orders-1.reservation.confirmed', 'inventory.stock.changed', 'inventory.stock.changed']);
   });
 
   it('settles a placement stock cannot fill: rejected, nothing reserved, the event is done', async () => {
     await deliver(client.commands, orderPlaced('order-a2', [{ sku: 'OUT-TENT', quantity: 50 }]));
-    expect(published()).toEqual(['inventory.reservation.rejected']);
+    expect(published()).toEqual(['inventory.orders-1.reservation.rejected']);
     expect(level('OUT-TENT')).toMatchObject({ reserved: 1 });
+  });
+
+  it('answers the partition that placed the order: orders-2’s placements get inventory.orders-2.reservation.*', async () => {
+    await deliver(client.commands, orderPlaced('order-p2a', [{ sku: 'KIT-PAN', quantity: 1 }], 'orders-2'));
+    await deliver(client.commands, orderPlaced('order-p2b', [{ sku: 'OUT-TENT', quantity: 50 }], 'orders-2'));
+    expect(published()).toEqual([
+      'inventory.orders-2.reservation.confirmed',
+      'inventory.stock.changed',
+      'inventory.orders-2.reservation.rejected',
+    ]);
+    expect(outboxEvents(stock.db).filter((e) => e.type.startsWith('inventory.reservation.'))).toEqual([
+      expect.objectContaining({ type: 'inventory.reservation.confirmed', partition: 'orders-2', subject: 'order-p2a' }),
+      expect.objectContaining({ type: 'inventory.reservation.rejected', partition: 'orders-2', subject: 'order-p2b' }),
+    ]);
+    // Released again, so that the levels the next tests expect hold.
+    await deliver(client.commands, orderCancelled('order-p2a', 'orders-2'));
+    expect(level('KIT-PAN')).toMatchObject({ reserved: 2 });
   });
 
   it('releases the reservation when the order is cancelled', async () => {
@@ -87,6 +104,15 @@ describe('allocation → stock: answers that are not a success', () => {
     expect(error).toBeInstanceOf(PermanentEventError);
     expect((error as Error).message).toMatch(/400/);
     expect(level('KIT-PAN')).toMatchObject({ reserved: 2 });
+  });
+
+  it('dead-letters at once a placement that names no orders partition to answer, reserving nothing', async () => {
+    const { partition: _, ...unaddressed } = orderPlaced('order-no-partition', [{ sku: 'KIT-PAN', quantity: 1 }]);
+    const error = await deliver(client.commands, unaddressed).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermanentEventError);
+    expect((error as Error).message).toMatch(/names no partition to answer/);
+    expect(level('KIT-PAN')).toMatchObject({ reserved: 2 });
+    expect(published()).toEqual([]);
   });
 
   it('dead-letters at once when the token lacks the inventory:internal scope (403)', async () => {

@@ -45,11 +45,19 @@ export function allocationHandlers(stock: StockCommands, logger: Logger): Alloca
     }
   };
 
+  const partitionOf = (event: CloudEvent) => {
+    if (!event.partition) throw new PermanentEventError(`${event.type} ${event.id} names no partition to answer`);
+    return event.partition;
+  };
   const placed: RemoteEventHandler<OrderPlacedEvent> = {
     schema: orderPlacedEventSchema,
     apply: (data, event) =>
       settle(event, data.orderId, () =>
-        stock.reserve({ orderId: data.orderId, lines: data.lines.map(({ sku, quantity }) => ({ sku, quantity })) }, event.id),
+        stock.reserve(
+          // The partition that placed it (the event's own): stock's answer goes back to it alone.
+          { orderId: data.orderId, partition: partitionOf(event), lines: data.lines.map(({ sku, quantity }) => ({ sku, quantity })) },
+          event.id,
+        ),
       ),
   };
   const cancelled: RemoteEventHandler<OrderCancelledEvent> = {

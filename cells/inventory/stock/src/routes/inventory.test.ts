@@ -14,7 +14,11 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const reserve = (orderId: string, lines: Array<{ sku: string; quantity: number }>) =>
-  call('POST', '/reservations', { token: t.allocation, body: { orderId, lines }, headers: { 'idempotency-key': `event-${orderId}` } });
+  call('POST', '/reservations', {
+    token: t.allocation,
+    body: { orderId, partition: 'orders-1', lines },
+    headers: { 'idempotency-key': `event-${orderId}` },
+  });
 
 describe('stock: reading levels', () => {
   it('lists levels by SKU with onHand, reserved and available, in a page envelope', async () => {

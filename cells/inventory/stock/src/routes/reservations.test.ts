@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inbox, outbox } from '@retail/data';
+import { outboxSubjects } from '@retail/data/testing';
 import { json } from '@retail/testing';
 import { stockTestApp } from '../../test/test-app.ts';
 import { caller, outboxEvents, stockUp, type TestApp } from '../../test/test-support.ts';
@@ -16,8 +17,9 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 type Line = { sku: string; quantity: number };
-const reserve = (orderId: string, lines: Line[], key = freshKey(), token = t.allocation) =>
-  call('POST', '/reservations', { token, body: { orderId, lines }, headers: { 'idempotency-key': key } });
+/** As allocation reserves for an order of `partition` (the orders partition that placed it). */
+const reserve = (orderId: string, lines: Line[], key = freshKey(), token = t.allocation, partition = 'orders-1') =>
+  call('POST', '/reservations', { token, body: { orderId, partition, lines }, headers: { 'idempotency-key': key } });
 const release = (orderId: string, key = freshKey(), token = t.allocation) =>
   call('POST', `/reservations/${orderId}/release`, { token, headers: { 'idempotency-key': key } });
 const commit = (orderId: string, key = freshKey(), token = t.allocation) =>
@@ -38,6 +40,7 @@ describe('reserve: every line or none', () => {
     expect(outboxEvents(t.db)).toEqual([
       {
         type: 'inventory.reservation.confirmed',
+        partition: 'orders-1',
         subject: 'order-1',
         data: {
           orderId: 'order-1',
@@ -49,6 +52,32 @@ describe('reserve: every line or none', () => {
       },
       { type: 'inventory.stock.changed', subject: 'KIT-PAN', data: { sku: 'KIT-PAN', onHand: 10, reserved: 4, available: 6 } },
       { type: 'inventory.stock.changed', subject: 'OUT-TENT', data: { sku: 'OUT-TENT', onHand: 3, reserved: 3, available: 0 } },
+    ]);
+    // The answer goes to the orders partition that placed the order; the levels are everyone's.
+    expect(outboxSubjects(t.db)).toEqual([
+      'inventory.orders-1.reservation.confirmed',
+      'inventory.stock.changed',
+      'inventory.stock.changed',
+    ]);
+  });
+
+  it('addresses its answers to the partition that placed the order: orders-2’s go out on inventory.orders-2.reservation.*', async () => {
+    expect(await json(await reserve('order-p2', [{ sku: 'KIT-PAN', quantity: 1 }], freshKey(), t.allocation, 'orders-2'))).toEqual({
+      orderId: 'order-p2',
+      status: 'RESERVED',
+    });
+    expect(await json(await reserve('order-p2-short', [{ sku: 'HOM-LAMP', quantity: 1 }], freshKey(), t.allocation, 'orders-2'))).toEqual({
+      orderId: 'order-p2-short',
+      status: 'REJECTED',
+    });
+    expect(outboxSubjects(t.db)).toEqual([
+      'inventory.orders-2.reservation.confirmed',
+      'inventory.stock.changed',
+      'inventory.orders-2.reservation.rejected',
+    ]);
+    expect(outboxEvents(t.db).filter((e) => e.type !== 'inventory.stock.changed')).toMatchObject([
+      { type: 'inventory.reservation.confirmed', partition: 'orders-2', subject: 'order-p2' },
+      { type: 'inventory.reservation.rejected', partition: 'orders-2', subject: 'order-p2-short' },
     ]);
   });
 
@@ -64,7 +93,8 @@ describe('reserve: every line or none', () => {
     expect(await level('OUT-TENT')).toMatchObject({ reserved: 0, available: 3 });
     const events = outboxEvents(t.db);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'inventory.reservation.rejected', subject: 'order-2' });
+    expect(events[0]).toMatchObject({ type: 'inventory.reservation.rejected', partition: 'orders-1', subject: 'order-2' });
+    expect(outboxSubjects(t.db)).toEqual(['inventory.orders-1.reservation.rejected']);
     expect(events[0]!.data).toEqual({
       orderId: 'order-2',
       reason: 'insufficient stock for OUT-TENT (5 requested, 3 available); NOPE-404 is not stocked',
@@ -141,12 +171,17 @@ describe('reserve: every line or none', () => {
     ['a malformed SKU', { orderId: 'o-1', lines: [{ sku: 'kit pan', quantity: 1 }] }, 'lines.0.sku'],
     ['a missing orderId', { lines: [{ sku: 'KIT-PAN', quantity: 1 }] }, 'orderId'],
     ['an orderId with a slash', { orderId: 'a/b', lines: [{ sku: 'KIT-PAN', quantity: 1 }] }, 'orderId'],
+    ['a missing partition', { orderId: 'o-1', partition: undefined, lines: [{ sku: 'KIT-PAN', quantity: 1 }] }, 'partition'],
+    ['a partition that names no partition', { orderId: 'o-1', partition: 'orders', lines: [{ sku: 'KIT-PAN', quantity: 1 }] }, 'partition'],
     ['an unknown field', { orderId: 'o-1', lines: [{ sku: 'KIT-PAN', quantity: 1 }], priority: 'high' }, '(root)'],
-  ])('refuses %s with 400 and the field error, changing nothing', async (_name, body, path) => {
+  ])('refuses %s with 400 and the field error, changing nothing', async (_name, fields, path) => {
+    // A valid command but for the field under test (the partition of an order of orders-1 unless it is that field).
+    const body = { partition: 'orders-1', ...fields };
     const res = await call('POST', '/reservations', { token: t.allocation, body, headers: { 'idempotency-key': freshKey() } });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect((await json(res)).errors.map((e: { path: string }) => e.path)).toContain(path);
+    const errors: Array<{ path: string }> = (await json(res)).errors;
+    expect(errors.map((e) => e.path)).toEqual([path]);
     expect(outboxEvents(t.db)).toEqual([]);
     expect(t.db.select().from(inbox).all()).toEqual([]);
   });
@@ -158,7 +193,7 @@ describe('reserve: every line or none', () => {
       headers: { 'idempotency-key': freshKey() },
     });
     expect(malformed.status).toBe(400);
-    const body = { orderId: 'o-1', lines: [{ sku: 'KIT-PAN', quantity: 1 }] };
+    const body = { orderId: 'o-1', partition: 'orders-1', lines: [{ sku: 'KIT-PAN', quantity: 1 }] };
     const missing = await call('POST', '/reservations', { token: t.allocation, body });
     expect(missing.status).toBe(400);
     expect((await json(missing)).errors[0].path).toBe('Idempotency-Key');
@@ -279,7 +314,7 @@ describe('commit: dispatched goods leave the warehouse', () => {
 
 describe('reservation commands: only the cell’s own workloads', () => {
   it('refuses a missing token with 401 and a user’s token (even an admin’s) with 403', async () => {
-    const body = { orderId: 'o-1', lines: [{ sku: 'KIT-PAN', quantity: 1 }] };
+    const body = { orderId: 'o-1', partition: 'orders-1', lines: [{ sku: 'KIT-PAN', quantity: 1 }] };
     const headers = { 'idempotency-key': freshKey() };
     expect((await call('POST', '/reservations', { body, headers })).status).toBe(401);
     expect((await call('POST', '/reservations', { token: t.customer, body, headers })).status).toBe(403);

@@ -54,7 +54,7 @@ describe('checkout: placing an order', () => {
     });
     expect(core.orderBook.get(order.id, { customerId: 'user-alice', operator: false })).toEqual(order);
     const events = core.db.select().from(outbox).all();
-    expect(events.map((e) => e.subject)).toEqual(['orders.order.placed']);
+    expect(events.map((e) => e.subject)).toEqual(['orders.orders-1.order.placed']);
     // Prices were asked for once, for exactly these SKUs, with the orders cell's own token.
     expect(t.products.requests).toEqual([
       { method: 'GET', url: '/prices?sku=KIT-PAN&sku=KIT-KNIFE', authorization: `Bearer ${ORDERS_CELL_TOKEN}` },
@@ -94,7 +94,7 @@ describe('checkout: Idempotency-Key', () => {
         .from(outbox)
         .all()
         .map((e) => e.subject),
-    ).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+    ).toEqual(['orders.orders-1.order.placed', 'orders.orders-1.order.confirmed']);
   });
 
   it('refuses the same key with a different body with 422, storing nothing more', async () => {

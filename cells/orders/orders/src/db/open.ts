@@ -4,5 +4,5 @@ import * as schema from './schema.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
-/** This component's own SQLite file (or ':memory:'), migrated to the committed schema. */
-export const openOwnDatabase = (file: string) => openDatabase({ file, schema, migrationsFolder });
+/** This component's own SQLite file (or ':memory:'), migrated to the committed schema; `owner`: the partition it belongs to. */
+export const openOwnDatabase = (file: string, owner?: string) => openDatabase({ file, schema, migrationsFolder, owner });

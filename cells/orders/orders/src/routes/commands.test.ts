@@ -62,8 +62,8 @@ describe('orders: POST /internal/orders (place)', () => {
     expect(order.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(order.history).toEqual([{ status: 'PENDING', at: order.createdAt }]);
     const [event] = outboxEvents(t.db);
-    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed']);
-    expect(event).toMatchObject({ specversion: '1.0', source: '/cells/orders/orders', subject: order.id });
+    expect(outboxSubjects(t.db)).toEqual(['orders.orders-1.order.placed']);
+    expect(event).toMatchObject({ specversion: '1.0', source: '/cells/orders-1/orders', partition: 'orders-1', subject: order.id });
     expect(event.data).toEqual({
       orderId: order.id,
       customerId: 'user-alice',
@@ -72,6 +72,28 @@ describe('orders: POST /internal/orders (place)', () => {
       currency: 'USD',
       shippingAddress: testAddress,
     });
+  });
+
+  it('announces the orders of a partition on its own subjects, naming the partition: orders-2’s go out as orders.orders-2.*', async () => {
+    const second = await ordersTestApp({ partition: 'orders-2' });
+    try {
+      const placed = await caller(second)('POST', '/internal/orders', {
+        token: second.checkout,
+        body: orderCommand(),
+        headers: { [FORWARDED_USER_HEADER]: second.alice },
+      });
+      const order = await created(placed);
+      const confirm = { token: second.checkout, body: { to: 'CONFIRMED' }, headers: { 'idempotency-key': randomUUID() } };
+      expect((await caller(second)('POST', `/internal/orders/${order.id}/transitions`, confirm)).status).toBe(200);
+      expect(outboxSubjects(second.db)).toEqual(['orders.orders-2.order.placed', 'orders.orders-2.order.confirmed']);
+      for (const event of outboxEvents(second.db))
+        expect(event).toMatchObject({ source: '/cells/orders-2/orders', partition: 'orders-2', subject: order.id });
+      // Each partition has its own data: the first one's database holds nothing of it.
+      expect(t.db.select().from(orders).all()).toHaveLength(0);
+      expect(outboxSubjects(t.db)).toHaveLength(0);
+    } finally {
+      second.close();
+    }
   });
 
   it('answers a replay (same key, same request) exactly as the first time, storing nothing new', async () => {
@@ -86,7 +108,7 @@ describe('orders: POST /internal/orders (place)', () => {
     // …and the order itself is where the saga took it.
     expect((await json(await call('GET', `/orders/${first.id}`, { token: t.alice }))).status).toBe('CONFIRMED');
     expect(t.db.select().from(orders).all()).toHaveLength(1);
-    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+    expect(outboxSubjects(t.db)).toEqual(['orders.orders-1.order.placed', 'orders.orders-1.order.confirmed']);
   });
 
   it('refuses the same key with a different request with 422, writing nothing', async () => {
@@ -192,7 +214,7 @@ describe('orders: GET /internal/placements (a placement answered again, without 
     expect(res.headers.get('location')).toBe(`/orders/${first.id}`);
     expect(await json(res)).toEqual(first);
     expect(t.db.select().from(orders).all()).toHaveLength(1);
-    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+    expect(outboxSubjects(t.db)).toEqual(['orders.orders-1.order.placed', 'orders.orders-1.order.confirmed']);
   });
 
   it('answers 404 for a key never used, or used by another customer', async () => {
@@ -250,7 +272,7 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     expect(again.status).toBe(200);
     expect((await json(again)).status).toBe('CONFIRMED');
     expect(t.db.select().from(orderHistory).all()).toHaveLength(2);
-    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed', 'orders.order.confirmed']);
+    expect(outboxSubjects(t.db)).toEqual(['orders.orders-1.order.placed', 'orders.orders-1.order.confirmed']);
     expect(t.db.select().from(inbox).all()).toEqual([
       expect.objectContaining({ eventId: key, consumer: 'orders-orders', type: 'transition:CONFIRMED' }),
     ]);
@@ -298,7 +320,11 @@ describe('orders: POST /internal/orders/{id}/transitions', () => {
     const other = await place();
     expect((await move(other.id, { to: 'SHIPPED', shipmentId: 's-1', carrier: 'UPS', trackingNumber: '1Z' })).status).toBe(409);
     expect((await move(other.id, { to: 'DELIVERED', shipmentId: 's-1' })).status).toBe(409);
-    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed', 'orders.order.cancelled', 'orders.order.placed']);
+    expect(outboxSubjects(t.db)).toEqual([
+      'orders.orders-1.order.placed',
+      'orders.orders-1.order.cancelled',
+      'orders.orders-1.order.placed',
+    ]);
     expect(t.db.select().from(inbox).all()).toHaveLength(0);
     expect((await json(await call('GET', `/orders/${other.id}`, { token: t.alice }))).status).toBe('PENDING');
   });

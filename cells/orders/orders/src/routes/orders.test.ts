@@ -132,7 +132,7 @@ describe('orders: POST /orders/{id}/cancel', () => {
     const again = await call('POST', `/orders/${order.id}/cancel`, { token: t.alice });
     expect(again.status).toBe(200);
     expect((await json(again)).history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'CANCELLED']);
-    expect(outboxSubjects(t.db).filter((s) => s === 'orders.order.cancelled')).toHaveLength(1);
+    expect(outboxSubjects(t.db).filter((s) => s === 'orders.orders-1.order.cancelled')).toHaveLength(1);
   });
 
   it.each([
@@ -157,7 +157,7 @@ describe('orders: POST /orders/{id}/cancel', () => {
     const stale = await call('POST', `/orders/${order.id}/cancel?ifStatus=PENDING`, { token: t.alice });
     expect(stale.status).toBe(409);
     expect(await json(stale)).toMatchObject({ orderStatus: 'CONFIRMED', detail: `Order ${order.id} is CONFIRMED now, no longer PENDING.` });
-    expect(outboxSubjects(t.db)).not.toContain('orders.order.cancelled');
+    expect(outboxSubjects(t.db)).not.toContain('orders.orders-1.order.cancelled');
     expect((await call('POST', `/orders/${order.id}/cancel?ifStatus=SHIPPED`, { token: t.alice })).status).toBe(400);
     const res = await call('POST', `/orders/${order.id}/cancel?ifStatus=CONFIRMED`, { token: t.alice });
     expect(res.status).toBe(200);
@@ -184,7 +184,7 @@ describe('orders: the cell boundary and the HTTP frame', () => {
     expect((await call('GET', `/orders/${order.id}`, { token: 'not-a-jwt' })).status).toBe(401);
     const foreign = await t.tokens.sign({ sub: 'user-alice', scopes: ['orders:write'] }, { issuer: 'someone-else' });
     expect((await call('POST', `/orders/${order.id}/cancel`, { token: foreign })).status).toBe(401);
-    expect(outboxSubjects(t.db)).toEqual(['orders.order.placed']);
+    expect(outboxSubjects(t.db)).toEqual(['orders.orders-1.order.placed']);
   });
 
   it('checks the route’s scope again: 403 without orders:read or orders:write', async () => {

@@ -9,6 +9,8 @@ export const shipments = sqliteTable(
     /** One shipment per order: a redelivered `orders.order.confirmed` finds the one it made. */
     orderId: text('order_id').notNull().unique(),
     customerId: text('customer_id').notNull(),
+    /** The orders partition that owns the order (`orders-2`): every event about the shipment is addressed to it. */
+    partition: text('partition'),
     status: text('status', { enum: SHIPMENT_STATUSES }).notNull(),
     carrier: text('carrier').notNull(),
     trackingNumber: text('tracking_number').notNull(),

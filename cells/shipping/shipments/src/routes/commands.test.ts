@@ -48,9 +48,11 @@ describe('POST /internal/shipments', () => {
     expect(shipment.history.map((h: { status: string }) => h.status)).toEqual(['PENDING']);
 
     expect(events()).toHaveLength(1);
+    expect(events()[0]!.subject).toBe('shipping.orders-1.shipment.created');
     expect(events()[0]!.event).toMatchObject({
       type: 'shipping.shipment.created',
       source: '/cells/shipping/shipments',
+      partition: 'orders-1',
       subject: shipment.id,
       data: { shipmentId: shipment.id, orderId: 'order-1', carrier: shipment.carrier, trackingNumber: shipment.trackingNumber },
     });
@@ -76,6 +78,23 @@ describe('POST /internal/shipments', () => {
     expect(events()).toHaveLength(1);
   });
 
+  it('records the orders partition that owns the order, and addresses every event of the shipment to it', async () => {
+    const shipment = await json(await create(shipmentCommand('order-p2', 'user-bob', 'orders-2')));
+    expect(t.db.select().from(shipments).all()).toMatchObject([{ orderId: 'order-p2', partition: 'orders-2' }]);
+    expect((await t.call('POST', `/shipments/${shipment.id}/dispatch`, { token: t.operator })).status).toBe(200);
+    expect((await t.call('POST', `/shipments/${shipment.id}/deliver`, { token: t.operator })).status).toBe(200);
+    await create(shipmentCommand('order-p2-cancelled', 'user-bob', 'orders-2'));
+    expect((await cancel('order-p2-cancelled')).status).toBe(200);
+    expect(events().map((e) => e.subject)).toEqual([
+      'shipping.orders-2.shipment.created',
+      'shipping.orders-2.shipment.dispatched',
+      'shipping.orders-2.shipment.delivered',
+      'shipping.orders-2.shipment.created',
+      'shipping.orders-2.shipment.cancelled',
+    ]);
+    expect(events().every((e) => e.event.partition === 'orders-2')).toBe(true);
+  });
+
   it('gives every order its own shipment and tracking number', async () => {
     const a = await json(await create(shipmentCommand('order-1')));
     const b = await json(await create(shipmentCommand('order-2', 'user-bob')));
@@ -90,6 +109,9 @@ describe('POST /internal/shipments', () => {
     ['missing orderId', { ...valid, orderId: undefined }, 'orderId'],
     ['empty orderId', { ...valid, orderId: '' }, 'orderId'],
     ['customerId as a number', { ...valid, customerId: 42 }, 'customerId'],
+    ['missing partition', { ...valid, partition: undefined }, 'partition'],
+    ['a partition that names no partition', { ...valid, partition: 'warehouse' }, 'partition'],
+    ['a partition of no cell', { ...valid, partition: 'orders-0' }, 'partition'],
     ['no lines', { ...valid, lines: [] }, 'lines'],
     ['quantity as a string', { ...valid, lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: '2' }] }, 'lines.0.quantity'],
     ['zero quantity', { ...valid, lines: [{ sku: 'KIT-CHEF-KNIFE', quantity: 0 }] }, 'lines.0.quantity'],
@@ -159,7 +181,7 @@ describe('POST /internal/shipments/by-order/:orderId/cancel', () => {
     const shipment = await json(res);
     expect(shipment).toMatchObject({ id: created.id, status: 'CANCELLED' });
     expect(shipment.history).toMatchObject([{ status: 'PENDING' }, { status: 'CANCELLED', reason: 'order cancelled' }]);
-    expect(events().map((e) => e.subject)).toEqual(['shipping.shipment.created', 'shipping.shipment.cancelled']);
+    expect(events().map((e) => e.subject)).toEqual(['shipping.orders-1.shipment.created', 'shipping.orders-1.shipment.cancelled']);
     expect(events()[1]!.event).toMatchObject({ subject: created.id, data: { shipmentId: created.id, orderId: 'order-1' } });
     expect(inboxRows().find((r) => r.eventId === key)).toMatchObject({ consumer: 'shipping-shipments', type: 'cancel-shipment' });
   });
@@ -172,7 +194,7 @@ describe('POST /internal/shipments/by-order/:orderId/cancel', () => {
     expect(sameKey.status).toBe(200);
     expect(newKey.status).toBe(200);
     expect((await json(newKey)).status).toBe('CANCELLED');
-    expect(events().filter((e) => e.subject === 'shipping.shipment.cancelled')).toHaveLength(1);
+    expect(events().filter((e) => e.subject === 'shipping.orders-1.shipment.cancelled')).toHaveLength(1);
   });
 
   it('answers 404 when the order has no shipment yet, announcing nothing', async () => {
@@ -189,7 +211,7 @@ describe('POST /internal/shipments/by-order/:orderId/cancel', () => {
     const shipment = await json(late);
     expect(shipment).toMatchObject({ orderId: 'order-overtaken', status: 'CANCELLED', history: [{ status: 'CANCELLED' }] });
     // Announced (not created): the orders cell settles an order whose cancel stopped half-way on it.
-    expect(events().map((e) => e.subject)).toEqual(['shipping.shipment.created', 'shipping.shipment.cancelled']);
+    expect(events().map((e) => e.subject)).toEqual(['shipping.orders-1.shipment.created', 'shipping.orders-1.shipment.cancelled']);
     expect(events()[1]!.event).toMatchObject({ data: { shipmentId: shipment.id, orderId: 'order-overtaken' } });
     expect((await t.call('POST', `/shipments/${shipment.id}/dispatch`, { token: t.operator })).status).toBe(409);
   });
@@ -202,7 +224,7 @@ describe('POST /internal/shipments/by-order/:orderId/cancel', () => {
     await t.call('POST', `/shipments/${created.id}/deliver`, { token: t.operator });
     expect((await cancel('order-1')).status).toBe(409);
     expect(t.shipments.get(created.id, OPERATOR).status).toBe('DELIVERED');
-    expect(events().map((e) => e.subject)).not.toContain('shipping.shipment.cancelled');
+    expect(events().map((e) => e.subject)).not.toContain('shipping.orders-1.shipment.cancelled');
   });
 
   it('refuses a key that was used to create a shipment with 409', async () => {

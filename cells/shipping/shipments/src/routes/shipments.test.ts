@@ -146,8 +146,8 @@ describe('dispatch and delivery by an operator', () => {
     await t.call('POST', `/shipments/${bob1.id}/deliver`, { token: t.operator });
     expect((await t.call('POST', `/shipments/${bob1.id}/deliver`, { token: t.operator })).status).toBe(409);
     expect((await t.call('POST', `/shipments/${bob1.id}/dispatch`, { token: t.operator })).status).toBe(409);
-    expect(subjects().filter((s) => s === 'shipping.shipment.dispatched')).toHaveLength(1);
-    expect(subjects().filter((s) => s === 'shipping.shipment.delivered')).toHaveLength(1);
+    expect(subjects().filter((s) => s === 'shipping.orders-1.shipment.dispatched')).toHaveLength(1);
+    expect(subjects().filter((s) => s === 'shipping.orders-1.shipment.delivered')).toHaveLength(1);
     expect(t.shipments.get(bob1.id, OPERATOR).history.map((h) => h.status)).toEqual(['PENDING', 'DISPATCHED', 'DELIVERED']);
   });
 
@@ -180,7 +180,7 @@ describe('POST /shipments/by-order/:orderId/cancel (the orders cell, before it c
     expect(lastEvent()).toMatchObject({ type: 'shipping.shipment.cancelled', data: { shipmentId: alice1.id, orderId: 'order-a1' } });
     const again = await cancelFor('order-a1');
     expect(again.status).toBe(200);
-    expect(subjects().filter((s) => s === 'shipping.shipment.cancelled')).toHaveLength(1);
+    expect(subjects().filter((s) => s === 'shipping.orders-1.shipment.cancelled')).toHaveLength(1);
   });
 
   it('refuses with 409 once the shipment is dispatched, and it goes ahead', async () => {

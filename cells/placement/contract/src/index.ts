@@ -1,0 +1,31 @@
+export { placementCell, PlacementScopes } from './cell.ts';
+export { PlacementSubjects, PlacementStream } from './subjects.ts';
+export { placeByRule } from './rule.ts';
+export {
+  partitionStateSchema,
+  placementSourceSchema,
+  customerIdSchema,
+  partitionNameSchema,
+  placedCellSchema,
+  partitionStateChangeSchema,
+  placementOverrideSchema,
+  customerPlacementQuerySchema,
+  assignmentRequestSchema,
+  partitionSchema,
+  customerPlacementSchema,
+  placementOverviewSchema,
+  placementMapSchema,
+  customerAssignedEventSchema,
+  partitionChangedEventSchema,
+  type PartitionState,
+  type PlacementSource,
+  type PartitionStateChange,
+  type PlacementOverride,
+  type AssignmentRequest,
+  type Partition,
+  type CustomerPlacement,
+  type PlacementOverview,
+  type PlacementMap,
+  type CustomerAssignedEvent,
+  type PartitionChangedEvent,
+} from './schemas.ts';
