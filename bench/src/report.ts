@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoadResult } from './load.ts';
 import { machineLine } from './machine.ts';
+import { round } from './stats.ts';
 import { measured, type BenchResults, type NotMeasured } from './results.ts';
 
 export type Status = 'PASS' | 'MISS' | 'FAILED' | 'SKIPPED';
@@ -59,7 +60,12 @@ export function targetRows(r: BenchResults): TargetRow[] {
       runs ? runs.flatMap((run) => (run.failure ? [`${run.title}: ${run.failure}`] : [])).join('; ') : notMeasuredWhy(r.tracing),
     );
   const sagaWhy = saga?.failure ?? notMeasuredWhy(r.saga);
-  return [
+  const router = measured(r.partitions.router);
+  const blast = measured(r.partitions.blastRadius);
+  const blastWhy = notMeasuredWhy(r.partitions.blastRadius);
+  const upDuring = blast?.during.find((p) => p.partition === blast.up);
+  const downDuring = blast?.during.find((p) => p.partition === blast.down);
+  const rows = [
     row(
       '(c) against nginx two hops (d), 64 connections',
       '≥ 35 % of (d)',
@@ -81,6 +87,47 @@ export function targetRows(r: BenchResults): TargetRow[] {
     row('Saga p99 placed → CONFIRMED', '< 250 ms', saga && !saga.failure ? saga.confirmP99Ms : null, 'ms', (v) => v < 250, sagaWhy),
     row('RSS of all processes at idle', '< 1 GiB', r.memory.idle?.totalMiB, 'MiB', (v) => v < GiB_MiB, 'not measured'),
     row(
+      'PSS of all processes at idle (2 orders partitions)',
+      '< 500 MiB',
+      r.memory.idle?.totalPssMiB,
+      'MiB',
+      (v) => v < 500,
+      'not measured',
+    ),
+    row(
+      'Cell router: p50 it adds to the gateway path, against (c)',
+      '≤ 10 %',
+      router?.routerP50PercentOfC,
+      '%',
+      (v) => v <= 10,
+      notMeasuredWhy(r.partitions.router) ?? 'needs (b) and (c)',
+    ),
+    row(
+      'Cell router: throughput it costs on top of gateway-global’s hop',
+      '≤ 10 %',
+      router?.routerThroughputLossPercent,
+      '%',
+      (v) => v <= 10,
+      notMeasuredWhy(r.partitions.router) ?? 'needs (b) and (c)',
+    ),
+    row(
+      'Blast radius: orders of the other partition that succeed while one is down',
+      '100 %',
+      upDuring?.attempts ? round((100 * upDuring.succeeded) / upDuring.attempts, 2) : undefined,
+      '%',
+      (v) => v === 100,
+      blastWhy,
+    ),
+    row(
+      'Blast radius: the down partition’s customers refused (503 naming it), p99',
+      '< 100 ms',
+      downDuring?.refused === downDuring?.attempts ? downDuring?.p99Ms : undefined,
+      'ms',
+      (v) => v < 100,
+      blastWhy ?? `${downDuring?.other} answers other than the 503`,
+    ),
+    row('Blast radius: accepted orders lost or doubled', '0', blast ? blast.lost + blast.doubled : undefined, '', (v) => v === 0, blastWhy),
+    row(
       'Start-up: npm start → ready line',
       '< 10 s',
       startup?.seconds,
@@ -90,6 +137,7 @@ export function targetRows(r: BenchResults): TargetRow[] {
       Boolean(startup?.skipped),
     ),
   ];
+  return rows;
 }
 
 const notMeasuredWhy = (part: object): string | undefined =>
@@ -217,6 +265,53 @@ export function toMarkdown(r: BenchResults): string {
       '',
     );
   }
+
+  out.push('## The partitioned orders cell', '');
+  const router = measured(r.partitions.router);
+  if (!router) out.push(`Cell router: ${notMeasuredWhy(r.partitions.router)}.`, '');
+  else
+    out.push(
+      table(
+        ['Row', 'Path', 'req/s (2xx)', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'other CPU %', 'Result'],
+        [
+          [
+            'r',
+            `gateway-global → cell router → ${router.partition} gateway → orders, \`GET /api/orders/<id>\``,
+            ...loadCells(router.routed),
+          ],
+          ['s', `${router.partition} gateway → orders directly, \`GET /orders/<id>\``, ...loadCells(router.direct)],
+        ],
+      ),
+      '',
+      `gateway-global's hop on the orders path, router included ((r) − (s)): p50 ${num(router.routedHopP50Ms, 2)} ms, p99 ${num(router.routedHopP99Ms, 2)} ms; ` +
+        `on the products path, no router ((c) − (b)): p50 ${num(router.plainHopP50Ms, 2)} ms, p99 ${num(router.plainHopP99Ms, 2)} ms. ` +
+        `The router's share: **${num(router.routerP50Ms, 2)} ms of p50 (${num(router.routerP50PercentOfC, 1)} % of (c)'s)**, and ${num(router.routerThroughputLossPercent, 1)} % of throughput beyond what gateway-global's hop keeps on the products path.`,
+      '',
+    );
+  const blast = measured(r.partitions.blastRadius);
+  if (!blast) out.push(`Blast radius: ${notMeasuredWhy(r.partitions.blastRadius)}.`, '');
+  else
+    out.push(
+      `Every process of **${blast.down}** stopped for ${num(blast.outageSeconds, 1)} s while customers of both partitions ordered continuously:`,
+      '',
+      table(
+        ['Partition', 'Customers', 'Orders during the outage', '201', '503 naming it', 'other', 'p50 ms', 'p99 ms', 'max ms'],
+        blast.during.map((p) => [
+          `${p.partition}${p.partition === blast.down ? ' (down)' : ''}`,
+          num(p.customers),
+          num(p.attempts),
+          num(p.succeeded),
+          num(p.refused),
+          num(p.other),
+          num(p.p50Ms, 1),
+          num(p.p99Ms, 1),
+          num(p.maxMs, 1),
+        ]),
+      ),
+      '',
+      `${blast.down}'s customers ordered again ${num(blast.recoveredAfterMs)} ms after its processes were started again; accepted orders lost: ${blast.lost}, doubled: ${blast.doubled}.`,
+      '',
+    );
 
   out.push('## Memory: RSS per process (MiB)', '');
   const { idle, afterSaga, quietAfterSaga } = r.memory;

@@ -2,6 +2,7 @@ import type { BenchConfig } from './config.ts';
 import type { GatewayPathResult } from './gateway-path.ts';
 import type { Machine } from './machine.ts';
 import type { MemorySample } from './memory.ts';
+import type { BlastRadius, RouterCost } from './partitions.ts';
 import type { SagaResult } from './saga.ts';
 import type { StartupResult } from './startup.ts';
 import type { TracingResult } from './tracing.ts';
@@ -25,6 +26,8 @@ export interface BenchResults {
   gatewayPath: GatewayPathResult | NotMeasured;
   tracing: TracingResult | NotMeasured;
   saga: SagaResult | NotMeasured;
+  /** The partitioned orders cell: the cell router's cost and one partition's outage. */
+  partitions: { router: RouterCost | NotMeasured; blastRadius: BlastRadius | NotMeasured };
   memory: { idle?: MemorySample; afterSaga?: MemorySample; quietAfterSaga?: MemorySample };
   startup: StartupResult | NotMeasured;
   notes: string[];

@@ -20,6 +20,8 @@ import { runSaga } from './saga.ts';
 import { measureStartup } from './startup.ts';
 import { workloadToken } from './tokens.ts';
 import { measureTracingCost } from './tracing.ts';
+import { measureBlastRadius, measureRouterCost } from './partitions.ts';
+import { measured } from './results.ts';
 
 const log = stderrLog();
 const config = loadConfig(process.env, fileURLToPath(new URL('../results', import.meta.url)));
@@ -48,6 +50,7 @@ const results: BenchResults = {
   gatewayPath: { notMeasured: 'not reached' },
   tracing: { notMeasured: 'not reached' },
   saga: { notMeasured: 'not reached' },
+  partitions: { router: { notMeasured: 'not reached' }, blastRadius: { notMeasured: 'not reached' } },
   memory: {},
   startup: { notMeasured: 'not run' },
   notes: [],
@@ -138,6 +141,18 @@ if (system) {
         config,
         log,
       ),
+    );
+
+    // Last: it stops a partition of the orders cell, which the other rows must not see.
+    const rows = measured(results.gatewayPath)?.rows;
+    const targets = { system, api, adminToken: customers.admin };
+    results.partitions.router = await attempt('cell router', log, async () => {
+      const placed = await customers.placeOrder(customers.alice, [{ sku: detailSku, quantity: 1 }]);
+      const products = { b: rows?.find((row) => row.id === 'b')?.result, c: rows?.find((row) => row.id === 'c')?.result };
+      return measureRouterCost({ ...targets, customer: { token: customers.alice, orderId: placed.body.id }, products }, config, log);
+    });
+    results.partitions.blastRadius = await attempt('blast radius', log, async () =>
+      measureBlastRadius({ ...targets, sku: await customers.productWithStock('BENCH-BLAST', 1_000_000) }, {}, log),
     );
   } catch (error) {
     // Setting up (sign-in, test products) failed: what was not reached says so, the rest stands.

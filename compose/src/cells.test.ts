@@ -24,17 +24,19 @@ describe('npm run cells against a running system', () => {
   let data: TempDir;
   let supervisor: Supervisor;
   let control: ControlServer;
-  let plans: Record<'ordersCore' | 'ordersGateway' | 'productsCore' | 'productsGateway' | 'global', ProcessPlan>;
+  let plans: Record<'ordersCore' | 'ordersGateway' | 'orders2Core' | 'productsCore' | 'productsGateway' | 'global', ProcessPlan>;
 
   beforeAll(async () => {
     data = tempDir();
-    const ordersCore = await fixturePlan('orders/orders');
+    // The orders cell as two partitions (orders-2 with only its core here), products as a global cell.
+    const ordersCore = await fixturePlan('orders-1/orders');
     const productsCore = await fixturePlan('products/catalog');
     // Each gateway refuses to start unless its service answers: a cell started out of order fails.
     plans = {
       ordersCore,
       productsCore,
-      ordersGateway: await fixturePlan('orders/gateway', 'cell-gateway', { REQUIRES_URL: `${ordersCore.url}/readyz` }),
+      ordersGateway: await fixturePlan('orders-1/gateway', 'cell-gateway', { REQUIRES_URL: `${ordersCore.url}/readyz` }),
+      orders2Core: await fixturePlan('orders-2/orders'),
       productsGateway: await fixturePlan('products/gateway', 'cell-gateway', { REQUIRES_URL: `${productsCore.url}/readyz` }),
       global: await fixturePlan('gateway-global', 'global-gateway'),
     };
@@ -57,39 +59,61 @@ describe('npm run cells against a running system', () => {
   it('status lists every cell with its processes and their state', async () => {
     const { code, stdout } = await cells(data.path, 'status');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^orders\s+running$/m);
+    expect(stdout).toMatch(/^orders-1\s+running$/m);
+    expect(stdout).toMatch(/^orders-2\s+running$/m);
     expect(stdout).toMatch(/^products\s+running$/m);
-    expect(stdout).toMatch(new RegExp(`^  orders/gateway\\s+running\\s+pid ${await answeringPid(plans.ordersGateway)}$`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^  orders-1/gateway\\s+running\\s+pid ${await answeringPid(plans.ordersGateway)}$`, 'm'));
     expect(stdout).toMatch(/not a cell[^\n]*\n {2}gateway-global\s+running/);
   });
 
   it('stops every process of one cell, and starts them again in dependency order', async () => {
     const productsPid = await answeringPid(plans.productsGateway);
 
-    const stopped = await cells(data.path, 'stop', 'orders');
+    const orders2Pid = await answeringPid(plans.orders2Core);
+
+    const stopped = await cells(data.path, 'stop', 'orders-1');
     expect(stopped.code).toBe(0);
     expect(await answeringPid(plans.ordersCore)).toBeUndefined();
     expect(await answeringPid(plans.ordersGateway)).toBeUndefined();
+    // The other partition and the other cells serve on.
+    expect(await answeringPid(plans.orders2Core)).toBe(orders2Pid);
     expect(await answeringPid(plans.productsGateway)).toBe(productsPid);
     expect(await answeringPid(plans.global)).toBeDefined();
     const status = await cells(data.path, 'status');
-    expect(status.stdout).toMatch(/^orders\s+stopped$/m);
-    expect(status.stdout).toMatch(/^ {2}orders\/orders\s+stopped$/m);
+    expect(status.stdout).toMatch(/^orders-1\s+stopped$/m);
+    expect(status.stdout).toMatch(/^ {2}orders-1\/orders\s+stopped$/m);
+    expect(status.stdout).toMatch(/^orders-2\s+running$/m);
     expect(status.stdout).toMatch(/^products\s+running$/m);
 
-    const started = await cells(data.path, 'start', 'orders');
+    const started = await cells(data.path, 'start', 'orders-1');
     expect(started.stderr).toBe('');
     expect(started.code).toBe(0);
-    expect(started.stdout).toMatch(/^orders\s+running$/m);
+    expect(started.stdout).toMatch(/^orders-1\s+running$/m);
     expect(await answeringPid(plans.ordersGateway)).toBeDefined();
     expect(await answeringPid(plans.ordersCore)).toBeDefined();
+  }, 30_000);
+
+  it('stops and starts every partition of a partitioned cell named by the cell', async () => {
+    const stopped = await cells(data.path, 'stop', 'orders');
+    expect(stopped.code).toBe(0);
+    expect(stopped.stdout).toMatch(/^orders-1\s+stopped$/m);
+    expect(stopped.stdout).toMatch(/^orders-2\s+stopped$/m);
+    expect(await answeringPid(plans.ordersCore)).toBeUndefined();
+    expect(await answeringPid(plans.orders2Core)).toBeUndefined();
+    expect(await answeringPid(plans.productsGateway)).toBeDefined();
+
+    const started = await cells(data.path, 'start', 'orders');
+    expect(started.code).toBe(0);
+    expect(started.stdout).toMatch(/^orders-2\s+running$/m);
+    expect(await answeringPid(plans.ordersGateway)).toBeDefined();
+    expect(await answeringPid(plans.orders2Core)).toBeDefined();
   }, 30_000);
 
   it('refuses an unknown cell with exit code 2 and names the cells', async () => {
     const { code, stderr } = await cells(data.path, 'stop', 'payments');
     expect(code).toBe(2);
     expect(stderr).toContain('no cell named payments');
-    expect(stderr).toContain('Cells: orders, products');
+    expect(stderr).toContain('Cells: orders-1, products, orders-2');
   });
 
   it('does not stop gateway-global, which is not a cell', async () => {

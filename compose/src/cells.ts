@@ -7,7 +7,8 @@ import type { ProcessStatus } from './supervisor.ts';
 
 const USAGE = `Usage: npm run cells -- <command>
   status          every cell of the running system, its processes and their state
-  stop <cell>     stop every process of the cell (it stays stopped: no restart)
+  stop <cell>     stop every process of the cell or partition (orders-2), or of every partition of a
+                  partitioned cell (orders); it stays stopped: no restart
   start <cell>    start them again, its services first, then its gateway`;
 
 const [command, cell, ...rest] = process.argv.slice(2);
@@ -57,5 +58,6 @@ if (command === 'status') {
   console.log(status.cells.map(group).join('\n'));
   if (status.others.length) console.log(`not a cell (stops only with the system)\n${status.others.map(row).join('\n')}`);
 } else {
-  console.log(group(body as GroupStatus));
+  // One cell, or every partition of a partitioned one.
+  console.log((body.cells ? (body.cells as GroupStatus[]) : [body as GroupStatus]).map(group).join('\n'));
 }

@@ -124,6 +124,21 @@ it('is what the generator makes from the descriptors (run `npm run generate:comp
   expect(committedText).toBe(composeYaml());
 });
 
+it('runs as many orders partitions as ORDERS_PARTITIONS says, and tells every service and setup how many', () => {
+  const three = parse(composeYaml({ ORDERS_PARTITIONS: '3' })) as ComposeFile;
+  for (const component of ['gateway', 'orders', 'checkout']) expect(three.services[`orders-3-${component}`]).toBeDefined();
+  expect(three.services['orders-4-gateway']).toBeUndefined();
+  expect(three.services[SETUP_SERVICE]!.environment).toMatchObject({
+    ORDERS_PARTITIONS: '3',
+    CLIENT_SECRET_ORDERS_3: '${CLIENT_SECRET_ORDERS_3:-}',
+  });
+  expect(three.services['orders-3-checkout']!.environment).toMatchObject({ ORDERS_PARTITIONS: '3', CELL_PARTITION: 'orders-3' });
+  expect(three.services['gateway-global']!.environment).toMatchObject({
+    ORDERS_PARTITIONS: '3',
+    ORDERS_3_GATEWAY_URL: 'http://orders-3-gateway:4220',
+  });
+});
+
 it('runs every component of every cell, each cell gateway, gateway-global, setup, NATS and Jaeger', () => {
   const expected = [...cellOf.keys(), ...[...gateways], SETUP_SERVICE, 'nats', 'jaeger'];
   expect(sorted(Object.keys(committed.services))).toEqual(sorted(expected));

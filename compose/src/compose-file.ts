@@ -5,7 +5,7 @@ import { globalGateway, systemCells } from '@retail/topology';
 import { instanceName, type CellDescriptor, type ComponentDescriptor } from '@retail/descriptor';
 import { composeNatsOptions, NATS_PASSWORDS_FILE } from './nats-auth.ts';
 import { SECRETS_MOUNT, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
-import { planSystem, repoRoot, type ProcessPlan } from './plan.ts';
+import { partitionCounts, planSystem, repoRoot, type ProcessPlan } from './plan.ts';
 import { BUNDLE } from './build.ts';
 
 /**
@@ -100,10 +100,14 @@ export interface ComposeFile {
   volumes: Record<string, Record<string, never>>;
 }
 
-/** The whole system as a compose model. */
-/** `cells`: the running system, every partition a cell of its own (the descriptors' partition counts by default). */
-export function composeModel(cells: readonly CellDescriptor[] = systemCells({})): ComposeFile {
+/**
+ * The whole system as a compose model. `partitions`: how many partitions each partitioned cell runs
+ * (`ORDERS_PARTITIONS`), the descriptors' counts by default; every partition is a cell of its own.
+ */
+export function composeModel(partitions: Record<string, string | undefined> = {}): ComposeFile {
+  const cells = systemCells(partitions);
   const plans = planSystem({
+    partitions,
     dataDir: DATA_DIR,
     natsUrl: NATS_URL,
     host: '0.0.0.0',
@@ -194,6 +198,8 @@ export function composeModel(cells: readonly CellDescriptor[] = systemCells({}))
       SECRETS_STORE: SETUP_STORE,
       SECRETS_OUT: SETUP_OUT,
       SETUP_READY_FILE: SETUP_READY,
+      // The same system as every service: secrets and streams for each partition.
+      ...partitionCounts(partitions),
       ...Object.fromEntries(storedSecretNames(cells).map((name) => [name, fromEnv(name, '')])),
     },
     volumes: [
@@ -284,8 +290,8 @@ const HEADER = `# Cellular Retail as containers: docker compose -f compose/compo
 const FLOW_LISTS = new Set(['command', 'entrypoint', 'networks', 'test', 'ports', 'dns_opt']);
 
 /** The committed file's text. YAML 1.1 quoting, so that docker-compose 1.29's parser reads every value as written. */
-export function composeYaml(cells: readonly CellDescriptor[] = systemCells({})): string {
-  const doc = new Document(composeModel(cells), { version: '1.1' });
+export function composeYaml(partitions: Record<string, string | undefined> = {}): string {
+  const doc = new Document(composeModel(partitions), { version: '1.1' });
   visit(doc, {
     Pair(_, pair) {
       if (isScalar(pair.key) && FLOW_LISTS.has(String(pair.key.value)) && isSeq(pair.value)) pair.value.flow = true;

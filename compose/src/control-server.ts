@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isPartitionName } from '@retail/descriptor';
 import { controlFilePath, removeControlFile, writeControlFile } from './control-file.ts';
 import { inStartOrder, type ProcessGroup } from './groups.ts';
 import type { ProcessStatus, Supervisor } from './supervisor.ts';
@@ -95,21 +96,24 @@ export async function startControlServer(options: ControlServerOptions): Promise
     if (!action) return problem(404, 'Not Found', 'GET /cells, POST /cells/<cell>/stop, POST /cells/<cell>/start');
     if (req.method !== 'POST') return problem(405, 'Method Not Allowed', `POST ${url.pathname}`);
     const name = decodeURIComponent(action[1]!);
-    const group = groups.find((g) => g.name === name);
+    // A partitioned cell by its name is all its partitions (`orders` → orders-1, orders-2, …).
+    const named = groups.filter((g) => g.name === name || (g.name.startsWith(`${name}-`) && isPartitionName(g.name)));
     const cells = groups.map((g) => g.name);
-    if (!group) {
+    if (!named.length) {
       const other = systemStatus().others.find((p) => p.name === name);
       const detail = other
         ? `${name} is not a cell: it is the system's entrance and token service, and stops only with the whole system (Ctrl-C)`
         : `no cell named ${name}`;
       return problem(404, 'Unknown cell', detail, { cells });
     }
-    try {
-      await serially(() => (action[2] === 'stop' ? stopGroup(group) : startGroup(group)));
-    } catch (error) {
-      return problem(503, 'Start failed', (error as Error).message, { cell: statusOf(group) });
+    for (const group of named) {
+      try {
+        await serially(() => (action[2] === 'stop' ? stopGroup(group) : startGroup(group)));
+      } catch (error) {
+        return problem(503, 'Start failed', (error as Error).message, { cell: statusOf(group) });
+      }
     }
-    return send(200, statusOf(group));
+    return send(200, named.length === 1 && named[0]!.name === name ? statusOf(named[0]!) : { cells: named.map(statusOf) });
   };
 
   const server = createServer((req, res) => {

@@ -6,5 +6,5 @@ import { composeNatsOptions, natsConfPath, natsServerConfig } from './nats-auth.
 import { repoRoot } from './plan.ts';
 
 mkdirSync(dirname(natsConfPath), { recursive: true });
-writeFileSync(natsConfPath, natsServerConfig({ cells: systemCells({}), ...composeNatsOptions }));
+writeFileSync(natsConfPath, natsServerConfig({ cells: systemCells(process.env), ...composeNatsOptions }));
 console.log(`wrote ${relative(repoRoot, natsConfPath)}`);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { systemCells } from '@retail/topology';
 
 // The running system as compose runs it (the descriptors' partition counts).
-const cells = systemCells({});
+const cells = systemCells(process.env);
 import { NATS_PASSWORDS_FILE, natsPasswordVar, SYSTEM_NATS_USER } from './nats-auth.ts';
 import { generateSecret, natsPasswordsConf, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
 import { provisionStreams } from '@retail/events';

@@ -65,8 +65,9 @@ export async function startTestSystem(options: { extraEnv?: Record<string, strin
     natsPassword,
     portOf: (name) => ports.get(name)!,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'warn',
-    // Tests sign up many customers from one address: no sign-up limit (the gateway's own tests keep it).
-    extraEnv: { RATE_LIMIT_PER_SECOND: '0', REGISTER_RATE_PER_MINUTE: '0', ...options.extraEnv },
+    // Tests sign up and sign in many customers from one address: no sign-up limit, and room for more than
+    // 20 sign-ins per address (the gateway's own tests and the security suite keep the limits).
+    extraEnv: { RATE_LIMIT_PER_SECOND: '0', REGISTER_RATE_PER_MINUTE: '0', LOGIN_MAX_FAILURES_PER_CLIENT: '1000', ...options.extraEnv },
   });
   const processes = new Map(
     plans.map((p) => [
