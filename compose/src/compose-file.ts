@@ -2,7 +2,7 @@ import { posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import { globalGateway, systemCells } from '@retail/topology';
-import { instanceName, type CellDescriptor, type ComponentDescriptor } from '@retail/descriptor';
+import { instanceName, type ComponentDescriptor } from '@retail/descriptor';
 import { composeNatsOptions, NATS_PASSWORDS_FILE } from './nats-auth.ts';
 import { SECRETS_MOUNT, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
 import { partitionCounts, planSystem, repoRoot, type ProcessPlan } from './plan.ts';
