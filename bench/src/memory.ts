@@ -13,8 +13,8 @@ export interface MemorySample {
   rssMiB: Record<string, number | null>;
   totalMiB: number;
   /**
-   * The sum of proportional set sizes: each shared page (the node binary's code, mapped by all thirteen
-   * processes) counted once in all instead of once per process. What the system takes from the machine.
+   * The sum of proportional set sizes: each shared page (the node binary's code, mapped by every Node
+   * process) counted once in all instead of once per process. What the system takes from the machine.
    */
   totalPssMiB: number;
 }

@@ -152,7 +152,7 @@ if (system) {
       return measureRouterCost({ ...targets, customer: { token: customers.alice, orderId: placed.body.id }, products }, config, log);
     });
     results.partitions.blastRadius = await attempt('blast radius', log, async () =>
-      measureBlastRadius({ ...targets, sku: await customers.productWithStock('BENCH-BLAST', 1_000_000) }, {}, log),
+      measureBlastRadius({ ...targets, sku: await customers.productWithStock('BENCH-BLAST', 100_000) }, {}, log),
     );
   } catch (error) {
     // Setting up (sign-in, test products) failed: what was not reached says so, the rest stands.

@@ -1,4 +1,5 @@
 import { connect } from '@nats-io/transport-node';
+import { addressed } from '@retail/descriptor';
 import { OrderSubjects } from '@retail/orders-contract';
 import { watchCpu } from './cpu-watch.ts';
 import type { Log } from './log.ts';
@@ -64,7 +65,8 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
     for (const id of placedAt.keys()) if (!confirmedAt.has(id) && !rejectedIds.has(id)) return;
     allSettled();
   };
-  nc.subscribe(OrderSubjects.confirmed, {
+  // From every partition of the orders cell: each publishes on its own subjects (orders.orders-2.order.confirmed).
+  nc.subscribe(addressed(OrderSubjects.confirmed, '*'), {
     callback: (_, m) => {
       const at = performance.now();
       const id = m.json<{ data: { orderId: string } }>().data.orderId;
@@ -72,7 +74,7 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
       if (placedAt.has(id)) checkDone();
     },
   });
-  nc.subscribe(OrderSubjects.rejected, {
+  nc.subscribe(addressed(OrderSubjects.rejected, '*'), {
     callback: (_, m) => {
       rejectedIds.add(m.json<{ data: { orderId: string } }>().data.orderId);
       checkDone();

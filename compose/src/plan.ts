@@ -33,13 +33,14 @@ export interface ProcessPlan {
 }
 
 /**
- * glibc's allocator, tuned for many small Node processes on one machine (npm start runs thirteen):
- * at most two arenas instead of eight per core, and blocks of 256 KiB and more always mapped and given
- * back on free. Without the threshold, glibc raises it after the first large free and keeps such blocks
- * (gateway-global's scrypt work, 16 MiB a password) in its heap for good: gateway-global sat at 137 MiB
- * idle instead of 84. Both settings together took the system's idle RSS down by ~90 MiB.
+ * glibc's allocator, tuned for many small Node processes on one machine (npm start runs nineteen with two
+ * orders partitions): one arena instead of eight per core, and blocks of 256 KiB and more always mapped
+ * and given back on free. Without the threshold, glibc raises it after the first large free and keeps
+ * such blocks (gateway-global's scrypt work, 16 MiB a password) in its heap for good: gateway-global sat
+ * at 137 MiB idle instead of 84. Two arenas instead of eight took the system's idle RSS down by ~90 MiB,
+ * one instead of two by another ~20 MiB of PSS (bench/README.md, Memory).
  */
-export const MALLOC_TUNING: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '262144' };
+export const MALLOC_TUNING: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '1', MALLOC_MMAP_THRESHOLD_: '262144' };
 
 /** The plan name under which portOf is asked for a process's metrics port. */
 export const metricsPortName = (name: string) => `${name}#metrics`;

@@ -38,7 +38,6 @@ runMain(async () => {
     refreshMs: env.placement.refreshMs,
     logger,
   });
-  placement.start();
   // In the background: the gateway serves at once, whether or not NATS is there; the console says which.
   const eventFeed = createEventFeed();
   // `orders.>` holds every partition's events: one subscription per cell, not per partition.
@@ -77,6 +76,8 @@ runMain(async () => {
     streamingBodies: true,
     onShutdown: [() => telemetry.shutdown(), () => forwarder.close(), () => placement.close(), () => natsFeed.close(), accounts.close],
   });
+  // Once this token service answers: the placement cell checks the router's token against its key set.
+  placement.start();
   logger.info(
     {
       issuer: env.issuer,
