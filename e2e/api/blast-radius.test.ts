@@ -112,8 +112,9 @@ describe('blast radius of a partition', () => {
       expect(a.body.detail).toContain(DOWN);
       expect(a.header).toBe(DOWN);
     }
+    // At once, not after a timeout (the forwarder's is seconds); the bench measures how fast (p99 < 100 ms).
     const slowest = Math.max(...outage.map((a) => a.ms));
-    expect(slowest, 'a refused order answers fast').toBeLessThan(100);
+    expect(slowest, 'a refused order answers at once').toBeLessThan(1_000);
 
     // …and again once it was back: each of them ordered successfully after the restart.
     for (const customer of byPartition.get(DOWN)!) {
@@ -126,9 +127,14 @@ describe('blast radius of a partition', () => {
       const accepted = attempts.filter((a) => a.customer === customer && a.status === 201).map((a) => a.body.id as string);
       expect(new Set(accepted).size).toBe(accepted.length);
       for (const id of accepted) await s.orderReaches(customer.token, id, 'CONFIRMED', 30_000);
-      const listed = await api.call('GET', '/api/orders?pageSize=100', { token: customer.token });
-      expect(listed.status).toBe(200);
-      expect(listed.body.items.map((o: { id: string }) => o.id).sort()).toEqual([...accepted].sort());
+      const listed: string[] = [];
+      for (let page = 1; listed.length === (page - 1) * 100; page++) {
+        const res = await api.call('GET', `/api/orders?pageSize=100&page=${page}`, { token: customer.token });
+        expect(res.status).toBe(200);
+        listed.push(...res.body.items.map((o: { id: string }) => o.id));
+        if (res.body.items.length < 100) break;
+      }
+      expect(listed.sort()).toEqual([...accepted].sort());
     }
   }, 120_000);
 });

@@ -118,6 +118,19 @@ describe('workload tokens and the orders core', () => {
     expect((await mint('orders', devWorkloadSecret('orders', 'orders'))).status).toBe(200);
   });
 
+  it("holds between partitions: a partition's services take only their own gateway's tokens", async () => {
+    const checkout = (await mint('checkout', devWorkloadSecret('orders', 'checkout'))).body.access_token as string;
+    const lookUp = (core: string) =>
+      fetch(`${core}/internal/placements?customerId=user-bob&idempotencyKey=k-1&requestHash=${'a'.repeat(64)}`, {
+        headers: { authorization: `Bearer ${checkout}` },
+      });
+    // orders-1's checkout token: good at orders-1's core (nothing found there), refused by orders-2's.
+    expect((await lookUp(ordersCore())).status).toBe(404);
+    const other = await lookUp(system.plan('orders-2/orders').url);
+    expect(other.status).toBe(401);
+    expect(other.headers.get('content-type')).toBe('application/problem+json');
+  });
+
   it('refuses an order placed straight at the core, for any customer at any price', async () => {
     const before = (await api.call('GET', '/api/orders', { token: s.bob })).body.total;
     const core = (await mint('orders', devWorkloadSecret('orders', 'orders'))).body.access_token as string;

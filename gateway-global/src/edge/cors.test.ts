@@ -46,7 +46,7 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('lets the storefront read Retry-After on a 429', async () => {
+  it('lets the storefront read Retry-After on a 429, and X-Cell-Partition', async () => {
     const { app: limited } = await testGateway({ rateLimit: { perSecond: 1, burst: 1, trustProxy: false }, now: () => 0 });
     const headers = { origin: STOREFRONT };
     expect((await limited.request('/.well-known/jwks.json', { headers })).status).toBe(200);
@@ -54,5 +54,6 @@ describe('CORS', () => {
     expect(res.status).toBe(429);
     expect(res.headers.get('access-control-allow-origin')).toBe(STOREFRONT);
     expect(res.headers.get('access-control-expose-headers')?.toLowerCase().split(',')).toContain('retry-after');
+    expect(res.headers.get('access-control-expose-headers')?.toLowerCase().split(',')).toContain('x-cell-partition');
   });
 });

@@ -158,7 +158,10 @@ export function startConsumer(options: ConsumerOptions): RunningConsumer {
     if (event === undefined) return msg.ack();
     if (event === null) return deadLetter(msg, 'malformed: not a CloudEvents JSON envelope');
     const handler = handlers[event.type];
-    if (!handler || wireSubject(event) !== msg.subject) return deadLetter(msg, `unknown event type ${event.type} on ${msg.subject}`);
+    if (!handler) return deadLetter(msg, `unknown event type ${event.type} on ${msg.subject}`);
+    // An event's subject names the partition it is about: one that says otherwise is not trusted.
+    if (wireSubject(event) !== msg.subject)
+      return deadLetter(msg, `${event.type} about ${event.partition ?? 'no partition'} arrived on ${msg.subject}`);
 
     const started = performance.now();
     let outcome = 'ack';

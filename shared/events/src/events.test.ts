@@ -208,7 +208,7 @@ describe('outbox → JetStream → idempotent consumer', () => {
     expect(notesIn(consumer)).toEqual(['addressed']);
     expect(outboxSubjects(producer)).toEqual(['shop.shop-2.parcel.noted']);
     const dead = await bus.jsm.streams.getMessage('SHOP', { last_by_subj: 'shop.dlq.p' });
-    expect(dead?.header.get('Dlq-Reason')).toBe('unknown event type shop.parcel.noted on shop.shop-1.parcel.noted');
+    expect(dead?.header.get('Dlq-Reason')).toBe('shop.parcel.noted about no partition arrived on shop.shop-1.parcel.noted');
     await relay.stop();
     await sub.stop();
   });

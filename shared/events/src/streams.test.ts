@@ -5,7 +5,7 @@ import { startTestNats, type TestNats } from '@retail/testing';
 import { defineCell, DEFAULT_STREAM_MAX_BYTES, MAX_EVENT_AGE_DAYS, partitionOf } from '@retail/descriptor';
 import { connectCellBus } from './cell-bus.ts';
 import { connectBus, type Bus } from './connection.ts';
-import { ensureStream } from './streams.ts';
+import { cellStream, ensureStream } from './streams.ts';
 
 const logger = createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 const day = 24 * 60 * 60_000;
@@ -75,4 +75,22 @@ it('gives a partition of a partitioned cell its own stream, on its own subjects,
   ).rejects.toThrow(
     'partition till-2 was given the NATS credentials of till-1: each partition connects as its own user (NATS_USER=till-2)',
   );
+});
+
+it('names the stream in the way when one from an earlier layout captures a partition’s subjects', async () => {
+  // What a NATS store from before the orders cell was partitioned holds: ORDERS on every orders subject.
+  await bus.jsm.streams.add({ name: 'LEGACY', subjects: ['legacy.>'] });
+  const legacy = defineCell({
+    name: 'legacy',
+    summary: 'x',
+    stream: 'LEGACY',
+    gateway: { port: 1 },
+    components: [],
+    routes: [],
+    partitions: { key: 'customer', count: 2 },
+  });
+  await expect(ensureStream(bus.jsm, cellStream(partitionOf(legacy, 'legacy-2', 2)))).rejects.toThrow(
+    /stream LEGACY_2 \(legacy\.legacy-2\.>\) cannot be created: stream LEGACY already captures legacy\.>\. .*delete stream LEGACY, or start with fresh data/,
+  );
+  expect((await bus.jsm.streams.names().next()).includes('LEGACY_2')).toBe(false);
 });

@@ -50,10 +50,43 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
       });
       return;
     } catch (error) {
+      if (isSubjectOverlap(error)) throw await overlapping(jsm, spec, error as Error);
       // another component of the cell created it at the same moment: loop and read it back
       if (attempt > 2 || isPermissionDenied(error)) throw error;
     }
   }
+}
+
+/** JetStream's err_code 10065: another stream already captures some of these subjects. */
+const isSubjectOverlap = (error: unknown) => /subjects overlap/i.test(String((error as Error)?.message));
+
+/** A subject pattern and another overlap when some subject matches both (`orders.>` and `orders.orders-1.>`). */
+function overlaps(a: string, b: string): boolean {
+  const x = a.split('.');
+  const y = b.split('.');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] === '>' || y[i] === '>') return x[i] !== undefined && y[i] !== undefined;
+    if (x[i] === undefined || y[i] === undefined) return false;
+    if (x[i] !== '*' && y[i] !== '*' && x[i] !== y[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * The stream in the way, named, with what to do: typically a stream from before a cell was partitioned
+ * (`ORDERS` on `orders.>`, where `ORDERS_1` now wants `orders.orders-1.>`), kept by an old NATS store.
+ */
+async function overlapping(jsm: JetStreamManager, spec: StreamSpec, error: Error): Promise<Error> {
+  for await (const other of jsm.streams.list()) {
+    const taken = other.config.subjects?.filter((s) => spec.subjects.some((own) => overlaps(s, own))) ?? [];
+    if (other.config.name !== spec.name && taken.length)
+      return new Error(
+        `stream ${spec.name} (${spec.subjects.join(', ')}) cannot be created: stream ${other.config.name} already captures ${taken.join(', ')}. ` +
+          `It is left from an earlier layout of the cells (a cell that is now partitioned): delete stream ${other.config.name}, or start with fresh data.`,
+        { cause: error },
+      );
+  }
+  return error;
 }
 
 /** What an existing stream's config lacks of the spec, or undefined when it has it all. */

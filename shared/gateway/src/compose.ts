@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { API_AUDIENCE, createVerifier, openKeyStore } from '@retail/auth';
 import { createLogger, parseEnv } from '@retail/kernel';
-import type { CellDescriptor } from '@retail/descriptor';
+import { instanceName, type CellDescriptor } from '@retail/descriptor';
 import { createCellGateway } from './cell-gateway.ts';
 import { cellGatewayEnvSchema, upstreamsFrom, workloadSecretsFrom } from './env.ts';
 import { createForwarder } from './forwarder.ts';
@@ -13,9 +13,11 @@ import { traceRelayRoute } from './trace-relay.ts';
  */
 export async function composeCellGateway(cell: CellDescriptor) {
   const env = parseEnv(cellGatewayEnvSchema(cell));
-  const name = `${cell.name}-gateway`;
-  const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: cell.name, component: 'gateway' } });
-  const internalKeys = await openKeyStore({ dir: join(env.DATA_DIR, cell.name, 'gateway-keys'), alg: 'EdDSA' });
+  // A partition's gateway is its own: its name, and its own internal-token keys (DATA_DIR/orders-2/gateway-keys).
+  const self = instanceName(cell);
+  const name = `${self}-gateway`;
+  const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: self, component: 'gateway' } });
+  const internalKeys = await openKeyStore({ dir: join(env.DATA_DIR, self, 'gateway-keys'), alg: 'EdDSA' });
   const verifyToken = createVerifier({
     jwks: new URL(env.JWKS_URL),
     issuer: env.TOKEN_ISSUER,
