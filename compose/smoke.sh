@@ -149,17 +149,24 @@ expect(list.status === 200 && list.json?.items?.length > 0, 'the catalog lists p
 const product = list.json.items.find((p) => (p.availability?.available ?? 0) > 0) ?? list.json.items[0];
 step(`the catalog lists ${list.json.total} products; ordering ${product.sku}`);
 
-// A cold stack may answer 503 ("try again shortly") for a while: a service's first call to another
+// A cold stack may answer 503 ("try again shortly"), or not in time, for a while: a service's first call to another
 // waits for its name to resolve, and some engines' container DNS is slow in the first minute (podman's
 // aardvark-dns has taken 5–20 s per lookup). Retry for up to 90 s, as a client is told to.
 const order = { lines: [{ sku: product.sku, quantity: 1 }], shippingAddress: { name: 'Alice', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' } };
 const key = `smoke-${Date.now()}`;
 const placeBy = Date.now() + 90_000;
 let placed;
+// The same Idempotency-Key each time, so a retry after a gateway timeout (504) or a client-side one
+// cannot place the order twice.
 for (let attempt = 1; ; attempt++) {
-  placed = await call('POST', '/api/orders', { token, body: order, headers: { 'idempotency-key': key } });
-  if (placed.status !== 503 || Date.now() > placeBy) break;
-  console.log(`    (503 on attempt ${attempt}: ${placed.json?.detail ?? ''} — retrying)`);
+  placed = await call('POST', '/api/orders', { token, body: order, headers: { 'idempotency-key': key } }).catch((error) => ({
+    status: 0,
+    text: String(error),
+    json: { detail: `no answer: ${error.name}` },
+  }));
+  const retryable = placed.status === 0 || placed.status === 502 || placed.status === 503 || placed.status === 504;
+  if (!retryable || Date.now() > placeBy) break;
+  console.log(`    (${placed.status || 'no answer'} on attempt ${attempt}: ${placed.json?.detail ?? ''} — retrying)`);
   await sleep(2_000);
 }
 expect(placed.status === 201 && placed.json?.id, 'the order is accepted', placed);

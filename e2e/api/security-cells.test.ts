@@ -124,8 +124,9 @@ describe('workload tokens and the orders core', () => {
       fetch(`${core}/internal/placements?customerId=user-bob&idempotencyKey=k-1&requestHash=${'a'.repeat(64)}`, {
         headers: { authorization: `Bearer ${checkout}` },
       });
-    // orders-1's checkout token: good at orders-1's core (nothing found there), refused by orders-2's.
-    expect((await lookUp(ordersCore())).status).toBe(404);
+    // orders-1's checkout token: known at orders-1's core (which then wants the customer's own token: 403),
+    // not even recognised as a token by orders-2's (401).
+    expect((await lookUp(ordersCore())).status).toBe(403);
     const other = await lookUp(system.plan('orders-2/orders').url);
     expect(other.status).toBe(401);
     expect(other.headers.get('content-type')).toBe('application/problem+json');
