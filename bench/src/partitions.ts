@@ -8,7 +8,7 @@ import { percentile, round } from './stats.ts';
 
 /*
  * The partitioned orders cell under the bench: what the cell router costs on the gateway path, and how
- * far an outage of one partition reaches (DESIGN.md §11).
+ * far an outage of one partition reaches (README.md, "Two kinds of cells").
  */
 
 export interface RouterCost {

@@ -55,7 +55,7 @@ const unavailable = (names: readonly string[], cell: string) =>
     : `Partitions ${names.join(', ')} of the ${cell} cell are unavailable`;
 
 /**
- * The cell router of one partitioned cell (DESIGN.md §11): thin, no body read, no business logic. The
+ * The cell router of one partitioned cell (README.md, "Two kinds of cells"): thin, no body read, no business logic. The
  * token has been verified; its `sub` is the customer, whose partition the local placement map gives,
  * and the request goes on to that partition's gateway through the Forwarder, which checks the token
  * again. Every answer names the partition in `X-Cell-Partition`, including the router's own 503s.

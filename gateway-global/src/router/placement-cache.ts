@@ -54,7 +54,7 @@ interface CellPlacement {
 const IN_FLIGHT = -1;
 
 /**
- * The cell router's local copy of the placement map (DESIGN.md §11). Every request is one lookup in
+ * The cell router's local copy of the placement map (README.md, "Two kinds of cells"). Every request is one lookup in
  * memory; the map is polled with its version as ETag (a 304 costs nothing), and while the control plane
  * is down or answers errors routing goes on with the last map it had (one warning per outage). A
  * customer the map does not know yet is placed by the rule at once and recorded with

@@ -61,7 +61,7 @@ export interface CellDescriptor {
   /** How long and how much the cell's stream keeps; defaults in derive.ts (`streamLimits`). */
   retention?: StreamRetention;
   /**
-   * A partitioned cell (DESIGN.md §11): it runs as `count` complete, independent copies, each serving the
+   * A partitioned cell (README.md, "Two kinds of cells"): it runs as `count` complete, independent copies, each serving the
    * customers placement gives it (`<cell>-1`, `<cell>-2`, …), behind gateway-global's cell router.
    * `count` is the default; `<CELL>_PARTITIONS` raises it (partitions.ts).
    */

@@ -1,7 +1,7 @@
 import type { CellDescriptor } from './descriptor.ts';
 
 /**
- * Partitioned cells (DESIGN.md §11). A partitioned cell runs as several complete copies; each is a
+ * Partitioned cells (README.md, "Two kinds of cells"). A partitioned cell runs as several complete copies; each is a
  * cell descriptor of its own (`partitionOf`) whose identity is its partition name, `orders-2`: its NATS
  * user, durable consumers, client id, workload secrets and data folder are named after it, and its
  * stream is `ORDERS_2`. Events about what a partition owns carry the partition as their subject's second

@@ -9,7 +9,7 @@ import { shippingCell } from '@retail/shipping-contract';
  * The cells of the system, in the order they start (a cell's dependencies first). Adding a cell to the
  * system is adding its descriptor here: gateway-global routes to it, `npm start`, `npm run dev` and
  * compose run it, NATS gets its user, the console draws it. The placement cell comes first: it is the
- * control plane of the partitioned cells (DESIGN.md §11), read by gateway-global's cell router.
+ * control plane of the partitioned cells (README.md, "Two kinds of cells"), read by gateway-global's cell router.
  */
 export const cells: readonly CellDescriptor[] = [placementCell, productsCell, inventoryCell, ordersCell, shippingCell];
 

@@ -16,7 +16,7 @@ export const ordersCell = defineCell({
   summary: 'Customer orders: checkout with authoritative prices, and the order’s life through the saga.',
   stream: OrdersStream,
   gateway: { port: 4200 },
-  // Several complete copies, each serving the customers placement gives it (DESIGN.md §11); ORDERS_PARTITIONS raises it.
+  // Several complete copies, each serving the customers placement gives it (README.md, "Two kinds of cells"); ORDERS_PARTITIONS raises it.
   partitions: { key: 'customer', count: 2 },
   // Shipping's scope as a plain string (its contract imports this one); compose/src/topology.test.ts checks it.
   clientScopes: [ProductScopes.readPrices, 'shipments:cancel'],

@@ -10,7 +10,7 @@ export const PlacementScopes = {
 } as const;
 
 /**
- * The placement cell: the control plane of the partitioned cells (DESIGN.md §11). It records which
+ * The placement cell: the control plane of the partitioned cells (README.md, "Two kinds of cells"). It records which
  * partition serves each customer, operators' overrides and each partition's state; gateway-global's cell
  * router keeps a copy of its map. Operators act with the partitioned cell's admin scope (`orders:admin`).
  */

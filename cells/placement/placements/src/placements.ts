@@ -23,7 +23,7 @@ type PartitionRow = typeof schema.partitions.$inferSelect;
 type AssignmentRow = typeof schema.assignments.$inferSelect;
 
 /**
- * The placement map of the partitioned cells (DESIGN.md §11): which partition serves each customer, and
+ * The placement map of the partitioned cells (README.md, "Two kinds of cells"): which partition serves each customer, and
  * each partition's state. A customer's partition is recorded at first use, so that adding partitions or
  * taking one down never moves anyone silently. Every change bumps the map's version and appends its event
  * in one SQLite transaction (transactional outbox).

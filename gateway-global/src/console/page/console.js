@@ -59,6 +59,17 @@ function healthBadge(text) {
   return h('span', { class: 'health health-unknown' }, text);
 }
 
+/** A cell's (or a partition's) gateway: the public paths it serves and its health. */
+function gatewayRow(prefixes, health) {
+  return h(
+    'div',
+    { class: 'gateway-row' },
+    h('span', { class: 'gw-name' }, 'gateway'),
+    h('span', { class: 'gw-routes' }, prefixes.join(' ')),
+    health,
+  );
+}
+
 /** One partition of a partitioned cell: its own health, gateway, components and customers. */
 function partitionBox(cell, partition, prefixes) {
   const status = h('span', { class: 'cell-status status-unknown' }, 'Checking…');
@@ -70,13 +81,7 @@ function partitionBox(cell, partition, prefixes) {
     { class: 'partition', 'aria-label': `${partition.name} partition` },
     h('header', { class: 'cell-head' }, h('h4', {}, partition.name), status),
     h('p', { class: 'partition-meta' }, customers),
-    h(
-      'div',
-      { class: 'gateway-row' },
-      h('span', { class: 'gw-name' }, 'gateway'),
-      h('span', { class: 'gw-routes' }, prefixes.join(' ')),
-      gatewayHealth,
-    ),
+    gatewayRow(prefixes, gatewayHealth),
     h(
       'ul',
       { class: 'partition-components', 'aria-label': `${partition.name} components` },
@@ -117,13 +122,7 @@ function renderCells(view) {
             ),
             ...cell.partitions.members.map((p) => partitionBox(cell, p, prefixes)),
           )
-        : h(
-            'div',
-            { class: 'gateway-row' },
-            h('span', { class: 'gw-name' }, 'gateway'),
-            h('span', { class: 'gw-routes' }, prefixes.join(' ')),
-            gatewayHealth,
-          ),
+        : gatewayRow(prefixes, gatewayHealth),
       h(
         'ul',
         { class: 'components', 'aria-label': `${cell.name} components` },

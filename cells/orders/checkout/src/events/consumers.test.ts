@@ -184,12 +184,12 @@ it('dead-letters events about unknown orders, malformed payloads and misaddresse
     {
       subject: 'inventory.orders-1.reservation.confirmed',
       consumer: 'orders-1-checkout',
-      reason: expect.stringMatching(/^refused: .*404/),
+      reason: 'inventory.reservation.confirmed about orders-2 arrived on inventory.orders-1.reservation.confirmed',
     },
     {
       subject: 'inventory.orders-1.reservation.confirmed',
       consumer: 'orders-1-checkout',
-      reason: 'unknown event type inventory.reservation.confirmed on inventory.orders-1.reservation.confirmed',
+      reason: expect.stringMatching(/^refused: .*404/),
     },
     {
       subject: 'shipping.orders-1.shipment.delivered',
