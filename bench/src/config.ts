@@ -38,7 +38,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultResultsDir: string): B
     orders: Math.round(number(env, 'BENCH_ORDERS', 2000, 1)),
     clients: Math.round(number(env, 'BENCH_CLIENTS', 64, 1)),
     sagaTimeoutSeconds: number(env, 'BENCH_SAGA_TIMEOUT', 120, 1),
-    settleSeconds: number(env, 'BENCH_SETTLE', 5, 0),
+    // Well past the 10 s after which an idle process drops the code it has not run (shared/kernel/src/idle-memory.ts).
+    settleSeconds: number(env, 'BENCH_SETTLE', 35, 0),
     quietWaitSeconds: number(env, 'BENCH_QUIET_WAIT', 0, 0),
     startup: env.BENCH_STARTUP !== '0' && env.BENCH_STARTUP !== 'false',
     resultsDir: env.BENCH_RESULTS_DIR || defaultResultsDir,

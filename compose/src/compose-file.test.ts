@@ -135,7 +135,7 @@ it('runs as many orders partitions as ORDERS_PARTITIONS says, and tells every se
   expect(three.services['orders-3-checkout']!.environment).toMatchObject({ ORDERS_PARTITIONS: '3', CELL_PARTITION: 'orders-3' });
   expect(three.services['gateway-global']!.environment).toMatchObject({
     ORDERS_PARTITIONS: '3',
-    ORDERS_3_GATEWAY_URL: 'http://orders-3-gateway:4220',
+    ORDERS_3_GATEWAY_URL: 'http://orders-3-gateway:4610',
   });
 });
 

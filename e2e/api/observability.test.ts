@@ -68,11 +68,19 @@ describe('observability', () => {
     const inTrace = () => otlp.spans.filter((x) => x.traceId === root.traceId);
     const find = (service: string, kind: number, name: string | RegExp) =>
       inTrace().find((x) => x.service === service && x.kind === kind && (typeof name === 'string' ? x.name === name : name.test(x.name)));
-    // Spans arrive in batches from thirteen processes: wait for the last hop, the shipment being created.
+    // Spans arrive in batches from every process: wait for the last hop, the shipment being created, and
+    // for the parent of every span that has arrived (a parent's batch may come after its child's).
     const shipmentCreated = await waitFor(() => find('shipping-shipments', SERVER, 'POST /internal/shipments'), {
       what: 'the shipping span in the order trace',
       timeoutMs: 15_000,
     });
+    await waitFor(
+      () => {
+        const ids = new Set(inTrace().map((x) => x.spanId));
+        return inTrace().every((x) => !x.parentSpanId || ids.has(x.parentSpanId)) || undefined;
+      },
+      { what: 'the parents of every span of the trace', timeoutMs: 15_000 },
+    );
 
     const byId = new Map(inTrace().map((x) => [x.spanId, x]));
     const parentOf = (span: ReceivedSpan) => (span.parentSpanId ? byId.get(span.parentSpanId) : undefined);

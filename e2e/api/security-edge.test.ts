@@ -46,7 +46,7 @@ const viaProxy = (client: string, spoofed = '203.0.113.1') => ({ 'x-forwarded-fo
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${system.url}${path}`, { headers });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Sends a GET whose chunked body never ends; resolves with the answer once the server hangs up (or after 5 s). */
+/** Sends a GET whose chunked body never ends; resolves with the answer once the server hangs up (or after 15 s: the server caps what it discards at a few MiB and seconds, later on a busy machine). */
 function getWithEndlessBody(url: string): Promise<{ answer: string; closedByServer: boolean }> {
   const { hostname, port, pathname } = new URL(url);
   return new Promise((resolve) => {
@@ -60,7 +60,7 @@ function getWithEndlessBody(url: string): Promise<{ answer: string; closedByServ
       socket.destroy();
       resolve({ answer, closedByServer });
     };
-    const giveUp = setTimeout(() => finish(false), 5_000);
+    const giveUp = setTimeout(() => finish(false), 15_000);
     socket.on('data', (data) => (answer += data.toString()));
     socket.on('error', () => finish(true));
     socket.on('close', () => finish(true));

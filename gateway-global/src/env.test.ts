@@ -41,7 +41,7 @@ describe('configuration', () => {
       ['products', undefined, 'http://127.0.0.1:4100'],
       ['inventory', undefined, 'http://127.0.0.1:4300'],
       ['orders', 'orders-1', 'http://127.0.0.1:4200'],
-      ['orders', 'orders-2', 'http://127.0.0.1:4210'],
+      ['orders', 'orders-2', 'http://127.0.0.1:4600'],
       ['shipping', undefined, 'http://127.0.0.1:4400'],
     ]);
   });
@@ -49,7 +49,7 @@ describe('configuration', () => {
   it('runs as many partitions as ORDERS_PARTITIONS says, each gateway and client secret its own setting', () => {
     const env = loadEnv({
       ORDERS_PARTITIONS: '3',
-      ORDERS_2_GATEWAY_URL: 'http://orders-2-gateway:4210',
+      ORDERS_2_GATEWAY_URL: 'http://orders-2-gateway:4600',
       CLIENT_SECRET_ORDERS_3: 'orders-3-secret',
       PLACEMENT_GATEWAY_URL: 'http://placement-gateway:4500/',
       PLACEMENT_REFRESH_MS: '250',
@@ -57,8 +57,8 @@ describe('configuration', () => {
     const orders = env.cellGateways.filter((g) => g.cell.name === 'orders');
     expect(orders.map((g) => [g.cell.partition, g.url])).toEqual([
       ['orders-1', 'http://127.0.0.1:4200'],
-      ['orders-2', 'http://orders-2-gateway:4210'],
-      ['orders-3', 'http://127.0.0.1:4220'],
+      ['orders-2', 'http://orders-2-gateway:4600'],
+      ['orders-3', 'http://127.0.0.1:4610'],
     ]);
     expect(env.clientSecrets['orders-3']).toBe('orders-3-secret');
     expect(env.placement).toEqual({ url: 'http://placement-gateway:4500', refreshMs: 250 });

@@ -15,7 +15,7 @@ export type CellRoute =
       cell: string;
       /** The cell's descriptor (its routes, as every partition has them). */
       descriptor: CellDescriptor;
-      /** Partition name → the origin of its gateway, e.g. `orders-2` → `http://127.0.0.1:4210`. */
+      /** Partition name → the origin of its gateway, e.g. `orders-2` → `http://127.0.0.1:4600`. */
       partitions: Map<string, string>;
     };
 

@@ -3,7 +3,7 @@ import { request } from 'undici';
 export interface PartitionGateway {
   /** `orders-2` */
   name: string;
-  /** e.g. `http://127.0.0.1:4210` */
+  /** e.g. `http://127.0.0.1:4600` */
   origin: string;
 }
 

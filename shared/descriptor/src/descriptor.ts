@@ -63,9 +63,11 @@ export interface CellDescriptor {
   /**
    * A partitioned cell (README.md, "Two kinds of cells"): it runs as `count` complete, independent copies, each serving the
    * customers placement gives it (`<cell>-1`, `<cell>-2`, …), behind gateway-global's cell router.
-   * `count` is the default; `<CELL>_PARTITIONS` raises it (partitions.ts).
+   * `count` is the default; `<CELL>_PARTITIONS` raises it (partitions.ts). The first partition listens on
+   * the cell's own ports; partition n ≥ 2 on `ports` + 10·(n−2) for its gateway, its components at the
+   * same offsets from it as the cell's (without `ports`: the cell's own ports + 10·(n−1)).
    */
-  partitions?: { key: 'customer'; count: number };
+  partitions?: { key: 'customer'; count: number; ports?: number };
   /** Set only on one partition of a partitioned cell (see `partitionOf`): its name, e.g. `orders-2`. */
   partition?: string;
 }

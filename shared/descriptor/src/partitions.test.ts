@@ -63,6 +63,13 @@ describe('partitioned cells', () => {
     expect(second.stream).toBe('ORDERS_2');
     expect(second.gateway.port).toBe(4210);
     expect(second.components.map((c) => c.port)).toEqual([4211, 4212]);
+    // With a range of their own, partitions 2… listen there, ten ports apart.
+    const ranged = cellInstances([{ ...orders, partitions: { key: 'customer', count: 3, ports: 4600 } }]);
+    expect(ranged.map((p) => [p.gateway.port, ...p.components.map((c) => c.port)])).toEqual([
+      [4200, 4201, 4202],
+      [4600, 4601, 4602],
+      [4610, 4611, 4612],
+    ]);
     expect(ownSubjects(second)).toBe('orders.orders-2.>');
     expect(ownSubjects(stock)).toBe('stock.>');
     expect(durableName(second, 'checkout')).toBe('orders-2-checkout');

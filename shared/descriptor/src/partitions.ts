@@ -51,7 +51,8 @@ export function partitionOf(cell: CellDescriptor, partition: string, count: numb
         ? `${partition} is not a partition of the ${cell.name} cell (it has ${partitionNames(cell, count).join(', ')})`
         : `the ${cell.name} cell is not partitioned, so it has no partition ${partition}`,
     );
-  const shift = index * PORT_STEP;
+  const { ports } = cell.partitions;
+  const shift = index === 0 || ports === undefined ? index * PORT_STEP : ports + (index - 1) * PORT_STEP - cell.gateway.port;
   return {
     ...cell,
     partition,

@@ -1,9 +1,19 @@
 import { expect, it } from 'vitest';
-import { cells, globalGateway } from './system.ts';
+import { MAX_PARTITIONS } from '@retail/descriptor';
+import { cells, globalGateway, systemCells } from './system.ts';
 
 it('gives every cell, its gateway, its components and gateway-global a port of their own', () => {
   const ports = [globalGateway.port, ...cells.flatMap((cell) => [cell.gateway.port, ...cell.components.map((c) => c.port)])];
   expect(new Set(ports).size).toBe(ports.length);
+});
+
+it('gives every process of the largest system a port of its own, clear of NATS (4222, 4250) and each metrics port', () => {
+  const running = systemCells({ ORDERS_PARTITIONS: String(MAX_PARTITIONS) });
+  const http = [globalGateway.port, ...running.flatMap((cell) => [cell.gateway.port, ...cell.components.map((c) => c.port)])];
+  // Every process also listens 1000 above its HTTP port for Prometheus (compose/src/plan.ts).
+  const ports = [...http, ...http.map((port) => port + 1000)];
+  expect(new Set(ports).size).toBe(ports.length);
+  for (const nats of [4222, 4250, 8222]) expect(ports).not.toContain(nats);
 });
 
 it('names each cell and its stream once', () => {

@@ -16,8 +16,10 @@ export const ordersCell = defineCell({
   summary: 'Customer orders: checkout with authoritative prices, and the order’s life through the saga.',
   stream: OrdersStream,
   gateway: { port: 4200 },
-  // Several complete copies, each serving the customers placement gives it (README.md, "Two kinds of cells"); ORDERS_PARTITIONS raises it.
-  partitions: { key: 'customer', count: 2 },
+  // Several complete copies, each serving the customers placement gives it (README.md, "Two kinds of cells");
+  // ORDERS_PARTITIONS raises it. orders-1 listens on 4200–4202, orders-2… on 4600–4602, 4610–4612, …: ten
+  // ports apart from 4200 on, orders-3 would meet NATS's standard port (4222) and orders-6 npm start's (4250).
+  partitions: { key: 'customer', count: 2, ports: 4600 },
   // Shipping's scope as a plain string (its contract imports this one); compose/src/topology.test.ts checks it.
   clientScopes: [ProductScopes.readPrices, 'shipments:cancel'],
   components: [

@@ -14,25 +14,28 @@ import { runInNewContext } from 'node:vm';
  * @example
  * const collect = memoryReducingGc();
  * collect(); // when the process is idle
+ * collect(BYTECODE_OLD_AGE); // idle for long: unused code goes too
  */
-export function memoryReducingGc(): () => void {
+export function memoryReducingGc(): (times?: number) => void {
   let gc = (globalThis as { gc?: GcFunction }).gc;
   if (!gc) {
     setFlagsFromString('--expose-gc');
     gc = runInNewContext('gc') as GcFunction;
     setFlagsFromString('--no-expose-gc');
   }
-  // Code not run since the last release goes too: V8 drops a function's bytecode once it has survived
-  // BYTECODE_OLD_AGE full GCs unused (and its baseline code with this flag), so a release runs that many.
-  // Each one is a few milliseconds on an idle heap; a function called again is compiled again, lazily.
+  // With this flag V8 drops a function's baseline code with its bytecode, when it flushes that.
   setFlagsFromString('--flush-baseline-code');
   const collect = gc;
-  return () => {
-    for (let i = 0; i < BYTECODE_OLD_AGE; i++) collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  return (times = 1) => {
+    for (let i = 0; i < times; i++) collect({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   };
 }
 
-/** V8's `--bytecode-old-age` (6 in V8 13.6), plus one: the GCs after which unused bytecode is flushed. */
-const BYTECODE_OLD_AGE = 7;
+/**
+ * V8's `--bytecode-old-age` (6 in V8 13.6), plus one: that many full GCs in a row drop the bytecode (and
+ * baseline code) of every function not run meanwhile. A function called again is compiled again, lazily:
+ * its first call afterwards is slower.
+ */
+export const BYTECODE_OLD_AGE = 7;
 
 type GcFunction = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
