@@ -66,4 +66,27 @@ test.describe('a guest in the shop', () => {
     await expect(page.getByText('Your cart is empty.')).toBeVisible();
     await expect(page.getByRole('link', { name: 'Cart, empty' })).toBeVisible();
   });
+
+  test('stays on the page it moved on to when the page it left answers late', async ({ page }) => {
+    // The product's answer is held (the real answer, only later) until the person is on the next page.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/api/products/OUT-WATER-FILTER', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/product/OUT-WATER-FILTER');
+    await expect(page.getByRole('status').filter({ hasText: 'Loading…' })).toBeVisible();
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+    const answered = page.waitForResponse('**/api/products/OUT-WATER-FILTER');
+    release();
+    await answered;
+    await page.getByLabel('Email').fill('nobody@example.org');
+    await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Squeeze Water Filter' })).toHaveCount(0);
+    await expect(page.getByLabel('Email')).toHaveValue('nobody@example.org');
+  });
 });

@@ -37,8 +37,9 @@ export function createRouter(options) {
   let first = true;
 
   const render = async () => {
-    current?.abort(); // stops the previous page's polling
-    current = new AbortController();
+    current?.abort(); // stops the previous page's polling and keeps its late answers off the new page
+    const controller = new AbortController();
+    current = controller;
     const { pathname, search } = window.location;
     options.beforeRender();
     let view = options.notFound;
@@ -56,13 +57,17 @@ export function createRouter(options) {
     main.replaceChildren();
     main.setAttribute('aria-busy', 'true');
     try {
-      await view({ params, query: new URLSearchParams(search), main, signal: current.signal, path: pathname + search });
+      await view({ params, query: new URLSearchParams(search), main, signal: controller.signal, path: pathname + search });
     } finally {
-      main.removeAttribute('aria-busy');
+      if (controller === current) main.removeAttribute('aria-busy');
     }
-    // After a navigation, move focus to the new page's heading, as a full page load would.
-    if (!first) main.querySelector('h1')?.setAttribute('tabindex', '-1');
-    if (!first) /** @type {HTMLElement | null} */ (main.querySelector('h1'))?.focus();
+    // After a navigation, move focus to the new page's heading, as a full page load would; unless a
+    // later navigation owns the page now.
+    if (!first && controller === current) {
+      const heading = /** @type {HTMLElement | null} */ (main.querySelector('h1'));
+      heading?.setAttribute('tabindex', '-1');
+      heading?.focus();
+    }
     first = false;
   };
 

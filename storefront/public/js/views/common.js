@@ -13,6 +13,8 @@ import { SessionExpiredError } from '../api.js';
  * @param {...(Node | string | null | false | undefined)} children
  */
 export function page(ctx, title, ...children) {
+  // A page whose data arrived after the person moved on must not overwrite the page they are on now.
+  if (ctx.signal.aborted) return;
   document.title = `${title} · Cellular Retail`;
   replace(ctx.main, h('h1', {}, title), ...children);
 }
