@@ -9,6 +9,8 @@ import { startControlServer, type ControlServer } from './control-server.ts';
 import { cellGroups, inStartOrder } from './groups.ts';
 import type { ProcessPlan } from './plan.ts';
 import { createSupervisor, type Supervisor } from './supervisor.ts';
+import { createScaler } from './scaling.ts';
+import { systemCells } from '@retail/topology';
 
 const CLI = fileURLToPath(new URL('./cells.ts', import.meta.url));
 
@@ -43,7 +45,18 @@ describe('npm run cells against a running system', () => {
     const all = Object.values(plans);
     supervisor = createSupervisor({ entry: FIXTURE_ENTRY, color: false, log: () => {}, output: () => {} });
     for (const batch of inStartOrder(all)) await Promise.all(batch.map((p) => supervisor.start(p)));
-    control = await startControlServer({ supervisor, groups: cellGroups(all), dataDir: data.path, log: () => {} });
+    control = await startControlServer({
+      supervisor,
+      groups: () => cellGroups(all),
+      scale: createScaler({
+        live: all,
+        supervisor,
+        system: systemCells({}),
+        planInstance: (component, instance) => fixturePlan(`${component}#${instance}`, 'cell-gateway'),
+      }),
+      dataDir: data.path,
+      log: () => {},
+    });
   }, 30_000);
 
   afterAll(async () => {
@@ -62,8 +75,30 @@ describe('npm run cells against a running system', () => {
     expect(stdout).toMatch(/^orders-1\s+running$/m);
     expect(stdout).toMatch(/^orders-2\s+running$/m);
     expect(stdout).toMatch(/^products\s+running$/m);
-    expect(stdout).toMatch(new RegExp(`^  orders-1/gateway\\s+running\\s+pid ${await answeringPid(plans.ordersGateway)}$`, 'm'));
+    // Fixtures do not register: the registry column says so.
+    expect(stdout).toMatch(
+      new RegExp(`^  orders-1/gateway\\s+running\\s+pid ${await answeringPid(plans.ordersGateway)}\\s+not registered$`, 'm'),
+    );
     expect(stdout).toMatch(/not a cell[^\n]*\n {2}gateway-global\s+running/);
+  });
+
+  it('scales a component that holds no data up and down, and refuses one that owns a datastore, saying why', async () => {
+    const up = await cells(data.path, 'scale', 'products/gateway', '3');
+    expect(up.code).toBe(0);
+    expect(up.stdout).toMatch(/^ {2}products\/gateway#2\s+running\s+pid \d+/m);
+    expect(up.stdout).toMatch(/^ {2}products\/gateway#3\s+running\s+pid \d+/m);
+    const extra = (await cells(data.path, 'status')).stdout.match(/products\/gateway#3\s+running\s+pid (\d+)/)![1];
+    expect(Number(extra)).toBeGreaterThan(0);
+
+    const refused = await cells(data.path, 'scale', 'products/catalog', '2');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('products/catalog runs once: it owns catalog.db (SQLite, one writer)');
+    expect((await cells(data.path, 'scale', 'gateway-global', '2')).stderr).toContain('it owns accounts.db');
+
+    const down = await cells(data.path, 'scale', 'products/gateway', '1');
+    expect(down.code).toBe(0);
+    expect(down.stdout).not.toContain('products/gateway#2');
+    expect(down.stdout).toMatch(/^ {2}products\/gateway\s+running/m);
   });
 
   it('stops every process of one cell, and starts them again in dependency order', async () => {
@@ -171,7 +206,8 @@ describe('npm run cells without a running system', () => {
     try {
       const control = await startControlServer({
         supervisor: createSupervisor({ entry: FIXTURE_ENTRY, color: false }),
-        groups: [],
+        groups: () => [],
+        scale: async () => {},
         dataDir: data.path,
       });
       expect(existsSync(controlFilePath(data.path))).toBe(true);

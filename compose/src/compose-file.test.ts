@@ -92,9 +92,11 @@ function reachabilityViolations(file: ComposeFile): string[] {
 }
 
 /** A cell's bus carries only NATS and that cell's components. */
+/** A cell's bus holds NATS, its components and its own gateway (which registers itself and finds its components there). */
 function busViolations(file: ComposeFile): string[] {
   return cells.flatMap((cell) => {
-    const strangers = members(file, busNetwork(instanceName(cell))).filter((s) => s !== 'nats' && cellOf.get(s) !== instanceName(cell));
+    const own = (s: string) => cellOf.get(s) === instanceName(cell) || s === serviceName(`${instanceName(cell)}/gateway`);
+    const strangers = members(file, busNetwork(instanceName(cell))).filter((s) => s !== 'nats' && !own(s));
     const problems = strangers.length ? [`${busNetwork(instanceName(cell))} also holds ${strangers.join(', ')}`] : [];
     if (file.networks[busNetwork(instanceName(cell))]?.internal !== true)
       problems.push(`${busNetwork(instanceName(cell))} is not internal`);
@@ -332,6 +334,7 @@ describe('secrets', () => {
       CLIENT_SECRET: 'CLIENT_SECRET_ORDERS_2',
     });
     expect(grants['orders-2/gateway']).toEqual({
+      NATS_PASS: 'NATS_PASSWORD_ORDERS_2',
       WORKLOAD_SECRET_ORDERS: 'WORKLOAD_SECRET_ORDERS_2_ORDERS',
       WORKLOAD_SECRET_CHECKOUT: 'WORKLOAD_SECRET_ORDERS_2_CHECKOUT',
     });

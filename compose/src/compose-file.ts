@@ -2,10 +2,10 @@ import { posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import { globalGateway, systemCells } from '@retail/topology';
-import { instanceName, type ComponentDescriptor } from '@retail/descriptor';
+import { instanceName } from '@retail/descriptor';
 import { composeNatsOptions, NATS_PASSWORDS_FILE } from './nats-auth.ts';
 import { SECRETS_MOUNT, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
-import { partitionCounts, planSystem, repoRoot, type ProcessPlan } from './plan.ts';
+import { parseScale, partitionCounts, planSystem, repoRoot, type ProcessPlan } from './plan.ts';
 import { BUNDLE } from './build.ts';
 
 /**
@@ -59,9 +59,6 @@ const NODE_READY = "fetch('http://127.0.0.1:'+process.env.PORT+'/readyz').then(r
 const healthcheck = (test: string[]) => ({ test: ['CMD', ...test], interval: '5s', timeout: '5s', retries: 10, start_period: '60s' });
 const healthy = (services: string[]) => Object.fromEntries(services.map((s) => [s, { condition: 'service_healthy' }]));
 
-const usesEvents = (c: ComponentDescriptor) => Boolean(c.publishes?.length || c.consumes?.length);
-const withoutNats = ({ NATS_URL: _url, NATS_USER: _user, NATS_PASS: _pass, ...env }: Record<string, string>) => env;
-
 /** The setup service (setup.ts): secrets and streams, before anything else starts. */
 export const SETUP_SERVICE = 'setup';
 const SETUP_STORE = '/setup-store';
@@ -108,6 +105,8 @@ export function composeModel(partitions: Record<string, string | undefined> = {}
   const cells = systemCells(partitions);
   const plans = planSystem({
     partitions,
+    // SCALE=orders/checkout=2: a service per further instance (orders-1-checkout-2), found through the registry.
+    scale: parseScale(partitions.SCALE, cells),
     dataDir: DATA_DIR,
     natsUrl: NATS_URL,
     host: '0.0.0.0',
@@ -119,6 +118,8 @@ export function composeModel(partitions: Record<string, string | undefined> = {}
   const volumes: Record<string, Record<string, never>> = { 'nats-data': {} };
   const networks: ComposeFile['networks'] = { [EDGE_NETWORK]: {} };
   const planOf = (name: string) => plans.find((p) => p.name === name)!;
+  /** A component's instances: its first, then any further ones (`SCALE`). */
+  const instancesOf = (name: string) => plans.filter((p) => p.name === name || p.name.startsWith(`${name}#`));
   const grants = secretGrants(cells);
   // Per running cell with callers: its egress network, and the cells they call.
   const egress = cells.flatMap((cell) => {
@@ -127,11 +128,15 @@ export function composeModel(partitions: Record<string, string | undefined> = {}
   });
   for (const { network } of egress) networks[network] = { internal: true };
   const egressTo = (cell: string) => egress.filter((e) => e.calls.includes(cell)).map((e) => e.network);
-  /** A node service: its secrets as files, and it starts once setup has made them (and the streams). */
+  /**
+   * A node service: its secrets as files, and it starts once setup has made them (and the streams). The
+   * further instances of a component read its first instance's secrets volume.
+   */
   const deployed = (plan: ProcessPlan, env: Record<string, string>, options: NodeServiceOptions) => {
-    const service = serviceName(plan.name);
+    const first = plan.name.split('#')[0]!;
+    const service = serviceName(first);
     volumes[secretsVolume(service)] = {};
-    return nodeService(plan, withSecretFiles(env, grants[plan.name] ?? {}), {
+    return nodeService(plan, withSecretFiles(env, grants[first] ?? {}), {
       ...options,
       volumes: [...options.volumes, `${secretsVolume(service)}:${SECRETS_MOUNT}:ro`],
       dependsOn: [SETUP_SERVICE, ...options.dependsOn],
@@ -144,28 +149,29 @@ export function composeModel(partitions: Record<string, string | undefined> = {}
     networks[self] = { internal: true };
     networks[busNetwork(self)] = { internal: true };
     for (const component of cell.components) {
-      const plan = planOf(`${self}/${component.name}`);
-      // Only components that use events get NATS credentials, and only those are on the cell's bus.
-      const env = usesEvents(component) ? plan.env : withoutNats(plan.env);
-      const volume = component.datastore ? `${serviceName(plan.name)}-data` : undefined;
+      // Every process is on its cell's bus: for its events, and for the registry and configuration.
+      const volume = component.datastore ? `${serviceName(`${self}/${component.name}`)}-data` : undefined;
       if (volume) volumes[volume] = {};
-      services[serviceName(plan.name)] = deployed(plan, tracedThrough(env), {
-        networks: [self, ...(usesEvents(component) ? [busNetwork(self)] : []), ...(component.calls?.length ? [egressNetwork(self)] : [])],
-        volumes: volume ? [`${volume}:${DATA_DIR}`] : [],
-        dependsOn: usesEvents(component) ? ['nats'] : [],
-      });
+      for (const plan of instancesOf(`${self}/${component.name}`))
+        services[serviceName(plan.name)] = deployed(plan, tracedThrough(plan.env), {
+          networks: [self, busNetwork(self), ...(component.calls?.length ? [egressNetwork(self)] : [])],
+          volumes: volume ? [`${volume}:${DATA_DIR}`] : [],
+          dependsOn: ['nats'],
+        });
     }
-    const gateway = planOf(`${self}/gateway`);
-    volumes[`${serviceName(gateway.name)}-keys`] = {};
-    services[serviceName(gateway.name)] = deployed(
-      gateway,
-      { ...gateway.env, OTLP_RELAY_URL: OTLP_ENDPOINT },
-      {
-        networks: [EDGE_NETWORK, self, TELEMETRY_NETWORK, ...egressTo(self)],
-        volumes: [`${serviceName(gateway.name)}-keys:${DATA_DIR}`],
-        dependsOn: cell.components.map((c) => serviceName(`${self}/${c.name}`)),
-      },
-    );
+    // Every instance of the gateway shares the first one's keys (its internal tokens' signing keys).
+    const keys = `${serviceName(`${self}/gateway`)}-keys`;
+    volumes[keys] = {};
+    for (const gateway of instancesOf(`${self}/gateway`))
+      services[serviceName(gateway.name)] = deployed(
+        gateway,
+        { ...gateway.env, OTLP_RELAY_URL: OTLP_ENDPOINT },
+        {
+          networks: [EDGE_NETWORK, self, busNetwork(self), TELEMETRY_NETWORK, ...egressTo(self)],
+          volumes: [`${keys}:${DATA_DIR}`],
+          dependsOn: ['nats', ...cell.components.map((c) => serviceName(`${self}/${c.name}`))],
+        },
+      );
   }
 
   const global = planOf(globalGateway.name);

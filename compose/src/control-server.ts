@@ -19,7 +19,12 @@ export interface GroupStatus {
 export interface SystemStatus {
   cells: GroupStatus[];
   others: ProcessStatus[];
+  /** Every instance registered in the registry now (the processes above, as callers find them). */
+  registry: NonNullable<ReturnType<NonNullable<ControlServerOptions['registered']>>>;
 }
+
+/** A scale the descriptors do not allow (a single-writer component), or an unknown target: the reason for the operator. */
+export class ScaleRefused extends Error {}
 
 export interface ControlServer {
   /** Stops answering and removes the control file. */
@@ -28,7 +33,12 @@ export interface ControlServer {
 
 export interface ControlServerOptions {
   supervisor: Supervisor;
-  groups: readonly ProcessGroup[];
+  /** The cells and their processes now (instances come and go with `scale`). */
+  groups: () => readonly ProcessGroup[];
+  /** Run `count` instances of `target` (`orders/checkout`); throws ScaleRefused for one that cannot. */
+  scale: (target: string, count: number) => Promise<void>;
+  /** The live registry entries, to show beside the processes (status). */
+  registered?: () => readonly { cell: string; component: string; instance: string; url: string; pid: number; host: string }[];
   dataDir: string;
   log?: (line: string) => void;
 }
@@ -43,11 +53,10 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * request with the bearer token the runner writes, with the port, to the data directory (mode 0600).
  */
 export async function startControlServer(options: ControlServerOptions): Promise<ControlServer> {
-  const { supervisor, groups } = options;
+  const { supervisor } = options;
   const log = options.log ?? ((line: string) => console.log(line));
   const token = randomBytes(32).toString('base64url');
   const expected = digest(`Bearer ${token}`);
-  const grouped = new Set(groups.flatMap((g) => g.processes.map((p) => p.name)));
   // One stop or start at a time, so that a start never races a stop of the same processes.
   let queue: Promise<unknown> = Promise.resolve();
   const serially = <T>(work: () => Promise<T>): Promise<T> => {
@@ -61,10 +70,15 @@ export async function startControlServer(options: ControlServerOptions): Promise
     const processes = supervisor.status().filter((p) => names.has(p.name));
     return { name: group.name, state: groupState(processes), processes };
   };
-  const systemStatus = (): SystemStatus => ({
-    cells: groups.map(statusOf),
-    others: supervisor.status().filter((p) => !grouped.has(p.name)),
-  });
+  const systemStatus = (): SystemStatus => {
+    const groups = options.groups();
+    const grouped = new Set(groups.flatMap((g) => g.processes.map((p) => p.name)));
+    return {
+      cells: groups.map(statusOf),
+      others: supervisor.status().filter((p) => !grouped.has(p.name)),
+      registry: options.registered?.() ?? [],
+    };
+  };
 
   const stopGroup = async (group: ProcessGroup) => {
     // The gateway first, so that no request enters a cell whose services are going away.
@@ -92,11 +106,30 @@ export async function startControlServer(options: ControlServerOptions): Promise
       if (req.method !== 'GET') return problem(405, 'Method Not Allowed', 'GET /cells');
       return send(200, systemStatus());
     }
+    const scaling = /^\/scale\/(.+)$/.exec(url.pathname);
+    if (scaling) {
+      if (req.method !== 'POST') return problem(405, 'Method Not Allowed', `POST ${url.pathname}?instances=<n>`);
+      const target = scaling[1]!.split('/').map(decodeURIComponent).join('/');
+      const count = Number(url.searchParams.get('instances'));
+      try {
+        await serially(() => options.scale(target, count));
+      } catch (error) {
+        if (error instanceof ScaleRefused) return problem(409, 'Cannot scale', error.message);
+        return problem(503, 'Start failed', (error as Error).message);
+      }
+      return send(200, systemStatus());
+    }
     const action = /^\/cells\/([^/]+)\/(stop|start)$/.exec(url.pathname);
-    if (!action) return problem(404, 'Not Found', 'GET /cells, POST /cells/<cell>/stop, POST /cells/<cell>/start');
+    if (!action)
+      return problem(
+        404,
+        'Not Found',
+        'GET /cells, POST /cells/<cell>/stop, POST /cells/<cell>/start, POST /scale/<cell>/<component>?instances=<n>',
+      );
     if (req.method !== 'POST') return problem(405, 'Method Not Allowed', `POST ${url.pathname}`);
     const name = decodeURIComponent(action[1]!);
     // A partitioned cell by its name is all its partitions (`orders` → orders-1, orders-2, …).
+    const groups = options.groups();
     const named = groups.filter((g) => g.name === name || (g.name.startsWith(`${name}-`) && isPartitionName(g.name)));
     const cells = groups.map((g) => g.name);
     if (!named.length) {

@@ -15,6 +15,13 @@ export function cellGroups(plans: readonly ProcessPlan[]): ProcessGroup[] {
   return names.map((name) => ({ name, processes: plans.filter((p) => p.cell === name && p.kind !== 'global-gateway') }));
 }
 
-/** The processes in batches of START_PHASES order (empty batches left out). */
+/**
+ * The processes in batches of START_PHASES order (empty batches left out); in each phase the first
+ * instance of every component before its further ones, which share what the first sets up (a gateway's
+ * keys).
+ */
 export const inStartOrder = (plans: readonly ProcessPlan[]): ProcessPlan[][] =>
-  START_PHASES.map((kinds) => plans.filter((p) => kinds.includes(p.kind))).filter((batch) => batch.length > 0);
+  START_PHASES.flatMap((kinds) => [
+    plans.filter((p) => kinds.includes(p.kind) && p.instance === 1),
+    plans.filter((p) => kinds.includes(p.kind) && p.instance > 1),
+  ]).filter((batch) => batch.length > 0);

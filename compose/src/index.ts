@@ -1,4 +1,6 @@
-export { planSystem, repoRoot, cellNames, metricsPortName, type ProcessPlan, type PlanOptions } from './plan.ts';
+export { planSystem, parseScale, repoRoot, cellNames, metricsPortName, type ProcessPlan, type PlanOptions } from './plan.ts';
+export { inStartOrder } from './groups.ts';
+export { openRuntimeBus, type RuntimeBus } from './runtime-bus.ts';
 export {
   natsUser,
   natsPasswordVar,
@@ -12,3 +14,4 @@ export {
 } from './nats-auth.ts';
 export { BUNDLE, buildBundles, deployableDirs } from './build.ts';
 export { isPortOpen } from './nats-server.ts';
+export { platformBuckets } from './buckets.ts';

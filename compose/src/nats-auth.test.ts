@@ -108,14 +108,34 @@ describe('the generated permissions', () => {
     }
   });
 
-  it('gives the edge user every cell’s events to read and nothing to publish; the system user everything', () => {
+  it('gives the edge user every cell’s events to read and no event to publish, its own registry entries only; the system user everything', () => {
     for (const cell of cells) {
       expect(maySubscribe(EDGE_NATS_USER, subjectsOf(cell)[0]!)).toBe(true);
       expect(mayPublish(EDGE_NATS_USER, subjectsOf(cell)[0]!)).toBe(false);
+      expect(mayPublish(EDGE_NATS_USER, `$KV.registry.${instanceName(cell)}.gateway.p1-ab`)).toBe(false);
     }
-    expect(mayPublish(EDGE_NATS_USER, '$JS.API.INFO')).toBe(false);
+    expect(mayPublish(EDGE_NATS_USER, '$KV.registry.edge.gateway-global.p1-ab')).toBe(true);
+    expect(mayPublish(EDGE_NATS_USER, '$KV.config.system.LOG_LEVEL')).toBe(false);
+    expect(maySubscribe(EDGE_NATS_USER, '$KV.config.system.LOG_LEVEL')).toBe(true);
     expect(maySubscribe(EDGE_NATS_USER, '_INBOX.abc.1')).toBe(false);
     expect(userOf(SYSTEM_NATS_USER).permissions).toBeUndefined();
+  });
+
+  it('lets a cell register only its own instances, read the registry and the configuration, and change no configuration', () => {
+    for (const cell of cells) {
+      const user = natsUser(instanceName(cell));
+      expect(mayPublish(user, `$KV.registry.${instanceName(cell)}.checkout.p1-ab`)).toBe(true);
+      for (const other of cells.filter((c) => c !== cell))
+        expect(mayPublish(user, `$KV.registry.${instanceName(other)}.gateway.p1-ab`), `${user} posing as ${instanceName(other)}`).toBe(
+          false,
+        );
+      expect(mayPublish(user, '$KV.registry.edge.gateway-global.p1-ab')).toBe(false);
+      expect(mayPublish(user, '$KV.config.system.LOG_LEVEL')).toBe(false);
+      expect(maySubscribe(user, '$KV.registry.products.gateway.p1-ab')).toBe(true);
+      expect(maySubscribe(user, '$KV.config.orders.checkout.BREAKER_FAILURES')).toBe(true);
+      expect(mayPublish(user, '$JS.API.DIRECT.GET.KV_config.$KV.config.system.LOG_LEVEL')).toBe(true);
+      expect(mayPublish(user, '$JS.API.CONSUMER.CREATE.KV_config')).toBe(false);
+    }
   });
 
   it('names every user’s password by its environment variable and writes no password down', () => {

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { declaredDurables, inboxPrefix } from '@retail/events';
+import { declaredDurables, inboxPrefix, kvStream, kvSubject } from '@retail/events';
+import { CONFIG_BUCKET } from '@retail/config';
+import { REGISTRY_BUCKET } from '@retail/registry';
 import { instanceName, ownSubjects, type CellDescriptor } from '@retail/descriptor';
 import { devNatsPassword } from '@retail/kernel';
 
@@ -28,6 +30,28 @@ export const SYSTEM_NATS_USER = 'system';
  */
 const ownInboxes = (user: string) => `${inboxPrefix(user)}.>`;
 const JS_API = '$JS.API';
+
+/** The platform's buckets every process reads: the registry and the configuration. */
+const PLATFORM_BUCKETS = [REGISTRY_BUCKET, CONFIG_BUCKET];
+
+/**
+ * Reading the platform's buckets without a consumer (see kv.ts of @retail/events): their stream's info,
+ * direct gets of a key's last value, and a plain subscription to their changes. Writing: only its own
+ * entries in the registry (`$KV.registry.<cell>.>`), so no process can pose as another cell's instance.
+ * Nobody but `system` (the operator's config tool, provisioning) writes configuration.
+ */
+function platformPermissions(registryName: string): NatsPermissions {
+  return {
+    publish: {
+      allow: [
+        kvSubject(REGISTRY_BUCKET, `${registryName}.>`),
+        `${JS_API}.INFO`,
+        ...PLATFORM_BUCKETS.flatMap((b) => [`${JS_API}.STREAM.INFO.${kvStream(b)}`, `${JS_API}.DIRECT.GET.${kvStream(b)}.>`]),
+      ],
+    },
+    subscribe: { allow: PLATFORM_BUCKETS.map((b) => kvSubject(b, '>')) },
+  };
+}
 
 export interface NatsPermissions {
   publish: { allow?: string[]; deny?: string[] };
@@ -92,9 +116,18 @@ export function cellPermissions(cell: CellDescriptor, system: readonly CellDescr
     `${JS_API}.CONSUMER.MSG.NEXT.${stream}.${durable}`,
     `$JS.ACK.${stream}.${durable}.>`,
   ]);
+  const platform = platformPermissions(instanceName(cell));
   return {
-    publish: { allow: unique([ownSubjects(cell), `${JS_API}.INFO`, `${JS_API}.STREAM.INFO.${cell.stream}`, ...consumers]) },
-    subscribe: { allow: [ownInboxes(natsUser(instanceName(cell)))] },
+    publish: {
+      allow: unique([
+        ownSubjects(cell),
+        `${JS_API}.INFO`,
+        `${JS_API}.STREAM.INFO.${cell.stream}`,
+        ...consumers,
+        ...platform.publish.allow!,
+      ]),
+    },
+    subscribe: { allow: [ownInboxes(natsUser(instanceName(cell))), ...platform.subscribe.allow!] },
   };
 }
 
@@ -108,15 +141,23 @@ export function natsUsers(cells: readonly CellDescriptor[]): NatsUserSpec[] {
     })),
     {
       user: EDGE_NATS_USER,
-      // Plain subscriptions, no requests: it needs no inbox.
-      note: 'gateway-global (operator console): subscribes to every cell’s events, publishes nothing',
-      permissions: { publish: { deny: ['>'] }, subscribe: { allow: unique(cells.map((c) => `${c.name}.>`)) } },
+      note: 'gateway-global: subscribes to every cell’s events (operator console), reads the registry and the configuration, registers itself',
+      permissions: edgePermissions(cells),
     },
     {
       user: SYSTEM_NATS_USER,
       note: 'tests, tools (npm run event) and provisioning the streams and consumers: every permission; no service runs as it',
     },
   ];
+}
+
+/** gateway-global: no event of its own; its registry entries as `edge`; its inbox for the answers of the platform's reads. */
+function edgePermissions(cells: readonly CellDescriptor[]): NatsPermissions {
+  const platform = platformPermissions(EDGE_NATS_USER);
+  return {
+    publish: { allow: platform.publish.allow! },
+    subscribe: { allow: unique([...cells.map((c) => `${c.name}.>`), ownInboxes(EDGE_NATS_USER), ...platform.subscribe.allow!]) },
+  };
 }
 
 /** nats.conf text: listen port, optional monitoring port, JetStream, and the users above. */

@@ -30,6 +30,8 @@ export interface ProcessPlan {
   metricsPort: number;
   env: Record<string, string>;
   url: string;
+  /** 1 for the first instance of its component (the one at the descriptor's port); 2, 3, … for more (`SCALE`). */
+  instance: number;
 }
 
 /**
@@ -70,6 +72,8 @@ export interface PlanOptions {
   issuer?: string;
   /** Interface every process listens on; `127.0.0.1` by default (`0.0.0.0` in containers). */
   host?: string;
+  /** How many instances of a component run (`parseScale`: `orders-1/checkout` → 2); one by default. */
+  scale?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -136,6 +140,7 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
         : {};
       plans.push({
         name,
+        instance: 1,
         cell: self,
         kind: component.kind,
         dir: join(repoRoot, 'cells', cell.name, component.name),
@@ -157,6 +162,7 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
     }
     plans.push({
       name: `${self}/gateway`,
+      instance: 1,
       cell: self,
       kind: 'cell-gateway',
       dir: join(repoRoot, 'cells', cell.name, 'gateway'),
@@ -167,6 +173,8 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
         ...common,
         PORT: String(gatewayPort),
         ...metricsEnv(`${self}/gateway`, gatewayPort),
+        // Its cell's NATS user: for the registry, where it registers and finds its components' instances.
+        ...natsAs(natsUser(self)),
         ...partitionEnv,
         TOKEN_ISSUER: issuer,
         JWKS_URL: `${globalUrl}/.well-known/jwks.json`,
@@ -177,6 +185,7 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
   }
   plans.push({
     name: globalGateway.name,
+    instance: 1,
     cell: 'edge',
     kind: 'global-gateway',
     dir: join(repoRoot, 'gateway-global'),
@@ -193,7 +202,98 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
       ...Object.fromEntries(Object.entries(gatewayUrls).map(([cell, url]) => [gatewayUrlVar(cell), url])),
     },
   });
-  return plans;
+  return plans
+    .flatMap((plan) => [plan, ...moreInstances(plan, options.scale?.get(plan.name) ?? 1, portOf, urlOf)])
+    .map((plan) => ({ ...plan, env: { ...plan.env, ADVERTISE_URL: plan.url } })); // where callers reach it, as it registers
+}
+
+/**
+ * Instances 2…n of a component: the same settings on ports of their own (`portOf` of `orders-1/checkout#2`;
+ * 0 until the runner picks free ones). They register themselves, and callers find them in the registry.
+ */
+function moreInstances(
+  first: ProcessPlan,
+  count: number,
+  portOf: (name: string, fallback: number) => number,
+  urlOf: (name: string, port: number) => string,
+): ProcessPlan[] {
+  return Array.from({ length: count - 1 }, (_, i) => {
+    const name = instancePlanName(first.name, i + 2);
+    const port = portOf(name, 0);
+    const metricsPort = portOf(metricsPortName(name), 0);
+    return {
+      ...first,
+      name,
+      instance: i + 2,
+      port,
+      metricsPort,
+      url: urlOf(name, port),
+      env: { ...first.env, PORT: String(port), OTEL_EXPORTER_PROMETHEUS_PORT: String(metricsPort) },
+    };
+  });
+}
+
+/** `orders-1/checkout#2`: the plan name of a component's second instance. */
+export const instancePlanName = (component: string, instance: number) => (instance === 1 ? component : `${component}#${instance}`);
+
+/** Most instances of one component `SCALE` may ask for. */
+export const MAX_INSTANCES = 8;
+
+/**
+ * `SCALE=orders/checkout=2,products/gateway=2` → how many instances of which component: `<cell>/<component>`
+ * for every partition of a partitioned cell, `<partition>/<component>` for one. Only a component without a
+ * datastore of its own can run several times: one that owns a SQLite file is its only writer (the cell
+ * scales by partitions instead), and so is gateway-global (its accounts).
+ */
+export function parseScale(text: string | undefined, system: readonly CellDescriptor[]): Map<string, number> {
+  const scale = new Map<string, number>();
+  for (const item of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const match = /^([^=\s]+)=(\d+)$/.exec(item);
+    if (!match) throw new Error(`SCALE: "${item}" is not <cell>/<component>=<instances>, e.g. orders/checkout=2`);
+    const [target, count] = [match[1]!, Number(match[2])];
+    for (const name of scaledComponents(target, system)) scale.set(name, instancesWithin(target, count));
+  }
+  return scale;
+}
+
+function instancesWithin(target: string, count: number): number {
+  if (count < 1 || count > MAX_INSTANCES) throw new Error(`SCALE: ${target} may run 1 to ${MAX_INSTANCES} instances, not ${count}`);
+  return count;
+}
+
+/** The plan names `target` stands for (`orders/checkout` → orders-1/checkout, orders-2/checkout), or why it cannot scale. */
+export function scaledComponents(target: string, system: readonly CellDescriptor[]): string[] {
+  if (target === globalGateway.name)
+    throw new Error(
+      `${target} runs once: it owns accounts.db (the customers who signed up; SQLite, one writer). Put several behind a load balancer only once accounts live in a store of their own.`,
+    );
+  const [cellName, componentName, ...extra] = target.split('/');
+  const cells = system.filter((c) => instanceName(c) === cellName || (c.partition && c.name === cellName));
+  if (!cells.length || !componentName || extra.length)
+    throw new Error(`SCALE: ${target} is not <cell>/<component> of this system (cells: ${system.map(instanceName).join(', ')})`);
+  const cell = cells[0]!;
+  if (componentName !== 'gateway') {
+    const component = cell.components.find((c) => c.name === componentName);
+    if (!component)
+      throw new Error(
+        `SCALE: the ${cell.name} cell has no component ${componentName} (it has gateway, ${cell.components.map((c) => c.name).join(', ')})`,
+      );
+    if (component.datastore)
+      throw new Error(
+        `${target} runs once: it owns ${component.datastore} (SQLite, one writer). ${
+          cell.partitions
+            ? `The ${cell.name} cell scales by partitions (${partitionCountVar(cell.name)}).`
+            : `Scale the components of the ${cell.name} cell that hold no data (gateway${cell.components
+                .filter((c) => !c.datastore)
+                .map((c) => `, ${c.name}`)
+                .join('')}).`
+        }`,
+      );
+  }
+  return cells.map((c) => `${instanceName(c)}/${componentName}`);
 }
 
 function cellByName(name: string): CellDescriptor {

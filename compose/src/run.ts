@@ -3,9 +3,13 @@ import { provisionStreams } from '@retail/events';
 import { systemCells } from '@retail/topology';
 import { natsPasswordEnv, natsPasswordVar, natsServerConfig, SYSTEM_NATS_USER } from './nats-auth.ts';
 import { isPortOpen, natsServerBinary, startNatsServer } from './nats-server.ts';
-import { planSystem, repoRoot } from './plan.ts';
+import { instancePlanName, metricsPortName, parseScale, planSystem, repoRoot, type PlanOptions, type ProcessPlan } from './plan.ts';
+import { createScaler } from './scaling.ts';
+import { openRuntimeBus, type RuntimeBus } from './runtime-bus.ts';
+import { freePort } from '@retail/testing';
 import { BUNDLE, buildBundles } from './build.ts';
 import { createSupervisor } from './supervisor.ts';
+import { platformBuckets } from './buckets.ts';
 import { startControlServer, type ControlServer } from './control-server.ts';
 import { cellGroups, inStartOrder } from './groups.ts';
 
@@ -52,7 +56,15 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
     }
   })();
   const natsPassword = (user: string) => natsPasswords[natsPasswordVar(user)]!;
-  const plans = planSystem({
+  // SCALE=orders/checkout=2,products/gateway=2: further instances of components that hold no data.
+  const scale = (() => {
+    try {
+      return parseScale(process.env.SCALE, cells);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  })();
+  const planOptions: PlanOptions = {
     dataDir,
     natsUrl,
     natsPassword,
@@ -60,7 +72,27 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
     pretty: color,
     logLevel: process.env.LOG_LEVEL,
     partitions: process.env,
-  });
+  };
+  // Further instances listen on free ports: they register where they are, and callers find them there.
+  const draft = planSystem({ ...planOptions, scale });
+  const ports = new Map<string, number>();
+  for (const plan of draft) {
+    if (plan.port === 0) ports.set(plan.name, await freePort());
+    if (plan.metricsPort === 0) ports.set(metricsPortName(plan.name), await freePort());
+  }
+  const plans: ProcessPlan[] = ports.size
+    ? planSystem({ ...planOptions, scale, portOf: (name, fallback) => ports.get(name) ?? fallback })
+    : draft;
+  const planInstance = async (component: string, instance: number) => {
+    const name = instancePlanName(component, instance);
+    const [port, metricsPort] = [await freePort(), await freePort()];
+    const planned = planSystem({
+      ...planOptions,
+      scale: new Map([[component, instance]]),
+      portOf: (n, fallback) => (n === name ? port : n === metricsPortName(name) ? metricsPort : fallback),
+    });
+    return planned.find((p) => p.name === name)!;
+  };
 
   const taken = [];
   for (const plan of plans) {
@@ -99,6 +131,7 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
     nodeArgs: options.watch ? ['--watch', '--watch-preserve-output'] : [],
   });
   let control: ControlServer | undefined;
+  let runtime: RuntimeBus | undefined;
   // Every cell connects as its own user (compose/nats/nats.conf is the same config, for compose).
   const natsConfig = natsServerConfig({ cells, port: natsPort, storeDir: join(dataDir, 'nats') });
   // Only errors, e.g. a permission violation: which user tried to publish on which subject.
@@ -122,6 +155,7 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
     console.log('\nStopping Cellular Retail…');
     await control?.close();
     await supervisor.stopAll();
+    await runtime?.close();
     if (nats && nats.exitCode === null) {
       const exited = new Promise((r) => nats.once('exit', r));
       nats.kill('SIGTERM');
@@ -136,16 +170,31 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   try {
     // Every stream and durable as the descriptors declare them, before any service: cell users may not
     // create or change them (see cellPermissions).
-    await provisionStreams({ servers: natsUrl, user: SYSTEM_NATS_USER, pass: natsPassword(SYSTEM_NATS_USER), cells }).catch(
-      (error: Error) => {
-        throw new Error(`could not set up the streams and consumers on NATS ${natsUrl}: ${error.message}`);
-      },
-    );
+    await provisionStreams({
+      servers: natsUrl,
+      user: SYSTEM_NATS_USER,
+      pass: natsPassword(SYSTEM_NATS_USER),
+      cells,
+      buckets: platformBuckets,
+    }).catch((error: Error) => {
+      throw new Error(`could not set up the streams and consumers on NATS ${natsUrl}: ${error.message}`);
+    });
+    // The environment's settings into the config bucket (an operator's live changes kept), and a view of the
+    // registry for `npm run cells -- status`; both as the system user.
+    runtime = await openRuntimeBus({ url: natsUrl, pass: natsPassword(SYSTEM_NATS_USER), configFile: process.env.CONFIG_FILE });
     for (const batch of inStartOrder(plans)) {
       console.log(`Starting ${batch.map((p) => p.name).join(', ')}…`);
       await Promise.all(batch.map((p) => supervisor.start(p)));
     }
-    if (!shuttingDown) control = await startControlServer({ supervisor, groups: cellGroups(plans), dataDir });
+    const registry = runtime.directory;
+    if (!shuttingDown)
+      control = await startControlServer({
+        supervisor,
+        groups: () => cellGroups(plans),
+        scale: createScaler({ live: plans, supervisor, system: cells, planInstance }),
+        registered: () => registry.instances(),
+        dataDir,
+      });
   } catch (error) {
     console.error(`\n✖ ${(error as Error).message}`);
     await shutdown(1);

@@ -22,8 +22,8 @@ export const SECRETS_MOUNT = '/secrets';
 /** `WORKLOAD_SECRET_ORDERS_CHECKOUT`: the stored name of one component's workload credential. */
 export const storedWorkloadSecret = (cell: string, component: string) => workloadSecretVar(`${cell}_${component}`);
 
-/** `products/catalog` → `products-catalog`: a process's compose service (and its secrets volume's folder in setup). */
-export const serviceName = (planName: string) => planName.replace(/\//g, '-');
+/** `products/catalog` → `products-catalog`, `orders-1/checkout#2` → `orders-1-checkout-2`: a process's compose service (and its secrets volume's folder in setup). */
+export const serviceName = (planName: string) => planName.replace(/[/#]/g, '-');
 
 /** Per process (by plan name): its variable → the stored secret it reads. */
 export type SecretGrants = Record<string, Record<string, string>>;
@@ -36,14 +36,20 @@ export function secretGrants(cells: readonly CellDescriptor[]): SecretGrants {
   for (const cell of cells) {
     const self = instanceName(cell);
     for (const component of cell.components) {
-      const own: Record<string, string> = { WORKLOAD_SECRET: storedWorkloadSecret(self, component.name) };
-      if (component.publishes?.length || component.consumes?.length) own.NATS_PASS = natsPasswordVar(natsUser(self));
+      // Every process uses NATS: its events, and the registry and configuration.
+      const own: Record<string, string> = {
+        WORKLOAD_SECRET: storedWorkloadSecret(self, component.name),
+        NATS_PASS: natsPasswordVar(natsUser(self)),
+      };
       if (component.calls?.length) own.CLIENT_SECRET = clientSecretVar(self);
       grants[`${self}/${component.name}`] = own;
     }
-    grants[`${self}/gateway`] = Object.fromEntries(
-      cell.components.map((component) => [workloadSecretVar(component.name), storedWorkloadSecret(self, component.name)]),
-    );
+    grants[`${self}/gateway`] = {
+      NATS_PASS: natsPasswordVar(natsUser(self)),
+      ...Object.fromEntries(
+        cell.components.map((component) => [workloadSecretVar(component.name), storedWorkloadSecret(self, component.name)]),
+      ),
+    };
   }
   grants[globalGateway.name] = {
     NATS_PASS: natsPasswordVar(EDGE_NATS_USER),

@@ -16,6 +16,7 @@ const cells = systemCells(process.env);
 import { NATS_PASSWORDS_FILE, natsPasswordVar, SYSTEM_NATS_USER } from './nats-auth.ts';
 import { generateSecret, natsPasswordsConf, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
 import { provisionStreams } from '@retail/events';
+import { platformBuckets } from './buckets.ts';
 
 const STORE = process.env.SECRETS_STORE ?? '/setup-store';
 const OUT = process.env.SECRETS_OUT ?? '/out';
@@ -74,6 +75,7 @@ await provisionStreams({
   user: SYSTEM_NATS_USER,
   pass: secrets.get(natsPasswordVar(SYSTEM_NATS_USER))!,
   cells,
+  buckets: platformBuckets,
   waitMs: 120_000,
 });
 log('streams and consumers provisioned');

@@ -8,6 +8,7 @@ export type ProcessState = 'starting' | 'running' | 'restarting' | 'stopped';
 
 export interface ProcessStatus {
   name: string;
+  port: number;
   cell: string;
   kind: ProcessPlan['kind'];
   state: ProcessState;
@@ -22,6 +23,8 @@ export interface Supervisor {
   /** Stop one process on purpose (SIGTERM, SIGKILL after 10 s): it is not restarted. */
   stop(name: string): Promise<void>;
   status(): ProcessStatus[];
+  /** Stop it and drop it from the status: an instance scaled away. */
+  remove(name: string): Promise<void>;
   /** Stop every process in reverse start order and wait for each; nothing is restarted afterwards. */
   stopAll(): Promise<void>;
 }
@@ -218,9 +221,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       managed.wanted = false;
       await terminate(managed);
     },
+    async remove(name) {
+      const managed = processes.get(name);
+      if (!managed) return;
+      managed.wanted = false;
+      await terminate(managed);
+      processes.delete(name);
+    },
     status() {
       return [...processes.values()].map(({ plan, state, child, restarts }) => ({
         name: plan.name,
+        port: plan.port,
         cell: plan.cell,
         kind: plan.kind,
         state,

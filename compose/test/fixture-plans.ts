@@ -14,6 +14,7 @@ export async function fixturePlan(
   const port = await freePort();
   return {
     name,
+    instance: Number(name.split('#')[1] ?? 1),
     cell: kind === 'global-gateway' ? 'edge' : name.split('/')[0]!,
     kind,
     dir: fileURLToPath(new URL('.', import.meta.url)),

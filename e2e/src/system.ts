@@ -9,7 +9,11 @@ import {
   natsPasswordVar,
   natsServerConfig,
   natsUserNames,
+  inStartOrder,
+  openRuntimeBus,
+  parseScale,
   planSystem,
+  platformBuckets,
   SYSTEM_NATS_USER,
   type ProcessPlan,
 } from '@retail/system';
@@ -35,7 +39,14 @@ export interface TestSystem {
  * exactly as `npm start` plans it. NATS passwords are random, so a process that was not handed its
  * cell's credentials cannot connect.
  */
-export async function startTestSystem(options: { extraEnv?: Record<string, string>; entry?: string } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: {
+    extraEnv?: Record<string, string>;
+    entry?: string;
+    /** Further instances, as `SCALE` says them: `orders/checkout=2,products/gateway=2`. */
+    scale?: string;
+  } = {},
+): Promise<TestSystem> {
   // The sources by default; the benchmark runs the bundles (`dist/main.mjs`), as npm start and the image do.
   const entry = options.entry ?? 'src/main.ts';
   // The running system as npm start runs it: every partition of the orders cell a cell of its own.
@@ -49,20 +60,29 @@ export async function startTestSystem(options: { extraEnv?: Record<string, strin
   const natsPassword = (user: string) => natsPasswordOf(user, passwords);
   const nats = await startTestNats({ configFile, env: passwords });
   // As npm start does: the streams and durables set up by the system user, which cell users may not.
-  await provisionStreams({ servers: nats.url, user: SYSTEM_NATS_USER, pass: natsPassword(SYSTEM_NATS_USER), cells }).catch(
-    async (error) => {
-      await nats.dispose();
-      data.remove();
-      throw error;
-    },
-  );
+  await provisionStreams({
+    servers: nats.url,
+    user: SYSTEM_NATS_USER,
+    pass: natsPassword(SYSTEM_NATS_USER),
+    cells,
+    buckets: platformBuckets,
+  }).catch(async (error) => {
+    await nats.dispose();
+    data.remove();
+    throw error;
+  });
+  // As npm start does: the environment's settings in the config bucket, before any process reads them.
+  const runtime = await openRuntimeBus({ url: nats.url, pass: natsPassword(SYSTEM_NATS_USER), quiet: true });
+  await runtime.close();
+  const scale = parseScale(options.scale, cells);
   const ports = new Map<string, number>();
-  const draft = planSystem({ dataDir: data.path, natsUrl: nats.url, natsPassword });
+  const draft = planSystem({ dataDir: data.path, natsUrl: nats.url, natsPassword, scale });
   for (const p of draft) for (const name of [p.name, metricsPortName(p.name)]) ports.set(name, await freePort());
   const plans = planSystem({
     dataDir: data.path,
     natsUrl: nats.url,
     natsPassword,
+    scale,
     portOf: (name) => ports.get(name)!,
     logLevel: process.env.TEST_LOG_LEVEL ?? 'warn',
     // Tests sign up and sign in many customers from one address: no sign-up limit, and room for more than
@@ -90,9 +110,7 @@ export async function startTestSystem(options: { extraEnv?: Record<string, strin
     },
   };
   try {
-    for (const kinds of [['core', 'composite'], ['cell-gateway'], ['global-gateway']]) {
-      await Promise.all(plans.filter((p) => kinds.includes(p.kind)).map((p) => processes.get(p.name)!.start()));
-    }
+    for (const batch of inStartOrder(plans)) await Promise.all(batch.map((p) => processes.get(p.name)!.start()));
   } catch (error) {
     await system.stop();
     throw error;

@@ -64,7 +64,8 @@ export function createApp(deps: GatewayDeps): Hono<GatewayRequest> {
 
   app.use(storefrontCors(deps.corsOrigins));
   app.use(traceIdHeader);
-  if (deps.rateLimit.perSecond > 0) app.use(rateLimit({ ...deps.rateLimit, verifyToken, now: deps.now }));
+  // Always in place: a limit of 0 per second lets everything through, and a live change may set one.
+  app.use(rateLimit({ ...deps.rateLimit, live: deps.rateLimit.live ?? deps.rateLimit, verifyToken, now: deps.now }));
 
   const routeScopes = deps.cellGateways.flatMap(({ cell }) => cell.routes.flatMap((r) => r.scopes ?? []));
   // Sign-up hashes passwords too: both count against one limit on password checks at once.

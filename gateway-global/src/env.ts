@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { booleanFlag, commonEnv, ConfigError, dataDirEnv, natsEnv, parseEnv, port, runMode, secret } from '@retail/kernel';
+import { booleanFlag, commonEnv, ConfigError, dataDirEnv, discoveryEnv, natsEnv, parseEnv, port, runMode, secret } from '@retail/kernel';
+import type { PlatformEnv } from '@retail/registry';
 import { storefrontRoot } from '@retail/storefront';
 import { clientSecretVar, devClientSecret, gatewayUrlVar, instanceName, localUrl, type CellDescriptor } from '@retail/descriptor';
 import type { CellGatewayTarget } from './edge/cell-routes.ts';
@@ -62,6 +63,8 @@ const schema = z.object({
   CORS_ORIGINS: commaList(''),
   /** Read-only NATS access for the console's live event feed (another server's URL, or its own user). */
   ...natsEnv,
+  /** It registers itself and finds the cell gateways' instances in the registry, on NATS. */
+  ...discoveryEnv,
   /** The storefront's static files (the @retail/storefront package by default); empty serves none. */
   STOREFRONT_DIR: z.string().default(storefrontRoot),
   CONSOLE_HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(1_000),
@@ -115,6 +118,8 @@ export interface GatewayConfig {
   signUpsPerMinute: number;
   corsOrigins: string[];
   nats: { url: string; user?: string; pass?: string };
+  /** Discovery: how it registers and finds the cell gateways' instances. */
+  platform: PlatformEnv;
   /** Absent: no storefront is served. */
   storefrontDir?: string;
   healthTimeoutMs: number;
@@ -156,6 +161,15 @@ export function loadEnv(
     signUpsPerMinute: env.REGISTER_RATE_PER_MINUTE,
     corsOrigins: env.CORS_ORIGINS,
     nats: { url: env.NATS_URL, user: env.NATS_USER, pass: env.NATS_PASS },
+    platform: {
+      NATS_URL: env.NATS_URL,
+      NATS_USER: env.NATS_USER,
+      NATS_PASS: env.NATS_PASS,
+      DISCOVERY: env.DISCOVERY,
+      ADVERTISE_URL: env.ADVERTISE_URL,
+      SERVICE_VERSION: env.SERVICE_VERSION,
+      HOST: env.HOST,
+    },
     storefrontDir: env.STOREFRONT_DIR || undefined,
     healthTimeoutMs: env.CONSOLE_HEALTH_TIMEOUT_MS,
   };

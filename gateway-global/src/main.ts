@@ -22,12 +22,37 @@ runMain(async () => {
   const { createPlacementCache } = await import('./router/placement-cache.ts');
   const { routerToken } = await import('./router/placement-token.ts');
   const { instanceName } = await import('@retail/descriptor');
+  const { openPlatform } = await import('@retail/registry');
+  const { followConfig } = await import('@retail/config');
 
   const env = loadEnv();
   const logger = createLogger({ name: 'gateway-global', level: env.logLevel, pretty: env.logPretty });
   const keys = await openKeyStore({ dir: env.keysDir, alg: SIGNING_ALGORITHM });
   const accounts = openAccountsDatabase(env.accountsFile);
   const forwarder = createForwarder();
+  // Registered as edge/gateway-global; each cell gateway's instances found in the registry and balanced.
+  const platform = openPlatform({ cell: 'edge', component: 'gateway-global', env: env.platform, logger });
+  const limits = { perSecond: env.rateLimit.perSecond, burst: env.rateLimit.burst };
+  const stopFollowing = followConfig({
+    bus: platform.bus,
+    who: { cell: 'gateway-global', instance: platform.instance },
+    logger,
+    live: {
+      LOG_LEVEL: {
+        initial: env.logLevel,
+        apply: (level) => {
+          logger.level = String(level);
+        },
+      },
+      RATE_LIMIT_PER_SECOND: { initial: limits.perSecond, apply: (v) => (limits.perSecond = Number(v)) },
+      RATE_LIMIT_BURST: { initial: limits.burst, apply: (v) => (limits.burst = Number(v)) },
+    },
+    report: platform.report,
+  });
+  const cellGateways = env.cellGateways.map((target) => {
+    const cell = instanceName(target.cell);
+    return { ...target, pool: platform.pool({ name: `The ${cell} cell`, cell, component: 'gateway', fallback: target.url }) };
+  });
   // The cell router's copy of the placement map: polled in the background, so routing never waits on it.
   const partitions: Record<string, string[]> = {};
   for (const { cell } of env.cellGateways) if (cell.partition) partitions[cell.name] = [...(partitions[cell.name] ?? []), cell.partition];
@@ -56,10 +81,11 @@ runMain(async () => {
       // Each partition is a client of its own (client id = partition name), with its cell's scopes.
       Object.fromEntries(env.cellGateways.map(({ cell }) => [instanceName(cell), cell.clientScopes ?? []])),
     ),
-    cellGateways: env.cellGateways,
+    cellGateways,
     forwarder,
     placement,
-    rateLimit: env.rateLimit,
+    // Read on every request: the live configuration changes them in place.
+    rateLimit: { ...env.rateLimit, live: limits },
     login: env.login,
     signUpsPerMinute: env.signUpsPerMinute,
     corsOrigins: env.corsOrigins,
@@ -74,10 +100,20 @@ runMain(async () => {
     logger,
     releaseIdleMemory: env.releaseIdleMemory,
     streamingBodies: true,
-    onShutdown: [() => telemetry.shutdown(), () => forwarder.close(), () => placement.close(), () => natsFeed.close(), accounts.close],
+    beforeClose: platform.deregister,
+    onShutdown: [
+      () => telemetry.shutdown(),
+      platform.close,
+      stopFollowing,
+      () => forwarder.close(),
+      () => placement.close(),
+      () => natsFeed.close(),
+      accounts.close,
+    ],
   });
   // Once this token service answers: the placement cell checks the router's token against its key set.
   placement.start();
+  platform.register(server.port);
   logger.info(
     {
       issuer: env.issuer,

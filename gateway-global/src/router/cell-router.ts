@@ -3,6 +3,7 @@ import { hasScopes, type Principal } from '@retail/auth';
 import { NotFoundError, ServiceUnavailableError, UnauthorizedError, ValidationError } from '@retail/kernel';
 import type { CellDescriptor } from '@retail/descriptor';
 import type { Forwarder } from '@retail/gateway';
+import type { Pool } from '@retail/http-client';
 import { findOwner } from './owner-lookup.ts';
 import type { PlacementCache } from './placement-cache.ts';
 
@@ -23,6 +24,8 @@ export interface CellRouterDeps {
   cell: CellDescriptor;
   /** Partition name → the origin of that partition's gateway. */
   partitions: ReadonlyMap<string, string>;
+  /** Partition name → its gateway's instances (registry), balanced; a partition without one is reached at its origin. */
+  pools?: ReadonlyMap<string, Pool>;
   placement: PlacementCache;
   forwarder: Forwarder;
   /** Operators (this scope) may read any customer's resources and name a partition. */
@@ -90,7 +93,14 @@ export function createCellRouter(deps: CellRouterDeps): CellRouter {
       );
     if (stateOf(partition) === 'down')
       throw new PartitionUnavailableError(`${unavailable([partition], name)} (marked down); try again shortly.`, retryAfterSeconds);
-    return forwarder.forward(c, { origin, path, headers: {}, name: `Partition ${partition} of the ${name} cell`, locationPrefix });
+    return forwarder.forward(c, {
+      origin,
+      pool: deps.pools?.get(partition),
+      path,
+      headers: {},
+      name: `Partition ${partition} of the ${name} cell`,
+      locationPrefix,
+    });
   };
 
   const named = (partition: string) => {
@@ -104,7 +114,9 @@ export function createCellRouter(deps: CellRouterDeps): CellRouter {
 
   const lookUp = async (c: Context, path: string) => {
     const down = [...partitions.keys()].filter((p) => stateOf(p) === 'down');
-    const asked = [...partitions].filter(([p]) => !down.includes(p)).map(([p, origin]) => ({ name: p, origin }));
+    const asked = [...partitions]
+      .filter(([p]) => !down.includes(p))
+      .map(([p, origin]) => ({ name: p, origin: deps.pools?.get(p)?.pick() ?? origin }));
     const { owner, answers } = await findOwner(asked, path, c.req.header('authorization')!, lookupTimeoutMs);
     if (owner) return send(c, owner, path);
     // The partition gateway's own refusal (401, 403) says more than any answer of ours.

@@ -51,6 +51,7 @@ export function apiRoutes(deps: ApiRouteDeps): Hono<GatewayRequest> {
     if (route.kind === 'partitioned') return routers.get(route.cell)!.forward(c, principal, upstreamPath);
     return deps.forwarder.forward(c, {
       origin: route.origin,
+      pool: route.pool,
       path: upstreamPath,
       headers: {},
       name: `The ${route.cell} cell`,
@@ -73,6 +74,7 @@ function cellRouters(table: ReadonlyMap<string, CellRoute>, deps: ApiRouteDeps):
       createCellRouter({
         cell: route.descriptor,
         partitions: route.partitions,
+        pools: route.pools,
         placement: deps.placement,
         forwarder: deps.forwarder,
         operatorScope: OPERATOR_SCOPE,

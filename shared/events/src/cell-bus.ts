@@ -20,6 +20,8 @@ export async function connectCellBus(options: {
   component: string;
   env: { NATS_URL: string; NATS_USER?: string; NATS_PASS?: string };
   logger: Logger;
+  /** The process's shared connection, when it has one (its platform's): used instead of a second one, and closed by its owner. */
+  bus?: Promise<Bus>;
 }): Promise<Bus> {
   const { cell, component, env, logger } = options;
   // A partition connects as its own NATS user only: another partition's credentials would let it publish as that one.
@@ -27,13 +29,15 @@ export async function connectCellBus(options: {
     throw new Error(
       `partition ${cell.partition} was given the NATS credentials of ${env.NATS_USER}: each partition connects as its own user (NATS_USER=${cell.partition})`,
     );
-  const bus = await connectBus({
-    url: env.NATS_URL,
-    name: `${instanceName(cell)}-${component}`,
-    user: env.NATS_USER,
-    pass: env.NATS_PASS,
-    logger,
-  });
+  const bus = options.bus
+    ? borrowed(await options.bus)
+    : await connectBus({
+        url: env.NATS_URL,
+        name: `${instanceName(cell)}-${component}`,
+        user: env.NATS_USER,
+        pass: env.NATS_PASS,
+        logger,
+      });
   const stream = cellStream(cell);
   try {
     await ensureStream(bus.jsm, stream);
@@ -55,6 +59,9 @@ export async function connectCellBus(options: {
   }
   return bus;
 }
+
+/** A connection this component uses but does not own: its close is its owner's. */
+const borrowed = (bus: Bus): Bus => ({ ...bus, close: async () => {} });
 
 async function closing(bus: Bus, error: unknown) {
   await bus.close().catch(() => undefined);

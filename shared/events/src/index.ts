@@ -12,6 +12,18 @@ export { connectBus, inboxPrefix, type Bus, type ConnectOptions } from './connec
 export { cellStream, ensureStream, type StreamSpec } from './streams.ts';
 export { declaredDurables } from './durables.ts';
 export { provisionStreams } from './provision.ts';
+export {
+  ensureBucket,
+  kvDelete,
+  kvPut,
+  kvSnapshot,
+  kvStream,
+  kvSubject,
+  watchBucket,
+  type BucketSpec,
+  type BucketView,
+  type KvEntry,
+} from './kv.ts';
 export { appendToOutbox, startOutboxRelay, type OutboxRelay, type RelayOptions } from './outbox.ts';
 export {
   startConsumer,

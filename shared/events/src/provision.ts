@@ -3,6 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { CellDescriptor } from '@retail/descriptor';
 import { inboxPrefix } from './connection.ts';
 import { declaredDurables, durableConfig, ensureDurable } from './durables.ts';
+import { ensureBucket, type BucketSpec } from './kv.ts';
 import { cellStream, ensureStream } from './streams.ts';
 
 const RETRY_MS = 500;
@@ -24,6 +25,8 @@ export async function provisionStreams(options: {
   user?: string;
   pass?: string;
   cells: readonly CellDescriptor[];
+  /** Key-value buckets of the platform (the registry, configuration), created as NATS KV lays them out. */
+  buckets?: readonly BucketSpec[];
   waitMs?: number;
 }): Promise<void> {
   const nc = await connectWithin(options);
@@ -32,6 +35,7 @@ export async function provisionStreams(options: {
     for (const cell of options.cells) await ensureStream(jsm, cellStream(cell));
     for (const cell of options.cells)
       for (const durable of declaredDurables(cell, options.cells)) await ensureDurable(jsm, durable.stream, durableConfig(durable));
+    for (const bucket of options.buckets ?? []) await ensureBucket(jsm, bucket);
   } finally {
     await nc.close();
   }

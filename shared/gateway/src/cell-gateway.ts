@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { bearerToken, hasScopes, type KeyStore, type Principal, type TokenVerifier } from '@retail/auth';
 import { createServiceApp, ForbiddenError, UnauthorizedError, type Logger, type ServiceRequest } from '@retail/kernel';
 import { routeCallers, type CellDescriptor, type RouteDescriptor } from '@retail/descriptor';
+import type { Pool } from '@retail/http-client';
 import type { Forwarder } from './forwarder.ts';
 import { cellHealthRoute } from './cell-health.ts';
 import { createInternalTokenMinter } from './internal-tokens.ts';
@@ -15,8 +16,10 @@ export interface CellGatewayDeps {
   verifyToken: TokenVerifier;
   /** The cell's own signing keys for internal tokens; their public half is served at /.well-known/jwks.json. */
   internalKeys: KeyStore;
-  /** Where each component listens, by component name. */
+  /** Where each component listens, by component name (its configured URL). */
   upstreams: Record<string, string>;
+  /** Each component's instances from the registry, balanced; without, its configured URL alone. */
+  pools?: Record<string, Pool>;
   forwarder: Forwarder;
   /** Each component's own credential, by component name, to obtain its workload tokens (POST /internal/token). */
   workloadSecrets: Readonly<Record<string, string>>;
@@ -37,11 +40,12 @@ export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceRequest> {
   const { cell, verifyToken, forwarder, upstreams } = deps;
   const minter = createInternalTokenMinter(cell.name, deps.internalKeys);
   const app = createServiceApp({ logger: deps.logger, maxBodyBytes: null });
-  if (deps.rateLimit && deps.rateLimit.perSecond > 0) app.use(rateLimit({ ...deps.rateLimit, verifyToken }));
+  // Always in place: a limit of 0 per second lets everything through, and a live change may set one.
+  if (deps.rateLimit) app.use(rateLimit({ ...deps.rateLimit, live: deps.rateLimit.live ?? deps.rateLimit, verifyToken }));
 
   app.get('/.well-known/jwks.json', (c) => c.json(deps.internalKeys.jwks()));
   workloadTokenRoute(app, cell, deps.workloadSecrets, minter);
-  cellHealthRoute(app, cell, upstreams, deps.healthTimeoutMs);
+  cellHealthRoute(app, cell, upstreams, deps.healthTimeoutMs, deps.pools);
 
   const authorize = async (route: RouteDescriptor, authorization: string | undefined): Promise<Principal> => {
     const token = bearerToken(authorization);
@@ -63,6 +67,7 @@ export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceRequest> {
   for (const route of cell.routes) {
     const origin = upstreams[route.component];
     if (!origin) throw new Error(`${cell.name} gateway: no upstream URL for component ${route.component}`);
+    const pool = deps.pools?.[route.component];
     app.on(route.method, route.path, async (c) => {
       const principal = await authorize(route, c.req.header('authorization'));
       const internal = await minter.mint(principal);
@@ -70,6 +75,7 @@ export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceRequest> {
       const path = url.slice(url.indexOf('/', url.indexOf('//') + 2));
       return forwarder.forward(c, {
         origin,
+        pool,
         path,
         headers: { authorization: `Bearer ${internal}` },
         name: `${cell.name} ${route.component}`,

@@ -55,6 +55,12 @@ describe('GET /health/cell', () => {
       cell: 'garden',
       gateway: 'up',
       components: { plants: 'up', watering: 'down', seeds: 'down', compost: 'down' },
+      instances: {
+        plants: { ready: 1, of: 1 },
+        watering: { ready: 0, of: 1 },
+        seeds: { ready: 0, of: 1 },
+        compost: { ready: 0, of: 1 },
+      },
     });
     await forwarder.close();
   });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { API_AUDIENCE, createVerifier, openKeyStore } from '@retail/auth';
 import { createLogger, parseEnv } from '@retail/kernel';
+import { openPlatform } from '@retail/registry';
 import { instanceName, type CellDescriptor } from '@retail/descriptor';
 import { createCellGateway } from './cell-gateway.ts';
 import { cellGatewayEnvSchema, upstreamsFrom, workloadSecretsFrom } from './env.ts';
@@ -25,16 +26,39 @@ export async function composeCellGateway(cell: CellDescriptor) {
     algorithms: ['ES256'],
   });
   const forwarder = createForwarder();
+  // Read by the rate limiter on every request: the live configuration changes them in place.
+  const limits = { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST };
+  // Registered as `<cell>/gateway`; each component's instances found in the registry and balanced.
+  const platform = openPlatform({ cell: self, component: 'gateway', env, logger });
+  const upstreams = upstreamsFrom(cell, env);
+  const pools = Object.fromEntries(
+    cell.components.map((c) => [
+      c.name,
+      platform.pool({ name: `${self} ${c.name}`, cell: self, component: c.name, fallback: upstreams[c.name]! }),
+    ]),
+  );
   const app = createCellGateway({
     cell,
     logger,
     verifyToken,
     internalKeys,
-    upstreams: upstreamsFrom(cell, env),
+    upstreams,
+    pools,
     forwarder,
     workloadSecrets: workloadSecretsFrom(cell, env),
-    rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST, trustProxy: false },
+    rateLimit: { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST, trustProxy: false, live: limits },
   });
   const relay = env.OTLP_RELAY_URL ? traceRelayRoute(app, env.OTLP_RELAY_URL) : undefined;
-  return { env, logger, app, resources: [forwarder.close, ...(relay ? [relay.close] : [])] };
+  return {
+    env,
+    logger,
+    app,
+    platform,
+    who: { cell: cell.name, partition: cell.partition, component: 'gateway' },
+    live: {
+      RATE_LIMIT_PER_SECOND: { initial: limits.perSecond, apply: (value: unknown) => (limits.perSecond = Number(value)) },
+      RATE_LIMIT_BURST: { initial: limits.burst, apply: (value: unknown) => (limits.burst = Number(value)) },
+    },
+    resources: [forwarder.close, ...(relay ? [relay.close] : [])],
+  };
 }

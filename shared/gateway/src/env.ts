@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commonEnv, dataDirEnv, port, secret } from '@retail/kernel';
+import { commonEnv, dataDirEnv, discoveryEnv, natsEnv, port, secret } from '@retail/kernel';
 import { componentUrlVar, devWorkloadSecret, localUrl, workloadSecretVar, type CellDescriptor } from '@retail/descriptor';
 
 /**
@@ -14,6 +14,9 @@ export function cellGatewayEnvSchema(cell: CellDescriptor) {
   return z.object({
     ...commonEnv,
     ...dataDirEnv,
+    /** The registry (discovery) is on NATS: the gateway registers itself and finds its components' instances there. */
+    ...natsEnv,
+    ...discoveryEnv,
     PORT: port(cell.gateway.port),
     /** gateway-global's token service: who issues the tokens this gateway accepts. */
     TOKEN_ISSUER: z.string().default(localUrl(8080)),

@@ -4,7 +4,16 @@ import type { Context } from 'hono';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Agent, errors as undiciErrors } from 'undici';
 import { context, propagation } from '@opentelemetry/api';
-import { ServiceUnavailableError, AppError, nodeBindings, checkAnnouncedLength, DEFAULT_BODY_LIMIT } from '@retail/kernel';
+import type { IncomingMessage } from 'node:http';
+import {
+  ServiceUnavailableError,
+  AppError,
+  nodeBindings,
+  checkAnnouncedLength,
+  DEFAULT_BODY_LIMIT,
+  PayloadTooLargeError,
+} from '@retail/kernel';
+import { isIdempotent, type Pool } from '@retail/http-client';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -25,8 +34,14 @@ const HOP_BY_HOP = new Set([
 const TRACE_CONTEXT = new Set(['traceparent', 'tracestate', 'baggage']);
 
 export interface ForwardTarget {
-  /** e.g. `http://127.0.0.1:4101` */
-  origin: string;
+  /** e.g. `http://127.0.0.1:4101`: one instance; or `pool`. */
+  origin?: string;
+  /**
+   * The instances of the target, balanced (least outstanding requests, failing ones ejected). A request
+   * that got no answer is sent once more to another instance when that is safe: it had no body, or it is
+   * idempotent (by method or Idempotency-Key) and its body was kept for it.
+   */
+  pool?: Pool;
   /** Path and query on the target, e.g. `/products/SKU-1?x=1`. */
   path: string;
   /** Headers to set or replace (e.g. the internal token). */
@@ -47,6 +62,23 @@ export interface ForwarderOptions {
   maxBodyBytes?: number;
   timeoutMs?: number;
   connectionsPerOrigin?: number;
+}
+
+const isTimeout = (error: unknown) => error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError;
+
+/** The connection was refused: nothing reached the instance, so any request may go to another. */
+const refused = (error: unknown) => (error as { code?: string }).code === 'ECONNREFUSED';
+
+/** The whole body, for a request that may be sent twice; no more than `limit` bytes (413). */
+async function readWhole(incoming: IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += (chunk as Buffer).byteLength;
+    if (size > limit) throw new PayloadTooLargeError(limit);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 function prefixLocation(location: string | string[] | undefined, prefix: string | undefined) {
@@ -97,12 +129,41 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
     return new ServiceUnavailableError(`${target.name} is unavailable; try again shortly.`);
   };
 
+  /** One try at one instance, answer streamed straight into the Node response. */
+  const streamTo = async (
+    origin: string,
+    c: Context,
+    target: ForwardTarget,
+    body: IncomingMessage | Buffer | null,
+    incoming: IncomingMessage,
+    outgoing: NonNullable<ReturnType<typeof nodeBindings>['outgoing']>,
+  ) => {
+    target.pool?.begin(origin);
+    let ok = false;
+    try {
+      await agent.stream(
+        { origin, path: target.path, method: c.req.method as 'GET', headers: upstreamHeaders(incoming.headers, target, c), body },
+        ({ statusCode, headers }) => {
+          for (const key of Object.keys(headers)) if (HOP_BY_HOP.has(key)) delete headers[key];
+          if (headers.location) headers.location = prefixLocation(headers.location, target.locationPrefix);
+          outgoing.writeHead(statusCode, headers as Record<string, string | string[]>);
+          return outgoing;
+        },
+      );
+      ok = true;
+    } finally {
+      target.pool?.end(origin, ok);
+    }
+  };
+
   return {
     async forward(c, target) {
       const method = c.req.method;
       const hasBody = method !== 'GET' && method !== 'HEAD';
       const { incoming, outgoing } = nodeBindings(c);
       checkAnnouncedLength(c, maxBodyBytes);
+      const pool = target.pool;
+      const origin = pool ? pool.pick() : target.origin!;
 
       if (incoming && outgoing) {
         // Headers earlier middleware set on Hono's response (CORS, X-Request-Id) are staged on the Node
@@ -110,41 +171,58 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
         c.res.headers.forEach((value, key) => {
           if (key !== 'content-type' && key !== 'content-length') outgoing.setHeader(key, value);
         });
+        const idempotent = pool !== undefined && isIdempotent(method, incoming.headers) && pool.hasOther(origin);
+        // Kept only where a second try may need it: otherwise the body streams through untouched.
+        const body = hasBody ? (idempotent ? await readWhole(incoming, maxBodyBytes) : incoming) : null;
         try {
-          await agent.stream(
-            {
-              origin: target.origin,
-              path: target.path,
-              method: method as 'GET',
-              headers: upstreamHeaders(incoming.headers, target, c),
-              body: hasBody ? incoming : null,
-            },
-            ({ statusCode, headers }) => {
-              for (const key of Object.keys(headers)) if (HOP_BY_HOP.has(key)) delete headers[key];
-              if (headers.location) headers.location = prefixLocation(headers.location, target.locationPrefix);
-              outgoing.writeHead(statusCode, headers as Record<string, string | string[]>);
-              return outgoing;
-            },
-          );
+          await streamTo(origin, c, target, body, incoming, outgoing);
         } catch (error) {
           if (outgoing.headersSent) {
             outgoing.destroy();
             return RESPONSE_ALREADY_SENT;
           }
-          throw failure(error, target);
+          const again = pool?.hasOther(origin) && !isTimeout(error) && (idempotent || (!hasBody && refused(error)));
+          if (!again || !pool) throw failure(error, target);
+          try {
+            await streamTo(pool.pick(origin), c, target, body, incoming, outgoing);
+          } catch (last) {
+            if (outgoing.headersSent) {
+              outgoing.destroy();
+              return RESPONSE_ALREADY_SENT;
+            }
+            throw failure(last, target);
+          }
         }
         return RESPONSE_ALREADY_SENT;
       }
 
       const body = hasBody ? Buffer.from(await c.req.arrayBuffer()) : null;
+      const once = async (at: string) => {
+        pool?.begin(at);
+        try {
+          const res = await agent.request({
+            origin: at,
+            path: target.path,
+            method: method as 'GET',
+            headers: upstreamHeaders(c.req.raw.headers, target, c),
+            body,
+          });
+          pool?.end(at, true);
+          return res;
+        } catch (error) {
+          pool?.end(at, false);
+          throw error;
+        }
+      };
       try {
-        const res = await agent.request({
-          origin: target.origin,
-          path: target.path,
-          method: method as 'GET',
-          headers: upstreamHeaders(c.req.raw.headers, target, c),
-          body,
-        });
+        let res: Awaited<ReturnType<typeof once>>;
+        try {
+          res = await once(origin);
+        } catch (error) {
+          const headers = Object.fromEntries(c.req.raw.headers);
+          if (!pool?.hasOther(origin) || isTimeout(error) || !(isIdempotent(method, headers) || (!hasBody && refused(error)))) throw error;
+          res = await once(pool.pick(origin));
+        }
         const headers = new Headers();
         if (res.headers.location) res.headers.location = prefixLocation(res.headers.location, target.locationPrefix);
         for (const [key, value] of Object.entries(res.headers)) {

@@ -10,6 +10,8 @@ export interface RateLimitSettings {
   burst: number;
   /** Believe the last `X-Forwarded-For` entry (only when a trusted proxy sits in front). */
   trustProxy: boolean;
+  /** Where the limits are read from on every request, so that a change applies at once (live configuration); the settings themselves by default. */
+  live?: { perSecond: number; burst: number };
 }
 
 const EXEMPT = new Set(['/healthz', '/readyz']);
@@ -21,9 +23,20 @@ const EXEMPT = new Set(['/healthz', '/readyz']);
  * (401), so that guessing tokens is held to the same rate as anything else.
  */
 export function rateLimit(settings: RateLimitSettings & { verifyToken: TokenVerifier; now?: () => number }): MiddlewareHandler {
-  const limiter = createRateLimiter({ perSecond: settings.perSecond, burst: settings.burst, now: settings.now });
+  const limits = settings.live ?? settings;
+  // Rebuilt when the live limits change (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST): fresh, full buckets.
+  let built = { perSecond: -1, burst: -1 };
+  let limiter: ReturnType<typeof createRateLimiter> | undefined;
+  const current = () => {
+    if (limits.perSecond !== built.perSecond || limits.burst !== built.burst) {
+      built = { perSecond: limits.perSecond, burst: limits.burst };
+      limiter = built.perSecond > 0 ? createRateLimiter({ perSecond: built.perSecond, burst: built.burst, now: settings.now }) : undefined;
+    }
+    return limiter;
+  };
   return async (c, next) => {
-    if (EXEMPT.has(c.req.path)) return next();
+    const buckets = current();
+    if (!buckets || EXEMPT.has(c.req.path)) return next();
     const token = bearerToken(c.req.header('authorization'));
     let principal: Principal | undefined;
     let refusal: unknown;
@@ -34,7 +47,7 @@ export function rateLimit(settings: RateLimitSettings & { verifyToken: TokenVeri
         refusal = error;
       }
     }
-    const decision = limiter.take(principal ? `sub:${principal.sub}` : `ip:${clientAddress(c, settings.trustProxy)}`);
+    const decision = buckets.take(principal ? `sub:${principal.sub}` : `ip:${clientAddress(c, settings.trustProxy)}`);
     if (!decision.allowed) throw new TooManyRequestsError(decision.retryAfterSeconds);
     if (refusal) throw refusal;
     await next();

@@ -10,6 +10,8 @@ export interface CircuitBreaker {
    */
   run<T>(fn: () => Promise<T>, isFailure?: (error: unknown) => boolean): Promise<T>;
   state(): 'closed' | 'open' | 'half-open';
+  /** New thresholds, applied from the next call on (live configuration: BREAKER_FAILURES, BREAKER_RESET_MS). */
+  configure(settings: { failureThreshold?: number; resetAfterMs?: number }): void;
 }
 
 export class BreakerOpenError extends Error {
@@ -26,7 +28,8 @@ export interface BreakerOptions {
 }
 
 export function createCircuitBreaker(options: BreakerOptions): CircuitBreaker {
-  const { name, failureThreshold = 3, resetAfterMs = 5_000, now = Date.now } = options;
+  const { name, now = Date.now } = options;
+  let { failureThreshold = 3, resetAfterMs = 5_000 } = options;
   let failures = 0;
   let openedAt: number | undefined;
   let trialInFlight = false;
@@ -35,6 +38,10 @@ export function createCircuitBreaker(options: BreakerOptions): CircuitBreaker {
 
   return {
     state,
+    configure(settings) {
+      failureThreshold = settings.failureThreshold ?? failureThreshold;
+      resetAfterMs = settings.resetAfterMs ?? resetAfterMs;
+    },
     async run(fn, isFailure = () => true) {
       const current = state();
       if (current === 'open' || (current === 'half-open' && trialInFlight)) throw new BreakerOpenError(name);

@@ -1,6 +1,7 @@
 import { Agent, type Dispatcher, errors as undiciErrors } from 'undici';
 import { ServiceUnavailableError } from '@retail/kernel';
 import { BreakerOpenError, type CircuitBreaker } from './breaker.ts';
+import { fixedPool, type Pool } from './pool.ts';
 
 export interface HttpResponse<T = any> {
   status: number;
@@ -19,8 +20,10 @@ export class HttpError extends Error {
 }
 
 export interface HttpClientOptions {
-  /** e.g. `http://127.0.0.1:4301` */
-  baseUrl: string;
+  /** e.g. `http://127.0.0.1:4301`: one instance. */
+  baseUrl?: string;
+  /** The instances of the other side, balanced (registry's `pool`); instead of `baseUrl`. */
+  pool?: Pool;
   /** Named in errors: `inventory stock`. */
   name: string;
   timeoutMs?: number;
@@ -48,7 +51,8 @@ export interface HttpClient {
  * thrown as HttpError for the caller to map.
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const { baseUrl, name, timeoutMs = 3_000 } = options;
+  const { name, timeoutMs = 3_000 } = options;
+  const pool = options.pool ?? fixedPool(name, options.baseUrl ?? '');
   const agent = new Agent({
     connections: 64,
     keepAliveTimeout: 30_000,
@@ -57,36 +61,50 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     connectTimeout: timeoutMs,
   });
 
+  const attempt = async (origin: string, method: string, path: string, headers: Record<string, string>, body: string | null) => {
+    pool.begin(origin);
+    try {
+      const res = await agent.request({ origin, path, method: method as 'GET', headers, body, signal: AbortSignal.timeout(timeoutMs) });
+      pool.end(origin, true);
+      return res;
+    } catch (error) {
+      pool.end(origin, false);
+      throw error;
+    }
+  };
+
   const send = async (method: string, path: string, request: RequestOptions): Promise<HttpResponse> => {
     const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     const token = request.token ?? (options.token && (await options.token()));
     if (token) headers.authorization = `Bearer ${token}`;
+    const body = request.body === undefined ? null : JSON.stringify(request.body);
     let res: Dispatcher.ResponseData;
+    const origin = pool.pick();
     try {
-      res = await agent.request({
-        origin: baseUrl,
-        path,
-        method: method as 'GET',
-        headers,
-        body: request.body === undefined ? null : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      res = await attempt(origin, method, path, headers, body);
     } catch (error) {
-      throw new ServiceUnavailableError(
-        isTimeout(error) ? `${name} did not answer in time (timeout); try again shortly.` : `${name} is unavailable; try again shortly.`,
-      );
+      // Once, on another instance: a request that is safe to repeat and got no answer (not a slow one).
+      const retry = !isTimeout(error) && isIdempotent(method, headers) && pool.hasOther(origin);
+      try {
+        if (!retry) throw error;
+        res = await attempt(pool.pick(origin), method, path, headers, body);
+      } catch (last) {
+        throw new ServiceUnavailableError(
+          isTimeout(last) ? `${name} did not answer in time (timeout); try again shortly.` : `${name} is unavailable; try again shortly.`,
+        );
+      }
     }
     const text = await res.body.text();
-    let body: unknown;
+    let parsed: unknown;
     try {
-      body = text ? JSON.parse(text) : undefined;
+      parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      body = text;
+      parsed = text;
     }
     if (res.statusCode >= 500) throw new ServiceUnavailableError(`${name} failed (${res.statusCode}); try again shortly.`);
-    if (res.statusCode >= 400) throw new HttpError(res.statusCode, body, name);
-    return { status: res.statusCode, body };
+    if (res.statusCode >= 400) throw new HttpError(res.statusCode, parsed, name);
+    return { status: res.statusCode, body: parsed };
   };
 
   return {
@@ -105,6 +123,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     close: () => agent.close(),
   };
 }
+
+/** Safe to send twice: by its method, or by the Idempotency-Key the other side deduplicates on. */
+export const isIdempotent = (method: string, headers: Record<string, string | string[] | undefined>) =>
+  method === 'GET' || method === 'HEAD' || method === 'PUT' || method === 'DELETE' || headers['idempotency-key'] !== undefined;
 
 function isTimeout(error: unknown): boolean {
   return (

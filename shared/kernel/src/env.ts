@@ -56,6 +56,19 @@ export const natsEnv = {
   NATS_PASS: secret((source) => (source.NATS_USER ? devNatsPassword(source.NATS_USER) : undefined)),
 };
 
+/**
+ * How a process finds the instances it calls, and how it is found (@retail/registry): `registry` (the
+ * default) registers it in the NATS registry bucket and balances its calls over the instances listed
+ * there; `static` only ever uses the configured URLs (one instance each, as before discovery).
+ */
+export const discoveryEnv = {
+  DISCOVERY: z.enum(['registry', 'static']).default('registry'),
+  /** Where callers reach this instance; by default `http://<HOST>:<PORT>` (a container sets its service name). */
+  ADVERTISE_URL: z.url().optional(),
+  /** Shown in the registry: what this instance runs. */
+  SERVICE_VERSION: z.string().default('dev'),
+};
+
 /** Where a process keeps its files (SQLite databases, keys). */
 export const dataDirEnv = { DATA_DIR: z.string().default('.data') };
 
@@ -68,6 +81,7 @@ export const cellServiceEnv = (defaults: { port: number; cellGatewayUrl: string;
   ...commonEnv,
   ...dataDirEnv,
   ...natsEnv,
+  ...discoveryEnv,
   PORT: port(defaults.port),
   CELL_GATEWAY_URL: z.url().default(defaults.cellGatewayUrl),
   WORKLOAD_SECRET: secret(defaults.workloadSecret),

@@ -16,7 +16,7 @@ export { toProblem, problemResponse, zodFieldErrors, PROBLEM_CONTENT_TYPE, type 
 export { createServiceApp, type ServiceAppOptions, type ServiceRequest } from './app.ts';
 export { readJson, readQuery, validate, readBodyText, bodyLimit, checkAnnouncedLength, DEFAULT_BODY_LIMIT } from './body.ts';
 export { nodeBindings, type NodeBindings } from './node-bindings.ts';
-export { parseEnv, commonEnv, natsEnv, dataDirEnv, cellServiceEnv, port, booleanFlag, ConfigError } from './env.ts';
+export { parseEnv, commonEnv, natsEnv, discoveryEnv, dataDirEnv, cellServiceEnv, port, booleanFlag, ConfigError } from './env.ts';
 export { secret, runMode, devNatsPassword, MIN_DEPLOYED_SECRET_LENGTH, type RunMode } from './secrets.ts';
 export { createLogger, type Logger, type LoggerOptions } from './logger.ts';
 export { serveApp, type RunningServer, type ServeOptions } from './serve.ts';

@@ -17,6 +17,8 @@ export interface ServeOptions {
   port: number;
   hostname: string;
   logger: Logger;
+  /** Before anything closes on SIGTERM/SIGINT: e.g. leave the registry, so that callers stop choosing this instance. */
+  beforeClose?: () => Promise<void> | void;
   /** Closed in reverse order on SIGTERM/SIGINT (e.g. NATS drain, database close). */
   onShutdown?: Array<() => Promise<void> | void>;
   /** Leave the incoming body unread for handlers that stream it themselves (gateways). */
@@ -63,6 +65,11 @@ export async function serveApp(options: ServeOptions): Promise<RunningServer> {
     closing ??= (async () => {
       logger.info('shutting down');
       idleMemory?.stop();
+      try {
+        await options.beforeClose?.();
+      } catch (error) {
+        logger.warn({ err: error }, 'before-close hook failed');
+      }
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         if ('closeIdleConnections' in server) server.closeIdleConnections();

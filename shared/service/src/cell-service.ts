@@ -7,10 +7,11 @@ import type { Logger } from '@retail/kernel';
 import { instanceName, runningCell, type CellDescriptor } from '@retail/descriptor';
 import type { Hono } from 'hono';
 import type { ListenEnv } from './serve-composed.ts';
+import type { Platform, PlatformEnv } from '@retail/registry';
 import { exitOnStartFailure } from './start-failure.ts';
 
 /** The settings every service inside a cell has (kernel's `cellServiceEnv`). */
-interface CellServiceEnv extends ListenEnv {
+interface CellServiceEnv extends ListenEnv, PlatformEnv {
   LOG_LEVEL: string;
   LOG_PRETTY: boolean;
   CELL_GATEWAY_URL: string;
@@ -27,11 +28,17 @@ export interface CellServiceContext<E> {
   logger: Logger;
   /** Checks the internal tokens its own cell gateway mints (keys from that gateway's JWKS). */
   verifyToken: TokenVerifier;
+  /** Discovery: balanced pools of the instances it calls (platform.ts). */
+  platform: Platform;
+  /** The process's shared NATS connection (`connectCellBus` uses it); absent under `DISCOVERY=static`. */
+  bus?: Promise<import('@retail/events').Bus>;
 }
 
 /** What a composition root hands back: the app to serve and what to close, in the order it was opened. */
 export interface ComposedService {
   app: Hono<any>;
+  /** Settings it applies without a restart (besides LOG_LEVEL, which every process does): see @retail/config. */
+  live?: import('@retail/config').LiveSettings;
   /** Closed in reverse order after HTTP has drained (consumers, NATS, database…). */
   resources?: Array<() => Promise<void> | void>;
 }
@@ -80,7 +87,10 @@ export function startCellService<E extends CellServiceEnv>(options: StartCellSer
         const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: instanceName(cell), component } });
         const verifyToken = internalTokenVerifier(cell.name, internalJwksUrl(env.CELL_GATEWAY_URL));
         const system = systemCells(process.env);
-        return { env, logger, ...(await server.compose({ cell, system, component, env, logger, verifyToken })) };
+        const { openPlatform } = await import('@retail/registry');
+        const platform = openPlatform({ cell: instanceName(cell), component, env, logger });
+        const composed = await server.compose({ cell, system, component, env, logger, verifyToken, platform, bus: platform.bus });
+        return { env, logger, platform, who: { cell: options.cell.name, partition: cell.partition, component }, ...composed };
       },
       { shutdownTelemetry: telemetry.shutdown },
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { settingSchema } from '@retail/config';
 import { cellServiceEnv, parseEnv, secret } from '@retail/kernel';
 import { ordersCell } from '@retail/orders-contract';
 import { productsCell } from '@retail/products-contract';
@@ -26,6 +27,9 @@ export function loadEnv(source = process.env) {
     CLIENT_SECRET: secret((env) => devClientSecret(instanceName(runningCell(ordersCell, env)))),
     /** How long a customer waits for prices before checkout answers 503. */
     PRICE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+    /** The circuit breaker to the products cell (live: `npm run config -- set orders/checkout BREAKER_FAILURES 5`). */
+    BREAKER_FAILURES: settingSchema('BREAKER_FAILURES', 3),
+    BREAKER_RESET_MS: settingSchema('BREAKER_RESET_MS', 5_000),
   });
   return parseEnv(schema, source);
 }

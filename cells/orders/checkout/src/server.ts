@@ -1,6 +1,6 @@
 import { instanceName } from '@retail/descriptor';
 import { connectCellBus } from '@retail/events';
-import { cachedClientCredentials, cellWorkloadTokens } from '@retail/http-client';
+import { cachedClientCredentials, cellWorkloadTokens, createCircuitBreaker } from '@retail/http-client';
 import type { CellServiceContext, ComposedService } from '@retail/service/compose';
 import { createApp } from './app.ts';
 import { createCheckout } from './checkout.ts';
@@ -16,9 +16,12 @@ export { loadEnv };
 
 /** Composition root: clients (orders core, products and shipping cells) → NATS consumers → HTTP. */
 export async function compose(context: CellServiceContext<Env>): Promise<ComposedService> {
-  const { cell, env, logger, verifyToken } = context;
+  const { cell, env, logger, verifyToken, platform } = context;
+  // Every call balanced over the instances the registry lists: its own cell's core, other cells' gateways.
+  const pool = (name: string, target: string, component: string, fallback: string) =>
+    platform.pool({ name, cell: target, component, fallback });
   const ordersClient = ordersCoreHttpClient({
-    baseUrl: env.ORDERS_URL,
+    pool: pool('orders orders', instanceName(cell), 'orders', env.ORDERS_URL),
     token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: context.component, workloadSecret: env.WORKLOAD_SECRET }),
   });
   // One client-credentials token of the orders cell for its calls to other cells (prices, shipments).
@@ -29,8 +32,21 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
     secret: env.CLIENT_SECRET,
     name: 'the token service',
   });
-  const productsClient = productsGatewayClient({ baseUrl: env.PRODUCTS_GATEWAY_URL, timeoutMs: env.PRICE_TIMEOUT_MS, token: cellToken });
-  const shippingClient = shippingGatewayClient({ baseUrl: env.SHIPPING_GATEWAY_URL, token: cellToken });
+  const breaker = createCircuitBreaker({
+    name: 'products cell',
+    failureThreshold: env.BREAKER_FAILURES,
+    resetAfterMs: env.BREAKER_RESET_MS,
+  });
+  const productsClient = productsGatewayClient({
+    breaker,
+    pool: pool('the products cell', 'products', 'gateway', env.PRODUCTS_GATEWAY_URL),
+    timeoutMs: env.PRICE_TIMEOUT_MS,
+    token: cellToken,
+  });
+  const shippingClient = shippingGatewayClient({
+    pool: pool('the shipping cell', 'shipping', 'gateway', env.SHIPPING_GATEWAY_URL),
+    token: cellToken,
+  });
   const orders = ordersCore(ordersClient);
 
   const bus = await connectCellBus(context);
@@ -43,5 +59,12 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
     logger,
   });
   const app = createApp({ checkout, verifyToken, logger, isReady: bus.isConnected });
-  return { app, resources: [bus.close, ordersClient.close, productsClient.close, shippingClient.close, ...consumers.map((c) => c.stop)] };
+  return {
+    app,
+    live: {
+      BREAKER_FAILURES: { initial: env.BREAKER_FAILURES, apply: (v) => breaker.configure({ failureThreshold: Number(v) }) },
+      BREAKER_RESET_MS: { initial: env.BREAKER_RESET_MS, apply: (v) => breaker.configure({ resetAfterMs: Number(v) }) },
+    },
+    resources: [bus.close, ordersClient.close, productsClient.close, shippingClient.close, ...consumers.map((c) => c.stop)],
+  };
 }

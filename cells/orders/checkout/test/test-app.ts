@@ -1,3 +1,4 @@
+import { createCircuitBreaker, fixedPool } from '@retail/http-client';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -188,16 +189,20 @@ export async function checkoutTestApp(
   const { tokens, logger } = core;
   const [products, shipping] = await Promise.all([fakeProductsGateway(), fakeShippingGateway()]);
   const ordersClient = ordersCoreHttpClient({
-    baseUrl: options.ordersUrl ?? core.url,
+    pool: fixedPool('ordersCoreHttpClient', options.ordersUrl ?? core.url),
     // What the cell gateway's POST /internal/token gives checkout in production.
     token: options.ordersToken ?? (() => tokens.sign({ sub: 'service:orders/checkout', scopes: ['orders:internal'] })),
   });
   const productsClient = productsGatewayClient({
-    baseUrl: products.url,
+    breaker: createCircuitBreaker({ name: 'products cell' }),
+    pool: fixedPool('productsGatewayClient', products.url),
     timeoutMs: options.priceTimeoutMs ?? 2_000,
     token: async () => ORDERS_CELL_TOKEN,
   });
-  const shippingClient = shippingGatewayClient({ baseUrl: shipping.url, token: async () => ORDERS_CELL_TOKEN });
+  const shippingClient = shippingGatewayClient({
+    pool: fixedPool('shippingGatewayClient', shipping.url),
+    token: async () => ORDERS_CELL_TOKEN,
+  });
   const orders = ordersCore(ordersClient);
   const checkout = createCheckout({
     prices: productsPriceSource(productsClient, logger),

@@ -5,7 +5,7 @@ import { API_AUDIENCE, createVerifier, internalAudience, internalIssuer, openKey
 import { createCellGateway, createForwarder } from '@retail/gateway';
 import { instanceName, runningCell } from '@retail/descriptor';
 import { eventOrigin } from '@retail/events';
-import { cachedClientCredentials, cellWorkloadTokens } from '@retail/http-client';
+import { cachedClientCredentials, cellWorkloadTokens, createCircuitBreaker, fixedPool } from '@retail/http-client';
 import { createLogger, serveApp, type RunningServer } from '@retail/kernel';
 import {
   createApp as createCheckoutApp,
@@ -112,7 +112,7 @@ beforeAll(async () => {
   coreUrl = `http://127.0.0.1:${core.port}`;
 
   const ordersClient = ordersCoreHttpClient({
-    baseUrl: coreUrl,
+    pool: fixedPool('ordersCoreHttpClient', coreUrl),
     token: cellWorkloadTokens({ cellGatewayUrl: gatewayUrl, component: 'checkout', workloadSecret: CHECKOUT_SECRET }),
   });
   const cellToken = cachedClientCredentials({
@@ -122,8 +122,13 @@ beforeAll(async () => {
     secret: CLIENT_SECRET,
     name: 'the token service',
   });
-  const productsClient = productsGatewayClient({ baseUrl: productsUrl, timeoutMs: 1_000, token: cellToken });
-  const shippingClient = shippingGatewayClient({ baseUrl: shippingUrl, token: cellToken });
+  const productsClient = productsGatewayClient({
+    breaker: createCircuitBreaker({ name: 'products cell' }),
+    pool: fixedPool('productsGatewayClient', productsUrl),
+    timeoutMs: 1_000,
+    token: cellToken,
+  });
+  const shippingClient = shippingGatewayClient({ pool: fixedPool('shippingGatewayClient', shippingUrl), token: cellToken });
   closeClients = async () => void (await Promise.all([ordersClient.close(), productsClient.close(), shippingClient.close()]));
   const checkout = createCheckout({
     prices: productsPriceSource(productsClient, logger),

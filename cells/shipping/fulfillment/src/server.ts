@@ -9,10 +9,10 @@ export { loadEnv };
 
 /** Composition root: NATS (own stream for dead letters) → shipments client → consumer → HTTP health. */
 export async function compose(context: CellServiceContext<Env>): Promise<ComposedService> {
-  const { env, logger } = context;
+  const { cell, env, logger, platform } = context;
   const bus = await connectCellBus(context);
   const shipments = createHttpClient({
-    baseUrl: env.SHIPMENTS_URL,
+    pool: platform.pool({ name: 'shipping shipments', cell: cell.name, component: 'shipments', fallback: env.SHIPMENTS_URL }),
     name: 'shipping shipments',
     token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: context.component, workloadSecret: env.WORKLOAD_SECRET }),
   });

@@ -1,14 +1,16 @@
 import { DomainError, type Logger } from '@retail/kernel';
-import type { Clock, Shipments } from './shipments.ts';
+import type { AutoShippingDelays, Clock, Shipments } from './shipments.ts';
 
 export interface AutoShippingOptions {
   shipments: Shipments;
   clock: Clock;
   logger: Logger;
   /** Apply due automatic dispatches (AUTO_DISPATCH_AFTER_MS > 0). */
-  dispatch: boolean;
+  dispatch?: boolean;
   /** Apply due automatic deliveries (AUTO_DELIVER_AFTER_MS > 0). */
-  deliver: boolean;
+  deliver?: boolean;
+  /** Instead of the two flags: the delays as they are now (live configuration), read at each tick. */
+  delays?: AutoShippingDelays;
   intervalMs?: number;
   /** At most this many of each per tick, so one tick never holds the database for long. */
   batchSize?: number;
@@ -48,13 +50,13 @@ export function startAutoShipping(options: AutoShippingOptions): AutoShipping {
   const runDue = () => {
     const now = clock();
     let applied = 0;
-    if (options.dispatch)
+    if (options.delays ? options.delays.autoDispatchAfterMs > 0 : options.dispatch)
       applied += apply(
         shipments.dueForDispatch(now, batchSize),
         (id) => shipments.dispatch(id, { reason: 'dispatched automatically' }),
         'dispatched',
       );
-    if (options.deliver)
+    if (options.delays ? options.delays.autoDeliverAfterMs > 0 : options.deliver)
       applied += apply(
         shipments.dueForDelivery(now, batchSize),
         (id) => shipments.deliver(id, { reason: 'delivered automatically' }),
@@ -63,8 +65,9 @@ export function startAutoShipping(options: AutoShippingOptions): AutoShipping {
     return applied;
   };
 
+  // With live delays the timer always runs: a change may turn automatic shipping on.
   const timer =
-    options.dispatch || options.deliver
+    options.delays || options.dispatch || options.deliver
       ? setInterval(() => {
           try {
             runDue();

@@ -12,10 +12,18 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
   const { env, logger, verifyToken } = context;
   const { db, bus, resources } = await openCoreStore(context, openOwnDatabase(databaseFile(env)));
   const clock = Date.now;
-  const { AUTO_DISPATCH_AFTER_MS: autoDispatchAfterMs, AUTO_DELIVER_AFTER_MS: autoDeliverAfterMs } = env;
-  const shipments = createShipments(db, { clock, autoDispatchAfterMs, autoDeliverAfterMs });
-  const autoShipping = startAutoShipping({ shipments, clock, logger, dispatch: autoDispatchAfterMs > 0, deliver: autoDeliverAfterMs > 0 });
-  if (autoDispatchAfterMs || autoDeliverAfterMs) logger.info({ autoDispatchAfterMs, autoDeliverAfterMs }, 'automatic dispatch/delivery on');
+  // Read at each shipment and each tick: the live configuration changes them in place.
+  const delays = { autoDispatchAfterMs: env.AUTO_DISPATCH_AFTER_MS, autoDeliverAfterMs: env.AUTO_DELIVER_AFTER_MS };
+  const shipments = createShipments(db, { clock, delays });
+  const autoShipping = startAutoShipping({ shipments, clock, logger, delays });
+  if (delays.autoDispatchAfterMs || delays.autoDeliverAfterMs) logger.info(delays, 'automatic dispatch/delivery on');
   const app = createApp({ shipments, verifyToken, logger, isReady: bus.isConnected });
-  return { app, resources: [...resources, autoShipping.stop] };
+  return {
+    app,
+    live: {
+      AUTO_DISPATCH_AFTER_MS: { initial: delays.autoDispatchAfterMs, apply: (v) => (delays.autoDispatchAfterMs = Number(v)) },
+      AUTO_DELIVER_AFTER_MS: { initial: delays.autoDeliverAfterMs, apply: (v) => (delays.autoDeliverAfterMs = Number(v)) },
+    },
+    resources: [...resources, autoShipping.stop],
+  };
 }

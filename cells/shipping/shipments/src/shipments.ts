@@ -40,6 +40,13 @@ export interface ShipmentsOptions {
   autoDispatchAfterMs?: number;
   /** Automatic delivery this long after dispatch; 0 = off. */
   autoDeliverAfterMs?: number;
+  /** Both delays, read at each shipment: a live configuration change applies to the next one. Instead of the two above. */
+  delays?: AutoShippingDelays;
+}
+
+export interface AutoShippingDelays {
+  autoDispatchAfterMs: number;
+  autoDeliverAfterMs: number;
 }
 
 export interface TransitionOptions {
@@ -92,7 +99,11 @@ function toShipment(row: Row, history: HistoryRow[]): Shipment {
 }
 
 export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {}): Shipments {
-  const { clock = Date.now, autoDispatchAfterMs = 0, autoDeliverAfterMs = 0 } = options;
+  const { clock = Date.now } = options;
+  const delays = options.delays ?? {
+    autoDispatchAfterMs: options.autoDispatchAfterMs ?? 0,
+    autoDeliverAfterMs: options.autoDeliverAfterMs ?? 0,
+  };
   const { shipments, shipmentHistory, inbox } = schema;
 
   const historyOf = (tx: Pick<ShipmentsDb, 'select'>, ids: string[]) => {
@@ -237,7 +248,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
           tx,
           findOrThrow(tx, id),
           'DISPATCHED',
-          { dispatchDueAt: null, deliverDueAt: autoDeliverAfterMs > 0 ? now + autoDeliverAfterMs : null },
+          { dispatchDueAt: null, deliverDueAt: delays.autoDeliverAfterMs > 0 ? now + delays.autoDeliverAfterMs : null },
           reason,
         );
         const data = {
@@ -303,7 +314,7 @@ export function createShipments(db: ShipmentsDb, options: ShipmentsOptions = {})
           trackingNumber: trackingNumberFor(carrier),
           address: command.address,
           lines: command.lines,
-          dispatchDueAt: autoDispatchAfterMs > 0 && !cancelledFirst ? now + autoDispatchAfterMs : null,
+          dispatchDueAt: delays.autoDispatchAfterMs > 0 && !cancelledFirst ? now + delays.autoDispatchAfterMs : null,
           deliverDueAt: null,
           createdAt: iso(now),
           updatedAt: iso(now),
