@@ -88,8 +88,8 @@ export async function shop(api: ApiClient): Promise<Shop> {
  * scenario through gateway-global begins. The caller stops the system; it is stopped here only when
  * signing in fails, before the caller has it.
  */
-export async function startShopSystem() {
-  const system = await startTestSystem();
+export async function startShopSystem(options: Parameters<typeof startTestSystem>[0] = {}) {
+  const system = await startTestSystem(options);
   const api = apiClient(system.url);
   try {
     return { system, api, s: await shop(api) };

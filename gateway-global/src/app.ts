@@ -15,7 +15,7 @@ import type { UserDirectory } from './oauth/user-directory.ts';
 import type { EventFeed } from './console/event-feed.ts';
 import type { PlacementCache } from './router/placement-cache.ts';
 import { apiRoutes } from './routes/api.ts';
-import { consoleRoutes } from './routes/console.ts';
+import { consoleRoutes, type ConsoleRouteDeps } from './routes/console.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { registerRoutes } from './routes/register.ts';
@@ -51,6 +51,8 @@ export interface GatewayDeps {
   eventFeed?: EventFeed;
   /** How long the console waits for a cell gateway's health answer. */
   healthTimeoutMs?: number;
+  /** The registry as gateway-global sees it: the console lists the live instances and their configuration. */
+  registry?: ConsoleRouteDeps['registry'];
 }
 
 const DEFAULT_SIGN_UPS_PER_MINUTE = 5;

@@ -92,6 +92,10 @@ runMain(async () => {
     storefrontDir: env.storefrontDir,
     eventFeed,
     healthTimeoutMs: env.healthTimeoutMs,
+    registry: () => {
+      const directory = platform.directory();
+      return directory && { live: directory.isLive(), instances: directory.instances() };
+    },
   });
   const server = await serveApp({
     app,

@@ -233,3 +233,47 @@ describe('GET /console/events', () => {
     await reader.cancel();
   });
 });
+
+describe('GET /console/instances', () => {
+  const entry = {
+    cell: 'orders-2',
+    component: 'checkout',
+    instance: 'p41-ab12',
+    url: 'http://10.0.0.7:4602',
+    version: 'dev',
+    startedAt: '2026-12-05T10:00:00.000Z',
+    host: 'node-7',
+    pid: 41,
+    config: { LOG_LEVEL: { value: 'debug', source: 'system (operator)' } },
+    refused: { BREAKER_FAILURES: 'orders.checkout.BREAKER_FAILURES = "many": expected a number' },
+  };
+
+  it('lists every live instance with what it runs with; where it listens only to an operator', async () => {
+    let live = true;
+    const { app } = await consoleGateway({ registry: () => ({ live, instances: [entry] }) });
+    const anonymous = (await (await app.request('/console/instances')).json()) as any;
+    expect(anonymous.registry).toBe('live');
+    expect(anonymous.instances).toEqual([
+      {
+        cell: 'orders-2',
+        component: 'checkout',
+        instance: 'p41-ab12',
+        version: 'dev',
+        startedAt: entry.startedAt,
+        config: entry.config,
+        refused: entry.refused,
+      },
+    ]);
+    const admin = await userToken(app, 'admin@example.com', 'admin');
+    const operator = (await (await app.request('/console/instances', { headers: { authorization: `Bearer ${admin}` } })).json()) as any;
+    expect(operator.instances).toEqual([entry]);
+    // NATS away: the instances last known, said so.
+    live = false;
+    expect(((await (await app.request('/console/instances')).json()) as any).registry).toBe('unreachable');
+  });
+
+  it('says when discovery is off', async () => {
+    const { app } = await consoleGateway();
+    expect(await (await app.request('/console/instances')).json()).toEqual({ registry: 'off', instances: [] });
+  });
+});

@@ -10,6 +10,7 @@ import { anonymousView, createEventFeed, type EventFeed, type FeedEvent, type Fe
 import { OPERATOR_SCOPE } from '../oauth/scopes.ts';
 import { describeTopology } from '../console/topology-view.ts';
 import { sendFile, staticFiles } from './static-files.ts';
+import type { InstanceEntry } from '@retail/registry';
 
 export interface ConsoleRouteDeps {
   cellGateways: readonly CellGatewayTarget[];
@@ -23,6 +24,15 @@ export interface ConsoleRouteDeps {
   heartbeatMs?: number;
   /** This token service's own tokens: an operator's (OPERATOR_SCOPE) sees events with their ids. */
   verifyToken: TokenVerifier;
+  /** The live instances from the registry, and whether it is read live now; undefined without discovery. */
+  registry?: () => { live: boolean; instances: readonly InstanceEntry[] } | undefined;
+}
+
+/** What `GET /console/instances` answers: every live instance and what it runs with. */
+export interface InstancesReport {
+  /** `live`: read from the registry now; `unreachable`: the instances last known; `off`: no discovery (DISCOVERY=static). */
+  registry: 'live' | 'unreachable' | 'off';
+  instances: (Omit<InstanceEntry, 'url' | 'host' | 'pid'> & Partial<Pick<InstanceEntry, 'url' | 'host' | 'pid'>>)[];
 }
 
 const pageDir = fileURLToPath(new URL('../console/page', import.meta.url));
@@ -56,9 +66,26 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Hono<GatewayRequest> {
     return c.json(report);
   });
 
+  const isOperator = async (authorization: string | undefined) => {
+    const token = bearerToken(authorization);
+    return token !== undefined && hasScopes(await deps.verifyToken(token), [OPERATOR_SCOPE]);
+  };
+
+  // Each instance with its effective configuration (non-secret settings, and where each came from); where
+  // it listens (address, host, pid) only to an operator, as for the ids in the event feed.
+  app.get('/console/instances', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const seen = deps.registry?.();
+    const operator = await isOperator(c.req.header('authorization'));
+    const report: InstancesReport = {
+      registry: !seen ? 'off' : seen.live ? 'live' : 'unreachable',
+      instances: (seen?.instances ?? []).map(({ url, host, pid, ...entry }) => (operator ? { ...entry, url, host, pid } : entry)),
+    };
+    return c.json(report);
+  });
+
   app.get('/console/events', async (c) => {
-    const token = bearerToken(c.req.header('authorization'));
-    const operator = token !== undefined && hasScopes(await deps.verifyToken(token), [OPERATOR_SCOPE]);
+    const operator = await isOperator(c.req.header('authorization'));
     const shown = operator ? (event: FeedEvent) => event : anonymousView;
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {

@@ -1,5 +1,6 @@
 // The operator console: draws the cells from /console/topology (their descriptors), colours them with
-// /console/health every two seconds, and shows the events of /console/events (SSE) as they happen.
+// /console/health every two seconds, lists the live instances and their configuration from
+// /console/instances (the registry), and shows the events of /console/events (SSE) as they happen.
 
 const SVG = 'http://www.w3.org/2000/svg';
 const HEALTH_EVERY_MS = 2000;
@@ -442,6 +443,91 @@ function connectFeed(token = operatorToken()) {
   });
 }
 
+const REGISTRY_TEXT = {
+  live: 'From the registry (NATS), live: each instance registers itself and beats every 5 s; gone within 15 s of its last beat.',
+  unreachable: 'The registry is unreachable: these are the instances last known, and callers keep using them.',
+  off: 'Discovery is off (DISCOVERY=static): every process is called at its configured address.',
+};
+
+/** One instance's settings: value and where it came from; refused ones say why. */
+function configList(entry) {
+  const rows = Object.entries(entry.config ?? {}).map(([name, { value, source }]) =>
+    h('li', {}, h('code', {}, name), ` ${value} `, h('span', { class: 'source' }, `(${source})`)),
+  );
+  for (const [name, why] of Object.entries(entry.refused ?? {}))
+    rows.push(h('li', { class: 'refused' }, h('code', {}, name), ` refused: ${why}`));
+  if (!rows.length) return h('span', { class: 'source' }, 'not reported yet');
+  return h(
+    'details',
+    {},
+    h(
+      'summary',
+      {},
+      `${Object.keys(entry.config ?? {}).length} settings${entry.refused && Object.keys(entry.refused).length ? ', a change refused' : ''}`,
+    ),
+    h('ul', { class: 'config' }, rows),
+  );
+}
+
+async function refreshInstances() {
+  const token = operatorToken();
+  let report;
+  try {
+    const res = await fetch('/console/instances', {
+      headers: { accept: 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+    if (!res.ok) throw new Error(String(res.status));
+    report = await res.json();
+  } catch {
+    return;
+  }
+  const status = byId('registry-status');
+  status.textContent = REGISTRY_TEXT[report.registry];
+  status.className = `legend registry-${report.registry}`;
+  const perProcess = new Map();
+  for (const entry of report.instances) {
+    const name = entry.component === 'gateway-global' ? 'gateway-global' : `${entry.cell}/${entry.component}`;
+    perProcess.set(name, [...(perProcess.get(name) ?? []), entry]);
+  }
+  const rows = [...perProcess.keys()]
+    .sort()
+    .flatMap((name) =>
+      perProcess
+        .get(name)
+        .map((entry, i) =>
+          h(
+            'tr',
+            {},
+            i === 0
+              ? h(
+                  'th',
+                  { scope: 'row', rowspan: perProcess.get(name).length },
+                  name,
+                  h('span', { class: 'count' }, ` × ${perProcess.get(name).length}`),
+                )
+              : null,
+            h(
+              'td',
+              {},
+              h('code', {}, entry.instance),
+              entry.url ? h('span', { class: 'source' }, ` ${entry.url} · pid ${entry.pid}`) : null,
+            ),
+            h('td', {}, `${time(entry.startedAt)} · ${entry.version}`),
+            h('td', {}, configList(entry)),
+          ),
+        ),
+    );
+  // Keep the open details open across refreshes: only replace the table when it changed.
+  const body = byId('instances').tBodies[0];
+  const text = JSON.stringify(report.instances);
+  if (body.dataset.shown !== text) {
+    const open = new Set([...body.querySelectorAll('details[open]')].map((d) => d.closest('tr')?.querySelector('code')?.textContent));
+    body.replaceChildren(...rows);
+    for (const d of body.querySelectorAll('details')) if (open.has(d.closest('tr')?.querySelector('code')?.textContent)) d.open = true;
+    body.dataset.shown = text;
+  }
+}
+
 async function start() {
   try {
     const res = await fetch('/console/topology', { headers: { accept: 'application/json' } });
@@ -455,9 +541,9 @@ async function start() {
   renderFlowTable(topology);
   drawFlows();
   window.addEventListener('resize', () => requestAnimationFrame(drawFlows));
-  await refreshHealth();
+  await Promise.all([refreshHealth(), refreshInstances()]);
   setInterval(() => {
-    if (document.visibilityState !== 'hidden') void refreshHealth();
+    if (document.visibilityState !== 'hidden') void Promise.all([refreshHealth(), refreshInstances()]);
   }, HEALTH_EVERY_MS);
   connectFeed();
 }
