@@ -266,6 +266,40 @@ export function toMarkdown(r: BenchResults): string {
     );
   }
 
+  out.push('## Instances and discovery', '');
+  const discovery = measured(r.discovery.gatewayPath);
+  const two = measured(r.discovery.sagaTwoCheckouts);
+  const one = measured(r.saga);
+  const mean = (runs: { requestsPerSecond: number | null }[]) =>
+    runs.every((x) => x.requestsPerSecond) ? runs.reduce((sum, x) => sum + x.requestsPerSecond!, 0) / runs.length : null;
+  out.push(
+    table(
+      ['Figure', 'Value'],
+      [
+        [
+          '(c) with `DISCOVERY=static` / with the registry (mean of 2 runs each, alternating)',
+          discovery
+            ? `${num(mean(discovery.static))} / ${num(mean(discovery.registry))} req/s`
+            : (notMeasuredWhy(r.discovery.gatewayPath) ?? '—'),
+        ],
+        ['Throughput lost to the registry and balancing', discovery ? `${num(discovery.costPercent, 1)} %` : '—'],
+        [
+          'Saga with 1 / 2 checkout instances per partition',
+          `${one?.ordersPerSecond == null ? (one?.failure ?? notMeasuredWhy(r.saga)) : `${num(one.ordersPerSecond)} orders/s`} / ${
+            two?.ordersPerSecond == null
+              ? (two?.failure ?? notMeasuredWhy(r.discovery.sagaTwoCheckouts))
+              : `${num(two.ordersPerSecond)} orders/s`
+          }`,
+        ],
+        [
+          'p99 201 → CONFIRMED with 1 / 2 checkout instances',
+          `${num(one?.confirmP99Ms ?? null, 1)} / ${num(two?.confirmP99Ms ?? null, 1)} ms`,
+        ],
+      ],
+    ),
+    '',
+  );
+
   out.push('## The partitioned orders cell', '');
   const router = measured(r.partitions.router);
   if (!router) out.push(`Cell router: ${notMeasuredWhy(r.partitions.router)}.`, '');

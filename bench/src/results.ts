@@ -1,4 +1,5 @@
 import type { BenchConfig } from './config.ts';
+import type { DiscoveryCost } from './discovery.ts';
 import type { GatewayPathResult } from './gateway-path.ts';
 import type { Machine } from './machine.ts';
 import type { MemorySample } from './memory.ts';
@@ -28,6 +29,8 @@ export interface BenchResults {
   saga: SagaResult | NotMeasured;
   /** The partitioned orders cell: the cell router's cost and one partition's outage. */
   partitions: { router: RouterCost | NotMeasured; blastRadius: BlastRadius | NotMeasured };
+  /** Instances and discovery: what the registry and balancing cost on row (c), and the saga with two checkouts per partition. */
+  discovery: { gatewayPath: DiscoveryCost | NotMeasured; sagaTwoCheckouts: SagaResult | NotMeasured };
   memory: { idle?: MemorySample; afterSaga?: MemorySample; quietAfterSaga?: MemorySample };
   startup: StartupResult | NotMeasured;
   notes: string[];

@@ -4,6 +4,7 @@ import { waitFor } from '@retail/testing';
 import { apiClient } from '../../e2e/src/client.ts';
 import { shop } from '../../e2e/src/retail.ts';
 import { startTestSystem } from '../../e2e/src/system.ts';
+import { measureDiscoveryCost } from './discovery.ts';
 import { BUNDLE, buildBundles, deployableDirs } from '@retail/system';
 import { loadConfig } from './config.ts';
 import { otherCpuBeforeStart } from './cpu-watch.ts';
@@ -51,6 +52,7 @@ const results: BenchResults = {
   tracing: { notMeasured: 'not reached' },
   saga: { notMeasured: 'not reached' },
   partitions: { router: { notMeasured: 'not reached' }, blastRadius: { notMeasured: 'not reached' } },
+  discovery: { gatewayPath: { notMeasured: 'not reached' }, sagaTwoCheckouts: { notMeasured: 'not reached' } },
   memory: {},
   startup: { notMeasured: 'not run' },
   notes: [],
@@ -60,7 +62,8 @@ const results: BenchResults = {
 log('building the bundles (npm run build)');
 await buildBundles(deployableDirs());
 log('starting the system: a private nats-server and every process (its bundle) on free ports');
-const system = await startTestSystem({ extraEnv: systemEnv, entry: BUNDLE }).catch((error: Error) => {
+// Two instances of every checkout planned: the second ones run only for the saga row with two.
+const system = await startTestSystem({ extraEnv: systemEnv, entry: BUNDLE, scale: 'orders/checkout=2' }).catch((error: Error) => {
   log(`the system did not start: ${error.message}`);
   const notMeasured = `the system did not start: ${error.message.split('\n')[0]}`;
   Object.assign(results, { gatewayPath: { notMeasured }, tracing: { notMeasured }, saga: { notMeasured } });
@@ -68,9 +71,14 @@ const system = await startTestSystem({ extraEnv: systemEnv, entry: BUNDLE }).cat
 });
 if (system) {
   const forget = onInterrupt(() => system.stop());
+  const extraCheckouts = system.plans.filter((p) => p.instance > 1).map((p) => system.process(p.name));
   try {
+    // One instance of each component for every row but the saga with two checkouts.
+    for (const proc of extraCheckouts) await proc.stop();
     const watched = (): WatchedProcess[] => [
-      ...system.plans.map((p) => ({ name: p.name, pid: system.process(p.name).pid() })),
+      ...system.plans
+        .filter((p) => system.process(p.name).pid() !== undefined)
+        .map((p) => ({ name: p.name, pid: system.process(p.name).pid() })),
       { name: 'nats-server', pid: system.nats.process.pid() },
     ];
     log(`system up at ${system.url}; letting it settle (${config.settleSeconds} s, then until quiet)`);
@@ -108,13 +116,13 @@ if (system) {
       ),
     );
 
-    results.saga = await attempt('saga', log, async () => {
-      const sku = await customers.productWithStock('BENCH-SAGA', config.orders);
-      return runSaga(
+    // The saga on a product of its own with the stock for every order.
+    const saga = async (label: string) =>
+      runSaga(
         {
           placeOrder: customers.placeOrder,
           customers: [customers.alice, customers.bob],
-          sku,
+          sku: await customers.productWithStock(label, config.orders),
           nats: { url: system.nats.url, ...system.natsCredentials('system') },
           orders: config.orders,
           clients: config.clients,
@@ -122,7 +130,7 @@ if (system) {
         },
         log,
       );
-    });
+    results.saga = await attempt('saga', log, () => saga('BENCH-SAGA'));
     results.memory.afterSaga = sampleMemory(watched());
     log(`memory after the saga: ${results.memory.afterSaga.totalMiB} MiB`);
     await waitUntilQuiet(watched(), { timeoutSeconds: 30, log, what: 'after the saga' });
@@ -131,8 +139,33 @@ if (system) {
     results.memory.quietAfterSaga = sampleMemory(watched());
     log(`memory once quiet after the saga: ${results.memory.quietAfterSaga.totalMiB} MiB`);
 
+    results.discovery.sagaTwoCheckouts = await attempt('saga with two checkouts', log, async () => {
+      log(`starting a second instance of every checkout (${extraCheckouts.map((p) => p.name).join(', ')})`);
+      for (const proc of extraCheckouts) await proc.start();
+      try {
+        // Registered at start; every gateway's pool lists them within a heartbeat's publication.
+        await sleep(2_000);
+        return await saga('BENCH-SAGA-2');
+      } finally {
+        for (const proc of extraCheckouts) await proc.stop();
+      }
+    });
+    await waitUntilQuiet(watched(), { timeoutSeconds: 30, log, what: 'after the saga with two checkouts' });
+
     results.tracing = await attempt('tracing', log, () =>
       measureTracingCost(
+        {
+          onPath: [browse, productsGateway, system.plan('gateway-global')].map((plan) => ({ plan, running: system.process(plan.name) })),
+          url: `${system.url}/api/products/${detailSku}`,
+          userToken: customers.alice,
+        },
+        config,
+        log,
+      ),
+    );
+
+    results.discovery.gatewayPath = await attempt('discovery', log, () =>
+      measureDiscoveryCost(
         {
           onPath: [browse, productsGateway, system.plan('gateway-global')].map((plan) => ({ plan, running: system.process(plan.name) })),
           url: `${system.url}/api/products/${detailSku}`,

@@ -1,21 +1,9 @@
-import { BUNDLE, type ProcessPlan } from '@retail/system';
-import { realProcess, type RealProcess } from '@retail/testing';
 import type { BenchConfig } from './config.ts';
-import { measureLoad, type LoadResult } from './load.ts';
-import { onInterrupt } from './interrupts.ts';
+import type { LoadResult } from './load.ts';
 import type { Log } from './log.ts';
 import { startOtlpSink } from './otlp-sink.ts';
 import { round } from './stats.ts';
-
-const isAlive = (pid: number | undefined) => {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { meanRate, pathRestarter, rowRun, type OnPath } from './path-restart.ts';
 
 /**
  * Off and on runs each. Two runs of (c) on freshly started processes differ by up to ~10 % on this
@@ -26,7 +14,7 @@ const ROUNDS = 3;
 
 export interface TracingDeps {
   /** The processes a product detail request crosses, in start order (service, cell gateway, gateway-global). */
-  onPath: { plan: ProcessPlan; running: RealProcess }[];
+  onPath: OnPath;
   /** Row (c)'s URL, through gateway-global. */
   url: string;
   userToken: string;
@@ -58,46 +46,8 @@ export interface TracingResult {
  */
 export async function measureTracingCost(deps: TracingDeps, config: BenchConfig, log: Log): Promise<TracingResult> {
   const sink = await startOtlpSink();
-  let current: RealProcess[] = deps.onPath.map((p) => p.running);
-  const forget = onInterrupt(async () => {
-    for (const proc of [...current].reverse()) await proc.stop();
-  });
-  const restartWith = async (env: Record<string, string>) => {
-    for (const proc of [...current].reverse()) await proc.stop();
-    current = deps.onPath.map(({ plan }) =>
-      realProcess({
-        name: plan.name,
-        command: process.execPath,
-        args: [BUNDLE],
-        cwd: plan.dir,
-        env: { ...plan.env, ...env },
-        readyUrl: `${plan.url}/readyz`,
-      }),
-    );
-    for (const proc of current) await proc.start();
-  };
-  // A FAILED run says whether a restarted process died, and its last words.
-  const explain = (result: LoadResult) => {
-    if (!result.failure) return;
-    for (const proc of current) {
-      if (isAlive(proc.pid())) continue;
-      const words = proc.output().trim().split('\n').slice(-3).join(' | ').slice(-600);
-      result.failure += `; ${proc.name} exited: ${words || 'no output'}`;
-    }
-  };
-  const run = (title: string, beforeMeasure?: () => void) =>
-    measureLoad(
-      {
-        title,
-        url: deps.url,
-        headers: () => ({ authorization: `Bearer ${deps.userToken}` }),
-        connections: config.connections,
-        warmupSeconds: config.warmupSeconds,
-        durationSeconds: config.durationSeconds,
-        beforeMeasure,
-      },
-      log,
-    );
+  const { restartWith, explain, restore } = pathRestarter(deps.onPath);
+  const run = rowRun(deps, config, log);
   try {
     log(`tracing: restarting ${deps.onPath.map((p) => p.plan.name).join(', ')} with OTEL_SDK_DISABLED=true`);
     await restartWith({ OTEL_SDK_DISABLED: 'true' });
@@ -128,8 +78,6 @@ export async function measureTracingCost(deps: TracingDeps, config: BenchConfig,
       for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] += received[key];
       on.push(traced);
     }
-    const meanRate = (runs: LoadResult[]) =>
-      runs.every((r) => r.requestsPerSecond) ? runs.reduce((sum, r) => sum + r.requestsPerSecond!, 0) / runs.length : null;
     const drop = (from: number | null) => {
       const traced = meanRate(on);
       return from && traced ? round((1 - traced / from) * 100, 1) : null;
@@ -155,9 +103,7 @@ export async function measureTracingCost(deps: TracingDeps, config: BenchConfig,
       },
     };
   } finally {
-    for (const proc of [...current].reverse()) await proc.stop();
-    forget();
-    for (const { running } of deps.onPath) await running.start();
+    await restore();
     await sink.close();
   }
 }

@@ -112,7 +112,6 @@ export function composeModel(partitions: Record<string, string | undefined> = {}
     host: '0.0.0.0',
     urlOf: (name, port) => `http://${serviceName(name)}:${port}`,
     issuer: PUBLIC_URL,
-    logLevel: '${LOG_LEVEL:-info}',
   });
   const services: Record<string, ComposeService> = {};
   const volumes: Record<string, Record<string, never>> = { 'nats-data': {} };

@@ -92,7 +92,8 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
     // Every process sees the same system: how many partitions each partitioned cell has.
     ...partitionCounts(options.partitions ?? {}),
     DATA_DIR: dataDir,
-    LOG_LEVEL: options.logLevel ?? 'info',
+    // Only when asked for (LOG_LEVEL=debug npm start): otherwise the environment's config file says it.
+    ...(options.logLevel ? { LOG_LEVEL: options.logLevel } : {}),
     LOG_PRETTY: options.pretty ? 'true' : 'false',
     HOST: options.host ?? '127.0.0.1',
     ...MALLOC_TUNING,

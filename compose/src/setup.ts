@@ -17,6 +17,10 @@ import { NATS_PASSWORDS_FILE, natsPasswordVar, SYSTEM_NATS_USER } from './nats-a
 import { generateSecret, natsPasswordsConf, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
 import { provisionStreams } from '@retail/events';
 import { platformBuckets } from './buckets.ts';
+import { openRuntimeBus } from './runtime-bus.ts';
+
+/** The environment file of a compose deployment (npm start loads config/development.yaml). */
+const COMPOSE_CONFIG = 'config/compose.yaml';
 
 const STORE = process.env.SECRETS_STORE ?? '/setup-store';
 const OUT = process.env.SECRETS_OUT ?? '/out';
@@ -79,6 +83,9 @@ await provisionStreams({
   waitMs: 120_000,
 });
 log('streams and consumers provisioned');
+// The deployment's settings into the config bucket (values an operator changed live are kept).
+const runtime = await openRuntimeBus({ url: NATS_URL, pass: secrets.get(natsPasswordVar(SYSTEM_NATS_USER))!, configFile: COMPOSE_CONFIG });
+await runtime.close();
 writeFileSync(READY, new Date().toISOString());
 log('ready');
 // Up until stopped, so that depends_on can wait for it to be healthy.
