@@ -87,7 +87,15 @@ export async function startTestSystem(
     logLevel: process.env.TEST_LOG_LEVEL ?? 'warn',
     // Tests sign up and sign in many customers from one address: no sign-up limit, and room for more than
     // 20 sign-ins per address (the gateway's own tests and the security suite keep the limits).
-    extraEnv: { RATE_LIMIT_PER_SECOND: '0', REGISTER_RATE_PER_MINUTE: '0', LOGIN_MAX_FAILURES_PER_CLIENT: '1000', ...options.extraEnv },
+    // Price lookups get 5 s instead of 2: 200 concurrent orders on two cores shared by twenty processes and
+    // the test itself queue longer than a customer would ever wait in production.
+    extraEnv: {
+      RATE_LIMIT_PER_SECOND: '0',
+      REGISTER_RATE_PER_MINUTE: '0',
+      LOGIN_MAX_FAILURES_PER_CLIENT: '1000',
+      PRICE_TIMEOUT_MS: '5000',
+      ...options.extraEnv,
+    },
   });
   const processes = new Map(
     plans.map((p) => [

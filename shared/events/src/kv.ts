@@ -146,6 +146,7 @@ export function watchBucket(options: WatchBucketOptions): BucketView {
       live = true;
       changed();
     } catch (error) {
+      if (closed) return settle();
       if (live || !timer) logger.warn({ bucket, err: (error as Error).message }, `${bucket} bucket unreachable; keeping what was known`);
       live = false;
       if (!closed) timer = setTimeout(load, retryMs);

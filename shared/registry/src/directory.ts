@@ -17,6 +17,9 @@ export interface Directory {
   close(): void;
 }
 
+/** Oldest first: the first instance of a component before those scaled out later. */
+const byAge = (a: InstanceEntry, b: InstanceEntry) => a.startedAt.localeCompare(b.startedAt) || a.instance.localeCompare(b.instance);
+
 /**
  * A caller's local copy of the registry: read once, then kept up to date from the heartbeats as they
  * are published (`watchBucket`), never asked per request. An instance whose last heartbeat is older
@@ -25,22 +28,42 @@ export interface Directory {
  */
 export function openDirectory(options: { bus: Bus; logger: Logger; ttlMs?: number }): Directory {
   const { ttlMs = REGISTRY_TTL_MS } = options;
-  // `cell/component` → live origins, recomputed on every change and every second (for the TTL), not per call.
+  // `cell/component` → live origins, recomputed on every change and every second (for the TTL), not per
+  // call. Heartbeats repeat the same value: each distinct value is parsed once.
   let byComponent = new Map<string, string[]>();
   let live: InstanceEntry[] = [];
+  const parsed = new Map<string, { raw: string; entry: InstanceEntry | undefined }>();
+  const parse = (key: string, raw: string): InstanceEntry | undefined => {
+    const known = parsed.get(key);
+    if (known?.raw === raw) return known.entry;
+    let entry: InstanceEntry | undefined;
+    try {
+      entry = JSON.parse(raw) as InstanceEntry;
+    } catch {
+      // Not an entry (a stray write): not an instance.
+    }
+    parsed.set(key, { raw, entry });
+    return entry;
+  };
+  let shown = '';
   const recompute = () => {
     const now = Date.now();
     const fresh = view.isLive();
     const next: InstanceEntry[] = [];
-    for (const { value, at } of view.entries().values()) {
+    for (const { key, value, at } of view.entries().values()) {
       if (fresh && now - at.getTime() > ttlMs) continue;
-      try {
-        next.push(JSON.parse(value) as InstanceEntry);
-      } catch {
-        // Not an entry (a stray write): not an instance.
-      }
+      const entry = parse(key, value);
+      if (entry) next.push(entry);
     }
-    next.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.instance.localeCompare(b.instance));
+    for (const key of parsed.keys()) if (!view.entries().has(key)) parsed.delete(key);
+    // Unchanged (the usual heartbeat): nothing to rebuild.
+    const signature = next.map((e) => `${e.cell}/${e.component}/${e.instance}@${e.url}`).join(' ');
+    if (signature === shown && next.length === live.length) {
+      live = next.sort(byAge);
+      return;
+    }
+    shown = signature;
+    next.sort(byAge);
     const urls = new Map<string, string[]>();
     for (const entry of next) {
       const key = `${entry.cell}/${entry.component}`;
