@@ -130,8 +130,8 @@ expect(ready.status === 200, 'gateway-global is ready', ready);
 step('gateway-global answers /readyz through the published port');
 
 const wrong = await call('POST', '/auth/token', { form: { grant_type: 'password', username: 'alice@example.com', password: 'not-her-password' } });
-expect(wrong.status >= 400 && wrong.status < 500 && wrong.type.includes('problem+json'), 'a wrong password is refused with a problem+json 4xx', wrong);
-step(`a wrong password is refused (${wrong.status}, problem+json)`);
+expect(wrong.status === 400 && wrong.json?.error === 'invalid_grant', 'a wrong password is refused with 400 invalid_grant (RFC 6749)', wrong);
+step(`a wrong password is refused (${wrong.status}, ${wrong.json?.error})`);
 
 for (const [username, password] of [['admin@example.com', 'admin'], ['alice@example.com', 'alice']]) {
   const refused = await call('POST', '/auth/token', { form: { grant_type: 'password', username, password } });

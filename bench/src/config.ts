@@ -12,6 +12,8 @@ export interface BenchConfig {
   clients: number;
   /** How long the saga may take before the run is reported as FAILED. */
   sagaTimeoutSeconds: number;
+  /** Customers on the partition the drain row empties (0: the row is not run). */
+  drainCustomers: number;
   /** Longest wait for the processes to go quiet (after start-up, between runs). */
   settleSeconds: number;
   /** How long to wait at the start for other processes to leave the CPU alone (0: only look). */
@@ -38,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultResultsDir: string): B
     orders: Math.round(number(env, 'BENCH_ORDERS', 2000, 1)),
     clients: Math.round(number(env, 'BENCH_CLIENTS', 64, 1)),
     sagaTimeoutSeconds: number(env, 'BENCH_SAGA_TIMEOUT', 120, 1),
+    drainCustomers: Math.round(number(env, 'BENCH_DRAIN_CUSTOMERS', 1000, 0)),
     // Well past the 10 s after which an idle process drops the code it has not run (shared/kernel/src/idle-memory.ts).
     settleSeconds: number(env, 'BENCH_SETTLE', 35, 0),
     quietWaitSeconds: number(env, 'BENCH_QUIET_WAIT', 0, 0),

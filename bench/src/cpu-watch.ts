@@ -85,3 +85,40 @@ export async function otherCpuBeforeStart(options: {
     }
   }
 }
+
+/** Milliseconds of CPU (user + system) a process has used since it started; undefined once it is gone. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks of 10 ms (USER_HZ is 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU each process spends over a span, in ms, less what it spends when idle (heartbeats, the registry,
+ * timers), which is measured over `baselineMs` first; the bench's own process (the load generator) as `bench`.
+ */
+export async function cpuSpentBy(processes: readonly { name: string; pid?: number }[], baselineMs = 3_000) {
+  const all = [...processes, { name: 'bench', pid: process.pid }];
+  const sample = () => new Map(all.map((p) => [p.name, p.pid === undefined ? undefined : processCpuMs(p.pid)]));
+  const quiet = sample();
+  await new Promise((resolve) => setTimeout(resolve, baselineMs));
+  const before = sample();
+  const startedAt = performance.now();
+  return () => {
+    const elapsed = performance.now() - startedAt;
+    const spent: Record<string, number> = {};
+    for (const p of all) {
+      const [idleStart, start] = [quiet.get(p.name), before.get(p.name)];
+      const end = p.pid === undefined ? undefined : processCpuMs(p.pid);
+      if (idleStart === undefined || start === undefined || end === undefined) continue;
+      const idlePerMs = p.name === 'bench' ? 0 : (start - idleStart) / baselineMs;
+      spent[p.name] = Math.max(0, end - start - idlePerMs * elapsed);
+    }
+    return spent;
+  };
+}

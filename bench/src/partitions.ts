@@ -74,11 +74,11 @@ export interface RouterTargets extends PartitionTargets {
 }
 
 const partitionOf = async (api: ApiClient, admin: string, customerId: string) =>
-  (await api.call('GET', `/api/cells/placement/${customerId}`, { token: admin })).body.partition as string;
+  (await api.get('/api/cells/placement/{customerId}', { path: { customerId }, token: admin })).body.partition;
 
 export async function measureRouterCost(targets: RouterTargets, config: BenchConfig, log: Log): Promise<RouterCost> {
   const { system, customer } = targets;
-  const seen = await targets.api.call('GET', `/api/orders/${customer.orderId}`, { token: customer.token });
+  const seen = await targets.api.get('/api/orders/{id}', { path: { id: customer.orderId }, token: customer.token });
   const partition = seen.headers.get('x-cell-partition');
   if (seen.status !== 200 || !partition) throw new Error(`the customer's order: ${seen.status} without a partition`);
   const run = (title: string, url: string) =>
@@ -158,12 +158,13 @@ export async function measureBlastRadius(
   const orderLoop = async (partition: string, customer: RegisteredCustomer) => {
     while (!stopping) {
       const at = Date.now();
-      const res = await api.call('POST', '/api/orders', {
+      const res = await api.post('/api/orders', {
         token: customer.token,
         body: { lines: [{ sku: targets.sku, quantity: 1 }], shippingAddress: address },
-        headers: { 'idempotency-key': uniqueKey('bench-blast') },
+        headers: { 'Idempotency-Key': uniqueKey('bench-blast') },
       });
-      attempts.push({ partition, customer, at, ms: Date.now() - at, status: res.status, id: res.body?.id, detail: res.body?.detail });
+      const id = res.status === 201 ? res.body.id : undefined;
+      attempts.push({ partition, customer, at, ms: Date.now() - at, status: res.status, id, detail: res.problem?.detail });
       await sleep(pauseMs);
     }
   };
@@ -206,8 +207,8 @@ export async function measureBlastRadius(
       doubled += accepted.length - new Set(accepted).size;
       const ids = new Set<string>();
       for (let page = 1; ; page++) {
-        const listed = await api.call('GET', `/api/orders?pageSize=100&page=${page}`, { token: customer.token });
-        const items: { id: string }[] = listed.body?.items ?? [];
+        const listed = await api.get('/api/orders', { query: { pageSize: 100, page }, token: customer.token });
+        const items = listed.status === 200 ? listed.body.items : [];
         for (const o of items) ids.add(o.id);
         if (items.length < 100) break;
       }

@@ -3,6 +3,7 @@ import type { DiscoveryCost } from './discovery.ts';
 import type { GatewayPathResult } from './gateway-path.ts';
 import type { Machine } from './machine.ts';
 import type { MemorySample } from './memory.ts';
+import type { DrainResult } from './drain.ts';
 import type { BlastRadius, RouterCost } from './partitions.ts';
 import type { SagaResult } from './saga.ts';
 import type { StartupResult } from './startup.ts';
@@ -27,8 +28,8 @@ export interface BenchResults {
   gatewayPath: GatewayPathResult | NotMeasured;
   tracing: TracingResult | NotMeasured;
   saga: SagaResult | NotMeasured;
-  /** The partitioned orders cell: the cell router's cost and one partition's outage. */
-  partitions: { router: RouterCost | NotMeasured; blastRadius: BlastRadius | NotMeasured };
+  /** The partitioned orders cell: the cell router's cost, one partition's outage, and a partition drained under load. */
+  partitions: { router: RouterCost | NotMeasured; blastRadius: BlastRadius | NotMeasured; drain?: DrainResult | NotMeasured };
   /** Instances and discovery: what the registry and balancing cost on row (c), and the saga with two checkouts per partition. */
   discovery: { gatewayPath: DiscoveryCost | NotMeasured; sagaTwoCheckouts: SagaResult | NotMeasured };
   memory: { idle?: MemorySample; afterSaga?: MemorySample; quietAfterSaga?: MemorySample };

@@ -1,19 +1,20 @@
-import { connect } from '@nats-io/transport-node';
-import { addressed } from '@retail/descriptor';
-import { OrderSubjects } from '@retail/orders-contract';
-import { watchCpu } from './cpu-watch.ts';
+import type { ApiResponse, Schemas } from '../../e2e/src/client.ts';
+import { sseReader, type SseReader } from '@retail/testing';
+import { cpuSpentBy, watchCpu } from './cpu-watch.ts';
 import type { Log } from './log.ts';
 import { percentile, round } from './stats.ts';
 
 export interface SagaDeps {
   /** POST /api/orders through gateway-global, as a customer. */
-  placeOrder(token: string, lines: { sku: string; quantity: number }[], idempotencyKey: string): Promise<{ status: number; body: any }>;
+  placeOrder(token: string, lines: { sku: string; quantity: number }[], idempotencyKey: string): Promise<ApiResponse<Schemas['Order']>>;
   /** Customers' tokens; client k places its orders with token k mod n. */
   customers: string[];
   /** A product with at least `orders` units available. */
   sku: string;
-  /** NATS, as a user that may subscribe to `orders.>` (the `system` user). */
-  nats: { url: string; user: string; pass: string };
+  /** gateway-global: each customer follows their orders on its `GET /api/orders/events`. */
+  url: string;
+  /** The system's processes and nats-server, whose CPU per order is measured. */
+  processes: readonly { name: string; pid?: number }[];
   orders: number;
   clients: number;
   timeoutSeconds: number;
@@ -29,7 +30,7 @@ export interface SagaResult {
   refusedStatuses: Record<string, number>;
   /** What the first refused POST said (its problem+json detail). */
   firstRefusal?: string;
-  /** orders / (first POST → last orders.order.confirmed); null when the run FAILED. */
+  /** orders / (first POST → last CONFIRMED pushed); null when the run FAILED. */
   ordersPerSecond: number | null;
   elapsedSeconds: number;
   /** Confirmed orders per second over the same span, whether or not the run FAILED: what the system managed. */
@@ -37,23 +38,29 @@ export interface SagaResult {
   /** Over every POST, refused ones included: what the clients waited. */
   postP50Ms: number | null;
   postP99Ms: number | null;
-  /** From the 201 reaching the client to orders.order.confirmed reaching the bench. */
+  /** From the 201 reaching the client to the order's CONFIRMED reaching it on its stream (GET /api/orders/events). */
   confirmP50Ms: number | null;
   confirmP99Ms: number | null;
   /** Confirmations that arrived before their 201 (counted as 0 ms). */
   confirmedBeforeAnswer: number;
   /** CPU used by other processes on the machine during the run, in % of all cores. */
   otherCpuPercent: number;
+  /**
+   * ms of CPU per confirmed order, by process (nats-server and `bench`, the load generator, included),
+   * from the first POST until shortly after the last order settled, less what the process spends idle.
+   */
+  cpuMsPerOrder: Record<string, number>;
+  /** The sum over the system's processes and nats-server (the bench's own left out). */
+  cpuMsPerOrderTotal: number | null;
   failure?: string;
 }
 
 /**
- * N orders from C concurrent clients through gateway-global, timed until every one is CONFIRMED. The
- * confirmations are seen as they happen, on the orders cell's `orders.order.confirmed` events (a core
- * NATS subscription, no polling).
+ * N orders from C concurrent clients through gateway-global, timed until every one is CONFIRMED. Each
+ * customer follows their orders as a client does, on their stream of pushed changes (`GET
+ * /api/orders/events` through both gateways), opened before the first order: no polling.
  */
 export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
-  const nc = await connect({ servers: deps.nats.url, user: deps.nats.user, pass: deps.nats.pass, name: 'bench-saga' });
   const confirmedAt = new Map<string, number>();
   const rejectedIds = new Set<string>();
   let allSettled: () => void = () => {};
@@ -65,22 +72,14 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
     for (const id of placedAt.keys()) if (!confirmedAt.has(id) && !rejectedIds.has(id)) return;
     allSettled();
   };
-  // From every partition of the orders cell: each publishes on its own subjects (orders.orders-2.order.confirmed).
-  nc.subscribe(addressed(OrderSubjects.confirmed, '*'), {
-    callback: (_, m) => {
-      const at = performance.now();
-      const id = m.json<{ data: { orderId: string } }>().data.orderId;
-      confirmedAt.set(id, at);
-      if (placedAt.has(id)) checkDone();
-    },
-  });
-  nc.subscribe(addressed(OrderSubjects.rejected, '*'), {
-    callback: (_, m) => {
-      rejectedIds.add(m.json<{ data: { orderId: string } }>().data.orderId);
-      checkDone();
-    },
-  });
-  await nc.flush();
+  const onOrder = (order: { id: string; status: string }) => {
+    const at = performance.now();
+    if (order.status === 'CONFIRMED' && !confirmedAt.has(order.id)) confirmedAt.set(order.id, at);
+    else if (order.status === 'REJECTED') rejectedIds.add(order.id);
+    else return;
+    if (placedAt.has(order.id)) checkDone();
+  };
+  const streams = await Promise.all([...new Set(deps.customers)].map((token) => followOrders(deps.url, token, onOrder)));
 
   const run = `bench-${process.pid}-${Date.now().toString(36)}`;
   const postLatencies: number[] = [];
@@ -88,6 +87,7 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
   let firstRefusal: string | undefined;
   let next = 0;
   log(`saga: ${deps.orders} orders from ${deps.clients} concurrent clients`);
+  const spent = await cpuSpentBy(deps.processes);
   const cpu = watchCpu();
   const started = performance.now();
   const progress = setInterval(() => log(`saga: ${placedAt.size} placed, ${confirmedAt.size} confirmed`), 5_000);
@@ -96,16 +96,16 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
     while (next < deps.orders) {
       const i = next++;
       const sent = performance.now();
-      const res = await deps
+      const res: Partial<ApiResponse<Schemas['Order']>> & { status: number; network?: string } = await deps
         .placeOrder(token, [{ sku: deps.sku, quantity: 1 }], `${run}-${i}`)
-        .catch((error: Error) => ({ status: 0, body: error.message }));
+        .catch((error: Error) => ({ status: 0, network: error.message }));
       const answered = performance.now();
       postLatencies.push(answered - sent);
       if (res.status === 201 && typeof res.body?.id === 'string') placedAt.set(res.body.id, answered);
       else {
         const status = res.status || 'network error';
         refusedStatuses[status] = (refusedStatuses[status] ?? 0) + 1;
-        firstRefusal ??= `${status}: ${typeof res.body === 'string' ? res.body : (res.body?.detail ?? res.body?.title ?? JSON.stringify(res.body))}`;
+        firstRefusal ??= `${status}: ${res.network ?? res.problem?.detail ?? res.problem?.title ?? JSON.stringify(res.body)}`;
       }
     }
   };
@@ -117,8 +117,11 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
     new Promise<boolean>((resolve) => setTimeout(() => resolve(true), deps.timeoutSeconds * 1000).unref()),
   ]);
   clearInterval(progress);
+  // What an order sets off after its CONFIRMED (the shipment, the stock's projections) is part of its cost.
+  await new Promise((resolve) => setTimeout(resolve, AFTERMATH_MS));
   const otherCpuPercent = cpu.otherPercent();
-  await nc.drain();
+  const cpuMs = spent();
+  await Promise.all(streams.map((stream) => stream.close()));
 
   const ids = [...placedAt.keys()];
   const confirmedIds = ids.filter((id) => confirmedAt.has(id));
@@ -164,6 +167,7 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
     ),
     confirmedBeforeAnswer: confirmLatencies.filter((v) => v < 0).length,
     otherCpuPercent,
+    ...perOrder(cpuMs, confirmedIds.length),
     failure: problems.length ? problems.join('; ') : undefined,
   };
   log(
@@ -172,4 +176,31 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
       : `saga: ${result.ordersPerSecond} orders/s; POST p50 ${result.postP50Ms} ms p99 ${result.postP99Ms} ms; placed→CONFIRMED p50 ${result.confirmP50Ms} ms p99 ${result.confirmP99Ms} ms`,
   );
   return result;
+}
+
+/** How long the CPU is still counted after the last order settled. */
+const AFTERMATH_MS = 2_000;
+
+/** CPU per confirmed order, by process and in all (the bench's own not in the total). */
+function perOrder(cpuMs: Record<string, number>, orders: number): Pick<SagaResult, 'cpuMsPerOrder' | 'cpuMsPerOrderTotal'> {
+  if (orders === 0) return { cpuMsPerOrder: {}, cpuMsPerOrderTotal: null };
+  const cpuMsPerOrder = Object.fromEntries(Object.entries(cpuMs).map(([name, ms]) => [name, round(ms / orders, 2)]));
+  const system = Object.entries(cpuMs).filter(([name]) => name !== 'bench');
+  return { cpuMsPerOrder, cpuMsPerOrderTotal: round(system.reduce((sum, [, ms]) => sum + ms, 0) / orders, 2) };
+}
+
+/** A customer's stream of order changes, open and caught up (`ready`), each order event handed to `onOrder`. */
+async function followOrders(url: string, token: string, onOrder: (order: { id: string; status: string }) => void): Promise<SseReader> {
+  const res = await fetch(`${url}/api/orders/events`, { headers: { authorization: `Bearer ${token}` } });
+  if (res.status !== 200 || !res.body) throw new Error(`GET /api/orders/events answered ${res.status}: ${await res.text()}`);
+  const reader = sseReader(res.body);
+  await reader.next('ready', 10_000);
+  void (async () => {
+    for (;;) {
+      const event = await reader.next('order', 24 * 3600_000).catch(() => undefined);
+      if (!event) return; // closed
+      onOrder(JSON.parse(event.data));
+    }
+  })();
+  return reader;
 }

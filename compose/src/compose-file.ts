@@ -2,7 +2,7 @@ import { posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import { globalGateway, systemCells } from '@retail/topology';
-import { instanceName } from '@retail/descriptor';
+import { callTargets, instanceName } from '@retail/descriptor';
 import { composeNatsOptions, NATS_PASSWORDS_FILE } from './nats-auth.ts';
 import { SECRETS_MOUNT, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
 import { parseScale, partitionCounts, planSystem, repoRoot, type ProcessPlan } from './plan.ts';
@@ -122,7 +122,7 @@ export function composeModel(partitions: Record<string, string | undefined> = {}
   const grants = secretGrants(cells);
   // Per running cell with callers: its egress network, and the cells they call.
   const egress = cells.flatMap((cell) => {
-    const calls = [...new Set(cell.components.flatMap((c) => c.calls ?? []))];
+    const calls = [...new Set(cell.components.flatMap((c) => c.calls ?? []).flatMap((other) => callTargets(cells, other)))];
     return calls.length ? [{ network: egressNetwork(instanceName(cell)), calls }] : [];
   });
   for (const { network } of egress) networks[network] = { internal: true };

@@ -37,7 +37,7 @@ it('refuses an unknown setting, a secret and an invalid value, writing nothing',
   const [unknown, secret, invalid, scope, usage] = await Promise.all([
     config('set', 'orders/checkout', 'PRICE_TIMEOUT_MS', '100'),
     config('set', 'orders/checkout', 'CLIENT_SECRET', 'hunter2'),
-    config('set', 'orders/checkout', 'BREAKER_FAILURES', '0'),
+    config('set', 'inventory/allocation', 'BREAKER_FAILURES', '0'),
     config('set', 'orders/chekout', 'LOG_LEVEL', 'debug'),
     config('set', 'system'),
   ]);
@@ -54,16 +54,16 @@ it('refuses an unknown setting, a secret and an invalid value, writing nothing',
 }, 30_000);
 
 it('sets, shows and removes a value', async () => {
-  const set = await config('set', 'orders-2/checkout', 'BREAKER_FAILURES', '5');
+  const set = await config('set', 'orders-2/gateway', 'RATE_LIMIT_BURST', '5');
   expect(set).toMatchObject({ code: 0 });
-  expect(set.out).toMatch(/set orders-2\.checkout\.BREAKER_FAILURES = 5 \(operator\)/);
+  expect(set.out).toMatch(/set orders-2\.gateway\.RATE_LIMIT_BURST = 5 \(operator\)/);
 
-  const get = await config('get', 'orders-2/checkout/p1-ab');
-  expect(get.out).toMatch(/BREAKER_FAILURES = 5 {2}← orders-2\/checkout \(operator\)/);
+  const get = await config('get', 'orders-2/gateway/p1-ab');
+  expect(get.out).toMatch(/RATE_LIMIT_BURST = 5 {2}← orders-2\/gateway \(operator\)/);
   expect(get.out).toMatch(/LOG_LEVEL = \(its environment or default\)/);
 
-  const unset = await config('unset', 'orders-2/checkout', 'BREAKER_FAILURES');
-  expect(unset.out).toMatch(/removed orders-2\.checkout\.BREAKER_FAILURES \(was 5 \(operator\)\)/);
+  const unset = await config('unset', 'orders-2/gateway', 'RATE_LIMIT_BURST');
+  expect(unset.out).toMatch(/removed orders-2\.gateway\.RATE_LIMIT_BURST \(was 5 \(operator\)\)/);
   expect(await keys()).toEqual([]);
 }, 30_000);
 

@@ -28,7 +28,7 @@ const USAGE = `Usage: npm run config -- <command>
   get <scope>                     the values set at a scope; for a component or instance, its effective configuration
   load <file>                     load a config file, as the system does when it starts (config/development.yaml)
 Scopes: system, <cell>, <cell>-<n>, <cell>/<component>, <cell>-<n>/<component>, <cell>-<n>/<component>/<instance>,
-        gateway-global, gateway-global/<instance>; e.g. npm run config -- set orders/checkout BREAKER_FAILURES 5
+        gateway-global, gateway-global/<instance>; e.g. npm run config -- set inventory/allocation BREAKER_FAILURES 5
 Settings: ${settings.map((s) => s.name).join(', ')}`;
 
 const fail = (message: string): never => {

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isPartitionName } from '@retail/descriptor';
+import { problemOf } from '@retail/kernel';
 import { controlFilePath, removeControlFile, writeControlFile } from './control-file.ts';
 import { inStartOrder, type ProcessGroup } from './groups.ts';
 import type { ProcessStatus, Supervisor } from './supervisor.ts';
@@ -95,38 +96,34 @@ export async function startControlServer(options: ControlServerOptions): Promise
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(JSON.stringify(body));
     };
-    const problem = (status: number, title: string, detail: string, extra: object = {}) =>
-      send(status, { type: 'about:blank', title, status, detail, ...extra }, 'application/problem+json');
+    const problem = (status: number, detail: string, extra: object = {}) =>
+      send(status, problemOf(status, { detail, extensions: { ...extra } }), 'application/problem+json');
 
     const given = digest(req.headers.authorization ?? '');
-    if (!timingSafeEqual(given, expected)) return problem(401, 'Unauthorized', 'the control token (in the control file) is required');
+    if (!timingSafeEqual(given, expected)) return problem(401, 'the control token (in the control file) is required');
 
     const url = new URL(req.url ?? '/', 'http://control');
     if (url.pathname === '/cells') {
-      if (req.method !== 'GET') return problem(405, 'Method Not Allowed', 'GET /cells');
+      if (req.method !== 'GET') return problem(405, 'GET /cells');
       return send(200, systemStatus());
     }
     const scaling = /^\/scale\/(.+)$/.exec(url.pathname);
     if (scaling) {
-      if (req.method !== 'POST') return problem(405, 'Method Not Allowed', `POST ${url.pathname}?instances=<n>`);
+      if (req.method !== 'POST') return problem(405, `POST ${url.pathname}?instances=<n>`);
       const target = scaling[1]!.split('/').map(decodeURIComponent).join('/');
       const count = Number(url.searchParams.get('instances'));
       try {
         await serially(() => options.scale(target, count));
       } catch (error) {
-        if (error instanceof ScaleRefused) return problem(409, 'Cannot scale', error.message);
-        return problem(503, 'Start failed', (error as Error).message);
+        if (error instanceof ScaleRefused) return problem(409, error.message);
+        return problem(503, (error as Error).message);
       }
       return send(200, systemStatus());
     }
     const action = /^\/cells\/([^/]+)\/(stop|start)$/.exec(url.pathname);
     if (!action)
-      return problem(
-        404,
-        'Not Found',
-        'GET /cells, POST /cells/<cell>/stop, POST /cells/<cell>/start, POST /scale/<cell>/<component>?instances=<n>',
-      );
-    if (req.method !== 'POST') return problem(405, 'Method Not Allowed', `POST ${url.pathname}`);
+      return problem(404, 'GET /cells, POST /cells/<cell>/stop, POST /cells/<cell>/start, POST /scale/<cell>/<component>?instances=<n>');
+    if (req.method !== 'POST') return problem(405, `POST ${url.pathname}`);
     const name = decodeURIComponent(action[1]!);
     // A partitioned cell by its name is all its partitions (`orders` → orders-1, orders-2, …).
     const groups = options.groups();
@@ -137,13 +134,13 @@ export async function startControlServer(options: ControlServerOptions): Promise
       const detail = other
         ? `${name} is not a cell: it is the system's entrance and token service, and stops only with the whole system (Ctrl-C)`
         : `no cell named ${name}`;
-      return problem(404, 'Unknown cell', detail, { cells });
+      return problem(404, detail, { cells });
     }
     for (const group of named) {
       try {
         await serially(() => (action[2] === 'stop' ? stopGroup(group) : startGroup(group)));
       } catch (error) {
-        return problem(503, 'Start failed', (error as Error).message, { cell: statusOf(group) });
+        return problem(503, (error as Error).message, { cell: statusOf(group) });
       }
     }
     return send(200, named.length === 1 && named[0]!.name === name ? statusOf(named[0]!) : { cells: named.map(statusOf) });
@@ -153,7 +150,7 @@ export async function startControlServer(options: ControlServerOptions): Promise
     handle(req, res).catch((error: Error) => {
       log(`✖ control: ${error.message}`);
       if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/problem+json' });
-      res.end(JSON.stringify({ type: 'about:blank', title: 'Unavailable', status: 503 }));
+      res.end(JSON.stringify(problemOf(503)));
     });
   });
   await new Promise<void>((resolve, reject) => {

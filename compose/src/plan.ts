@@ -132,10 +132,12 @@ export function planSystem(options: PlanOptions): ProcessPlan[] {
         ? {
             TOKEN_URL: `${globalUrl}/auth/token`,
             ...Object.fromEntries(
-              component.calls.map((other) => [
-                gatewayUrlVar(other),
-                urlOf(`${other}/gateway`, portOf(`${other}/gateway`, cellByName(other).gateway.port)),
-              ]),
+              component.calls
+                .flatMap((other) => system.filter((c) => c.name === other))
+                .map((other) => [
+                  gatewayUrlVar(instanceName(other)),
+                  urlOf(`${instanceName(other)}/gateway`, portOf(`${instanceName(other)}/gateway`, other.gateway.port)),
+                ]),
             ),
           }
         : {};
@@ -295,12 +297,6 @@ export function scaledComponents(target: string, system: readonly CellDescriptor
       );
   }
   return cells.map((c) => `${instanceName(c)}/${componentName}`);
-}
-
-function cellByName(name: string): CellDescriptor {
-  const cell = cells.find((c) => c.name === name);
-  if (!cell) throw new Error(`unknown cell ${name}`);
-  return cell;
 }
 
 export const cellNames = (): string[] => cells.map((c: CellDescriptor) => c.name);

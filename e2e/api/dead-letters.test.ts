@@ -54,11 +54,17 @@ async function dlqCount(stream: string, subject: string): Promise<number> {
 
 it('dead-letters malformed and unknown events on every consumer, which keeps consuming', async () => {
   expect(consumers.length).toBeGreaterThanOrEqual(12);
-  // Three bad messages on each consumed subject: not JSON, invalid data, an unknown event type.
+  // Three bad messages on each consumed subject: not JSON, invalid data, an unknown event type. They break
+  // the AsyncAPI contract on purpose: the run's event check is told so, and holds every other event to it.
+  const poison = new Set<string>();
+  system.tolerateEvents((v) => (v.id === undefined && published.includes(v.subject)) || (v.id !== undefined && poison.has(v.id)));
   for (const subject of published) {
+    const invalid = createEvent({ source: '/test', type: subject, subject: 'x', data: { nonsense: true } });
+    const unknown = createEvent({ source: '/test', type: `${subject}.v9`, subject: 'x', data: {} });
+    poison.add(invalid.id).add(unknown.id);
     await bus.js.publish(subject, 'definitely not json');
-    await bus.js.publish(subject, JSON.stringify(createEvent({ source: '/test', type: subject, subject: 'x', data: { nonsense: true } })));
-    await bus.js.publish(subject, JSON.stringify(createEvent({ source: '/test', type: `${subject}.v9`, subject: 'x', data: {} })));
+    await bus.js.publish(subject, JSON.stringify(invalid));
+    await bus.js.publish(subject, JSON.stringify(unknown));
   }
   const expected = new Map<string, number>();
   for (const { cell, component, pattern } of consumers) {
@@ -85,12 +91,12 @@ it('dead-letters malformed and unknown events on every consumer, which keeps con
     await new Promise((r) => setTimeout(r, 1_000));
     placed = await s.placeOrder(s.alice, [{ sku, quantity: 1 }], key);
   }
-  expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+  expect(placed.status, JSON.stringify(placed.problem)).toBe(201);
   await s.orderReaches(s.alice, placed.body.id, 'CONFIRMED');
   const shipment = await waitFor(() => s.shipmentOf(placed.body.id), { what: 'shipment' });
-  await api.call('POST', `/api/shipments/${shipment.id}/dispatch`, { token: s.admin });
+  await api.post('/api/shipments/{id}/dispatch', { path: { id: shipment.id }, token: s.admin });
   await s.orderReaches(s.alice, placed.body.id, 'SHIPPED');
-  await waitFor(async () => (await api.call('GET', `/api/products/${sku}`)).body.availability.available === 3 || undefined, {
+  await waitFor(async () => (await api.get('/api/products/{sku}', { path: { sku } })).body.availability.available === 3 || undefined, {
     what: 'browse availability',
   });
 });

@@ -29,20 +29,23 @@ describe('the order saga', () => {
     expect(shipment).toMatchObject({ orderId: id, status: 'PENDING', address });
     expect(shipment.trackingNumber).toBeTruthy();
 
-    expect((await api.call('POST', `/api/shipments/${shipment.id}/dispatch`, { token: s.admin })).status).toBe(200);
+    expect((await api.post('/api/shipments/{id}/dispatch', { path: { id: shipment.id }, token: s.admin })).status).toBe(200);
     await s.orderReaches(s.alice, id, 'SHIPPED');
     await waitFor(async () => (await s.stockOf(knife)).onHand === 8 || undefined, { what: 'stock committed on dispatch' });
     expect(await s.stockOf(knife)).toMatchObject({ onHand: 8, reserved: 0, available: 8 });
 
-    expect((await api.call('POST', `/api/shipments/${shipment.id}/deliver`, { token: s.admin })).status).toBe(200);
+    expect((await api.post('/api/shipments/{id}/deliver', { path: { id: shipment.id }, token: s.admin })).status).toBe(200);
     const delivered = await s.orderReaches(s.alice, id, 'DELIVERED');
     expect(statuses(delivered)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
-    expect(delivered.history.every((h: { at: string }) => !Number.isNaN(Date.parse(h.at)))).toBe(true);
+    expect(delivered.history.every((h) => !Number.isNaN(Date.parse(h.at)))).toBe(true);
 
     // The products cell's public view follows the stock through inventory.stock.changed.
-    await waitFor(async () => (await api.call('GET', `/api/products/${knife}`)).body.availability.available === 8 || undefined, {
-      what: 'availability in browse',
-    });
+    await waitFor(
+      async () => (await api.get('/api/products/{sku}', { path: { sku: knife } })).body.availability.available === 8 || undefined,
+      {
+        what: 'availability in browse',
+      },
+    );
   });
 
   it('rejects an order that asks for more than the stock, reserving nothing', async () => {
@@ -54,7 +57,7 @@ describe('the order saga', () => {
     ]);
     expect(placed.status).toBe(201);
     const rejected = await s.orderReaches(s.alice, placed.body.id, 'REJECTED');
-    expect(rejected.history.at(-1).reason).toContain(tent);
+    expect(rejected.history.at(-1)?.reason).toContain(tent);
     expect(await s.stockOf(tent)).toMatchObject({ onHand: 3, reserved: 0 });
     expect(await s.stockOf(other)).toMatchObject({ onHand: 50, reserved: 0 });
     expect(await s.shipmentOf(placed.body.id)).toBeUndefined();
@@ -65,20 +68,20 @@ describe('the order saga', () => {
     const first = await s.placeOrder(s.alice, [{ sku: lamp, quantity: 2 }]);
     await s.orderReaches(s.alice, first.body.id, 'CONFIRMED');
     const pending = await waitFor(() => s.shipmentOf(first.body.id), { what: 'shipment' });
-    const cancel = await api.call('POST', `/api/orders/${first.body.id}/cancel`, { token: s.alice });
+    const cancel = await api.post('/api/orders/{id}/cancel', { path: { id: first.body.id }, token: s.alice });
     expect(cancel.status).toBe(200);
     expect(cancel.body.status).toBe('CANCELLED');
     await waitFor(async () => (await s.stockOf(lamp)).reserved === 0 || undefined, { what: 'reservation released' });
     expect(await s.stockOf(lamp)).toMatchObject({ onHand: 5, reserved: 0 });
     await waitFor(async () => (await s.shipmentOf(first.body.id))?.status === 'CANCELLED' || undefined, { what: 'shipment cancelled' });
-    expect((await api.call('POST', `/api/shipments/${pending.id}/dispatch`, { token: s.admin })).status).toBe(409);
+    expect((await api.post('/api/shipments/{id}/dispatch', { path: { id: pending.id }, token: s.admin })).status).toBe(409);
 
     const second = await s.placeOrder(s.alice, [{ sku: lamp, quantity: 1 }]);
     await s.orderReaches(s.alice, second.body.id, 'CONFIRMED');
     const shipment = await waitFor(() => s.shipmentOf(second.body.id), { what: 'shipment' });
-    await api.call('POST', `/api/shipments/${shipment.id}/dispatch`, { token: s.admin });
+    await api.post('/api/shipments/{id}/dispatch', { path: { id: shipment.id }, token: s.admin });
     await s.orderReaches(s.alice, second.body.id, 'SHIPPED');
-    const late = await api.call('POST', `/api/orders/${second.body.id}/cancel`, { token: s.alice });
+    const late = await api.post('/api/orders/{id}/cancel', { path: { id: second.body.id }, token: s.alice });
     expect(late.status).toBe(409);
     expect(late.headers.get('content-type')).toContain('application/problem+json');
   });
@@ -88,7 +91,7 @@ describe('the order saga', () => {
     const placed = await Promise.all(
       Array.from({ length: 200 }, (_, i) => s.placeOrder(i % 2 ? s.alice : s.bob, [{ sku: scarce, quantity: 1 }])),
     );
-    expect(placed.filter((p) => p.status !== 201).map((p) => `${p.status} ${p.body?.detail}`)).toEqual([]);
+    expect(placed.filter((p) => p.status !== 201).map((p) => `${p.status} ${p.problem?.detail}`)).toEqual([]);
     const final = await waitFor(
       async () => {
         const orders = await Promise.all(placed.map((p, i) => s.order(i % 2 ? s.alice : s.bob, p.body.id)));
@@ -111,8 +114,8 @@ describe('idempotency', () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(first.status);
     expect(again.body).toEqual(first.body);
-    const mine = await api.call('GET', '/api/orders?pageSize=100', { token: s.bob });
-    expect(mine.body.items.filter((o: { id: string }) => o.id === first.body.id)).toHaveLength(1);
+    const mine = await api.get('/api/orders', { query: { pageSize: 100 }, token: s.bob });
+    expect(mine.body.items.filter((o) => o.id === first.body.id)).toHaveLength(1);
     const different = await s.placeOrder(s.bob, [{ sku, quantity: 2 }], key);
     expect(different.status).toBe(422);
   });
@@ -139,7 +142,10 @@ describe('idempotency', () => {
       ] as const) {
         const events = await findEvents(bus, stream, subject, (e) => e.data.orderId === placed.body.id);
         expect(events).toHaveLength(1);
-        await bus.js.publish(subject, JSON.stringify(events[0]), { msgID: `${events[0].id}-replayed` });
+        // Another message id, so that JetStream stores it again: the run's event check is told it is on purpose.
+        const replayed = `${events[0].id}-replayed`;
+        system.tolerateEvents((v) => v.id === events[0].id && v.problems.every((p) => p.includes(replayed)));
+        await bus.js.publish(subject, JSON.stringify(events[0]), { msgID: replayed });
       }
       // A later order on the same SKU proves both consumers got past the replays.
       const later = await s.placeOrder(s.alice, [{ sku, quantity: 1 }]);
@@ -157,14 +163,15 @@ describe('who sees what', () => {
     const sku = await s.productWithStock('SAGA-PRIVATE', 5);
     const alices = await s.placeOrder(s.alice, [{ sku, quantity: 1 }]);
     await s.orderReaches(s.alice, alices.body.id, 'CONFIRMED');
-    expect((await api.call('GET', `/api/orders/${alices.body.id}`, { token: s.bob })).status).toBe(404);
-    expect((await api.call('POST', `/api/orders/${alices.body.id}/cancel`, { token: s.bob })).status).toBe(404);
-    const bobs = await api.call('GET', '/api/orders?pageSize=100', { token: s.bob });
-    expect(bobs.body.items.every((o: { customerId: string }) => o.customerId === bobs.body.items[0]?.customerId)).toBe(true);
-    expect(bobs.body.items.map((o: { id: string }) => o.id)).not.toContain(alices.body.id);
-    await waitFor(() => s.shipmentOf(alices.body.id), { what: 'shipment' });
-    expect((await api.call('GET', `/api/shipments?orderId=${alices.body.id}`, { token: s.bob })).body.items).toEqual([]);
-    expect((await api.call('GET', `/api/shipments?orderId=${alices.body.id}`, { token: s.alice })).body.items).toHaveLength(1);
+    const id = alices.body.id;
+    expect((await api.get('/api/orders/{id}', { path: { id }, token: s.bob })).status).toBe(404);
+    expect((await api.post('/api/orders/{id}/cancel', { path: { id }, token: s.bob })).status).toBe(404);
+    const bobs = await api.get('/api/orders', { query: { pageSize: 100 }, token: s.bob });
+    expect(bobs.body.items.every((o) => o.customerId === bobs.body.items[0]?.customerId)).toBe(true);
+    expect(bobs.body.items.map((o) => o.id)).not.toContain(id);
+    await waitFor(() => s.shipmentOf(id), { what: 'shipment' });
+    expect((await api.get('/api/shipments', { query: { orderId: id }, token: s.bob })).body.items).toEqual([]);
+    expect((await api.get('/api/shipments', { query: { orderId: id }, token: s.alice })).body.items).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@retail/testing';
+import type { Schemas } from '../src/client.ts';
 import { address, startShopSystem, uniqueKey } from '../src/retail.ts';
 
 /**
@@ -35,7 +36,7 @@ async function ordersCellToken(): Promise<string> {
     body: 'grant_type=client_credentials',
   });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { access_token: string }).access_token;
+  return ((await res.json()) as Schemas['TokenResponse']).access_token;
 }
 
 /** Alice's order, confirmed, with its shipment PENDING: what the attacks below go after. */
@@ -43,7 +44,7 @@ async function confirmedOrderOfAlice() {
   const sku = await s.productWithStock('SEC-CELLS', 10);
   const placed = await s.placeOrder(s.alice, [{ sku, quantity: 1 }]);
   expect(placed.status).toBe(201);
-  const id: string = placed.body.id;
+  const id = placed.body.id;
   await s.orderReaches(s.alice, id, 'CONFIRMED');
   const shipment = await waitFor(() => s.shipmentOf(id), { what: 'the shipment' });
   return { id, shipment };
@@ -60,7 +61,7 @@ describe('machine tokens at the public edge', () => {
     });
     expect(cancel.status).toBe(404);
     expect(cancel.headers.get('content-type')).toBe('application/problem+json');
-    expect((await api.call('GET', `/api/prices?sku=${shipment.lines[0].sku}`, { token: machine })).status).toBe(404);
+    expect((await api.call('GET', `/api/prices?sku=${shipment.lines[0]!.sku}`, { token: machine })).status).toBe(404);
 
     const forPeople = await api.call('GET', '/api/orders', { token: machine });
     expect(forPeople.status).toBe(403);
@@ -68,7 +69,7 @@ describe('machine tokens at the public edge', () => {
     expect((await api.call('GET', `/api/shipments/${shipment.id}`, { token: machine })).status).toBe(403);
 
     expect((await s.order(s.alice, id)).status).toBe('CONFIRMED');
-    expect((await s.shipmentOf(id)).status).toBe('PENDING');
+    expect((await s.shipmentOf(id))?.status).toBe('PENDING');
   });
 });
 
@@ -84,13 +85,13 @@ describe("the shipping cell's gateway, called directly with the orders cell's cl
     expect((await post(`${shippingGateway}/shipments/by-order/${id}/cancel`, machine, {})).status).toBe(400);
     // A person's token is not good on a route for cells, even with the right scope.
     expect((await post(`${shippingGateway}/shipments/by-order/${id}/cancel`, { authorization: `Bearer ${s.admin}` }, {})).status).toBe(403);
-    expect((await s.shipmentOf(id)).status).toBe('PENDING');
+    expect((await s.shipmentOf(id))?.status).toBe('PENDING');
     expect((await s.order(s.alice, id)).status).toBe('CONFIRMED');
 
     // Alice's own cancel goes through checkout, which names her: the shipment and the order are cancelled.
-    expect((await api.call('POST', `/api/orders/${id}/cancel`, { token: s.alice })).status).toBe(200);
-    expect((await s.shipmentOf(id)).status).toBe('CANCELLED');
-    expect((await s.shipmentOf(id)).id).toBe(shipment.id);
+    expect((await api.post('/api/orders/{id}/cancel', { path: { id }, token: s.alice })).status).toBe(200);
+    expect((await s.shipmentOf(id))?.status).toBe('CANCELLED');
+    expect((await s.shipmentOf(id))?.id).toBe(shipment.id);
     expect((await s.order(s.alice, id)).status).toBe('CANCELLED');
   });
 });
@@ -100,14 +101,12 @@ describe('workload tokens and the orders core', () => {
   const ordersCore = () => system.plan('orders-1/orders').url;
   const mint = (component: string, secret: string) =>
     post(`${ordersGateway()}/internal/token`, { authorization: basic(component, secret) });
-  /** An order for Bob at a price of the attacker's choosing. */
+  /** An order for Bob of the attacker's choosing, sent straight to the core. */
   const forgedOrder = () => ({
     customerId: subjectOf(s.bob),
     idempotencyKey: uniqueKey('forged'),
     requestHash: 'a'.repeat(64),
-    lines: [{ sku: 'ANY-SKU', name: 'Anything', quantity: 1, unitPrice: 1, lineTotal: 1 }],
-    total: 1,
-    currency: 'USD',
+    lines: [{ sku: 'ANY-SKU', quantity: 1 }],
     shippingAddress: address,
   });
 
@@ -120,20 +119,17 @@ describe('workload tokens and the orders core', () => {
 
   it("holds between partitions: a partition's services take only their own gateway's tokens", async () => {
     const checkout = (await mint('checkout', devWorkloadSecret('orders', 'checkout'))).body.access_token as string;
-    const lookUp = (core: string) =>
-      fetch(`${core}/internal/placements?customerId=user-bob&idempotencyKey=k-1&requestHash=${'a'.repeat(64)}`, {
-        headers: { authorization: `Bearer ${checkout}` },
-      });
+    const lookUp = (core: string) => post(`${core}/internal/orders`, { authorization: `Bearer ${checkout}` }, forgedOrder());
     // orders-1's checkout token: known at orders-1's core (which then wants the customer's own token: 403),
     // not even recognised as a token by orders-2's (401).
     expect((await lookUp(ordersCore())).status).toBe(403);
     const other = await lookUp(system.plan('orders-2/orders').url);
     expect(other.status).toBe(401);
-    expect(other.headers.get('content-type')).toBe('application/problem+json');
+    expect(other.type).toBe('application/problem+json');
   });
 
-  it('refuses an order placed straight at the core, for any customer at any price', async () => {
-    const before = (await api.call('GET', '/api/orders', { token: s.bob })).body.total;
+  it('refuses an order placed straight at the core, for any customer', async () => {
+    const before = (await api.get('/api/orders', { token: s.bob })).body.total;
     const core = (await mint('orders', devWorkloadSecret('orders', 'orders'))).body.access_token as string;
     const withCoreToken = await post(
       `${ordersCore()}/internal/orders`,
@@ -149,7 +145,7 @@ describe('workload tokens and the orders core', () => {
     const asWorkload = { authorization: `Bearer ${checkout}`, [FORWARDED_USER_HEADER]: checkout };
     expect((await post(`${ordersCore()}/internal/orders`, asWorkload, forgedOrder())).status).toBe(403);
 
-    expect((await api.call('GET', '/api/orders', { token: s.bob })).body.total).toBe(before);
+    expect((await api.get('/api/orders', { token: s.bob })).body.total).toBe(before);
   });
 });
 

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, realProcess, tempDir } from '@retail/testing';
 import { planSystem, type ProcessPlan } from '@retail/system';
+import type { Schemas } from '../src/client.ts';
 
 /**
  * Development and deployment are different modes. A process started with NODE_ENV=production (as the
@@ -101,8 +102,8 @@ describe('a deployed process (NODE_ENV=production)', () => {
         ['alice@example.com', 'alice'],
       ] as const) {
         const refused = await signIn(username, password);
-        expect(refused.status, `${username}/${password}`).toBe(401);
-        expect(((await refused.json()) as { error: string }).error).toBe('invalid_grant');
+        expect(refused.status, `${username}/${password}`).toBe(400);
+        expect(((await refused.json()) as Schemas['OauthError']).error).toBe('invalid_grant');
       }
       const admin = await signIn('admin@example.com', strong('ADMIN_PASSWORD'));
       expect(admin.status).toBe(200);

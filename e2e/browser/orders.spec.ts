@@ -8,6 +8,12 @@ test.describe('a customer', () => {
     page,
     openSession,
   }) => {
+    // What the order page asks the API for: its changes are pushed, not polled.
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/api/orders')) reads.push(`${request.method()} ${path}`);
+    });
     await signIn(page, 'alice');
     await page.getByRole('searchbox', { name: 'Search products' }).fill('skillet');
     await page.keyboard.press('Enter');
@@ -35,6 +41,9 @@ test.describe('a customer', () => {
     // Still the same page: the notice from placing the order would be gone after a reload.
     await expect(page.getByText('Thank you! Your order was placed.')).toBeVisible();
     await expect(page.getByRole('button', { name: 'Cancel order' })).toHaveCount(0);
+    expect(reads).toContain('GET /api/orders/events');
+    // The page read the order once when it opened; every change since came over the stream.
+    expect(reads.filter((r) => r === `GET /api/orders/${orderId}`).length).toBeLessThanOrEqual(2);
 
     await page.getByRole('link', { name: 'My orders', exact: true }).click();
     await expect(page.getByRole('row', { name: new RegExp(`Order ${orderId}`) })).toContainText('Delivered');

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { provisionStreams } from '@retail/events';
 import { systemCells } from '@retail/topology';
 import {
@@ -17,11 +19,35 @@ import {
   SYSTEM_NATS_USER,
   type ProcessPlan,
 } from '@retail/system';
-import { freePort, realProcess, startTestNats, tempDir, type RealProcess, type TestNats } from '@retail/testing';
+import {
+  freePort,
+  realProcess,
+  startOtlpReceiver,
+  startTestNats,
+  tempDir,
+  type OtlpReceiver,
+  type RealProcess,
+  type TestNats,
+} from '@retail/testing';
+import { watchEvents, type EventViolation } from '@retail/contracts/event-conformance';
+import { startConformanceProxy } from './conformance-proxy.ts';
+import { undeclaredEdges } from './trace-topology.ts';
+
+const PUBLIC_OPENAPI = fileURLToPath(new URL('../../gateway-global/openapi.json', import.meta.url));
+const ASYNCAPI = fileURLToPath(new URL('../../shared/contracts/asyncapi.json', import.meta.url));
 
 export interface TestSystem {
-  /** gateway-global, the only public entry. */
+  /**
+   * gateway-global, the only public entry, through a pass-through that checks every answer against the
+   * public OpenAPI document (gateway-global/openapi.json); `stop()` fails with what did not conform.
+   */
   url: string;
+  /** The spans every process exported; `stop()` fails on an edge between cells the descriptors do not declare. */
+  otlp?: OtlpReceiver;
+  /** Events a test publishes broken on purpose (to see them dead-lettered): not held against the run. */
+  tolerateEvents(accept: (violation: EventViolation) => boolean): void;
+  /** What the contract checks have seen so far (all 0 with `conformance: false`). */
+  contractChecks(): { answers: number; events: number; spans: number };
   nats: TestNats;
   /** NATS credentials of a user: a cell, `edge`, or `system` (every permission, for test clients). */
   natsCredentials(user: string): { user: string; pass: string };
@@ -45,6 +71,12 @@ export async function startTestSystem(
     entry?: string;
     /** Further instances, as `SCALE` says them: `orders/checkout=2,products/gateway=2`. */
     scale?: string;
+    /**
+     * Check the run against the contracts (default on): answers against the OpenAPI document, events
+     * against the AsyncAPI document, the edges between cells in the spans against the descriptors. The
+     * benchmark turns it off: it measures the system, not the checks.
+     */
+    conformance?: boolean;
   } = {},
 ): Promise<TestSystem> {
   // The sources by default; the benchmark runs the bundles (`dist/main.mjs`), as npm start and the image do.
@@ -75,6 +107,17 @@ export async function startTestSystem(
   const runtime = await openRuntimeBus({ url: nats.url, pass: natsPassword(SYSTEM_NATS_USER), quiet: true });
   await runtime.close();
   const scale = parseScale(options.scale, cells);
+  const conformance = options.conformance ?? true;
+  // Spans only (metrics stay on each process's Prometheus listener), as JSON for the receiver, soon after they end.
+  const otlp = conformance ? await startOtlpReceiver() : undefined;
+  const tracing: Record<string, string> = otlp
+    ? {
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_METRICS_EXPORTER: 'prometheus',
+        OTEL_BSP_SCHEDULE_DELAY: '500',
+      }
+    : {};
   const ports = new Map<string, number>();
   const draft = planSystem({ dataDir: data.path, natsUrl: nats.url, natsPassword, scale });
   for (const p of draft) for (const name of [p.name, metricsPortName(p.name)]) ports.set(name, await freePort());
@@ -87,24 +130,47 @@ export async function startTestSystem(
     logLevel: process.env.TEST_LOG_LEVEL ?? 'warn',
     // Tests sign up and sign in many customers from one address: no sign-up limit, and room for more than
     // 20 sign-ins per address (the gateway's own tests and the security suite keep the limits).
-    // Price lookups get 5 s instead of 2: 200 concurrent orders on two cores shared by twenty processes and
-    // the test itself queue longer than a customer would ever wait in production.
     extraEnv: {
       RATE_LIMIT_PER_SECOND: '0',
       REGISTER_RATE_PER_MINUTE: '0',
       LOGIN_MAX_FAILURES_PER_CLIENT: '1000',
-      PRICE_TIMEOUT_MS: '5000',
+      ...tracing,
       ...options.extraEnv,
     },
   });
   const processes = new Map(
     plans.map((p) => [
       p.name,
-      realProcess({ name: p.name, command: process.execPath, args: [entry], cwd: p.dir, env: p.env, readyUrl: `${p.url}/readyz` }),
+      realProcess({
+        name: p.name,
+        command: process.execPath,
+        args: [entry],
+        cwd: p.dir,
+        env: p.env,
+        readyUrl: `${p.url}/readyz`,
+        // Twenty processes starting at once on two cores, beside a test run: room for a slow start.
+        readyTimeoutMs: 60_000,
+      }),
     ]),
   );
+  const gatewayUrl = plans.find((p) => p.kind === 'global-gateway')!.url;
+  // Every event published on the cells' subjects, checked against the AsyncAPI document as it goes by.
+  const events = conformance
+    ? await watchEvents({
+        servers: nats.url,
+        user: SYSTEM_NATS_USER,
+        pass: natsPassword(SYSTEM_NATS_USER),
+        document: JSON.parse(readFileSync(ASYNCAPI, 'utf8')),
+        name: 'contract checks',
+      })
+    : undefined;
+  const proxy = conformance ? await startConformanceProxy(gatewayUrl, JSON.parse(readFileSync(PUBLIC_OPENAPI, 'utf8'))) : undefined;
+  const tolerated: ((violation: EventViolation) => boolean)[] = [];
   const system: TestSystem = {
-    url: plans.find((p) => p.kind === 'global-gateway')!.url,
+    tolerateEvents: (accept) => tolerated.push(accept),
+    url: proxy?.url ?? gatewayUrl,
+    otlp,
+    contractChecks: () => ({ answers: proxy?.checked() ?? 0, events: events?.report().checked ?? 0, spans: otlp?.spans.length ?? 0 }),
     nats,
     natsCredentials: (user) => ({ user, pass: natsPassword(user) }),
     natsMonitorUrl: `http://127.0.0.1:${monitorPort}`,
@@ -113,8 +179,21 @@ export async function startTestSystem(
     plan: (name) => plans.find((p) => p.name === name) ?? fail(name),
     stop: async () => {
       for (const proc of [...processes.values()].reverse()) await proc.stop();
+      await proxy?.close();
+      const published = await events?.close();
       await nats.dispose();
       data.remove();
+      await otlp?.close();
+      const failures = [
+        ...(proxy?.violations ?? []).map(
+          (v) => `answer to ${v.request} (${v.status}) does not match the OpenAPI document: ${v.problems.join('; ')}`,
+        ),
+        ...(published?.violations ?? [])
+          .filter((v) => !tolerated.some((accept) => accept(v)))
+          .map((v) => `event ${v.id} on ${v.subject} does not match the AsyncAPI document: ${v.problems.join('; ')}`),
+        ...(otlp ? undeclaredEdges(otlp.spans, cells).map((edge) => `undeclared edge between cells: ${edge}`) : []),
+      ];
+      if (failures.length) throw new Error(`the run broke its contracts:\n${[...new Set(failures)].slice(0, 30).join('\n')}`);
     },
   };
   try {
@@ -129,3 +208,17 @@ export async function startTestSystem(
 function fail(name: string): never {
   throw new Error(`no process ${name} in the plan`);
 }
+
+const CONFIG_CLI = fileURLToPath(new URL('../../compose/src/config-cli.ts', import.meta.url));
+
+/** `npm run config -- …` as an operator runs it, against this system's NATS as the system user. */
+export const runConfig = (system: TestSystem, ...args: string[]) =>
+  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const { user, pass } = system.natsCredentials('system');
+    execFile(
+      process.execPath,
+      [CONFIG_CLI, ...args],
+      { env: { ...process.env, NATS_URL: system.nats.url, NATS_USER: user, NATS_PASS: pass } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });

@@ -1,5 +1,6 @@
 import { traceIdHeader } from './edge/trace-id.ts';
 import type { Hono } from 'hono';
+import { cells } from '@retail/topology';
 import type { KeyStore } from '@retail/auth';
 import { rateLimit, type Forwarder, type RateLimitSettings } from '@retail/gateway';
 import { createServiceApp, type Logger } from '@retail/kernel';
@@ -17,7 +18,9 @@ import type { PlacementCache } from './router/placement-cache.ts';
 import { apiRoutes } from './routes/api.ts';
 import { consoleRoutes, type ConsoleRouteDeps } from './routes/console.ts';
 import { discoveryRoutes } from './routes/discovery.ts';
+import { docsRoutes } from './routes/docs.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { problemRoutes } from './routes/problems.ts';
 import { registerRoutes } from './routes/register.ts';
 import { storefrontRoutes } from './routes/storefront.ts';
 import { tokenRoutes } from './routes/token.ts';
@@ -67,7 +70,10 @@ export function createApp(deps: GatewayDeps): Hono<GatewayRequest> {
   app.use(storefrontCors(deps.corsOrigins));
   app.use(traceIdHeader);
   // Always in place: a limit of 0 per second lets everything through, and a live change may set one.
-  app.use(rateLimit({ ...deps.rateLimit, live: deps.rateLimit.live ?? deps.rateLimit, verifyToken, now: deps.now }));
+  // Every answer says what is left of the caller's quota (RateLimit, RateLimit-Policy).
+  app.use(
+    rateLimit({ ...deps.rateLimit, live: deps.rateLimit.live ?? deps.rateLimit, verifyToken, now: deps.now, headersOnEveryAnswer: true }),
+  );
 
   const routeScopes = deps.cellGateways.flatMap(({ cell }) => cell.routes.flatMap((r) => r.scopes ?? []));
   // Sign-up hashes passwords too: both count against one limit on password checks at once.
@@ -79,6 +85,9 @@ export function createApp(deps: GatewayDeps): Hono<GatewayRequest> {
     discoveryRoutes({ keys: deps.keys, issuer: deps.issuer, scopesSupported: [...new Set([...ADMIN_SCOPES, ...routeScopes])] }),
   );
   app.route('/', keyRoutes({ keys: deps.keys, verifyToken, logger: deps.logger }));
+  // Before the cells' routes: /api/openapi.json and /api/docs are gateway-global's own.
+  app.route('/', docsRoutes({ cells }));
+  app.route('/', problemRoutes());
   app.route('/', apiRoutes({ ...deps, verifyToken }));
   app.route('/', consoleRoutes({ ...deps, verifyToken }));
   // Last: the storefront answers only what nothing above claimed.

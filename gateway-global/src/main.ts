@@ -27,7 +27,8 @@ runMain(async () => {
 
   const env = loadEnv();
   const logger = createLogger({ name: 'gateway-global', level: env.logLevel, pretty: env.logPretty });
-  const keys = await openKeyStore({ dir: env.keysDir, alg: SIGNING_ALGORITHM });
+  // A retired key stays published while tokens it signed can be valid: their lifetime plus the clock skew.
+  const keys = await openKeyStore({ dir: env.keysDir, alg: SIGNING_ALGORITHM, maxTokenTtlSeconds: env.tokenTtlSeconds });
   const accounts = openAccountsDatabase(env.accountsFile);
   const forwarder = createForwarder();
   // Registered as edge/gateway-global; each cell gateway's instances found in the registry and balanced.
@@ -68,6 +69,11 @@ runMain(async () => {
   // `orders.>` holds every partition's events: one subscription per cell, not per partition.
   const cellNames = [...new Set(env.cellGateways.map((g) => g.cell.name))];
   const natsFeed = startNatsFeed({ ...env.nats, cells: cellNames, feed: eventFeed, logger });
+  // A customer's partition changed (a move flipped the map): fetch the map now rather than at the next poll,
+  // so the customer's pause is the move's, not the poll's. The poll stays: NATS may be away.
+  eventFeed.subscribe((m) => {
+    if (m.kind === 'event' && m.event.cell === 'placement') void placement.refresh();
+  });
   // Open console streams would hold the HTTP server's graceful close for its full grace period.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => eventFeed.close());
   const app = createApp({

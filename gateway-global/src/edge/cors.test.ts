@@ -15,7 +15,7 @@ const preflight = (origin: string) =>
     headers: {
       origin,
       'access-control-request-method': 'POST',
-      'access-control-request-headers': 'authorization, content-type, idempotency-key',
+      'access-control-request-headers': 'authorization, content-type, if-match, idempotency-key',
     },
   });
 
@@ -26,14 +26,16 @@ describe('CORS', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(STOREFRONT);
     expect(res.headers.get('access-control-allow-methods')).toContain('POST');
     const allowed = res.headers.get('access-control-allow-headers')!.toLowerCase().split(',');
-    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'idempotency-key']));
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type', 'if-match', 'idempotency-key']));
+    expect(res.headers.get('access-control-allow-methods')).toContain('PATCH');
+    expect(res.headers.get('access-control-allow-methods')).toContain('DELETE');
   });
 
   it('gives a disallowed origin nothing to work with', async () => {
     const res = await preflight('https://evil.example');
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
 
-    const simple = await app.request('/.well-known/openid-configuration', { headers: { origin: 'https://evil.example' } });
+    const simple = await app.request('/.well-known/oauth-authorization-server', { headers: { origin: 'https://evil.example' } });
     expect(simple.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -44,6 +46,12 @@ describe('CORS', () => {
       headers: { origin: STOREFRONT, 'access-control-request-method': 'POST' },
     });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('lets the storefront read ETag, Location and the rate-limit headers of an answer', async () => {
+    const res = await app.request('/.well-known/jwks.json', { headers: { origin: STOREFRONT } });
+    const exposed = res.headers.get('access-control-expose-headers')?.toLowerCase().split(',');
+    expect(exposed).toEqual(expect.arrayContaining(['etag', 'location', 'retry-after', 'ratelimit', 'ratelimit-policy']));
   });
 
   it('lets the storefront read Retry-After on a 429, and X-Cell-Partition', async () => {

@@ -13,14 +13,30 @@ const from = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } }) a
 const get = (app: App, path: string, ip = '10.0.0.1', headers: Record<string, string> = {}) => app.request(path, { headers }, from(ip));
 
 describe('rate limiting', () => {
-  it('answers 429 problem+json with Retry-After once the burst is spent', async () => {
+  it('answers 429 problem+json with Retry-After, RateLimit and RateLimit-Policy once the burst is spent', async () => {
     const { app } = await limited(3);
     for (let i = 0; i < 3; i++) expect((await get(app, '/.well-known/jwks.json')).status).toBe(200);
     const res = await get(app, '/.well-known/jwks.json');
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('1');
+    // 3 requests per 3 s (a full bucket at 1/s); none left, full again in 3 s.
+    expect(res.headers.get('ratelimit-policy')).toBe('"default";q=3;w=3');
+    expect(res.headers.get('ratelimit')).toBe('"default";r=0;t=3');
     expect(res.headers.get('content-type')).toBe('application/problem+json');
-    expect(await res.json()).toMatchObject({ status: 429, title: 'Too many requests' });
+    expect(await res.json()).toMatchObject({ type: '/api/problems/rate-limited', status: 429, title: 'Rate limit exceeded' });
+  });
+
+  it('tells the caller what is left of its quota on every answer, whoever answers', async () => {
+    let now = 1_000_000;
+    const { app } = await limited(3, { now: () => now });
+    const remaining = async (path: string) => (await get(app, path, '10.0.0.5')).headers.get('ratelimit');
+    expect(await remaining('/.well-known/jwks.json')).toBe('"default";r=2;t=1');
+    expect(await remaining('/api/no-such-cell')).toBe('"default";r=1;t=2'); // a 404 problem
+    expect(await remaining('/api/problems/rate-limited')).toBe('"default";r=0;t=3');
+    now += 1_500; // 1.5 tokens back: one whole request, and 1.5 s to full
+    const res = await get(app, '/.well-known/jwks.json', '10.0.0.5');
+    expect(res.headers.get('ratelimit-policy')).toBe('"default";q=3;w=3');
+    expect(res.headers.get('ratelimit')).toBe('"default";r=0;t=3');
   });
 
   it('lets a client in again once its bucket refills', async () => {
@@ -88,8 +104,8 @@ describe('rate limiting', () => {
         { method: 'POST', body: new URLSearchParams({ grant_type: 'password', username: 'alice@example.com', password: 'guess' }) },
         from('10.9.9.9'),
       );
-    expect((await guess()).status).toBe(401);
-    expect((await guess()).status).toBe(401);
+    expect((await guess()).status).toBe(400);
+    expect((await guess()).status).toBe(400);
     expect((await guess()).status).toBe(429);
   });
 
@@ -110,8 +126,9 @@ describe('rate limiting', () => {
     expect((await via(proxied, '203.0.113.1', '198.51.100.2')).status).toBe(200);
   });
 
-  it('is off when the rate is 0', async () => {
+  it('is off when the rate is 0, and then says nothing of quotas', async () => {
     const { app } = await testGateway({ rateLimit: { perSecond: 0, burst: 1, trustProxy: false } });
     for (let i = 0; i < 20; i++) expect((await get(app, '/.well-known/jwks.json')).status).toBe(200);
+    expect((await get(app, '/.well-known/jwks.json')).headers.get('ratelimit')).toBeNull();
   });
 });

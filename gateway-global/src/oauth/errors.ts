@@ -1,23 +1,32 @@
-import { AppError, type FieldError } from '@retail/kernel';
+import type { FieldError } from '@retail/kernel';
 
 /** RFC 6749 §5.2 error codes the token endpoint uses. */
 export type OAuthErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'invalid_scope' | 'unsupported_grant_type';
 
-const TITLES: Record<number, string> = { 400: 'Invalid request', 401: 'Unauthorized' };
-
 /**
- * A token-endpoint failure: an RFC 9457 problem that also carries the OAuth2 members `error` and
- * `error_description`, so both plain HTTP clients and OAuth2 libraries understand it.
+ * A token-endpoint failure, answered as RFC 6749 §5.2 says (not as a problem): `application/json`
+ * `{ error, error_description }`, with `errors` naming the fields at fault where there are some. 400,
+ * except a client that failed to authenticate with HTTP Basic: 401 with a Basic challenge.
  */
-export class OAuthError extends AppError {
+export class OAuthError extends Error {
+  readonly status: 400 | 401;
   readonly code: OAuthErrorCode;
+  readonly errors: FieldError[] | undefined;
 
   constructor(status: 400 | 401, code: OAuthErrorCode, description: string, errors?: FieldError[]) {
-    super(status, TITLES[status]!, description, { error: code, error_description: description, ...(errors ? { errors } : {}) });
+    super(description);
+    this.status = status;
     this.code = code;
+    this.errors = errors;
+  }
+
+  /** The RFC 6749 §5.2 body. */
+  body(): { error: OAuthErrorCode; error_description: string; errors?: FieldError[] } {
+    return { error: this.code, error_description: this.message, ...(this.errors ? { errors: this.errors } : {}) };
   }
 }
 
 export const invalidRequest = (description: string, errors?: FieldError[]) => new OAuthError(400, 'invalid_request', description, errors);
-export const invalidClient = () => new OAuthError(401, 'invalid_client', 'Client authentication failed.');
-export const invalidGrant = () => new OAuthError(401, 'invalid_grant', 'The username or password is wrong.');
+/** The client's credentials are wrong: 401 (and a challenge) when it sent them with HTTP Basic, else 400. */
+export const invalidClient = (viaBasic: boolean) => new OAuthError(viaBasic ? 401 : 400, 'invalid_client', 'Client authentication failed.');
+export const invalidGrant = () => new OAuthError(400, 'invalid_grant', 'The username or password is wrong.');

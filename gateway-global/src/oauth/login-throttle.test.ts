@@ -43,12 +43,13 @@ async function throttled() {
 describe('password guessing', () => {
   it('locks the account after a few wrong passwords, refusing even the right one without checking it', async () => {
     const { app, checks, advance } = await throttled();
-    for (let i = 0; i < 3; i++) expect((await login(app, 'alice@example.com', `guess-${i}`, `10.0.0.${i}`)).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await login(app, 'alice@example.com', `guess-${i}`, `10.0.0.${i}`)).status).toBe(400);
 
     const locked = await login(app, 'alice@example.com', 'alice', '10.0.0.9');
     expect(locked.status).toBe(429);
     expect(locked.headers.get('retry-after')).toBe('30');
     expect(locked.headers.get('content-type')).toBe('application/problem+json');
+    expect(await locked.json()).toMatchObject({ type: '/api/problems/sign-in-locked', status: 429 });
     expect(checks()).toBe(3);
     // Another account is not affected.
     expect((await login(app, 'bob@example.com', 'bob', '10.0.0.9')).status).toBe(200);
@@ -77,7 +78,7 @@ describe('password guessing', () => {
 
   it('locks a client address that guesses across many accounts', async () => {
     const { app } = await throttled();
-    for (let i = 0; i < 10; i++) expect((await login(app, `nobody-${i}@example.com`, 'x', '10.6.6.6')).status).toBe(401);
+    for (let i = 0; i < 10; i++) expect((await login(app, `nobody-${i}@example.com`, 'x', '10.6.6.6')).status).toBe(400);
     expect((await login(app, 'bob@example.com', 'bob', '10.6.6.6')).status).toBe(429);
     expect((await login(app, 'bob@example.com', 'bob', '10.7.7.7')).status).toBe(200);
   });
@@ -85,7 +86,7 @@ describe('password guessing', () => {
   it('counts guesses sent at the same time, not only those already answered', async () => {
     const { app, checks } = await throttled();
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => login(app, 'alice@example.com', `guess-${i}`, `10.1.0.${i}`)));
-    expect(answers.filter((r) => r.status === 401)).toHaveLength(3);
+    expect(answers.filter((r) => r.status === 400)).toHaveLength(3);
     expect(answers.filter((r) => r.status === 429)).toHaveLength(7);
     expect(checks()).toBe(3);
   });

@@ -69,7 +69,10 @@ export function createLoginThrottle(settings: LoginThrottleSettings, now: () => 
       const account = recordOf(accountKey(username), at);
       const address = recordOf(`client:${client}`, at);
       const lockedUntil = Math.max(account.lockedUntil, address.lockedUntil);
-      if (lockedUntil > at) throw new TooManyRequestsError(Math.ceil((lockedUntil - at) / 1000));
+      if (lockedUntil > at) {
+        const seconds = Math.ceil((lockedUntil - at) / 1000);
+        throw new TooManyRequestsError(seconds, { kind: 'sign-in-locked', detail: `Too many failed sign-ins; try again in ${seconds} s.` });
+      }
       count(account, settings.maxFailuresPerAccount, at);
       count(address, settings.maxFailuresPerClient, at);
     },

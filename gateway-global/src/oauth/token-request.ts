@@ -1,12 +1,23 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { AppError, readBodyText, zodFieldErrors } from '@retail/kernel';
+import { readBodyText, zodFieldErrors } from '@retail/kernel';
 import { invalidRequest, OAuthError } from './errors.ts';
 import { parseScopeParameter } from './scopes.ts';
 
 export type TokenRequest =
   | { grantType: 'password'; username: string; password: string; scope: string[] | undefined }
-  | { grantType: 'client_credentials'; clientId: string; clientSecret: string; scope: string[] | undefined };
+  | {
+      grantType: 'client_credentials';
+      clientId: string;
+      clientSecret: string;
+      /** How the client authenticated: `client_secret_basic` (HTTP Basic) or `client_secret_post` (in the body). */
+      authMethod: ClientAuthMethod;
+      scope: string[] | undefined;
+    };
+
+/** The client authentication methods of RFC 6749 §2.3.1, as RFC 8414 names them. */
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 
 export const SUPPORTED_GRANT_TYPES = ['password', 'client_credentials'] as const;
 
@@ -41,8 +52,15 @@ export async function readTokenRequest(c: Context): Promise<TokenRequest> {
     return { grantType, username: body.username, password: body.password, scope: parseScopeParameter(body.scope) };
   }
   if (grantType === 'client_credentials') {
-    const body = validate(clientCredentialsGrant, withBasicCredentials(params, c.req.header('authorization')));
-    return { grantType, clientId: body.client_id, clientSecret: body.client_secret, scope: parseScopeParameter(body.scope) };
+    const authorization = c.req.header('authorization');
+    const body = validate(clientCredentialsGrant, withBasicCredentials(params, authorization));
+    return {
+      grantType,
+      clientId: body.client_id,
+      clientSecret: body.client_secret,
+      authMethod: isBasic(authorization) ? 'client_secret_basic' : 'client_secret_post',
+      scope: parseScopeParameter(body.scope),
+    };
   }
   throw new OAuthError(400, 'unsupported_grant_type', `Supported grant types: ${SUPPORTED_GRANT_TYPES.join(', ')}.`, [
     { path: 'grant_type', message: `Use one of: ${SUPPORTED_GRANT_TYPES.join(', ')}` },
@@ -60,7 +78,10 @@ async function readParameters(c: Context): Promise<Parameters> {
   // readBodyText holds the body to the endpoint's bodyLimit, also when it does not announce its length.
   if (/^application\/x-www-form-urlencoded\b/i.test(type)) return readForm(await readBodyText(c));
   if (/^application\/([\w.+-]*\+)?json\b/i.test(type)) return readJsonObject(await readBodyText(c));
-  throw new AppError(415, 'Unsupported media type', 'Send the token request as application/x-www-form-urlencoded or application/json.');
+  // RFC 6749 §3.2: the request is form-encoded; anything else is a malformed request (400), not a 415.
+  throw invalidRequest('Send the token request as application/x-www-form-urlencoded (or application/json).', [
+    { path: 'content-type', message: 'Expected application/x-www-form-urlencoded' },
+  ]);
 }
 
 function readForm(text: string): Parameters {
@@ -86,11 +107,13 @@ function readJsonObject(text: string): Parameters {
   return value as Parameters;
 }
 
+const isBasic = (authorization: string | undefined) => /^Basic(\s|$)/i.test(authorization ?? '');
+
 /** RFC 6749 §2.3.1: Basic credentials are form-encoded before base64; a client uses one method only. */
 function withBasicCredentials(params: Parameters, authorization: string | undefined): Parameters {
+  if (!isBasic(authorization)) return params;
   const match = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
-  if (!match) return params;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const decoded = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
   const colon = decoded.indexOf(':');
   let clientId: string;
   let clientSecret: string;

@@ -20,7 +20,7 @@ export interface UserDirectory {
 
 const normalise = (email: string) => email.trim().toLowerCase();
 
-const taken = () => new ConflictError('An account with this e-mail address exists already.');
+const taken = () => new ConflictError('An account with this e-mail address exists already.', 'email-taken');
 
 /** Held back even when the demo customers are off, so that turning them on later shadows no one. */
 const SEEDED_EMAILS = new Set<string>(DEMO_USERS.map((u) => u.email));

@@ -141,7 +141,11 @@ describe('cell router: customers', () => {
     expect(res.status).toBe(503);
     expect(res.headers.get('x-cell-partition')).toBe('orders-2');
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await problemOf(res)).detail).toMatch(/^Partition orders-2 of the orders cell is unavailable/);
+    expect(await problemOf(res)).toMatchObject({
+      type: '/api/problems/partition-unavailable',
+      title: 'Partition unavailable',
+      detail: expect.stringMatching(/^Partition orders-2 of the orders cell is unavailable/),
+    });
     expect(received['orders-2']).toHaveLength(0);
 
     const bob = await app.request('/api/orders', bearer(tokens.bob));

@@ -14,7 +14,7 @@ export const PARTITION_HEADER = 'X-Cell-Partition';
 export class PartitionUnavailableError extends ServiceUnavailableError {
   readonly retryAfterSeconds: number;
   constructor(detail: string, retryAfterSeconds: number) {
-    super(detail);
+    super(detail, 'partition-unavailable');
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -1,6 +1,5 @@
-import { signToken, type KeyStore } from '@retail/auth';
+import { signAccessToken, type KeyStore } from '@retail/auth';
 import { clientSubject } from '../oauth/machine-clients.ts';
-import { API_AUDIENCE } from '../oauth/token-profile.ts';
 
 /** The cell router's client id at the placement cell, as a cell's is its own name. */
 export const ROUTER_CLIENT_ID = 'gateway-global';
@@ -29,10 +28,9 @@ export function routerToken(options: RouterTokenOptions): () => Promise<string> 
   let signing: Promise<string> | undefined;
 
   const sign = async () => {
-    const token = await signToken(options.keys, {
+    const token = await signAccessToken(options.keys, {
       principal: { sub: clientSubject(ROUTER_CLIENT_ID), clientId: ROUTER_CLIENT_ID, scopes: [...ROUTER_SCOPES] },
       issuer: options.issuer,
-      audience: API_AUDIENCE,
       ttlSeconds: options.ttlSeconds,
     });
     cached = { token, renewAt: now() + options.ttlSeconds * 1000 * 0.7 };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryCell } from '@retail/inventory-contract';
 import { ordersCell } from '@retail/orders-contract';
@@ -72,6 +73,61 @@ describe('GET /console', () => {
   });
 });
 
+describe('the console page: operators’ controls for moving customers and draining partitions', () => {
+  it('holds them in inert templates only, so that anonymous visitors get none, and keeps to its CSP', async () => {
+    const { app } = await consoleGateway();
+    const page = await app.request('/console');
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    const html = await page.text();
+    const templates = [...html.matchAll(/<template id="([\w-]+)">([\s\S]*?)<\/template>/g)].map(([, id, body]) => ({ id, body: body! }));
+    expect(templates.map((t) => t.id)).toEqual(['moves-template', 'drain-template']);
+    const moves = templates[0]!.body;
+    // The move form: a customer id and a target partition (filled from the topology by the script).
+    expect(moves).toMatch(/<form id="move-form"/);
+    expect(moves).toMatch(/<input id="move-customer" name="customerId" type="text" required/);
+    expect(moves).toMatch(/<select id="move-partition" name="partition" required><\/select>/);
+    expect(moves).toMatch(/<button id="move-submit" type="submit"/);
+    expect(moves).toMatch(/<p id="move-status" [^>]*role="status"/);
+    // The recent moves.
+    expect(moves).toContain('<table id="moves-table"');
+    expect(moves).toMatch(/<th scope="col">State<\/th>/);
+    // Per partition: one button (Drain or Undrain, by the partition's state) and the drain's progress.
+    expect(templates[1]!.body).toMatch(/<button type="button" class="op-button drain-button"><\/button>/);
+    expect(templates[1]!.body).toMatch(/class="drain-status op-status" role="status"/);
+
+    // Outside the templates the page has no control at all: the script adds them for an operator only.
+    const outside = html.replace(/<template[\s\S]*?<\/template>/g, '');
+    expect(outside).not.toMatch(/<(form|button|input|select|textarea)\b/);
+    // Nothing inline for the CSP to refuse: no script without src, no handler attributes, no style attributes.
+    expect([...html.matchAll(/<script\b[^>]*>/g)].every(([tag]) => /\ssrc="\/console\/console\.js"/.test(tag))).toBe(true);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+    expect(html).not.toMatch(/\sstyle=/i);
+  });
+
+  it('has its script clone them for an operator and call the placement cell’s operator API under /api', async () => {
+    const { app } = await consoleGateway();
+    const script = await (await app.request('/console/console.js')).text();
+    expect(script).toContain("byId('moves-template')");
+    expect(script).toContain("byId('drain-template')");
+    expect(script).toMatch(
+      /const operator = !!operatorToken\(\);\n\s+if \(!operator\) \{\n\s+if \(operatorControls\) unmountOperatorControls\(\);/,
+    );
+    // POST /api/cells/migrations and the move's reads, the recent moves, and each partition's drain and undrain.
+    expect(script).toContain(
+      "operatorApi('POST', '/cells/migrations', { customerId, partition: option.value, cell: option.dataset.cell })",
+    );
+    for (const path of ['`/cells/migrations/', '`/cells/migrations?limit=', '`/cells/placement/partitions/'])
+      expect(script).toContain(path);
+    expect(script).toMatch(/operatorApi\('POST', `\/cells\/placement\/partitions\/\$\{encodeURIComponent\(name\)\}\/drain`\)/);
+    expect(script).toMatch(/operatorApi\('POST', `\/cells\/placement\/partitions\/\$\{encodeURIComponent\(name\)\}\/undrain`\)/);
+    expect(script).toMatch(/fetch\(`\/api\$\{path\}`/);
+    // Problems are shown by their detail.
+    expect(script).toContain('problem?.detail ?? problem?.title');
+  });
+});
+
 describe('GET /console/topology', () => {
   it('draws the cells from their descriptors: components, kinds, routes and event flows', async () => {
     const { app } = await consoleGateway();
@@ -98,7 +154,7 @@ describe('GET /console/topology', () => {
       ['orders', 'core'],
       ['checkout', 'composite'],
     ]);
-    expect(orders.components[1].calls).toEqual(['products', 'shipping']);
+    expect(orders.components[1].calls).toEqual(['shipping', 'orders']);
     expect(orders.routes).toContainEqual(
       expect.objectContaining({ method: 'POST', path: '/api/orders', component: 'checkout', access: 'token' }),
     );
@@ -107,11 +163,43 @@ describe('GET /console/topology', () => {
       publisher: { cell: 'orders', component: 'orders' },
       consumers: [{ cell: 'inventory', component: 'allocation' }],
     });
+    // Prices reach the orders cell as events, not by a call: its core consumes the product events.
+    expect(view.flows.find((f: any) => f.subject === 'products.product.updated').consumers).toContainEqual({
+      cell: 'orders',
+      component: 'orders',
+    });
     const confirmed = view.flows.find((f: any) => f.subject === 'inventory.reservation.confirmed');
     expect(confirmed.consumers).toEqual([{ cell: 'orders', component: 'checkout' }]);
     // Every subject a cell consumes has a publisher: the console would show a gap otherwise.
     expect(view.flows.filter((f: any) => f.publisher === null)).toEqual([]);
     expect(JSON.stringify(view)).not.toContain('127.0.0.1');
+  });
+});
+
+describe('GET /console/asyncapi.json', () => {
+  it('serves the event catalog: the committed AsyncAPI 3.0 document, every subject with its producer and consumers', async () => {
+    const { app } = await consoleGateway();
+    const res = await app.request('/console/asyncapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const text = await res.text();
+    expect(text).toBe(readFileSync(new URL('../../../shared/contracts/asyncapi.json', import.meta.url), 'utf8'));
+    const doc = JSON.parse(text);
+    expect(doc.asyncapi).toBe('3.0.0');
+    expect(doc.channels['inventory.reservation.confirmed']).toMatchObject({
+      address: 'inventory.{partition}.reservation.confirmed',
+      'x-producer': { cell: 'inventory', component: 'stock' },
+      'x-consumers': [{ cell: 'orders', component: 'checkout' }],
+    });
+    expect(doc.operations['orders.orders.publishes.orders.order.placed']).toMatchObject({ action: 'send' });
+    // Of the whole system, whichever cell gateways this one was given.
+    const { app: productsOnly } = await testGateway();
+    expect(await (await productsOnly.request('/console/asyncapi.json')).text()).toBe(text);
+  });
+
+  it('is linked from the console page', async () => {
+    const { app } = await consoleGateway();
+    expect(await (await app.request('/console')).text()).toContain('href="/console/asyncapi.json"');
   });
 });
 

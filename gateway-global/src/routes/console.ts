@@ -11,6 +11,8 @@ import { OPERATOR_SCOPE } from '../oauth/scopes.ts';
 import { describeTopology } from '../console/topology-view.ts';
 import { sendFile, staticFiles } from './static-files.ts';
 import type { InstanceEntry } from '@retail/registry';
+import { asyncApiJson } from '@retail/contracts';
+import { cells } from '@retail/topology';
 
 export interface ConsoleRouteDeps {
   cellGateways: readonly CellGatewayTarget[];
@@ -37,6 +39,10 @@ export interface InstancesReport {
 
 const pageDir = fileURLToPath(new URL('../console/page', import.meta.url));
 
+let catalog: string | undefined;
+/** The AsyncAPI document of the system's events, generated once a process. */
+const eventCatalog = () => (catalog ??= asyncApiJson(cells));
+
 /**
  * The operator console: a page that draws the cells from their descriptors, with live health and
  * events. Read-only and open, like a status page; it shows envelopes of events, never their data, and
@@ -50,6 +56,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Hono<GatewayRequest> {
   const topology = describeTopology(deps.cellGateways.map((g) => g.cell));
   const partitioned = topology.cells.filter((c) => c.partitions).map((c) => c.name);
   const { heartbeatMs = 15_000, healthTimeoutMs = 1_000 } = deps;
+  const asyncApi = eventCatalog();
 
   app.get('/console/topology', (c) => {
     c.header('Cache-Control', 'no-cache');
@@ -110,6 +117,12 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Hono<GatewayRequest> {
       unsubscribe();
     });
   });
+
+  // The event catalog: every subject with its producer, consumers and payload schema, as AsyncAPI 3.0. Of
+  // the system's declared cells, like the committed shared/contracts/asyncapi.json (the same text).
+  app.get('/console/asyncapi.json', (c) =>
+    c.body(asyncApi, 200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' }),
+  );
 
   // The page and its script and styles; `/console` itself is the page.
   app.get('/console/*', async (c, next) => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openKeyStore } from '@retail/auth';
+import { CLOCK_SKEW_SECONDS, openKeyStore } from '@retail/auth';
 import { tempDir, type TempDir } from '@retail/testing';
 import { decodeProtectedHeader } from 'jose';
 import { testGateway, userToken, verifyWithServedJwks } from '../../test/test-support.ts';
@@ -64,20 +64,32 @@ describe('POST /auth/keys/rotate', () => {
 
     expect(await servedKids(app)).toEqual([oldKid, kid]);
     const newToken = await userToken(app, 'alice@example.com', 'alice');
+    expect(decodeProtectedHeader(newToken)).toMatchObject({ kid, typ: 'at+jwt' });
     expect(decodeProtectedHeader(newToken).kid).toBe(kid);
     await expect(verifyWithServedJwks(app, newToken)).resolves.toBeTruthy();
     await expect(verifyWithServedJwks(app, oldToken)).resolves.toBeTruthy();
   });
 
-  it('keeps only the current and previous key: two rotations retire the oldest', async () => {
-    const { app } = await testGateway();
+  it('keeps every key whose tokens can still be valid through many rotations, and retires each after TTL + skew', async () => {
+    const clock = { at: Date.now() };
+    const keys = await openKeyStore({ alg: 'ES256', maxTokenTtlSeconds: 900, now: () => clock.at });
+    const { app } = await testGateway({ keys, tokenTtlSeconds: 900 });
     const admin = await userToken(app, 'admin@example.com', 'admin');
     const [first] = await servedKids(app);
-    expect((await rotate(app, admin)).status).toBe(200);
-    expect((await rotate(app, admin)).status).toBe(200);
+    for (let i = 0; i < 4; i++) {
+      clock.at += 1_000;
+      expect((await rotate(app, admin)).status).toBe(200);
+    }
     const kids = await servedKids(app);
-    expect(kids).toHaveLength(2);
-    expect(kids).not.toContain(first);
+    expect(kids).toHaveLength(5);
+    expect(kids[0]).toBe(first);
+    // The token of the first key still verifies, at the JWKS and at the gateway itself.
+    await expect(verifyWithServedJwks(app, admin)).resolves.toBeTruthy();
+
+    // Once the first key's successor has signed for longer than a token lives (plus the clock skew),
+    // nothing the first key signed can be valid: it leaves the set, the others stay.
+    clock.at += (900 + CLOCK_SKEW_SECONDS) * 1000 - 3_000;
+    expect(await servedKids(app)).toEqual(kids.slice(1));
     await expect(verifyWithServedJwks(app, admin)).rejects.toThrow();
   });
 

@@ -3,9 +3,7 @@ import { postToken, testGateway, TEST_CLIENT_SECRETS, TEST_ISSUER, verifyWithSer
 
 type App = Awaited<ReturnType<typeof testGateway>>['app'];
 type TokenResponse = { access_token: string; token_type: string; expires_in: number; scope: string };
-type OAuthProblem = {
-  status: number;
-  title: string;
+type OAuthErrorBody = {
   error: string;
   error_description: string;
   errors?: { path: string; message: string }[];
@@ -18,12 +16,17 @@ beforeAll(async () => {
   ({ app } = await testGateway());
 });
 
-async function expectOAuthError(res: Response, status: number, error: string): Promise<OAuthProblem> {
+/** RFC 6749 §5.2: `application/json` with `error` and `error_description`, never cached; not a problem. */
+async function expectOAuthError(res: Response, status: number, error: string): Promise<OAuthErrorBody> {
   expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toBe('application/problem+json');
-  const body = (await res.json()) as OAuthProblem;
-  expect(body).toMatchObject({ status, error });
+  expect(res.headers.get('content-type')).toMatch(/^application\/json\b/);
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  const body = (await res.json()) as OAuthErrorBody;
+  expect(body).toMatchObject({ error });
   expect(body.error_description).toEqual(expect.any(String));
+  expect(body).not.toHaveProperty('type');
+  expect(body).not.toHaveProperty('status');
+  if (status === 400) expect(res.headers.get('www-authenticate')).toBeNull();
   return body;
 }
 
@@ -36,7 +39,8 @@ describe('POST /auth/token — password grant', () => {
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900, scope: 'orders:read orders:write' });
 
     const { payload, protectedHeader } = await verifyWithServedJwks(app, body.access_token);
-    expect(protectedHeader.alg).toBe('ES256');
+    // RFC 9068: a JWT access token.
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
     expect(payload).toMatchObject({
       iss: TEST_ISSUER,
       aud: 'retail-api',
@@ -74,21 +78,21 @@ describe('POST /auth/token — password grant', () => {
     expect(payload.sub).toBe('user-bob');
   });
 
-  it('refuses a wrong password with 401 invalid_grant', async () => {
+  it('refuses a wrong password with 400 invalid_grant', async () => {
     const res = await postToken(app, { grant_type: 'password', username: 'alice@example.com', password: 'bob' });
-    const body = await expectOAuthError(res, 401, 'invalid_grant');
+    const body = await expectOAuthError(res, 400, 'invalid_grant');
     expect(body).not.toHaveProperty('access_token');
   });
 
   it('refuses an unknown user exactly like a wrong password', async () => {
     const unknown = await expectOAuthError(
       await postToken(app, { grant_type: 'password', username: 'mallory@example.com', password: 'alice' }),
-      401,
+      400,
       'invalid_grant',
     );
     const wrong = await expectOAuthError(
       await postToken(app, { grant_type: 'password', username: 'alice@example.com', password: 'nope' }),
-      401,
+      400,
       'invalid_grant',
     );
     expect(unknown.error_description).toBe(wrong.error_description);
@@ -144,14 +148,14 @@ describe('POST /auth/token — password grant', () => {
     await expectOAuthError(res, 400, 'invalid_request');
   });
 
-  it('refuses other media types with 415', async () => {
+  it('refuses other media types as a malformed request (400 invalid_request)', async () => {
     const res = await app.request('/auth/token', {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: 'grant_type=password',
     });
-    expect(res.status).toBe(415);
-    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const body = await expectOAuthError(res, 400, 'invalid_request');
+    expect(body.errors?.[0]?.path).toBe('content-type');
   });
 
   it('refuses a body over 8 KiB with 413, with or without Content-Length', async () => {
@@ -209,25 +213,38 @@ describe('POST /auth/token — client credentials', () => {
     expect(payload.sub).toBe('client:orders');
   });
 
-  it('refuses a bad secret with 401 invalid_client, challenging Basic callers', async () => {
+  it('refuses a bad secret with invalid_client: 400 in the body, 401 with a Basic challenge over HTTP Basic', async () => {
     const viaBody = await postToken(app, {
       grant_type: 'client_credentials',
       client_id: 'products',
       client_secret: TEST_CLIENT_SECRETS.orders,
     });
-    await expectOAuthError(viaBody, 401, 'invalid_client');
+    await expectOAuthError(viaBody, 400, 'invalid_client');
 
     const viaBasic = await postToken(app, { grant_type: 'client_credentials' }, { authorization: basic('products', 'guess') });
     await expectOAuthError(viaBasic, 401, 'invalid_client');
-    expect(viaBasic.headers.get('www-authenticate')).toMatch(/^Basic /);
+    expect(viaBasic.headers.get('www-authenticate')).toMatch(/^Basic realm="retail"/);
   });
 
-  it('refuses an unknown client with 401 invalid_client', async () => {
+  it('refuses an unknown client with invalid_client', async () => {
     await expectOAuthError(
       await postToken(app, { grant_type: 'client_credentials', client_id: 'payments', client_secret: 'x' }),
-      401,
+      400,
       'invalid_client',
     );
+    const viaBasic = await postToken(app, { grant_type: 'client_credentials' }, { authorization: basic('payments', 'x') });
+    await expectOAuthError(viaBasic, 401, 'invalid_client');
+  });
+
+  it('refuses malformed Basic credentials with 400 invalid_request', async () => {
+    for (const authorization of ['Basic', 'Basic not base64 at all', `Basic ${Buffer.from('no-colon').toString('base64')}`]) {
+      const body = await expectOAuthError(
+        await postToken(app, { grant_type: 'client_credentials' }, { authorization }),
+        400,
+        'invalid_request',
+      );
+      expect(body.errors?.[0]?.path).toBe('authorization');
+    }
   });
 
   it('refuses a client that authenticates two ways at once', async () => {

@@ -1,8 +1,20 @@
-export { openKeyStore, type KeyStore, type SigningKey, type SigningAlgorithm } from './keystore.ts';
+export {
+  openKeyStore,
+  CLOCK_SKEW_SECONDS,
+  type KeyStore,
+  type KeyStoreOptions,
+  type SigningKey,
+  type SigningAlgorithm,
+} from './keystore.ts';
 export {
   signToken,
+  signAccessToken,
   createVerifier,
+  accessTokenVerifier,
+  ACCESS_TOKEN_TYPE,
+  API_AUDIENCE,
   bearerToken,
+  tokenExpiry,
   principalFromClaims,
   type Principal,
   type TokenRequest,
@@ -17,5 +29,4 @@ export {
   internalScope,
   workloadSubject,
   FORWARDED_USER_HEADER,
-  API_AUDIENCE,
 } from './internal.ts';

@@ -9,9 +9,6 @@ export function internalTokenVerifier(cell: string, jwksUrl: string) {
   return createVerifier({ jwks: new URL(jwksUrl), issuer: internalIssuer(cell), audience: internalAudience(cell), algorithms: ['EdDSA'] });
 }
 
-/** Audience of the tokens gateway-global's token service issues to users and machine clients. */
-export const API_AUDIENCE = 'retail-api';
-
 /** The scope of workload tokens: services of a cell calling each other (never granted to users). */
 export const internalScope = (cell: string) => `${cell}:internal`;
 

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { openKeyStore } from './keystore.ts';
-import { createVerifier, signToken } from './tokens.ts';
+import { SignJWT, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
+import { CLOCK_SKEW_SECONDS, openKeyStore } from './keystore.ts';
+import { accessTokenVerifier, API_AUDIENCE, createVerifier, signAccessToken, signToken } from './tokens.ts';
 
 const request = { principal: { sub: 'user-1', scopes: ['a'] }, issuer: 'iss', audience: 'aud', ttlSeconds: 60 };
 const pins = { issuer: 'iss', audience: 'aud', algorithms: ['ES256' as const] };
@@ -13,18 +13,43 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
 });
 
+/** A key store on a clock the test moves: keys leave the set 60 s (the tokens' TTL) + the skew after their successor came. */
+async function keysOnClock(alg: 'ES256' | 'EdDSA' = 'ES256') {
+  const clock = { at: Date.now() };
+  const keys = await openKeyStore({ alg, maxTokenTtlSeconds: 60, now: () => clock.at });
+  return { keys, clock, pastRetention: () => (clock.at += (60 + CLOCK_SKEW_SECONDS) * 1000 + 1) };
+}
+
 it('stops accepting a remembered token once its key has left the key set', async () => {
-  const keys = await openKeyStore({ alg: 'ES256' });
+  const { keys, pastRetention } = await keysOnClock();
   const verify = createVerifier({ jwks: () => keys.jwks(), ...pins });
   const token = await signToken(keys, request);
   expect(await verify(token)).toMatchObject({ sub: 'user-1' });
 
   await keys.rotate();
-  // The previous key is still published: its tokens stay good.
-  expect(await verify(token)).toMatchObject({ sub: 'user-1' });
   await keys.rotate();
+  // Earlier keys are still published while their tokens can be valid: its tokens stay good.
+  expect(await verify(token)).toMatchObject({ sub: 'user-1' });
+  pastRetention();
   expect(keys.jwks().keys.map((k) => k.kid)).not.toContain(JSON.parse(atob(token.split('.')[0]!)).kid);
   await expect(verify(token)).rejects.toMatchObject({ status: 401 });
+});
+
+it('marks access tokens at+jwt, and an access-token verifier refuses any other typ', async () => {
+  const keys = await openKeyStore({ alg: 'ES256' });
+  const verify = accessTokenVerifier({ jwks: () => keys.jwks(), issuer: 'iss', algorithms: ['ES256'] });
+  const access = await signAccessToken(keys, { principal: request.principal, issuer: 'iss', ttlSeconds: 60 });
+  expect(decodeProtectedHeader(access).typ).toBe('at+jwt');
+  expect(await verify(access)).toMatchObject({ sub: 'user-1' });
+  // The same keys, issuer and audience, but a plain JWT (e.g. an ID token or another kind of token): refused.
+  const plain = await signToken(keys, { ...request, audience: API_AUDIENCE });
+  expect(decodeProtectedHeader(plain).typ).toBe('JWT');
+  await expect(verify(plain)).rejects.toMatchObject({ status: 401 });
+  // RFC 9068 §4 allows the media type's full name.
+  const full = await signToken(keys, { ...request, audience: API_AUDIENCE, type: 'application/at+jwt' });
+  expect(await verify(full)).toMatchObject({ sub: 'user-1' });
+  // Verifiers that pin no typ (internal tokens) take both.
+  await expect(createVerifier({ jwks: () => keys.jwks(), ...pins, audience: API_AUDIENCE })(access)).resolves.toBeTruthy();
 });
 
 /** A JWKS endpoint that counts its fetches and serves whatever key set it is given. */
@@ -75,7 +100,7 @@ it('answers a flood of tokens with unknown key ids at once, refetching the JWKS 
 });
 
 it('learns a removed key from a refetched JWKS and refuses its remembered tokens', async () => {
-  const keys = await openKeyStore({ alg: 'ES256' });
+  const { keys, pastRetention } = await keysOnClock();
   const jwks = await jwksServer(keys.jwks());
   const verify = createVerifier({ jwks: jwks.url, ...pins });
   const old = await signToken(keys, request);
@@ -83,6 +108,7 @@ it('learns a removed key from a refetched JWKS and refuses its remembered tokens
 
   await keys.rotate();
   await keys.rotate();
+  pastRetention();
   jwks.publish(keys.jwks());
   // A token of the newest key makes the verifier refetch the set (its key id is new to it)…
   await new Promise((r) => setTimeout(r, 1_100));

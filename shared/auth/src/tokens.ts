@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { SignJWT, createLocalJWKSet, createRemoteJWKSet, customFetch, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import {
+  SignJWT,
+  createLocalJWKSet,
+  decodeJwt,
+  createRemoteJWKSet,
+  customFetch,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+} from 'jose';
 import { fetch as undiciFetch } from 'undici';
 import { UnauthorizedError } from '@retail/kernel';
 import type { KeyStore, SigningAlgorithm } from './keystore.ts';
@@ -19,13 +28,21 @@ export interface TokenRequest {
   issuer: string;
   audience: string;
   ttlSeconds: number;
+  /** The JWT header's `typ`: `JWT` unless given (access tokens: `ACCESS_TOKEN_TYPE`). */
+  type?: string;
 }
+
+/** Audience of the tokens gateway-global's token service issues to users and machine clients. */
+export const API_AUDIENCE = 'retail-api';
+
+/** RFC 9068: the `typ` of an access token's JWT header, which verifiers of access tokens require. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
 export async function signToken(keys: KeyStore, request: TokenRequest): Promise<string> {
   const { kid, alg, key } = keys.current();
   const { principal } = request;
   return new SignJWT({ scope: principal.scopes.join(' '), email: principal.email, client_id: principal.clientId })
-    .setProtectedHeader({ alg, kid, typ: 'JWT' })
+    .setProtectedHeader({ alg, kid, typ: request.type ?? 'JWT' })
     .setSubject(principal.sub)
     .setIssuer(request.issuer)
     .setAudience(request.audience)
@@ -41,6 +58,8 @@ export interface VerifierOptions {
   issuer: string;
   audience: string;
   algorithms: SigningAlgorithm[];
+  /** The JWT header's `typ` a token must have (e.g. `ACCESS_TOKEN_TYPE`); any when left out. */
+  type?: string;
   /** How many verified tokens to remember until they expire. */
   cacheSize?: number;
 }
@@ -83,6 +102,7 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: options.algorithms,
+        typ: options.type,
         requiredClaims: ['exp', 'sub'],
       });
     } catch {
@@ -136,8 +156,32 @@ function keyResolver(jwks: VerifierOptions['jwks']): KeyResolver {
   };
 }
 
+/**
+ * The tokens gateway-global's token service issues (RFC 9068 access tokens): audience `API_AUDIENCE`,
+ * header `typ: at+jwt`. Every verifier of them pins both, so no other JWT of the same keys passes for one.
+ */
+export function signAccessToken(keys: KeyStore, request: Omit<TokenRequest, 'audience' | 'type'>): Promise<string> {
+  return signToken(keys, { ...request, audience: API_AUDIENCE, type: ACCESS_TOKEN_TYPE });
+}
+
+export function accessTokenVerifier(options: Omit<VerifierOptions, 'audience' | 'type'>): TokenVerifier {
+  return createVerifier({ ...options, audience: API_AUDIENCE, type: ACCESS_TOKEN_TYPE });
+}
+
 export function bearerToken(authorization: string | undefined): string | undefined {
   if (!authorization) return undefined;
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   return match?.[1];
+}
+
+/** When the bearer token in `authorization` expires, in epoch ms; read without checking it (verify it first). */
+export function tokenExpiry(authorization: string | undefined): number | undefined {
+  const token = bearerToken(authorization);
+  if (!token) return undefined;
+  try {
+    const { exp } = decodeJwt(token);
+    return exp === undefined ? undefined : exp * 1000;
+  } catch {
+    return undefined;
+  }
 }

@@ -27,9 +27,9 @@ it('applies valid changes within a second, refuses invalid ones, and falls back 
   const config = watchConfig({
     bus,
     logger,
-    who: { cell: 'orders', partition: 'orders-2', component: 'checkout', instance: 'p1-aa' },
-    settings: ['LOG_LEVEL', 'BREAKER_FAILURES'],
-    initial: { LOG_LEVEL: 'warn', BREAKER_FAILURES: 3 },
+    who: { cell: 'orders', partition: 'orders-2', component: 'gateway', instance: 'p1-aa' },
+    settings: ['LOG_LEVEL', 'RATE_LIMIT_BURST'],
+    initial: { LOG_LEVEL: 'warn', RATE_LIMIT_BURST: 3 },
     env: { LOG_LEVEL: 'warn' },
     onChange: (changed) => changes.push(changed),
   });
@@ -38,7 +38,7 @@ it('applies valid changes within a second, refuses invalid ones, and falls back 
   // The command that started it set LOG_LEVEL: that outranks the environment's file, not an operator.
   expect(config.describe()).toEqual({
     LOG_LEVEL: { value: 'warn', source: 'env' },
-    BREAKER_FAILURES: { value: 3, source: 'default' },
+    RATE_LIMIT_BURST: { value: 3, source: 'default' },
   });
   expect(changes).toEqual([]);
   await put('system.LOG_LEVEL', 'info');
@@ -47,34 +47,34 @@ it('applies valid changes within a second, refuses invalid ones, and falls back 
   expect(changes).toEqual([{ LOG_LEVEL: 'info' }]);
 
   const started = Date.now();
-  await put('orders.checkout.BREAKER_FAILURES', 5);
-  await waitFor(() => config.current().BREAKER_FAILURES === 5, { what: 'the change applied', timeoutMs: 1_000 });
+  await put('orders.gateway.RATE_LIMIT_BURST', 5);
+  await waitFor(() => config.current().RATE_LIMIT_BURST === 5, { what: 'the change applied', timeoutMs: 1_000 });
   expect(Date.now() - started).toBeLessThan(1_000);
-  expect(changes.at(-1)).toEqual({ BREAKER_FAILURES: 5 });
-  expect(config.describe().BREAKER_FAILURES).toEqual({ value: 5, source: 'orders/checkout (operator)' });
+  expect(changes.at(-1)).toEqual({ RATE_LIMIT_BURST: 5 });
+  expect(config.describe().RATE_LIMIT_BURST).toEqual({ value: 5, source: 'orders/gateway (operator)' });
 
   // A narrower scope with an invalid value (written around the CLI): refused, the old value stays.
-  await put('orders-2.checkout.BREAKER_FAILURES', 'many');
-  await waitFor(() => config.refused().BREAKER_FAILURES, { what: 'the refusal', timeoutMs: 1_000 });
-  expect(config.refused().BREAKER_FAILURES).toMatch(/^orders-2\.checkout\.BREAKER_FAILURES = "many": .*number/);
-  expect(config.current().BREAKER_FAILURES).toBe(5);
+  await put('orders-2.gateway.RATE_LIMIT_BURST', 'many');
+  await waitFor(() => config.refused().RATE_LIMIT_BURST, { what: 'the refusal', timeoutMs: 1_000 });
+  expect(config.refused().RATE_LIMIT_BURST).toMatch(/^orders-2\.gateway\.RATE_LIMIT_BURST = "many": .*number/);
+  expect(config.current().RATE_LIMIT_BURST).toBe(5);
   // Something that is not a config value at all is refused too.
-  await kvPut(bus, CONFIG_BUCKET, 'orders-2.checkout.p1-aa.LOG_LEVEL', 'debug');
+  await kvPut(bus, CONFIG_BUCKET, 'orders-2.gateway.p1-aa.LOG_LEVEL', 'debug');
   await waitFor(() => config.refused().LOG_LEVEL, { what: 'the refusal of a bare value', timeoutMs: 1_000 });
   expect(config.current().LOG_LEVEL).toBe('info');
 
   // Removed: the next scope applies again, then the environment.
-  await kvDelete(bus, CONFIG_BUCKET, 'orders-2.checkout.p1-aa.LOG_LEVEL');
-  await kvDelete(bus, CONFIG_BUCKET, 'orders-2.checkout.BREAKER_FAILURES');
+  await kvDelete(bus, CONFIG_BUCKET, 'orders-2.gateway.p1-aa.LOG_LEVEL');
+  await kvDelete(bus, CONFIG_BUCKET, 'orders-2.gateway.RATE_LIMIT_BURST');
   await waitFor(() => !Object.keys(config.refused()).length, { what: 'refusals cleared', timeoutMs: 1_000 });
-  expect(config.current()).toEqual({ LOG_LEVEL: 'info', BREAKER_FAILURES: 5 });
-  await kvDelete(bus, CONFIG_BUCKET, 'orders.checkout.BREAKER_FAILURES');
+  expect(config.current()).toEqual({ LOG_LEVEL: 'info', RATE_LIMIT_BURST: 5 });
+  await kvDelete(bus, CONFIG_BUCKET, 'orders.gateway.RATE_LIMIT_BURST');
   await kvDelete(bus, CONFIG_BUCKET, 'system.LOG_LEVEL');
-  await waitFor(() => config.current().LOG_LEVEL === 'warn' && config.current().BREAKER_FAILURES === 3, {
+  await waitFor(() => config.current().LOG_LEVEL === 'warn' && config.current().RATE_LIMIT_BURST === 3, {
     what: 'fallback',
     timeoutMs: 1_000,
   });
-  expect(config.describe()).toEqual({ LOG_LEVEL: { value: 'warn', source: 'env' }, BREAKER_FAILURES: { value: 3, source: 'default' } });
+  expect(config.describe()).toEqual({ LOG_LEVEL: { value: 'warn', source: 'env' }, RATE_LIMIT_BURST: { value: 3, source: 'default' } });
   config.close();
 });
 

@@ -36,8 +36,6 @@ it('takes the narrowest scope that sets a value, and says where it came from', (
   );
   expect(effectiveConfig(entries, checkout)).toEqual({
     LOG_LEVEL: { value: 'debug', source: 'orders/checkout (operator)' },
-    BREAKER_FAILURES: { value: undefined, source: 'env or default' },
-    BREAKER_RESET_MS: { value: undefined, source: 'env or default' },
   });
   // Another partition's value is not this one's.
   expect(effectiveConfig(entries, { cell: 'orders-1', component: 'orders' }).LOG_LEVEL).toEqual({

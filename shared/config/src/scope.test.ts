@@ -77,15 +77,16 @@ describe('settings', () => {
   });
 
   it('checks values, and where a setting may be set', () => {
-    expect(checkSetting('orders/checkout', 'BREAKER_FAILURES', '5')).toEqual({
-      scope: 'orders/checkout',
+    expect(checkSetting('inventory/allocation', 'BREAKER_FAILURES', '5')).toEqual({
+      scope: 'inventory/allocation',
       setting: 'BREAKER_FAILURES',
       value: 5,
     });
     expect(checkSetting('shipping/shipments', 'AUTO_DISPATCH_AFTER_MS', '')).toMatchObject({ value: 0 });
     expect(checkSetting('system', 'LOG_LEVEL', 'debug')).toMatchObject({ value: 'debug' });
     expect(checkSetting('orders', 'RATE_LIMIT_BURST', 20)).toMatchObject({ value: 20 });
-    expect(() => checkSetting('orders/checkout', 'BREAKER_FAILURES', '0')).toThrow(/"0" is not a valid BREAKER_FAILURES: .*>=1/);
+    expect(() => checkSetting('inventory/allocation', 'BREAKER_FAILURES', '0')).toThrow(/"0" is not a valid BREAKER_FAILURES: .*>=1/);
+    expect(() => checkSetting('orders/checkout', 'BREAKER_FAILURES', '5')).toThrow(/does not apply to anything in orders\/checkout/);
     expect(() => checkSetting('products/gateway', 'RATE_LIMIT_BURST', '')).toThrow(/not a valid RATE_LIMIT_BURST/);
     expect(() => checkSetting('system', 'LOG_LEVEL', 'loud')).toThrow(/not a valid LOG_LEVEL/);
     expect(() => checkSetting('products/catalog', 'RATE_LIMIT_BURST', '5')).toThrow(/does not apply to anything in products\/catalog/);

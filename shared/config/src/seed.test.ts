@@ -47,40 +47,40 @@ it('refuses a file with an unknown scope, setting or value, naming the file, sco
   expect(() => loadConfigFile(file('b.yaml', 'system:\n  LOG_LEVL: info\n'), 'b.yaml')).toThrow(
     /^b\.yaml: system: LOG_LEVL: LOG_LEVL is not a setting/,
   );
-  expect(() => loadConfigFile(file('c.yaml', 'orders/checkout:\n  BREAKER_FAILURES: 0\n'), 'c.yaml')).toThrow(
-    /^c\.yaml: orders\/checkout: BREAKER_FAILURES: 0 is not a valid/,
+  expect(() => loadConfigFile(file('c.yaml', 'inventory/allocation:\n  BREAKER_FAILURES: 0\n'), 'c.yaml')).toThrow(
+    /^c\.yaml: inventory\/allocation: BREAKER_FAILURES: 0 is not a valid/,
   );
   expect(() => loadConfigFile(file('d.yaml', 'system:\n  ADMIN_PASSWORD: x\n'), 'd.yaml')).toThrow(/looks like a secret/);
   expect(() => loadConfigFile(file('e.yaml', '- system\n'), 'e.yaml')).toThrow(/^e\.yaml: expected a map of scopes/);
 });
 
 it('seeds a file, keeps an operator value over a re-seed, and removes what the file dropped', async () => {
-  const first = file('first.yaml', 'system:\n  LOG_LEVEL: info\norders/checkout:\n  BREAKER_FAILURES: 3\n  BREAKER_RESET_MS: 5000\n');
+  const first = file('first.yaml', 'system:\n  LOG_LEVEL: info\ninventory/allocation:\n  BREAKER_FAILURES: 3\n  BREAKER_RESET_MS: 5000\n');
   const seeded = await seedConfig({ bus, file: first, source: 'config/test.yaml' });
   expect(seeded).toMatchObject({
-    written: ['system.LOG_LEVEL', 'orders.checkout.BREAKER_FAILURES', 'orders.checkout.BREAKER_RESET_MS'],
+    written: ['system.LOG_LEVEL', 'inventory.allocation.BREAKER_FAILURES', 'inventory.allocation.BREAKER_RESET_MS'],
     kept: [],
     removed: [],
   });
-  expect((await stored()).get('orders.checkout.BREAKER_FAILURES')).toMatchObject({ value: 3, source: 'config/test.yaml' });
+  expect((await stored()).get('inventory.allocation.BREAKER_FAILURES')).toMatchObject({ value: 3, source: 'config/test.yaml' });
 
   // An operator changes a value live, and sets one the file does not have.
-  await kvPut(bus, CONFIG_BUCKET, 'orders.checkout.BREAKER_FAILURES', encodeSetting(7, 'operator'));
+  await kvPut(bus, CONFIG_BUCKET, 'inventory.allocation.BREAKER_FAILURES', encodeSetting(7, 'operator'));
   await kvPut(bus, CONFIG_BUCKET, 'products.gateway.RATE_LIMIT_BURST', encodeSetting(50, 'operator'));
 
   // The file changes: a new LOG_LEVEL, BREAKER_RESET_MS dropped.
-  const second = file('second.yaml', 'system:\n  LOG_LEVEL: warn\norders/checkout:\n  BREAKER_FAILURES: 4\n');
+  const second = file('second.yaml', 'system:\n  LOG_LEVEL: warn\ninventory/allocation:\n  BREAKER_FAILURES: 4\n');
   const reseeded = await seedConfig({ bus, file: second, source: 'config/test.yaml' });
   expect(reseeded).toMatchObject({
     written: ['system.LOG_LEVEL'],
-    kept: ['orders.checkout.BREAKER_FAILURES'],
-    removed: ['orders.checkout.BREAKER_RESET_MS'],
+    kept: ['inventory.allocation.BREAKER_FAILURES'],
+    removed: ['inventory.allocation.BREAKER_RESET_MS'],
   });
   const after = await stored();
   expect(after.get('system.LOG_LEVEL')).toMatchObject({ value: 'warn', source: 'config/test.yaml' });
-  expect(after.get('orders.checkout.BREAKER_FAILURES')).toMatchObject({ value: 7, source: 'operator' });
+  expect(after.get('inventory.allocation.BREAKER_FAILURES')).toMatchObject({ value: 7, source: 'operator' });
   expect(after.get('products.gateway.RATE_LIMIT_BURST')).toMatchObject({ value: 50, source: 'operator' });
-  expect(after.has('orders.checkout.BREAKER_RESET_MS')).toBe(false);
+  expect(after.has('inventory.allocation.BREAKER_RESET_MS')).toBe(false);
 
   // Seeding the same file again writes nothing.
   expect(await seedConfig({ bus, file: second, source: 'config/test.yaml' })).toMatchObject({

@@ -67,13 +67,13 @@ export const settings: readonly SettingSpec[] = [
     name: 'BREAKER_FAILURES',
     summary: 'Consecutive failures to get an answer that open the circuit breaker to a dependency.',
     schema: number((n) => n.int().min(1).max(100)),
-    appliesTo: ['orders/checkout', 'inventory/allocation'],
+    appliesTo: ['inventory/allocation'],
   }),
   setting({
     name: 'BREAKER_RESET_MS',
     summary: 'How long an open circuit fails calls at once before letting one trial call through.',
     schema: number((n) => n.int().min(100).max(600_000)),
-    appliesTo: ['orders/checkout', 'inventory/allocation'],
+    appliesTo: ['inventory/allocation'],
   }),
   setting({
     name: 'AUTO_DISPATCH_AFTER_MS',
@@ -86,6 +86,30 @@ export const settings: readonly SettingSpec[] = [
     summary: 'Deliver a dispatched shipment automatically this long after dispatch; 0 = off.',
     schema: delayMs,
     appliesTo: ['shipping/shipments'],
+  }),
+  setting({
+    name: 'MIGRATION_CONCURRENCY',
+    summary: 'Moves of customers between partitions the placement cell runs at once (a drain queues the rest).',
+    schema: number((n) => n.int().min(1).max(64)),
+    appliesTo: ['placement/placements'],
+  }),
+  setting({
+    name: 'MIGRATION_STEP_TIMEOUT_MS',
+    summary: 'How long a step of a move may keep failing before the flip (the target down, say) before the move is rolled back.',
+    schema: number((n) => n.int().min(100).max(600_000)),
+    appliesTo: ['placement/placements'],
+  }),
+  setting({
+    name: 'MIGRATION_GRACE_MS',
+    summary: 'After a move flips the map, how long the source partition keeps answering reads while the cell router catches up.',
+    schema: number((n) => n.int().min(0).max(60_000)),
+    appliesTo: ['placement/placements'],
+  }),
+  setting({
+    name: 'MIGRATION_STEP_DELAY_MS',
+    summary: 'A pause before each step of a move: 0 in production; lets a demonstration catch a move half-way.',
+    schema: delayMs,
+    appliesTo: ['placement/placements'],
   }),
 ];
 

@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import { MAX_EVENT_AGE_DAYS } from './derive.ts';
 import { MAX_PARTITIONS } from './partitions.ts';
 
@@ -22,7 +23,44 @@ export interface RouteDescriptor {
    * cell's gateway; gateway-global does not route it at all.
    */
   callers?: RouteCallers;
+  /** The largest body the gateway forwards on this route, when it is not its default (64 KiB). */
+  maxBodyBytes?: number;
+  /**
+   * A stream held open (server-sent events): the gateways pass it through as it comes and end it when the
+   * caller's token expires, so a connection never outlives the token it was opened with.
+   */
+  stream?: true;
   summary: string;
+  /** What it takes and answers: the OpenAPI documents are generated from it (shared/contracts); every route of the system has one (shared/topology checks). */
+  contract?: RouteContract;
+}
+
+/**
+ * A route's contract, in the zod schemas its service validates with and answers from. The problems every
+ * route may answer (400 for bad input, 401/403 for a token, 429, 5xx) are documented without listing them.
+ */
+export interface RouteContract {
+  params?: ZodType;
+  query?: ZodType;
+  body?: ZodType;
+  /** Request headers it reads, by name. */
+  headers?: Readonly<Record<string, RouteHeader>>;
+  /** The body's media type when it is not JSON (a form). */
+  bodyMediaType?: string;
+  /** Each answer by status: its JSON body's schema, `null` for none. */
+  responses: Readonly<Record<number, ZodType | null>>;
+  /** The answers' media type when it is not JSON (an HTML page, an event stream). */
+  responseMediaType?: string;
+  /** Response headers it sets, by name and the statuses that carry them. */
+  responseHeaders?: Readonly<Record<string, { description: string; statuses: readonly number[] }>>;
+  /** The problems particular to it (404 when a thing is missing, 409, 422…). */
+  problems?: readonly number[];
+}
+
+export interface RouteHeader {
+  description: string;
+  required?: boolean;
+  schema?: ZodType;
 }
 
 export type RouteCallers = 'user' | 'cell';
@@ -70,6 +108,17 @@ export interface CellDescriptor {
   partitions?: { key: 'customer'; count: number; ports?: number };
   /** Set only on one partition of a partitioned cell (see `partitionOf`): its name, e.g. `orders-2`. */
   partition?: string;
+  /**
+   * The payload (the CloudEvent's `data`) of every subject the cell publishes, as zod schemas: consumers
+   * parse with them, and the AsyncAPI document is generated from them (shared/contracts). Once given, every
+   * subject it publishes must be in it; every cell of the system gives it (shared/topology checks).
+   */
+  events?: Readonly<Record<string, ZodType>>;
+  /**
+   * The contract package's schema modules (`import * as schemas from './schemas.ts'`): the generated
+   * documents name a schema by its export (`productPageSchema` → `ProductPage`) instead of inlining it.
+   */
+  schemas?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -116,6 +165,8 @@ function validateCell(cell: CellDescriptor): void {
     for (const subject of component.publishes ?? []) {
       if (!subject.startsWith(`${cell.name}.`))
         throw new Error(`${cell.name}.${component.name} may publish only on ${cell.name}.>, not ${subject}`);
+      if (cell.events && !cell.events[subject])
+        throw new Error(`${cell.name}.${component.name} publishes ${subject} without a schema in events`);
     }
   }
 }

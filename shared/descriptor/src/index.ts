@@ -4,6 +4,8 @@ export {
   type ComponentDescriptor,
   type RouteDescriptor,
   type RouteCallers,
+  type RouteContract,
+  type RouteHeader,
   type HttpMethod,
   type StreamRetention,
 } from './descriptor.ts';
@@ -39,6 +41,7 @@ export {
   partitionOf,
   cellInstances,
   instanceName,
+  callTargets,
   addressed,
   unaddressed,
   ownSubjects,

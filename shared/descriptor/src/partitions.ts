@@ -134,3 +134,10 @@ export function runningCell(cell: CellDescriptor, env: Record<string, string | u
   if (!cell.partitions) return cell;
   return partitionOf(cell, env.CELL_PARTITION || partitionName(cell.name, 1), partitionCount(cell, env));
 }
+
+/**
+ * The running cells a call to `called` reaches: the cell itself, or every partition of a partitioned cell
+ * (`orders` → `orders-1`, `orders-2`), each behind its own gateway (`ORDERS_2_GATEWAY_URL`).
+ */
+export const callTargets = (system: readonly CellDescriptor[], called: string): string[] =>
+  system.filter((c) => c.name === called).map(instanceName);

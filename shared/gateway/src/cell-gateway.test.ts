@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { openKeyStore, type Principal } from '@retail/auth';
 import { createLogger, UnauthorizedError } from '@retail/kernel';
 import { defineCell } from '@retail/descriptor';
@@ -6,6 +7,7 @@ import { standInServers } from '@retail/testing';
 import { createCellGateway } from './cell-gateway.ts';
 import { createForwarder } from './forwarder.ts';
 
+const ok = z.object({ ok: z.boolean() });
 const cell = defineCell({
   name: 'garden',
   summary: 'A cell for this test.',
@@ -16,8 +18,16 @@ const cell = defineCell({
     { name: 'watering', kind: 'composite', port: 0, summary: 'Asks for workload tokens.' },
   ],
   routes: [
-    { method: 'GET', path: '/plants', component: 'plants', access: 'public', summary: 'x' },
-    { method: 'POST', path: '/plants', component: 'plants', access: 'token', scopes: ['plants:write'], summary: 'x' },
+    { method: 'GET', path: '/plants', component: 'plants', access: 'public', summary: 'x', contract: { responses: { 200: ok } } },
+    {
+      method: 'POST',
+      path: '/plants',
+      component: 'plants',
+      access: 'token',
+      scopes: ['plants:write'],
+      summary: 'x',
+      contract: { body: z.object({ name: z.string() }), responses: { 201: ok } },
+    },
     {
       method: 'POST',
       path: '/plants/by-bed/:bed/water',
@@ -26,6 +36,7 @@ const cell = defineCell({
       scopes: ['plants:water'],
       callers: 'cell',
       summary: 'x',
+      contract: { params: z.object({ bed: z.string() }), responses: { 200: ok } },
     },
   ],
 });
@@ -104,5 +115,16 @@ describe('POST /internal/token', () => {
     expect((await mint('plants', 'garden-watering-secret')).status).toBe(401);
     expect((await mint('compost', 'garden-plants-secret')).status).toBe(401);
     expect((await mint('plants', '')).status).toBe(401);
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('answers the cell’s OpenAPI document, its routes for cells marked, without a token', async () => {
+    const res = await call('GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    const document = (await res.json()) as { paths: Record<string, Record<string, { 'x-callers'?: string }>> };
+    expect(Object.keys(document.paths)).toEqual(['/plants', '/plants/by-bed/{bed}/water']);
+    expect(document.paths['/plants/by-bed/{bed}/water']!.post!['x-callers']).toBe('cell');
+    expect(document.paths['/plants']!.post!['x-callers']).toBeUndefined();
   });
 });

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
-import { bearerToken, hasScopes, type KeyStore, type Principal, type TokenVerifier } from '@retail/auth';
+import { bearerToken, hasScopes, tokenExpiry, type KeyStore, type Principal, type TokenVerifier } from '@retail/auth';
 import { createServiceApp, ForbiddenError, UnauthorizedError, type Logger, type ServiceRequest } from '@retail/kernel';
+import { cellOpenApi } from '@retail/contracts';
 import { routeCallers, type CellDescriptor, type RouteDescriptor } from '@retail/descriptor';
 import type { Pool } from '@retail/http-client';
 import type { Forwarder } from './forwarder.ts';
@@ -44,6 +45,12 @@ export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceRequest> {
   if (deps.rateLimit) app.use(rateLimit({ ...deps.rateLimit, live: deps.rateLimit.live ?? deps.rateLimit, verifyToken }));
 
   app.get('/.well-known/jwks.json', (c) => c.json(deps.internalKeys.jwks()));
+  // The cell's own OpenAPI document: every route, people's and other cells', generated once from the descriptor.
+  let openApi: string | undefined;
+  app.get('/openapi.json', (c) => {
+    openApi ??= JSON.stringify(cellOpenApi(cell));
+    return c.body(openApi, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+  });
   workloadTokenRoute(app, cell, deps.workloadSecrets, minter);
   cellHealthRoute(app, cell, upstreams, deps.healthTimeoutMs, deps.pools);
 
@@ -79,6 +86,9 @@ export function createCellGateway(deps: CellGatewayDeps): Hono<ServiceRequest> {
         path,
         headers: { authorization: `Bearer ${internal}` },
         name: `${cell.name} ${route.component}`,
+        maxBodyBytes: route.maxBodyBytes,
+        // A stream ends when the token it was opened with expires (verified above, read again here).
+        endAt: route.stream ? tokenExpiry(c.req.header('authorization')) : undefined,
       });
     });
   }

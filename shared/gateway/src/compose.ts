@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { API_AUDIENCE, createVerifier, openKeyStore } from '@retail/auth';
+import { accessTokenVerifier, openKeyStore } from '@retail/auth';
 import { createLogger, parseEnv } from '@retail/kernel';
 import { openPlatform } from '@retail/registry';
 import { instanceName, type CellDescriptor } from '@retail/descriptor';
 import { createCellGateway } from './cell-gateway.ts';
 import { cellGatewayEnvSchema, upstreamsFrom, workloadSecretsFrom } from './env.ts';
 import { createForwarder } from './forwarder.ts';
+import { INTERNAL_TOKEN_TTL_SECONDS } from './internal-tokens.ts';
 import { traceRelayRoute } from './trace-relay.ts';
 
 /**
@@ -18,13 +19,13 @@ export async function composeCellGateway(cell: CellDescriptor) {
   const self = instanceName(cell);
   const name = `${self}-gateway`;
   const logger = createLogger({ name, level: env.LOG_LEVEL, pretty: env.LOG_PRETTY, base: { cell: self, component: 'gateway' } });
-  const internalKeys = await openKeyStore({ dir: join(env.DATA_DIR, self, 'gateway-keys'), alg: 'EdDSA' });
-  const verifyToken = createVerifier({
-    jwks: new URL(env.JWKS_URL),
-    issuer: env.TOKEN_ISSUER,
-    audience: API_AUDIENCE,
-    algorithms: ['ES256'],
+  const internalKeys = await openKeyStore({
+    dir: join(env.DATA_DIR, self, 'gateway-keys'),
+    alg: 'EdDSA',
+    maxTokenTtlSeconds: INTERNAL_TOKEN_TTL_SECONDS,
   });
+  // The token service's access tokens: issuer, audience, algorithm and `typ: at+jwt` pinned.
+  const verifyToken = accessTokenVerifier({ jwks: new URL(env.JWKS_URL), issuer: env.TOKEN_ISSUER, algorithms: ['ES256'] });
   const forwarder = createForwarder();
   // Read by the rate limiter on every request: the live configuration changes them in place.
   const limits = { perSecond: env.RATE_LIMIT_PER_SECOND, burst: env.RATE_LIMIT_BURST };

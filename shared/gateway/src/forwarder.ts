@@ -50,6 +50,10 @@ export interface ForwardTarget {
   name: string;
   /** Prepended to a path-only Location header, when the caller sees the target under a prefix (`/api`). */
   locationPrefix?: string;
+  /** This route's body limit, when it is not the forwarder's (a route's `maxBodyBytes`). */
+  maxBodyBytes?: number;
+  /** A stream's end (epoch ms): the answer ends then, however much more the target would send (the caller's token expires). */
+  endAt?: number;
 }
 
 export interface Forwarder {
@@ -79,6 +83,13 @@ async function readWhole(incoming: IncomingMessage, limit: number): Promise<Buff
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** An abort signal that fires at `at` (epoch ms), and the means to call it off. */
+function endAt(at: number) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), Math.max(0, at - Date.now()));
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 function prefixLocation(location: string | string[] | undefined, prefix: string | undefined) {
@@ -124,7 +135,7 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
 
   const failure = (error: unknown, target: ForwardTarget): AppError => {
     if (error instanceof undiciErrors.HeadersTimeoutError || error instanceof undiciErrors.BodyTimeoutError) {
-      return new AppError(504, 'Gateway timeout', `${target.name} did not answer in time.`);
+      return new AppError(504, `${target.name} did not answer in time.`);
     }
     return new ServiceUnavailableError(`${target.name} is unavailable; try again shortly.`);
   };
@@ -140,9 +151,17 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
   ) => {
     target.pool?.begin(origin);
     let ok = false;
+    const ending = target.endAt === undefined ? undefined : endAt(target.endAt);
     try {
       await agent.stream(
-        { origin, path: target.path, method: c.req.method as 'GET', headers: upstreamHeaders(incoming.headers, target, c), body },
+        {
+          origin,
+          path: target.path,
+          method: c.req.method as 'GET',
+          headers: upstreamHeaders(incoming.headers, target, c),
+          body,
+          signal: ending?.signal,
+        },
         ({ statusCode, headers }) => {
           for (const key of Object.keys(headers)) if (HOP_BY_HOP.has(key)) delete headers[key];
           if (headers.location) headers.location = prefixLocation(headers.location, target.locationPrefix);
@@ -151,7 +170,13 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
         },
       );
       ok = true;
+    } catch (error) {
+      // Its time is up: the answer ends cleanly (the client reconnects, with a fresh token).
+      if (!ending?.signal.aborted || !outgoing.headersSent) throw error;
+      ok = true;
+      outgoing.end();
     } finally {
+      ending?.clear();
       target.pool?.end(origin, ok);
     }
   };
@@ -161,7 +186,8 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
       const method = c.req.method;
       const hasBody = method !== 'GET' && method !== 'HEAD';
       const { incoming, outgoing } = nodeBindings(c);
-      checkAnnouncedLength(c, maxBodyBytes);
+      const limit = target.maxBodyBytes ?? maxBodyBytes;
+      checkAnnouncedLength(c, limit);
       const pool = target.pool;
       const origin = pool ? pool.pick() : target.origin!;
 
@@ -173,7 +199,7 @@ export function createForwarder(options: ForwarderOptions = {}): Forwarder {
         });
         const idempotent = pool !== undefined && isIdempotent(method, incoming.headers) && pool.hasOther(origin);
         // Kept only where a second try may need it: otherwise the body streams through untouched.
-        const body = hasBody ? (idempotent ? await readWhole(incoming, maxBodyBytes) : incoming) : null;
+        const body = hasBody ? (idempotent ? await readWhole(incoming, limit) : incoming) : null;
         try {
           await streamTo(origin, c, target, body, incoming, outgoing);
         } catch (error) {

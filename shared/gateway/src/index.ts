@@ -4,6 +4,6 @@ export type { CellHealth, ComponentHealth } from './cell-health.ts';
 export { createInternalTokenMinter, type InternalTokenMinter } from './internal-tokens.ts';
 export { cellGatewayEnvSchema, upstreamsFrom, type CellGatewayEnv } from './env.ts';
 export { composeCellGateway } from './compose.ts';
-export { rateLimit, type RateLimitSettings } from './rate-limit.ts';
+export { rateLimit, type RateLimitOptions, type RateLimitSettings } from './rate-limit.ts';
 export { createRateLimiter } from './token-bucket.ts';
 export { clientAddress } from './client-address.ts';

@@ -5,7 +5,8 @@ export interface InternalTokenMinter {
   ttlSeconds: number;
 }
 
-const TTL_SECONDS = 60;
+/** The lifetime of an internal token (and so how long a retired internal key stays published). */
+export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 const REUSE_MARGIN_SECONDS = 20;
 
 /**
@@ -15,7 +16,7 @@ const REUSE_MARGIN_SECONDS = 20;
 export function createInternalTokenMinter(cell: string, keys: KeyStore, maxEntries = 10_000): InternalTokenMinter {
   const cache = new Map<string, { token: string; exp: number }>();
   return {
-    ttlSeconds: TTL_SECONDS,
+    ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS,
     async mint(principal) {
       const key = `${principal.sub}|${principal.scopes.join(' ')}|${principal.email ?? ''}|${principal.clientId ?? ''}`;
       const now = Date.now() / 1000;
@@ -25,10 +26,10 @@ export function createInternalTokenMinter(cell: string, keys: KeyStore, maxEntri
         principal,
         issuer: internalIssuer(cell),
         audience: internalAudience(cell),
-        ttlSeconds: TTL_SECONDS,
+        ttlSeconds: INTERNAL_TOKEN_TTL_SECONDS,
       });
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-      cache.set(key, { token, exp: now + TTL_SECONDS });
+      cache.set(key, { token, exp: now + INTERNAL_TOKEN_TTL_SECONDS });
       return token;
     },
   };

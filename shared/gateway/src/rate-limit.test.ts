@@ -43,11 +43,19 @@ afterAll(async () => {
 const from = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } }) as unknown as HttpBindings;
 const get = (ip: string, headers: Record<string, string> = {}) => app.request('/plants', { headers }, from(ip));
 
-it('limits each client at the cell gateway, with 429 and Retry-After', async () => {
-  for (let i = 0; i < 3; i++) expect((await get('10.3.0.1')).status).toBe(200);
+it('limits each client at the cell gateway, with a 429 problem, Retry-After, RateLimit and RateLimit-Policy', async () => {
+  for (let i = 0; i < 3; i++) {
+    const ok = await get('10.3.0.1');
+    expect(ok.status).toBe(200);
+    // Not on answers that pass: gateway-global, the public edge, tells clients their quota.
+    expect(ok.headers.get('ratelimit')).toBeNull();
+  }
   const res = await get('10.3.0.1');
   expect(res.status).toBe(429);
   expect(res.headers.get('retry-after')).toBe('1');
+  expect(res.headers.get('ratelimit-policy')).toBe('"default";q=3;w=3');
+  expect(res.headers.get('ratelimit')).toMatch(/^"default";r=0;t=3$/);
+  expect(await res.json()).toMatchObject({ type: '/api/problems/rate-limited', status: 429 });
   expect((await get('10.3.0.2')).status).toBe(200);
   expect((await app.request('/healthz', {}, from('10.3.0.1'))).status).toBe(200);
 });

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bearerToken, type Principal, type TokenVerifier } from '@retail/auth';
 import { TooManyRequestsError } from '@retail/kernel';
 import { clientAddress } from './client-address.ts';
-import { createRateLimiter } from './token-bucket.ts';
+import { createRateLimiter, type RateDecision } from './token-bucket.ts';
 
 export interface RateLimitSettings {
   /** Sustained requests per second per client; 0 turns limiting off. */
@@ -16,13 +16,40 @@ export interface RateLimitSettings {
 
 const EXEMPT = new Set(['/healthz', '/readyz']);
 
+/** The quota's name in the headers: one policy per limiter. */
+const POLICY = 'default';
+
+/**
+ * The draft-ietf-httpapi-ratelimit-headers fields, structured-field form: the policy (`q` requests per
+ * `w` seconds: a full bucket, and the time it takes to fill) and what is left of it (`r` requests now,
+ * `t` seconds until the bucket is full again).
+ */
+function rateLimitHeaders(limits: { perSecond: number; burst: number }, decision: RateDecision): Record<string, string> {
+  return {
+    'RateLimit-Policy': `"${POLICY}";q=${limits.burst};w=${Math.max(1, Math.ceil(limits.burst / limits.perSecond))}`,
+    RateLimit: `"${POLICY}";r=${decision.remaining};t=${decision.resetSeconds}`,
+  };
+}
+
+export interface RateLimitOptions extends RateLimitSettings {
+  verifyToken: TokenVerifier;
+  now?: () => number;
+  /**
+   * Put `RateLimit` and `RateLimit-Policy` on every answer, not only on a 429. For the public edge
+   * (gateway-global): a cell gateway behind it counts gateway-global's address for anonymous callers,
+   * and its own figures would mislead the client.
+   */
+  headersOnEveryAnswer?: boolean;
+}
+
 /**
  * Per-client token buckets. A caller with a valid bearer token is counted by its subject, wherever it
  * connects from; everyone else by IP. The token is verified here, so a forged `sub` cannot pick a
  * fresh bucket, and a request with an invalid token spends its address's bucket before it is refused
- * (401), so that guessing tokens is held to the same rate as anything else.
+ * (401), so that guessing tokens is held to the same rate as anything else. A refusal is a 429
+ * `rate-limited` problem with `Retry-After`, `RateLimit` and `RateLimit-Policy`.
  */
-export function rateLimit(settings: RateLimitSettings & { verifyToken: TokenVerifier; now?: () => number }): MiddlewareHandler {
+export function rateLimit(settings: RateLimitOptions): MiddlewareHandler {
   const limits = settings.live ?? settings;
   // Rebuilt when the live limits change (RATE_LIMIT_PER_SECOND, RATE_LIMIT_BURST): fresh, full buckets.
   let built = { perSecond: -1, burst: -1 };
@@ -48,7 +75,12 @@ export function rateLimit(settings: RateLimitSettings & { verifyToken: TokenVeri
       }
     }
     const decision = buckets.take(principal ? `sub:${principal.sub}` : `ip:${clientAddress(c, settings.trustProxy)}`);
-    if (!decision.allowed) throw new TooManyRequestsError(decision.retryAfterSeconds);
+    if (!decision.allowed) throw new TooManyRequestsError(decision.retryAfterSeconds, { headers: rateLimitHeaders(built, decision) });
+    // On c.res itself, before the answer exists: Hono carries them onto whatever follows, a problem too
+    // (the forwarder stages them on the Node response, where an upstream's own RateLimit wins).
+    if (settings.headersOnEveryAnswer) {
+      for (const [name, value] of Object.entries(rateLimitHeaders(built, decision))) c.res.headers.set(name, value);
+    }
     if (refusal) throw refusal;
     await next();
   };

@@ -6,7 +6,7 @@ describe('token bucket', () => {
     let now = 0;
     const limiter = createRateLimiter({ perSecond: 2, burst: 3, now: () => now });
     expect([1, 2, 3].map(() => limiter.take('a').allowed)).toEqual([true, true, true]);
-    expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 1, remaining: 0, resetSeconds: 2 });
     now += 500; // one token back at 2/s
     expect(limiter.take('a').allowed).toBe(true);
     expect(limiter.take('a').allowed).toBe(false);
@@ -15,7 +15,18 @@ describe('token bucket', () => {
   it('rounds Retry-After up to whole seconds for slow rates', () => {
     const limiter = createRateLimiter({ perSecond: 0.25, burst: 1, now: () => 0 });
     limiter.take('a');
-    expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 4 });
+    expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 4, remaining: 0, resetSeconds: 4 });
+  });
+
+  it('says what is left of the quota: whole requests now, seconds until the bucket is full', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ perSecond: 2, burst: 4, now: () => now });
+    expect(limiter.take('a')).toEqual({ allowed: true, remaining: 3, resetSeconds: 1 });
+    expect(limiter.take('a')).toEqual({ allowed: true, remaining: 2, resetSeconds: 1 });
+    expect(limiter.take('a')).toEqual({ allowed: true, remaining: 1, resetSeconds: 2 });
+    now += 250; // half a token back
+    expect(limiter.take('a')).toEqual({ allowed: true, remaining: 0, resetSeconds: 2 });
+    expect(limiter.take('a')).toMatchObject({ allowed: false, remaining: 0, resetSeconds: 2 });
   });
 
   it('never refills beyond the burst', () => {

@@ -8,7 +8,14 @@ export interface RateLimiterOptions {
   now?: () => number;
 }
 
-export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/**
+ * Whether a request may go, and the client's quota after it: `remaining` whole requests it may still
+ * make at once, `resetSeconds` until its bucket is full again (a burst's worth).
+ */
+export type RateDecision = { remaining: number; resetSeconds: number } & (
+  | { allowed: true }
+  | { allowed: false; retryAfterSeconds: number }
+);
 
 export interface RateLimiter {
   take(key: string): RateDecision;
@@ -51,11 +58,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         bucket = { tokens: burst, updatedAt: at };
       }
       buckets.set(key, bucket);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return { allowed: true };
-      }
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond)) };
+      const allowed = bucket.tokens >= 1;
+      if (allowed) bucket.tokens -= 1;
+      const quota = { remaining: Math.floor(bucket.tokens), resetSeconds: Math.ceil((burst - bucket.tokens) / perSecond) };
+      if (allowed) return { allowed, ...quota };
+      return { allowed, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond)), ...quota };
     },
     size: () => buckets.size,
   };

@@ -119,7 +119,7 @@ describe.each(setups)('request bodies over a real socket: $name', ({ app, stream
   it('refuses a body announced over the limit with 413', async () => {
     const res = await post(server.port, '/things', JSON.stringify({ name: 'z'.repeat(LIMIT), count: 1 }));
     expect(res.status).toBe(413);
-    expect(res.body).toMatchObject({ status: 413, title: 'Payload too large' });
+    expect(res.body).toMatchObject({ status: 413, title: 'Content Too Large' });
   });
 
   it('refuses a chunked body once it passes the limit, and the connection goes on to serve the next request', async () => {

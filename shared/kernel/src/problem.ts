@@ -1,7 +1,8 @@
 import { ZodError } from 'zod';
 import { HTTPException } from 'hono/http-exception';
-import { type Refusal, DomainError } from './domain-error.ts';
+import { DomainError, REFUSAL_STATUS } from './domain-error.ts';
 import { AppError, type FieldError } from './errors.ts';
+import { problemTypes, problemTypeUri, reasonPhrase, type ProblemKind } from './problem-types.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -21,48 +22,40 @@ export function zodFieldErrors(error: ZodError): FieldError[] {
   }));
 }
 
-const REFUSALS: Record<Refusal, { status: number; title: string }> = {
-  'not-found': { status: 404, title: 'Not found' },
-  conflict: { status: 409, title: 'Conflict' },
-  unprocessable: { status: 422, title: 'Unprocessable content' },
-};
+/** `type` and `title` of a problem: its kind's, or `about:blank` and the status's reason phrase (RFC 9457 §4.2.1). */
+export function problemHead(status: number, kind?: ProblemKind): Pick<Problem, 'type' | 'title'> {
+  return kind ? { type: problemTypeUri(kind), title: problemTypes[kind].title } : { type: 'about:blank', title: reasonPhrase(status) };
+}
+
+/** A problem of `status` (and `kind`): the one way a problem body is built outside `toProblem`. */
+export function problemOf(
+  status: number,
+  options: { kind?: ProblemKind; detail?: string; instance?: string; extensions?: Record<string, unknown> } = {},
+): Problem {
+  return { ...problemHead(status, options.kind), status, detail: options.detail, instance: options.instance, ...options.extensions };
+}
 
 /** The one mapping from anything thrown to an RFC 9457 problem. Unknown errors never leak details. */
 export function toProblem(error: unknown, instance?: string): Problem {
   if (error instanceof DomainError) {
-    const { status, title } = REFUSALS[error.refusal];
-    return { type: 'about:blank', title, status, detail: error.message, instance, ...error.facts };
+    const status = REFUSAL_STATUS[error.refusal];
+    return problemOf(status, { kind: error.kind, detail: error.message, instance, extensions: error.facts });
   }
   if (error instanceof AppError) {
-    return {
-      type: 'about:blank',
-      title: error.title,
-      status: error.status,
-      detail: error.message,
-      instance,
-      ...error.extensions,
-    };
+    return problemOf(error.status, { kind: error.kind, detail: error.message, instance, extensions: error.extensions });
   }
   if (error instanceof ZodError) {
-    return {
-      type: 'about:blank',
-      title: 'Invalid request',
-      status: 400,
+    return problemOf(400, {
+      kind: 'invalid-request',
       detail: 'The request is not valid.',
       instance,
-      errors: zodFieldErrors(error),
-    };
+      extensions: { errors: zodFieldErrors(error) },
+    });
   }
   if (error instanceof HTTPException && error.status < 500) {
-    return { type: 'about:blank', title: error.message || 'Bad request', status: error.status, instance };
+    return problemOf(error.status, { detail: error.message || undefined, instance });
   }
-  return {
-    type: 'about:blank',
-    title: 'Internal server error',
-    status: 500,
-    detail: 'Something went wrong on our side; it has been logged.',
-    instance,
-  };
+  return problemOf(500, { detail: 'Something went wrong on our side; it has been logged.', instance });
 }
 
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {

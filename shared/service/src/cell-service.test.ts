@@ -5,6 +5,7 @@ import { freePort, realProcess, type RealProcess } from '@retail/testing';
 
 const main = fileURLToPath(new URL('../test/shop-main.ts', import.meta.url));
 const partitionedMain = fileURLToPath(new URL('../test/partitioned-shop-main.ts', import.meta.url));
+const unguardedMain = fileURLToPath(new URL('../test/unguarded-shop-main.ts', import.meta.url));
 const started: RealProcess[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((p) => p.stop()));
@@ -37,6 +38,24 @@ it('names the process from the descriptor, serves its app, and closes what it co
   const output = process.output();
   expect(output.indexOf('closed the bus')).toBeGreaterThan(-1);
   expect(output.indexOf('closed the bus')).toBeLessThan(output.indexOf('closed the database'));
+});
+
+it('serves nothing but the probes and what the service named open without its cell gateway’s internal token', async () => {
+  const { port } = await startShop({});
+  const anonymous = await fetch(`http://127.0.0.1:${port}/a-prefix-nobody-listed/1`);
+  expect(anonymous.status).toBe(401);
+  expect(anonymous.headers.get('content-type')).toBe('application/problem+json');
+  expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+});
+
+it('refuses to start a service whose app would serve routes without checking internal tokens', () => {
+  const run = spawnSync('node', [unguardedMain], {
+    env: { ...process.env, OTEL_SDK_DISABLED: 'true', PORT: '0', DISCOVERY: 'static' },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  expect(run.status).toBe(1);
+  expect(run.stderr + run.stdout).toContain('shop-till would serve routes without checking its cell gateway');
 });
 
 it('refuses to start on a bad setting and says which', () => {

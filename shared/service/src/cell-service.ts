@@ -90,6 +90,13 @@ export function startCellService<E extends CellServiceEnv>(options: StartCellSer
         const { openPlatform } = await import('@retail/registry');
         const platform = openPlatform({ cell: instanceName(cell), component, env, logger });
         const composed = await server.compose({ cell, system, component, env, logger, verifyToken, platform, bus: platform.bus });
+        // Deny by default: a service inside a cell serves nothing without its gateway's internal token.
+        const { requiresAuthentication } = await import('@retail/kernel');
+        if (!requiresAuthentication(composed.app)) {
+          throw new Error(
+            `${name} would serve routes without checking its cell gateway's internal tokens: build its app with createServiceApp({ authenticate: requireInternalToken(verifyToken) })`,
+          );
+        }
         return { env, logger, platform, who: { cell: options.cell.name, partition: cell.partition, component }, ...composed };
       },
       { shutdownTelemetry: telemetry.shutdown },

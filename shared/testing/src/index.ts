@@ -7,3 +7,4 @@ export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan, type ReceivedM
 export { OPERATOR } from './viewers.ts';
 export { appCaller, type CallOptions } from './app-caller.ts';
 export { standInServers, type StandInServers } from './stand-in-servers.ts';
+export { sseReader, type SseEvent, type SseReader } from './sse.ts';

@@ -1,1 +1,1 @@
-export { cells, globalGateway, systemCells } from './system.ts';
+export { cells, globalGateway, partitionGateways, systemCells, type PartitionGatewaySetting } from './system.ts';

@@ -43,10 +43,22 @@ it('every cell another cell calls exists, and no two cells claim the same public
   expect(new Set(prefixes).size).toBe(prefixes.length);
 });
 
-it('every scope a cell asks for its calls is one another cell’s routes require', () => {
+it('every scope a cell asks for its calls is one another cell’s routes require (or, partitioned, its other partitions’)', () => {
   for (const cell of cells) {
-    const elsewhere = cells.filter((c) => c !== cell).flatMap((c) => c.routes.flatMap((r) => r.scopes ?? []));
+    const elsewhere = cells.filter((c) => c !== cell || c.partitions).flatMap((c) => c.routes.flatMap((r) => r.scopes ?? []));
     for (const scope of cell.clientScopes ?? [])
       expect(elsewhere, `${cell.name} asks for ${scope}, which no other cell's route requires`).toContain(scope);
+  }
+});
+
+/** The contract documents are generated from these: nothing of the system may be left out of them. */
+it('every route has a contract and every published subject a payload schema', () => {
+  for (const cell of cells) {
+    for (const route of cell.routes)
+      expect(route.contract?.responses, `${cell.name}: ${route.method} ${route.path} has a contract with its answers`).toBeDefined();
+    const published = cell.components.flatMap((c) => c.publishes ?? []);
+    expect(Object.keys(cell.events ?? {}).sort(), `${cell.name}: a schema for each subject it publishes, and none besides`).toEqual(
+      [...new Set(published)].sort(),
+    );
   }
 });

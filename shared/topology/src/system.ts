@@ -1,4 +1,4 @@
-import { cellInstances, type CellDescriptor } from '@retail/descriptor';
+import { cellInstances, gatewayUrlVar, localUrl, type CellDescriptor } from '@retail/descriptor';
 import { inventoryCell } from '@retail/inventory-contract';
 import { ordersCell } from '@retail/orders-contract';
 import { placementCell } from '@retail/placement-contract';
@@ -21,3 +21,24 @@ export const globalGateway = { name: 'gateway-global', port: 8080 } as const;
  * own (`orders-1`, `orders-2`; `ORDERS_PARTITIONS` in `env` sets how many).
  */
 export const systemCells = (env: Record<string, string | undefined> = process.env): CellDescriptor[] => cellInstances(cells, env);
+
+/** One partition's gateway, as a caller of the partitioned cell finds it: the variable that says where, and the local default. */
+export interface PartitionGatewaySetting {
+  partition: string;
+  /** `ORDERS_2_GATEWAY_URL` */
+  variable: string;
+  /** `http://127.0.0.1:4600` */
+  fallback: string;
+}
+
+/**
+ * The gateways of every partition of `cell` in the running system (`ORDERS_PARTITIONS` in `env`): what a
+ * component calling the partitioned cell reads (`calls: ['orders']`; the runner and compose set each).
+ *
+ * @example
+ * partitionGateways('orders', { ORDERS_PARTITIONS: '2' }); // [{ partition: 'orders-1', variable: 'ORDERS_1_GATEWAY_URL', fallback: 'http://127.0.0.1:4200' }, …]
+ */
+export const partitionGateways = (cell: string, env: Record<string, string | undefined> = process.env): PartitionGatewaySetting[] =>
+  systemCells(env)
+    .filter((c) => c.name === cell && c.partition)
+    .map((c) => ({ partition: c.partition!, variable: gatewayUrlVar(c.partition!), fallback: localUrl(c.gateway.port) }));

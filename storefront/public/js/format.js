@@ -17,7 +17,7 @@ export function dateTime(iso) {
 /** Order ids are long; lists show the start, detail pages the whole. @param {string} id */
 export const shortId = (id) => (id.length > 10 ? id.slice(0, 8) : id);
 
-/** @typedef {'PENDING' | 'CONFIRMED' | 'REJECTED' | 'CANCELLED' | 'SHIPPED' | 'DELIVERED'} OrderStatus */
+/** @typedef {import('../../src/api-types.ts').Schemas['OrderStatus']} OrderStatus */
 
 /** @type {Record<OrderStatus, { label: string, explain: string, tone: string }>} */
 export const ORDER_STATUS = {
@@ -39,8 +39,7 @@ export const isFinal = (status) => status === 'DELIVERED' || status === 'REJECTE
 export const isCancellable = (status) => status === 'PENDING' || status === 'CONFIRMED';
 
 /**
- * @typedef {{ status: 'unknown' | 'in_stock' | 'low_stock' | 'out_of_stock', available: number | null }} Availability
- * @param {Availability} availability
+ * @param {import('../../src/api-types.ts').Schemas['Availability']} availability
  * @returns {{ text: string, tone: string, orderable: boolean }}
  */
 export function availabilityLabel(availability) {

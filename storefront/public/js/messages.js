@@ -24,6 +24,9 @@ export function explain(error, context) {
     return { tone: 'error', text: `${context.doing} failed: the shop cannot be reached. Check your connection and try again.` };
   if (error instanceof ApiError) {
     const detail = error.problem.detail ?? error.problem.error_description ?? '';
+    // The token endpoint's RFC 6749 answer to a wrong e-mail or password (400 invalid_grant).
+    if (error.problem.error === 'invalid_grant')
+      return { tone: 'error', text: `${context.doing} failed: ${detail || 'wrong e-mail or password.'}` };
     switch (error.status) {
       case 400:
         return {
@@ -37,6 +40,13 @@ export function explain(error, context) {
         return { tone: 'error', text: detail || 'Not found.' };
       case 409:
         return { tone: 'error', text: detail || 'That conflicts with the current state; reload and try again.' };
+      case 412:
+      case 428:
+        // Someone changed it since this page read it (or the page never knew its version): nothing was saved.
+        return {
+          tone: 'warning',
+          text: 'This was changed by someone else meanwhile, so your change was not saved. Reload the page and make it again.',
+        };
       case 429:
         return { tone: 'warning', text: `Too many requests; please wait ${error.retryAfter ?? 1} s and try again.` };
       case 503:

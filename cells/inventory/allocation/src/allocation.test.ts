@@ -11,7 +11,7 @@ import {
 import { inventoryCell } from '@retail/inventory-contract';
 import { startTestBus, type TestBus } from '@retail/events/testing';
 import { systemCells } from '@retail/topology';
-import { waitFor } from '@retail/testing';
+import { internalTestTokens, waitFor } from '@retail/testing';
 import { createApp } from './app.ts';
 import { allocationHandlers } from './events/handlers.ts';
 import { orderCancelled, orderPlaced, shipmentDispatched, silent, startStock, stockCommandsFor } from '../test/test-support.ts';
@@ -151,9 +151,11 @@ describe('inventory cell: orders and shipping events in, reservations out', () =
   });
 
   it('is ready while NATS is connected', async () => {
-    const app = createApp({ logger: silent, isReady: bus.isConnected });
+    const verifyToken = (await internalTestTokens('inventory')).verifier;
+    const app = createApp({ logger: silent, verifyToken, isReady: bus.isConnected });
     expect((await app.request('/readyz')).status).toBe(200);
-    const notReady = createApp({ logger: silent, isReady: () => false });
+    expect((await app.request('/anything')).status).toBe(401);
+    const notReady = createApp({ logger: silent, verifyToken, isReady: () => false });
     expect((await notReady.request('/readyz')).status).toBe(503);
   });
 });

@@ -27,7 +27,7 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
   const handlers = allocationHandlers(createStockCommands(http), logger);
   const consumers = startComponentConsumers({ ...context, bus, handlers, maxDeliver: ALLOCATION_MAX_DELIVER });
   return {
-    app: createApp({ logger, isReady: bus.isConnected }),
+    app: createApp({ logger, verifyToken: context.verifyToken, isReady: bus.isConnected }),
     live: {
       BREAKER_FAILURES: { initial: env.BREAKER_FAILURES, apply: (v) => breaker.configure({ failureThreshold: Number(v) }) },
       BREAKER_RESET_MS: { initial: env.BREAKER_RESET_MS, apply: (v) => breaker.configure({ resetAfterMs: Number(v) }) },

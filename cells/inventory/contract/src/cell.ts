@@ -1,5 +1,19 @@
 import { defineCell } from '@retail/descriptor';
-import { InventoryStream, InventorySubjects } from './events.ts';
+import * as inventoryEvents from './events.ts';
+import * as inventorySchemas from './schemas.ts';
+import { skuSchema } from '@retail/products-contract';
+import { z } from 'zod';
+import {
+  InventoryStream,
+  InventorySubjects,
+  reservationConfirmedEventSchema,
+  reservationRejectedEventSchema,
+  reservationReleasedEventSchema,
+  stockChangedEventSchema,
+} from './events.ts';
+import { adjustmentSchema, listStockQuerySchema, stockLevelSchema, stockPageSchema } from './schemas.ts';
+
+const bySku = z.object({ sku: skuSchema });
 
 export const InventoryScopes = { write: 'inventory:write' } as const;
 
@@ -8,6 +22,13 @@ export const inventoryCell = defineCell({
   name: 'inventory',
   summary: 'Stock per SKU and reservations per order: never oversells, under any concurrency.',
   stream: InventoryStream,
+  schemas: { ...inventorySchemas, ...inventoryEvents },
+  events: {
+    [InventorySubjects.stockChanged]: stockChangedEventSchema,
+    [InventorySubjects.reservationConfirmed]: reservationConfirmedEventSchema,
+    [InventorySubjects.reservationRejected]: reservationRejectedEventSchema,
+    [InventorySubjects.reservationReleased]: reservationReleasedEventSchema,
+  },
   gateway: { port: 4300 },
   components: [
     {
@@ -34,13 +55,21 @@ export const inventoryCell = defineCell({
     },
   ],
   routes: [
-    { method: 'GET', path: '/inventory', component: 'stock', access: 'public', summary: 'Stock levels, paged' },
+    {
+      method: 'GET',
+      path: '/inventory',
+      component: 'stock',
+      access: 'public',
+      summary: 'Stock levels, paged',
+      contract: { query: listStockQuerySchema, responses: { 200: stockPageSchema } },
+    },
     {
       method: 'GET',
       path: '/inventory/:sku',
       component: 'stock',
       access: 'public',
       summary: 'Stock of one SKU: onHand, reserved, available',
+      contract: { params: bySku, responses: { 200: stockLevelSchema }, problems: [404] },
     },
     {
       method: 'POST',
@@ -49,6 +78,15 @@ export const inventoryCell = defineCell({
       access: 'token',
       scopes: [InventoryScopes.write],
       summary: 'Adjust stock with a reason (admin)',
+      contract: {
+        params: bySku,
+        body: adjustmentSchema,
+        headers: {
+          'Idempotency-Key': { description: 'Makes a retried adjustment apply once: the same key and body answer the first result.' },
+        },
+        responses: { 201: stockLevelSchema },
+        problems: [404, 409, 422],
+      },
     },
   ],
 });

@@ -14,6 +14,7 @@ export {
 export {
   stockLevelSchema,
   adjustmentSchema,
+  adjustmentKeySchema,
   listStockQuerySchema,
   stockPageSchema,
   type StockLevel,

@@ -9,6 +9,9 @@ export const stockLevelSchema = z.object({
   available: z.number().int(),
 });
 
+/** The `Idempotency-Key` header an adjustment may carry: a retry with the same key and body is applied once. */
+export const adjustmentKeySchema = z.string().regex(/^[\x21-\x7e]{8,100}$/, 'Idempotency-Key: 8–100 visible ASCII characters, e.g. a UUID');
+
 /** `POST /inventory/{sku}/adjustments` (admin): receive goods (+), write off (−). */
 export const adjustmentSchema = z.strictObject({
   delta: z

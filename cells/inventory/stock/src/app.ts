@@ -16,14 +16,12 @@ export interface StockDeps {
 }
 
 export function createApp(deps: StockDeps) {
-  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady });
-  const internalToken = requireInternalToken(deps.verifyToken);
-  app.use('/inventory', internalToken);
-  app.use('/inventory/*', internalToken);
+  // Deny by default: every route takes only the inventory gateway's internal token.
+  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady, authenticate: requireInternalToken(deps.verifyToken) });
   // Commands only allocation may send: its workload token (users never hold the inventory:internal scope).
   const workload = requireWorkload(inventoryCell.name, 'allocation');
-  app.use('/reservations', internalToken, workload);
-  app.use('/reservations/*', internalToken, workload);
+  app.use('/reservations', workload);
+  app.use('/reservations/*', workload);
   app.route('/', inventoryRoutes(deps.stock));
   app.route('/', reservationRoutes(deps.reservations));
   return app;

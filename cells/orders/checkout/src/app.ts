@@ -10,9 +10,8 @@ export interface CheckoutAppDeps extends Pick<ServiceAppOptions, 'logger' | 'isR
 }
 
 export function createApp(deps: CheckoutAppDeps) {
-  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady });
-  app.use('/orders', requireInternalToken(deps.verifyToken));
-  app.use('/orders/*', requireInternalToken(deps.verifyToken));
+  // Deny by default: every route takes only the orders gateway's internal token.
+  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady, authenticate: requireInternalToken(deps.verifyToken) });
   app.route('/', checkoutRoutes(deps.checkout));
   return app;
 }

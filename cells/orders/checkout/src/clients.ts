@@ -1,18 +1,4 @@
-import { createHttpClient, type CircuitBreaker, type Pool, type TokenSource } from '@retail/http-client';
-
-/**
- * The products cell's gateway, for prices. A timeout and a circuit breaker keep checkout answering
- * (503, fast) while the products cell is slow or down, instead of piling up waiting customers.
- */
-export function productsGatewayClient(options: { pool: Pool; timeoutMs: number; token: TokenSource; breaker: CircuitBreaker }) {
-  return createHttpClient({
-    pool: options.pool,
-    name: 'the products cell',
-    timeoutMs: options.timeoutMs,
-    token: options.token,
-    breaker: options.breaker,
-  });
-}
+import { createHttpClient, type Pool, type TokenSource } from '@retail/http-client';
 
 /** The shipping cell's gateway, to cancel the shipment of an order being cancelled (client-credentials token). */
 export function shippingGatewayClient(options: { pool: Pool; token: TokenSource }) {
@@ -22,4 +8,12 @@ export function shippingGatewayClient(options: { pool: Pool; token: TokenSource 
 /** The orders core service of this cell, called with workload tokens from the cell gateway. */
 export function ordersCoreHttpClient(options: { pool: Pool; token: TokenSource }) {
   return createHttpClient({ pool: options.pool, name: 'orders orders', token: options.token });
+}
+
+/**
+ * A partition's gateway (`ORDERS_2_GATEWAY_URL`), to hand it a saga step for an order that moved there
+ * (this cell's client-credentials token, scope `orders:handover`).
+ */
+export function partitionGatewayClient(options: { partition: string; pool: Pool; token: TokenSource }) {
+  return createHttpClient({ pool: options.pool, name: `partition ${options.partition} of the orders cell`, token: options.token });
 }

@@ -1,14 +1,39 @@
 import { z } from 'zod';
-import { settingSchema } from '@retail/config';
-import { cellServiceEnv, parseEnv, secret } from '@retail/kernel';
+import { cellServiceEnv, ConfigError, parseEnv, secret } from '@retail/kernel';
 import { ordersCell } from '@retail/orders-contract';
-import { productsCell } from '@retail/products-contract';
 import { shippingCell } from '@retail/shipping-contract';
-import { component, devClientSecret, devWorkloadSecret, instanceName, localUrl, runningCell } from '@retail/descriptor';
+import {
+  component,
+  devClientSecret,
+  devWorkloadSecret,
+  gatewayUrlVar,
+  instanceName,
+  localUrl,
+  runningCell,
+  type CellDescriptor,
+} from '@retail/descriptor';
+import { systemCells } from '@retail/topology';
 
 const self = component(ordersCell, 'checkout');
 
+/** The orders cell's partitions in the running system (`ORDERS_PARTITIONS` of them), its own among them. */
+function partitionsOf(source: Record<string, string | undefined>): CellDescriptor[] {
+  try {
+    return systemCells(source).filter((cell) => cell.name === ordersCell.name);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${(error as Error).message}`);
+  }
+}
+
+/**
+ * One gateway URL per partition, `ORDERS_1_GATEWAY_URL`, `ORDERS_2_GATEWAY_URL`, … (`gatewayUrlVar`):
+ * where a saga step goes for an order that moved to that partition. Defaults from the descriptor's ports.
+ */
+const partitionGatewaySettings = (partitions: readonly CellDescriptor[]) =>
+  Object.fromEntries(partitions.map((p) => [gatewayUrlVar(instanceName(p)), z.url().default(localUrl(p.gateway.port))]));
+
 export function loadEnv(source = process.env) {
+  const partitions = partitionsOf(source);
   const schema = z.object({
     ...cellServiceEnv({
       port: self.port,
@@ -17,21 +42,20 @@ export function loadEnv(source = process.env) {
     }),
     /** The orders core service, commanded inside the cell (`componentUrlVar('orders')`). */
     ORDERS_URL: z.url().default(localUrl(component(ordersCell, 'orders').port)),
-    /** Prices come from the products cell, through its gateway only (`gatewayUrlVar('products')`). */
-    PRODUCTS_GATEWAY_URL: z.url().default(localUrl(productsCell.gateway.port)),
     /** A confirmed order's shipment is cancelled through the shipping cell's gateway (`gatewayUrlVar('shipping')`). */
     SHIPPING_GATEWAY_URL: z.url().default(localUrl(shippingCell.gateway.port)),
     /** gateway-global's token service, for this cell's client-credentials token. */
     TOKEN_URL: z.url().default(`${localUrl(8080)}/auth/token`),
     /** Its partition's client secret at the token service (CLIENT_SECRET_ORDERS_2 there: each partition is a client). */
     CLIENT_SECRET: secret((env) => devClientSecret(instanceName(runningCell(ordersCell, env)))),
-    /** How long a customer waits for prices before checkout answers 503. */
-    PRICE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
-    /** The circuit breaker to the products cell (live: `npm run config -- set orders/checkout BREAKER_FAILURES 5`). */
-    BREAKER_FAILURES: settingSchema('BREAKER_FAILURES', 3),
-    BREAKER_RESET_MS: settingSchema('BREAKER_RESET_MS', 5_000),
   });
-  return parseEnv(schema, source);
+  const parsed: unknown = parseEnv(schema.extend(partitionGatewaySettings(partitions)), source);
+  const perPartition = parsed as Record<string, string>;
+  return {
+    ...(parsed as z.infer<typeof schema>),
+    /** Partition (`orders-2`) → its gateway's URL, from the settings above. */
+    partitionGateways: Object.fromEntries(partitions.map((p) => [instanceName(p), perPartition[gatewayUrlVar(instanceName(p))]!])),
+  };
 }
 
 export type Env = ReturnType<typeof loadEnv>;

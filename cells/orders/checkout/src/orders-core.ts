@@ -1,6 +1,6 @@
 import { FORWARDED_USER_HEADER } from '@retail/auth';
-import { HttpError, type HttpClient } from '@retail/http-client';
-import type { CancelOrderQuery, CreateOrderCommand, Order, OrderTransitionCommand, PlacementQuery } from '@retail/orders-contract';
+import type { HttpClient } from '@retail/http-client';
+import type { CancelOrderQuery, CreateOrderCommand, Order, OrderTransitionCommand } from '@retail/orders-contract';
 
 /**
  * The commands checkout sends the orders core service. Failures surface as the http client's errors:
@@ -8,12 +8,11 @@ import type { CancelOrderQuery, CreateOrderCommand, Order, OrderTransitionComman
  */
 export interface OrdersCore {
   /**
-   * 201 when stored, 200 when the customer's key was seen with the same request: the order either way.
+   * 201 when priced and stored, 200 when the customer's key was seen with the same request: the order
+   * either way; 400 for lines it cannot price, 409 `pricesUnknown` while it knows no price yet.
    * `customerToken` is the customer's internal token: the core places orders only for them.
    */
   place(command: CreateOrderCommand, customerToken: string): Promise<Order>;
-  /** What a placement under this key was answered, or undefined when the key is new (422 for another request). */
-  placement(query: PlacementQuery, customerToken: string): Promise<Order | undefined>;
   /** `idempotencyKey` is the id of the event behind the move, so a redelivered event changes nothing. */
   transition(orderId: string, command: OrderTransitionCommand, idempotencyKey: string): Promise<Order>;
   /** The order as the caller may see it (their token: 404 for another customer's order). */
@@ -27,15 +26,6 @@ export function ordersCore(client: HttpClient): OrdersCore {
     place: async (command, customerToken) =>
       (await client.request<Order>('POST', '/internal/orders', { body: command, headers: { [FORWARDED_USER_HEADER]: customerToken } }))
         .body,
-    placement: async (query, customerToken) => {
-      try {
-        const path = `/internal/placements?${new URLSearchParams(query)}`;
-        return (await client.request<Order>('GET', path, { headers: { [FORWARDED_USER_HEADER]: customerToken } })).body;
-      } catch (error) {
-        if (error instanceof HttpError && error.status === 404) return undefined;
-        throw error;
-      }
-    },
     get: async (orderId, callerToken) =>
       (await client.request<Order>('GET', `/orders/${encodeURIComponent(orderId)}`, { token: callerToken })).body,
     cancel: async (orderId, callerToken, ifStatus) =>

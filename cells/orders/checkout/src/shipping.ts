@@ -19,7 +19,8 @@ export function shippingShipmentCanceller(client: HttpClient, logger: Logger): S
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       if (error.status === 404) return; // none yet: the shipping cell remembers the cancellation
-      if (error.status === 409) throw new ConflictError(`Order ${orderId} cannot be cancelled: it has already been dispatched.`);
+      if (error.status === 409)
+        throw new ConflictError(`Order ${orderId} cannot be cancelled: it has already been dispatched.`, 'order-state-conflict');
       // Any other refusal (a rejected token, a changed route) is not the customer's doing.
       logger.error({ status: error.status, body: error.body }, 'the shipping cell refused to cancel a shipment');
       throw new ServiceUnavailableError('Orders cannot be cancelled right now; try again shortly.');

@@ -1,22 +1,20 @@
 import { expect, it } from 'vitest';
 import { createOrderCommandSchema, orderTransitionCommandSchema } from './commands.ts';
-import { examplePricedOrder } from './testing.ts';
+import { exampleOrderCommand } from './testing.ts';
 
-const command = examplePricedOrder;
+const command = exampleOrderCommand;
 const paths = (result: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
   result.error?.issues.map((i) => i.path.join('.'));
 
-it('accepts a priced order whose totals add up', () => {
+it('accepts the customer’s lines unpriced: the core prices them', () => {
   expect(createOrderCommandSchema.safeParse(command).success).toBe(true);
 });
 
-it('refuses line totals and order totals that do not add up, naming the field', () => {
-  const wrongLine = { ...command, lines: [{ ...command.lines[0]!, lineTotal: 8999 }, command.lines[1]!], total: 17899 };
-  expect(paths(createOrderCommandSchema.safeParse(wrongLine))).toEqual(['lines.0.lineTotal']);
-  expect(paths(createOrderCommandSchema.safeParse({ ...command, total: 1 }))).toEqual(['total']);
-});
-
-it('refuses a request hash that is not a hex sha256', () => {
+it('refuses prices sent along, a SKU twice, and a request hash that is not a hex sha256, naming the field', () => {
+  const priced = { ...command, lines: [{ ...command.lines[0]!, unitPrice: 1 }] };
+  expect(createOrderCommandSchema.safeParse(priced).success).toBe(false);
+  expect(createOrderCommandSchema.safeParse({ ...command, total: 1 }).success).toBe(false);
+  expect(paths(createOrderCommandSchema.safeParse({ ...command, lines: [command.lines[0]!, command.lines[0]!] }))).toEqual(['lines']);
   expect(paths(createOrderCommandSchema.safeParse({ ...command, requestHash: 'not-a-hash' }))).toEqual(['requestHash']);
 });
 

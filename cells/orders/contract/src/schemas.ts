@@ -20,6 +20,10 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
 
 export const canTransition = (from: OrderStatus, to: OrderStatus) => ORDER_TRANSITIONS[from].includes(to);
 
+/** Whether an order in `from` may still get to `to` by moves the state machine allows (CONFIRMED → DELIVERED, via SHIPPED). */
+export const canReach = (from: OrderStatus, to: OrderStatus): boolean =>
+  ORDER_TRANSITIONS[from].some((next) => next === to || canReach(next, to));
+
 export const addressSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   line1: z.string().trim().min(1).max(200),
@@ -55,9 +59,11 @@ export const orderLineSchema = z.object({
   sku: skuSchema,
   name: z.string(),
   quantity: z.number().int(),
-  /** Minor units, in the order's currency, as priced by the products cell at checkout. */
+  /** Minor units, in the order's currency: the product's price as the orders cell last heard it from the products cell. */
   unitPrice: z.number().int(),
   lineTotal: z.number().int(),
+  /** The version of the product (`products.product.*` events) the line was priced at; 0 on orders placed before versions were recorded. */
+  productVersion: z.number().int().min(0),
 });
 
 export const historyEntrySchema = z.object({

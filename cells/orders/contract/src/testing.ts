@@ -1,18 +1,37 @@
+import type { Product } from '@retail/products-contract';
 import type { CreateOrderCommand } from './commands.ts';
 
 /**
- * A priced order the core accepts, as checkout sends it: Alice's 2 × KIT-PAN at 45.00 + 1 × KIT-KNIFE at
- * 89.00. For the tests of the cell's components; not part of the cell's public face (see index.ts).
+ * An order the core accepts, as checkout sends it: Alice's 2 × KIT-PAN + 1 × KIT-KNIFE (45.00 and 89.00
+ * in `exampleProducts`). For the tests of the cell's components; not part of the cell's public face (see index.ts).
  */
-export const examplePricedOrder = {
+export const exampleOrderCommand = {
   customerId: 'user-alice',
   idempotencyKey: 'order-key-0001',
   requestHash: 'a'.repeat(64),
   lines: [
-    { sku: 'KIT-PAN', name: 'Cast Iron Pan', quantity: 2, unitPrice: 4500, lineTotal: 9000 },
-    { sku: 'KIT-KNIFE', name: 'Chef Knife', quantity: 1, unitPrice: 8900, lineTotal: 8900 },
+    { sku: 'KIT-PAN', quantity: 2 },
+    { sku: 'KIT-KNIFE', quantity: 1 },
   ],
-  total: 17900,
-  currency: 'USD',
   shippingAddress: { name: 'Alice Doe', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
 } satisfies CreateOrderCommand;
+
+const product = (sku: string, name: string, amount: number, currency: Product['price']['currency']): Product => ({
+  sku,
+  name,
+  description: '',
+  category: 'kitchen',
+  price: { amount, currency },
+  imageUrl: null,
+  version: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+});
+
+/** A small catalog, as the products cell announces it (`products.product.created`): what the tests price orders with. */
+export const exampleProducts: Product[] = [
+  product('KIT-PAN', 'Cast Iron Pan', 4500, 'USD'),
+  product('KIT-KNIFE', 'Chef Knife', 8900, 'USD'),
+  product('OUT-TENT', 'Tent', 34900, 'USD'),
+  product('EUR-MUG', 'Euro Mug', 1200, 'EUR'),
+];

@@ -1,31 +1,31 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_AUDIENCE, createVerifier, internalAudience, internalIssuer, openKeyStore, signToken, type KeyStore } from '@retail/auth';
 import { createCellGateway, createForwarder } from '@retail/gateway';
 import { instanceName, runningCell } from '@retail/descriptor';
-import { eventOrigin } from '@retail/events';
-import { cachedClientCredentials, cellWorkloadTokens, createCircuitBreaker, fixedPool } from '@retail/http-client';
+import { createEvent } from '@retail/events';
+import { cachedClientCredentials, cellWorkloadTokens, fixedPool } from '@retail/http-client';
 import { createLogger, serveApp, type RunningServer } from '@retail/kernel';
 import {
   createApp as createCheckoutApp,
   createCheckout,
   ordersCore,
   ordersCoreHttpClient,
-  productsGatewayClient,
-  productsPriceSource,
   shippingGatewayClient,
   shippingShipmentCanceller,
 } from '@retail/orders-checkout';
 import { ordersCell } from '@retail/orders-contract';
-import { createApp as createOrdersApp, createOrderBook, openOwnDatabase } from '@retail/orders-orders';
+import { exampleProducts } from '@retail/orders-contract/testing';
+import { createApp as createOrdersApp, openOwnDatabase, partitionServices, priceHandlers } from '@retail/orders-orders';
 import { freePort, json } from '@retail/testing';
 
 /**
  * The whole orders cell on real ports, as its partition `orders-2` runs it: its gateway in front of the
  * real orders and checkout services, checkout getting its workload tokens from the gateway and its
- * client-credentials token (as client `orders-2`) from a stand-in token service, and prices from a
- * stand-in products gateway. The cell boundary as clients see it.
+ * client-credentials token (as client `orders-2`) from a stand-in token service, the core pricing orders
+ * from its projection of the catalog (fed here as its consumer would). The cell boundary as clients see it.
  */
 const partition = runningCell(ordersCell, { CELL_PARTITION: 'orders-2' });
 const ISSUER = 'http://issuer.test';
@@ -40,10 +40,17 @@ const stubs: Server[] = [];
 let base: string;
 let coreUrl: string;
 let closeClients: () => Promise<void>;
-const tokenRequests: string[] = [];
 
 const token = (sub: string, scopes: string[]) =>
   signToken(issuerKeys, { principal: { sub, scopes }, issuer: ISSUER, audience: API_AUDIENCE, ttlSeconds: 300 });
+/** Another cell's client-credentials token (the placement cell's migration controller, another partition). */
+const machineToken = (clientId: string, scopes: string[]) =>
+  signToken(issuerKeys, {
+    principal: { sub: `client:${clientId}`, scopes, clientId },
+    issuer: ISSUER,
+    audience: API_AUDIENCE,
+    ttlSeconds: 300,
+  });
 
 /** A tiny node:http server for the parts of other cells checkout talks to. */
 async function stub(
@@ -72,26 +79,11 @@ beforeAll(async () => {
 
   // gateway-global's token service, as far as checkout uses it: client credentials for the partition.
   const tokenUrl = await stub((req) => {
-    tokenRequests.push(req.authorization ?? '');
     const ok = req.authorization === `Basic ${Buffer.from(`orders-2:${CLIENT_SECRET}`).toString('base64')}`;
     return ok
       ? { status: 200, body: { access_token: 'orders-cell-client-token', token_type: 'Bearer', expires_in: 300 } }
       : { status: 401, body: { error: 'invalid_client' } };
   });
-  // The products gateway: prices, for the orders cell's client token only.
-  const productsUrl = await stub((req) => {
-    if (req.authorization !== 'Bearer orders-cell-client-token') return { status: 401, body: { status: 401 } };
-    const skus = new URL(req.url ?? '/', 'http://x').searchParams.getAll('sku');
-    const known: Record<string, number> = { 'KIT-PAN': 4500, 'KIT-KNIFE': 8900 };
-    return {
-      status: 200,
-      body: {
-        items: skus.filter((s) => s in known).map((sku) => ({ sku, name: sku, price: { amount: known[sku], currency: 'USD' } })),
-        missing: skus.filter((s) => !(s in known)),
-      },
-    };
-  });
-
   // The shipping gateway: cancels an order's shipment, for the orders cell's client token only.
   const shippingUrl = await stub((req) =>
     req.authorization === 'Bearer orders-cell-client-token'
@@ -100,9 +92,23 @@ beforeAll(async () => {
   );
 
   const database = openOwnDatabase(':memory:');
+  const created = priceHandlers()['products.product.created']!;
+  for (const product of exampleProducts) {
+    const event = createEvent({
+      source: '/cells/products/catalog',
+      type: 'products.product.created',
+      subject: product.sku,
+      data: { product },
+    });
+    database.db.transaction((tx) => 'handle' in created && created.handle(tx, event.data, event));
+  }
   // One process hosts the gateway and the services: all keep Node's own Response (see serveApp).
   const core = await serveApp({
-    app: createOrdersApp({ orders: createOrderBook(database.db, eventOrigin(partition, 'orders')), verifyToken: verifyInternal, logger }),
+    app: createOrdersApp({
+      ...partitionServices(database.db, partition),
+      verifyToken: verifyInternal,
+      logger,
+    }),
     port: 0,
     hostname: '127.0.0.1',
     logger,
@@ -122,16 +128,9 @@ beforeAll(async () => {
     secret: CLIENT_SECRET,
     name: 'the token service',
   });
-  const productsClient = productsGatewayClient({
-    breaker: createCircuitBreaker({ name: 'products cell' }),
-    pool: fixedPool('productsGatewayClient', productsUrl),
-    timeoutMs: 1_000,
-    token: cellToken,
-  });
   const shippingClient = shippingGatewayClient({ pool: fixedPool('shippingGatewayClient', shippingUrl), token: cellToken });
-  closeClients = async () => void (await Promise.all([ordersClient.close(), productsClient.close(), shippingClient.close()]));
+  closeClients = async () => void (await Promise.all([ordersClient.close(), shippingClient.close()]));
   const checkout = createCheckout({
-    prices: productsPriceSource(productsClient, logger),
     orders: ordersCore(ordersClient),
     cancelShipment: shippingShipmentCanceller(shippingClient, logger),
     logger,
@@ -180,7 +179,7 @@ const placeOrder = (bearer: string | undefined, key: string, lines = [{ sku: 'KI
   send('POST', '/orders', bearer, { body: { lines, shippingAddress: address }, headers: { 'idempotency-key': key } });
 
 describe('orders gateway: a customer’s orders', () => {
-  it('places an order for the customer the token names, priced by the products cell, and shows it to them only', async () => {
+  it('places an order for the customer the token names, priced by the orders core, and shows it to them only', async () => {
     const alice = await token('user-alice', ['orders:read', 'orders:write']);
     const res = await placeOrder(alice, 'gateway-key-0001');
     expect(res.status).toBe(201);
@@ -192,8 +191,6 @@ describe('orders gateway: a customer’s orders', () => {
       lines: [{ sku: 'KIT-PAN', unitPrice: 4500, quantity: 2 }],
     });
     expect(res.headers.get('location')).toBe(`/orders/${order.id}`);
-    // checkout authenticated at the token service as its partition of the orders cell, with its client secret.
-    expect(tokenRequests[0]).toBe(`Basic ${Buffer.from(`orders-2:${CLIENT_SECRET}`).toString('base64')}`);
 
     expect(await json(await send('GET', `/orders/${order.id}`, alice))).toEqual(order);
     expect((await json(await send('GET', '/orders', alice))).items.map((o: { id: string }) => o.id)).toContain(order.id);
@@ -269,5 +266,47 @@ describe('orders gateway: the boundary', () => {
     expect((await ask(basic('allocation', CHECKOUT_SECRET))).status).toBe(401);
     // The core's own credential yields the core's token, never checkout's.
     expect((await ask(basic('checkout', CORE_SECRET))).status).toBe(401);
+  });
+});
+
+describe('orders gateway: moving customers between partitions', () => {
+  it('forwards the migration controller’s token to the core with its scope, and a person never', async () => {
+    const controller = await machineToken('placement', ['orders:migrate']);
+    const migrationId = randomUUID();
+    const frozen = await send('POST', '/migration/customers/user-carol/freeze', controller, { body: { migrationId, to: 'orders-1' } });
+    expect(frozen.status).toBe(200);
+    expect(await json(frozen)).toMatchObject({ customerId: 'user-carol', state: 'leaving', partition: 'orders-1' });
+    const held = await json(await send('GET', '/migration/customers', controller));
+    expect(held.customers).toContainEqual({ customerId: 'user-alice', orders: expect.any(Number) });
+
+    // Carol's writes wait meanwhile: checkout tells her to try again in a second, through the gateway.
+    const carol = await token('user-carol', ['orders:read', 'orders:write']);
+    const refused = await placeOrder(carol, 'gateway-key-0006');
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+
+    // People (even with the scope) and other cells without it are refused at the gateway.
+    const operator = await token('user-admin', ['orders:admin', 'orders:migrate']);
+    expect((await send('POST', '/migration/customers/user-carol/unfreeze', operator, { body: { migrationId } })).status).toBe(403);
+    const partitionToken = await machineToken('orders-1', ['orders:handover']);
+    expect((await send('POST', '/migration/customers/user-carol/unfreeze', partitionToken, { body: { migrationId } })).status).toBe(403);
+
+    const undone = await send('POST', '/migration/customers/user-carol/unfreeze', controller, { body: { migrationId } });
+    expect(await json(undone)).toMatchObject({ state: 'serving' });
+    expect((await placeOrder(carol, 'gateway-key-0006')).status).toBe(201);
+  });
+
+  it('applies a saga step another partition hands over, once per Idempotency-Key, for its client token only', async () => {
+    const carol = await token('user-carol', ['orders:read', 'orders:write']);
+    const order = await json(await placeOrder(carol, 'gateway-key-0007'));
+    const handOver = (bearer: string, key = 'event-id-0001') =>
+      send('POST', `/migration/orders/${order.id}/transitions`, bearer, { body: { to: 'CONFIRMED' }, headers: { 'idempotency-key': key } });
+    const partitionToken = await machineToken('orders-1', ['orders:handover']);
+    const confirmed = await handOver(partitionToken);
+    expect(confirmed.status).toBe(200);
+    expect(await json(confirmed)).toMatchObject({ id: order.id, status: 'CONFIRMED' });
+    expect((await json(await handOver(partitionToken))).history).toHaveLength(2);
+    expect((await handOver(await machineToken('placement', ['orders:migrate']))).status).toBe(403);
+    expect((await handOver(await token('user-admin', ['orders:admin', 'orders:handover']))).status).toBe(403);
   });
 });

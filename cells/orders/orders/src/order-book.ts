@@ -12,11 +12,12 @@ import {
   type OrderPage,
   type OrderStatus,
   type OrderTransitionCommand,
-  type PlacementQuery,
 } from '@retail/orders-contract';
 import { durableName, runningCell } from '@retail/descriptor';
 import * as schema from './db/schema.ts';
 import { IdempotencyKeyReusedError, IllegalTransitionError, OrderNotFoundError } from './errors.ts';
+import { assertListable, assertServed, missingForSaga, missingForViewer } from './moves.ts';
+import { priceLines } from './prices.ts';
 import { recordHistory, recordStatus, transition, type OrderRow, type OrdersDb, type OrdersTx } from './transition.ts';
 
 /** Where its events come from: `/cells/orders-2/orders`, in partition `orders-2` (see `eventOrigin`). */
@@ -30,25 +31,39 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * transaction (transactional outbox); every status change goes through `transition`.
  */
 export interface OrderBook {
-  /** 404 when the order does not exist or is another customer's (never 403: that would reveal it exists). */
+  /**
+   * 404 when the order does not exist or is another customer's (never 403: that would reveal it exists);
+   * 503 (Retry-After: 1) to its customer or an operator when it moved to another partition.
+   */
   get(id: string, viewer: Viewer): Order;
-  /** The customer's own orders, newest first. */
+  /** The customer's own orders, newest first; 503 (Retry-After: 1) once the customer has moved away. */
   list(customerId: string, query: ListOrdersQuery): OrderPage;
   /**
    * PENDING | CONFIRMED → CANCELLED; an order already cancelled is answered as it is. With `ifStatus`,
-   * only from that status (409 with the status it has now otherwise).
+   * only from that status (409 with the status it has now otherwise). 409 `moving` while its customer is
+   * being moved; 503 as `get` for an order that moved.
    */
   cancel(id: string, viewer: Viewer, ifStatus?: OrderStatus): Order;
-  /** Store a priced order as PENDING; the same key and request again gets the same answer (the order as placed). */
+  /**
+   * Price the lines from the cell's copy of the catalog's prices (`prices.ts`) and store the order as
+   * PENDING, in one transaction; the same key and request again gets the same answer (the order as
+   * placed, whatever prices have done since), 422 for another request under that key. 400 for a product
+   * it knows no price of or lines in different currencies; 409 `pricesUnknown` while it knows no price
+   * at all; 409 `moving` while the customer is being moved (a replay, which writes nothing, is still
+   * answered). Nothing is written on any refusal.
+   */
   place(command: CreateOrderCommand): { order: Order; created: boolean };
-  /** That answer for a key already used, without storing anything; undefined for a new key, 422 for another request. */
-  placement(query: PlacementQuery): Order | undefined;
-  /** Move an order along the saga; a repeated idempotency key (the causing event's id) changes nothing. */
+  /**
+   * Move an order along the saga; a repeated idempotency key (the causing event's id) changes nothing.
+   * 409 `moving` while its customer is being moved; 410 naming the partition for an order that moved.
+   */
   advance(id: string, command: OrderTransitionCommand, idempotencyKey: string): { order: Order; applied: boolean };
 }
 
 type HistoryRow = typeof schema.orderHistory.$inferSelect;
 type Reader = Pick<OrdersDb, 'select'>;
+/** A customer's key and request: what tells a replay from a new placement. */
+type PlacementKey = Pick<CreateOrderCommand, 'customerId' | 'idempotencyKey' | 'requestHash'>;
 
 function toOrder(row: OrderRow, history: HistoryRow[]): Order {
   return {
@@ -151,10 +166,10 @@ const load = (tx: OrdersDb | OrdersTx, row: OrderRow) => toOrder(row, historyOf(
  */
 const asPlaced = (row: OrderRow) =>
   toOrder({ ...row, status: 'PENDING', updatedAt: row.createdAt }, [
-    { id: 0, orderId: row.id, status: 'PENDING', at: row.createdAt, reason: null },
+    { id: 0, orderId: row.id, status: 'PENDING', at: row.createdAt, reason: null, key: null },
   ]);
 /** The placement's answer when the customer used this key before; 422 when it was with another request. */
-function replayOf(tx: OrdersDb | OrdersTx, key: PlacementQuery): Order | undefined {
+function replayOf(tx: OrdersDb | OrdersTx, key: PlacementKey): Order | undefined {
   const existing = placedWithKey(tx).get({ customerId: key.customerId, idempotencyKey: key.idempotencyKey });
   if (!existing) return undefined;
   if (existing.requestHash !== key.requestHash) throw new IdempotencyKeyReusedError();
@@ -212,11 +227,13 @@ export function createOrderBook(db: OrdersDb, origin: EventOrigin = DEFAULT_ORIG
   return {
     get(id, viewer) {
       const row = find(db, id);
+      if (!row) missingForViewer(db, id, viewer);
       if (!visible(row, viewer)) throw new OrderNotFoundError(id);
       return load(db, row);
     },
 
     list(customerId, query) {
+      assertListable(db, customerId);
       const where = and(eq(schema.orders.customerId, customerId), query.status ? eq(schema.orders.status, query.status) : undefined);
       const total = db.select({ n: count() }).from(schema.orders).where(where).get()?.n ?? 0;
       const rows = db
@@ -234,7 +251,9 @@ export function createOrderBook(db: OrdersDb, origin: EventOrigin = DEFAULT_ORIG
     cancel(id, viewer, ifStatus) {
       return db.transaction((tx) => {
         const current = find(tx, id);
+        if (!current) missingForViewer(tx, id, viewer);
         if (!visible(current, viewer)) throw new OrderNotFoundError(id);
+        assertServed(tx, current.customerId);
         if (current.status === 'CANCELLED') return load(tx, current);
         if (!canTransition(current.status, 'CANCELLED')) throw cancelRefusal(current);
         if (ifStatus && current.status !== ifStatus)
@@ -250,14 +269,16 @@ export function createOrderBook(db: OrdersDb, origin: EventOrigin = DEFAULT_ORIG
       return db.transaction((tx) => {
         const replay = replayOf(tx, command);
         if (replay) return { order: replay, created: false };
+        assertServed(tx, command.customerId);
+        const priced = priceLines(tx, command.lines);
         const now = new Date().toISOString();
         const row = insertOrder(tx).get({
           id: randomUUID(),
           customerId: command.customerId,
           status: 'PENDING',
-          lines: command.lines,
-          total: command.total,
-          currency: command.currency,
+          lines: priced.lines,
+          total: priced.total,
+          currency: priced.currency,
           shippingAddress: command.shippingAddress,
           idempotencyKey: command.idempotencyKey,
           requestHash: command.requestHash,
@@ -271,7 +292,7 @@ export function createOrderBook(db: OrdersDb, origin: EventOrigin = DEFAULT_ORIG
           customerId: row.customerId,
           lines: reserved(row),
           total: row.total,
-          currency: command.currency,
+          currency: priced.currency,
           shippingAddress: row.shippingAddress,
         };
         appendToOutbox(tx, createEvent({ ...origin, type: OrderSubjects.placed, subject: row.id, data: placed }));
@@ -279,18 +300,15 @@ export function createOrderBook(db: OrdersDb, origin: EventOrigin = DEFAULT_ORIG
       });
     },
 
-    placement(query) {
-      return replayOf(db, query);
-    },
-
     advance(id, command, idempotencyKey) {
       return db.transaction((tx: OrdersTx) => {
         const current = find(tx, id);
-        if (!current) throw new OrderNotFoundError(id);
+        if (!current) missingForSaga(tx, id);
+        assertServed(tx, current.customerId);
         if (!firstDelivery(tx, { eventId: idempotencyKey, consumer: INBOX_CONSUMER, type: `transition:${command.to}` })) {
           return { order: load(tx, current), applied: false }; // done before: a redelivered event
         }
-        const row = transition(tx, current, command.to, command.reason);
+        const row = transition(tx, current, command.to, command.reason, idempotencyKey);
         appendToOutbox(tx, transitionEvent(origin, row, command, current.status));
         return { order: load(tx, row), applied: true };
       });

@@ -20,7 +20,7 @@ function orderIn(status: OrderStatus): OrderRow {
       id: randomUUID(),
       customerId: 'user-alice',
       status,
-      lines: [{ sku: 'KIT-PAN', name: 'Pan', quantity: 1, unitPrice: 100, lineTotal: 100 }],
+      lines: [{ sku: 'KIT-PAN', name: 'Pan', quantity: 1, unitPrice: 100, lineTotal: 100, productVersion: 1 }],
       total: 100,
       currency: 'USD',
       shippingAddress: { name: 'A', line1: 'B', city: 'C', postalCode: '12345', country: 'US' },

@@ -29,3 +29,18 @@ export {
   type CustomerAssignedEvent,
   type PartitionChangedEvent,
 } from './schemas.ts';
+export {
+  MIGRATION_STATES,
+  FINISHED_MIGRATION_STATES,
+  migrationStateSchema,
+  migrationRequestSchema,
+  migrationListQuerySchema,
+  migrationSchema,
+  migrationListSchema,
+  drainSchema,
+  type MigrationState,
+  type MigrationRequest,
+  type MigrationListQuery,
+  type Migration,
+  type Drain,
+} from './migrations.ts';

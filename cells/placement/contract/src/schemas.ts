@@ -5,7 +5,7 @@ import { isPartitionName } from '@retail/descriptor';
 export const partitionStateSchema = z.enum(['active', 'draining', 'down']);
 
 /** How a customer came to their partition: the rule at first use, or an operator's explicit placement. */
-export const placementSourceSchema = z.enum(['rule', 'override']);
+export const placementSourceSchema = z.enum(['rule', 'override', 'migration']);
 
 /** A customer is the `sub` of their token: `user-alice`, `user-<uuid>`. */
 export const customerIdSchema = z

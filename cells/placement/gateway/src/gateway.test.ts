@@ -3,7 +3,7 @@ import { API_AUDIENCE, createVerifier, internalAudience, internalIssuer, openKey
 import { createCellGateway, createForwarder } from '@retail/gateway';
 import { createLogger, serveApp, type RunningServer } from '@retail/kernel';
 import { placementCell } from '@retail/placement-contract';
-import { createApp, createPlacements, openOwnDatabase } from '@retail/placement-placements';
+import { placementsTestApp, type PlacementsTestApp } from '@retail/placement-placements/testing';
 import { json } from '@retail/testing';
 
 /**
@@ -15,6 +15,7 @@ const logger = createLogger({ name: 'test', level: 'silent' });
 let issuerKeys: KeyStore;
 let gateway: RunningServer;
 let placements: RunningServer;
+let core: PlacementsTestApp;
 let base: string;
 const forwarder = createForwarder();
 
@@ -31,15 +32,7 @@ const machineToken = (scopes: string[]) =>
 beforeAll(async () => {
   issuerKeys = await openKeyStore({ alg: 'ES256' });
   const internalKeys = await openKeyStore({ alg: 'EdDSA' });
-  const database = openOwnDatabase(':memory:');
-  const core = createPlacements(database.db, {
-    cells: [{ cell: 'orders', key: 'customer', partitions: ['orders-1', 'orders-2'] }],
-    origin: { source: '/cells/placement/placements' },
-  });
-  core.ensurePartitions();
-  const app = createApp({
-    placements: core,
-    logger,
+  core = await placementsTestApp({
     verifyToken: createVerifier({
       jwks: () => internalKeys.jwks(),
       issuer: internalIssuer('placement'),
@@ -47,6 +40,7 @@ beforeAll(async () => {
       algorithms: ['EdDSA'],
     }),
   });
+  const app = core.app;
   placements = await serveApp({ app, port: 0, hostname: '127.0.0.1', logger, lightweightResponses: false });
   const edge = createCellGateway({
     cell: placementCell,
@@ -64,6 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.close();
   await placements.close();
+  await core.close();
   await forwarder.close();
 });
 

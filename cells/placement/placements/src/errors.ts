@@ -8,7 +8,24 @@ export class PartitionNotFoundError extends DomainError {
 
 export class PartitionDownError extends DomainError {
   constructor(partition: string) {
-    super('conflict', `Partition ${partition} is down: no customer can be placed on it.`, { partition, state: 'down' });
+    super(
+      'conflict',
+      `Partition ${partition} is down: no customer can be placed on it.`,
+      { partition, state: 'down' },
+      'partition-not-taking',
+    );
+  }
+}
+
+/** An override cannot move a customer: their orders stay where they are; a move takes them along. */
+export class CustomerServedElsewhereError extends DomainError {
+  constructor(customerId: string, partition: string) {
+    super(
+      'conflict',
+      `Customer ${customerId} is served by ${partition}, which holds their orders; move them with POST /cells/migrations, which takes the orders along.`,
+      { partition },
+      'customer-placed-elsewhere',
+    );
   }
 }
 

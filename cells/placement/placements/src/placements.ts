@@ -13,12 +13,18 @@ import {
   type PlacementOverview,
 } from '@retail/placement-contract';
 import * as schema from './db/schema.ts';
-import { NoActivePartitionError, PartitionDownError, PartitionNotFoundError, UnknownCellError } from './errors.ts';
+import {
+  CustomerServedElsewhereError,
+  NoActivePartitionError,
+  PartitionDownError,
+  PartitionNotFoundError,
+  UnknownCellError,
+} from './errors.ts';
 import type { PartitionedCell } from './system.ts';
 
 export type PlacementsDb = Db<typeof schema>;
 type Reader = Pick<PlacementsDb, 'select'>;
-type Writer = Tx<typeof schema>;
+export type Writer = Tx<typeof schema>;
 type PartitionRow = typeof schema.partitions.$inferSelect;
 type AssignmentRow = typeof schema.assignments.$inferSelect;
 
@@ -37,9 +43,16 @@ export interface Placements {
   customer(cell: string | undefined, customerId: string): CustomerPlacement;
   /** Records a customer's partition by the rule, once: an existing one is returned unchanged (`created: false`). */
   assign(cell: string, customerId: string): { placement: CustomerPlacement; created: boolean };
-  /** Places a customer on a partition explicitly, whatever the rule says; never on a `down` one. */
+  /** Places a customer not placed yet on a partition explicitly, whatever the rule says; never on a `down` one (a placed one moves with `POST /cells/migrations`). */
   override(customerId: string, partition: string): CustomerPlacement;
   setPartitionState(partition: string, state: PartitionState): Partition;
+  /**
+   * The flip of a move: the customer's partition becomes `partition` (source `migration`), with its event
+   * and version, and `alongside` writes the move's own record in the same transaction.
+   */
+  reassign(cell: string, customerId: string, partition: string, alongside: (tx: Writer) => void): CustomerPlacement;
+  /** The customers the map gives `partition`. */
+  customersOf(partition: string): string[];
   /** The whole map, for the cell router. */
   map(): PlacementMap;
   /** The map's version: it increases with every change and survives restarts. */
@@ -196,6 +209,8 @@ export function createPlacements(db: PlacementsDb, options: PlacementsOptions): 
         const { cell } = target;
         const existing = assignmentOf(tx, cell, customerId);
         if (existing?.partition === partition && existing.source === 'override') return recorded(tx, existing);
+        // Their orders are there: only a move takes them along (POST /cells/migrations).
+        if (existing && existing.partition !== partition) throw new CustomerServedElsewhereError(customerId, existing.partition);
         const assignedAt = new Date().toISOString();
         const row = tx
           .insert(schema.assignments)
@@ -228,6 +243,36 @@ export function createPlacements(db: PlacementsDb, options: PlacementsOptions): 
         announce(tx, PlacementSubjects.partitionChanged, partition, data);
         return partitionView(row);
       });
+    },
+
+    reassign(cell, customerId, partition, alongside) {
+      return db.transaction((tx) => {
+        const existing = assignmentOf(tx, cell, customerId);
+        const assignedAt = new Date().toISOString();
+        const row = tx
+          .insert(schema.assignments)
+          .values({ cell, customerId, partition, source: 'migration', assignedAt })
+          .onConflictDoUpdate({
+            target: [schema.assignments.cell, schema.assignments.customerId],
+            set: { partition, source: 'migration', assignedAt },
+          })
+          .returning()
+          .get();
+        const previous = existing?.partition ?? null;
+        const data = { cell, customerId, partition, source: 'migration' as const, previous, assignedAt, version: bumpVersion(tx) };
+        announce(tx, PlacementSubjects.customerAssigned, customerId, data);
+        alongside(tx);
+        return recorded(tx, row);
+      });
+    },
+
+    customersOf(partition) {
+      return db
+        .select({ customerId: schema.assignments.customerId })
+        .from(schema.assignments)
+        .where(eq(schema.assignments.partition, partition))
+        .all()
+        .map((r) => r.customerId);
     },
 
     map() {

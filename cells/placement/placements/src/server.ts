@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { openOwnDatabase } from './db/open.ts';
 import { databaseFile, type Env, loadEnv } from './env.ts';
 import { createPlacements } from './placements.ts';
+import { startMigrations } from './migration/start.ts';
 import { partitionedCells } from './system.ts';
 
 export { loadEnv };
@@ -16,6 +17,7 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
   const placements = createPlacements(db, { cells: partitionedCells(system), origin: eventOrigin(cell, context.component) });
   const added = placements.ensurePartitions();
   if (added.length) logger.info({ partitions: added }, 'partitions added to the placement map');
-  const app = createApp({ placements, verifyToken, logger, isReady: bus.isConnected });
-  return { app, resources };
+  const migrations = startMigrations(context, db, placements);
+  const app = createApp({ placements, migrations, verifyToken, logger, isReady: bus.isConnected });
+  return { app, live: migrations.live, resources: [...resources, migrations.close] };
 }

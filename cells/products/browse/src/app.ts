@@ -12,9 +12,8 @@ export interface BrowseDeps {
 }
 
 export function createApp(deps: BrowseDeps) {
-  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady });
-  app.use('/products', requireInternalToken(deps.verifyToken));
-  app.use('/products/*', requireInternalToken(deps.verifyToken));
+  // Deny by default: every route takes only the products gateway's internal token (public reads carry an anonymous one).
+  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady, authenticate: requireInternalToken(deps.verifyToken) });
   app.route('/', productRoutes(deps.db));
   return app;
 }

@@ -26,11 +26,13 @@ const selection = {
   currency: productView.currency,
   imageUrl: productView.imageUrl,
   updatedAt: productView.updatedAt,
+  version: productView.version,
   available: availability.available,
 };
 
 interface Row extends ProductRow {
   updatedAt: string;
+  version: number;
   available: number | null;
 }
 
@@ -83,8 +85,13 @@ const productBySku = (db: BrowseDb) =>
       .prepare(),
   );
 
-export function getProduct(db: BrowseDb, sku: string): CatalogItem {
+/**
+ * One product, with the catalog's version of it that this copy holds (the version of the last event
+ * applied): the same number the catalog has for that state, so the ETag made from it is the one the
+ * catalog checks `If-Match` against.
+ */
+export function getProduct(db: BrowseDb, sku: string): { item: CatalogItem; version: number } {
   const row = productBySku(db).get({ sku });
   if (!row) throw new ProductNotFoundError(sku);
-  return toItem(row);
+  return { item: toItem(row), version: row.version };
 }

@@ -12,10 +12,8 @@ export interface CatalogDeps {
 }
 
 export function createApp(deps: CatalogDeps) {
-  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady });
-  app.use('/products/*', requireInternalToken(deps.verifyToken));
-  app.use('/products', requireInternalToken(deps.verifyToken));
-  app.use('/prices', requireInternalToken(deps.verifyToken));
+  // Deny by default: every route, whatever its path, takes only the products gateway's internal token.
+  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady, authenticate: requireInternalToken(deps.verifyToken) });
   app.route('/', productRoutes(deps.catalog));
   return app;
 }

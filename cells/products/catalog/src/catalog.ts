@@ -4,7 +4,7 @@ import { prepared, type Db } from '@retail/data';
 import { ProductSubjects, type CreateProduct, type PriceList, type Product, type UpdateProduct } from '@retail/products-contract';
 import { productFields } from '@retail/products-contract/storage';
 import * as schema from './db/schema.ts';
-import { DuplicateSkuError, ProductNotFoundError } from './errors.ts';
+import { DuplicateSkuError, ProductChangedError, ProductNotFoundError } from './errors.ts';
 
 export type CatalogDb = Db<typeof schema>;
 type Row = typeof schema.products.$inferSelect;
@@ -20,17 +20,22 @@ export function toProduct(row: Row): Product {
   };
 }
 
+/** Whether a change made against what the caller saw may apply to the product's current `version` (its If-Match). */
+export type VersionCheck = (currentVersion: number) => boolean;
+
 /**
  * The product aggregate. Each change and the event announcing it are one SQLite transaction
  * (transactional outbox), so an event is never lost and never published for a change that rolled back.
+ * A change may name the versions it was made against (`ifVersion`): checked in its transaction, so no
+ * other change slips in between (ProductChangedError, 412).
  */
 export interface Catalog {
   get(sku: string): Product;
   /** Authoritative current prices, for pricing an order. */
   prices(skus: string[]): PriceList;
   create(input: CreateProduct): Product;
-  update(sku: string, changes: UpdateProduct): Product;
-  remove(sku: string): void;
+  update(sku: string, changes: UpdateProduct, ifVersion?: VersionCheck): Product;
+  remove(sku: string, ifVersion?: VersionCheck): void;
 }
 
 export function createCatalog(db: CatalogDb): Catalog {
@@ -88,10 +93,11 @@ export function createCatalog(db: CatalogDb): Catalog {
       });
     },
 
-    update(sku, changes) {
+    update(sku, changes, ifVersion) {
       return db.transaction((tx) => {
         const current = find(tx, sku);
         if (!current) throw new ProductNotFoundError(sku);
+        if (ifVersion && !ifVersion(current.version)) throw new ProductChangedError(sku, current.version);
         const row = tx
           .update(schema.products)
           .set({
@@ -113,10 +119,11 @@ export function createCatalog(db: CatalogDb): Catalog {
       });
     },
 
-    remove(sku) {
+    remove(sku, ifVersion) {
       db.transaction((tx) => {
         const current = find(tx, sku);
         if (!current) throw new ProductNotFoundError(sku);
+        if (ifVersion && !ifVersion(current.version)) throw new ProductChangedError(sku, current.version);
         tx.delete(schema.products).where(eq(schema.products.sku, sku)).run();
         appendToOutbox(
           tx,

@@ -6,8 +6,20 @@ export class ProductNotFoundError extends DomainError {
   }
 }
 
+/** The change was made against another version than the current one (its `If-Match`): nothing was changed. */
+export class ProductChangedError extends DomainError {
+  constructor(sku: string, version: number) {
+    super(
+      'stale',
+      `Product ${sku} is at version ${version} now, not the one this change was made against; read it again.`,
+      {},
+      'stale-if-match',
+    );
+  }
+}
+
 export class DuplicateSkuError extends DomainError {
   constructor(sku: string) {
-    super('conflict', `A product with SKU ${sku} already exists.`);
+    super('conflict', `A product with SKU ${sku} already exists.`, {}, 'duplicate-sku');
   }
 }

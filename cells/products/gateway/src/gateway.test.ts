@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_AUDIENCE, createVerifier, internalAudience, internalIssuer, openKeyStore, signToken, type KeyStore } from '@retail/auth';
+import {
+  accessTokenVerifier,
+  API_AUDIENCE,
+  createVerifier,
+  internalAudience,
+  internalIssuer,
+  openKeyStore,
+  signToken,
+  type KeyStore,
+} from '@retail/auth';
 import { createCellGateway, createForwarder } from '@retail/gateway';
 import { createLogger, serveApp, type RunningServer } from '@retail/kernel';
 import { productsCell } from '@retail/products-contract';
@@ -19,12 +28,17 @@ let catalog: RunningServer;
 let base: string;
 const forwarder = createForwarder();
 
-const token = (keys: KeyStore, scopes: string[], overrides: { issuer?: string; audience?: string; ttlSeconds?: number } = {}) =>
+const token = (
+  keys: KeyStore,
+  scopes: string[],
+  overrides: { issuer?: string; audience?: string; ttlSeconds?: number; type?: string } = {},
+) =>
   signToken(keys, {
     principal: { sub: 'user-x', scopes },
     issuer: overrides.issuer ?? ISSUER,
     audience: overrides.audience ?? API_AUDIENCE,
     ttlSeconds: overrides.ttlSeconds ?? 300,
+    type: overrides.type ?? 'at+jwt',
   });
 
 beforeAll(async () => {
@@ -46,7 +60,8 @@ beforeAll(async () => {
   const app = createCellGateway({
     cell: productsCell,
     logger,
-    verifyToken: createVerifier({ jwks: () => issuerKeys.jwks(), issuer: ISSUER, audience: API_AUDIENCE, algorithms: ['ES256'] }),
+    // As every cell gateway verifies access tokens (composeCellGateway).
+    verifyToken: accessTokenVerifier({ jwks: () => issuerKeys.jwks(), issuer: ISSUER, algorithms: ['ES256'] }),
     internalKeys,
     upstreams: { catalog: `http://127.0.0.1:${catalog.port}`, browse: 'http://127.0.0.1:1' },
     forwarder,
@@ -104,6 +119,28 @@ describe('products gateway: verifying the caller', () => {
     expect((await create(await token(issuerKeys, ['products:write'], { audience: 'cell:products' }))).status).toBe(401);
   });
 
+  it('takes only access tokens (typ at+jwt): another JWT of the same keys, issuer and audience is refused', async () => {
+    expect((await create(await token(issuerKeys, ['products:write'], { type: 'JWT' }), 'HOM-GW-TYP')).status).toBe(401);
+    expect((await create(await token(issuerKeys, ['products:write'], { type: 'application/at+jwt' }), 'HOM-GW-TYP')).status).toBe(201);
+  });
+
+  it('passes If-Match on to the catalog and its ETag back: a stale one is 412, a missing one 428', async () => {
+    const admin = await token(issuerKeys, ['products:write']);
+    const created = await create(admin, 'HOM-GW-ETAG');
+    expect(created.headers.get('etag')).toBe('"v1"');
+    const patch = (headers: Record<string, string>) =>
+      fetch(`${base}/products/HOM-GW-ETAG`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}`, ...headers },
+        body: JSON.stringify({ name: 'Tagged Lamp' }),
+      });
+    const changed = await patch({ 'if-match': '"v1"' });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).toBe('"v2"');
+    expect((await patch({ 'if-match': '"v1"' })).status).toBe(412);
+    expect((await patch({})).status).toBe(428);
+  });
+
   it('passes the upstream’s own answers through: 409 on a duplicate SKU, 400 with field errors', async () => {
     const admin = await token(issuerKeys, ['products:write']);
     await create(admin, 'HOM-GW-DUP');
@@ -111,7 +148,7 @@ describe('products gateway: verifying the caller', () => {
     expect(dup.status).toBe(409);
     const bad = await fetch(`${base}/products/HOM-GW-DUP`, {
       method: 'PATCH',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}`, 'if-match': '"v1"' },
       body: JSON.stringify({ price: { amount: -5, currency: 'USD' } }),
     });
     expect(bad.status).toBe(400);

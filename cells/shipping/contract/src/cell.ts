@@ -1,5 +1,19 @@
 import { defineCell } from '@retail/descriptor';
+import * as shippingSchemas from './schemas.ts';
+import { z } from 'zod';
+import {
+  cancelOrderShipmentSchema,
+  listShipmentsQuerySchema,
+  shipmentCancelledEventSchema,
+  shipmentCreatedEventSchema,
+  shipmentDeliveredEventSchema,
+  shipmentDispatchedEventSchema,
+  shipmentPageSchema,
+  shipmentSchema,
+} from './schemas.ts';
 import { ShippingStream, ShippingSubjects } from './subjects.ts';
+
+const byId = z.object({ id: z.string() });
 
 export const ShippingScopes = {
   /** Operators dispatching and delivering. */
@@ -15,6 +29,13 @@ export const shippingCell = defineCell({
   name: 'shipping',
   summary: 'Shipments for confirmed orders: carrier, tracking number, dispatch and delivery.',
   stream: ShippingStream,
+  schemas: shippingSchemas,
+  events: {
+    [ShippingSubjects.created]: shipmentCreatedEventSchema,
+    [ShippingSubjects.dispatched]: shipmentDispatchedEventSchema,
+    [ShippingSubjects.delivered]: shipmentDeliveredEventSchema,
+    [ShippingSubjects.cancelled]: shipmentCancelledEventSchema,
+  },
   gateway: { port: 4400 },
   components: [
     {
@@ -47,6 +68,7 @@ export const shippingCell = defineCell({
       access: 'token',
       scopes: [ShippingScopes.read],
       summary: 'Shipments (?orderId=); customers see their own',
+      contract: { query: listShipmentsQuerySchema, responses: { 200: shipmentPageSchema } },
     },
     {
       method: 'GET',
@@ -55,6 +77,7 @@ export const shippingCell = defineCell({
       access: 'token',
       scopes: [ShippingScopes.read],
       summary: 'One shipment',
+      contract: { params: byId, responses: { 200: shipmentSchema }, problems: [404] },
     },
     {
       method: 'POST',
@@ -63,6 +86,7 @@ export const shippingCell = defineCell({
       access: 'token',
       scopes: [ShippingScopes.write],
       summary: 'Hand to the carrier (admin)',
+      contract: { params: byId, responses: { 200: shipmentSchema }, problems: [404, 409] },
     },
     {
       method: 'POST',
@@ -71,6 +95,7 @@ export const shippingCell = defineCell({
       access: 'token',
       scopes: [ShippingScopes.write],
       summary: 'Mark delivered (admin)',
+      contract: { params: byId, responses: { 200: shipmentSchema }, problems: [404, 409] },
     },
     {
       method: 'POST',
@@ -80,6 +105,12 @@ export const shippingCell = defineCell({
       scopes: [ShippingScopes.cancel],
       callers: 'cell',
       summary: 'Cancel an order’s shipment unless dispatched (the orders cell)',
+      contract: {
+        params: z.object({ orderId: z.string() }),
+        body: cancelOrderShipmentSchema,
+        responses: { 200: shipmentSchema },
+        problems: [404, 409],
+      },
     },
   ],
 });

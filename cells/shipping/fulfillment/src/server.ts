@@ -17,5 +17,8 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
     token: cellWorkloadTokens({ cellGatewayUrl: env.CELL_GATEWAY_URL, component: context.component, workloadSecret: env.WORKLOAD_SECRET }),
   });
   const consumers = startComponentConsumers({ ...context, bus, handlers: fulfillmentHandlers({ shipments, logger }) });
-  return { app: createApp({ logger, isReady: bus.isConnected }), resources: [bus.close, shipments.close, ...consumers.map((c) => c.stop)] };
+  return {
+    app: createApp({ logger, verifyToken: context.verifyToken, isReady: bus.isConnected }),
+    resources: [bus.close, shipments.close, ...consumers.map((c) => c.stop)],
+  };
 }

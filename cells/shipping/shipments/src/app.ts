@@ -13,10 +13,8 @@ export interface ShipmentsDeps {
 }
 
 export function createApp(deps: ShipmentsDeps) {
-  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady });
-  app.use('/shipments', requireInternalToken(deps.verifyToken));
-  app.use('/shipments/*', requireInternalToken(deps.verifyToken));
-  app.use('/internal/*', requireInternalToken(deps.verifyToken));
+  // Deny by default: every route takes only the shipping gateway's internal token (users' and workload tokens).
+  const app = createServiceApp({ logger: deps.logger, isReady: deps.isReady, authenticate: requireInternalToken(deps.verifyToken) });
   app.route('/', shipmentRoutes(deps.shipments));
   app.route('/', commandRoutes(deps.shipments));
   return app;

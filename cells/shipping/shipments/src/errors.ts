@@ -11,7 +11,12 @@ export class ShipmentNotFoundError extends DomainError {
 /** SHIPMENT_TRANSITIONS does not allow the move. */
 export class IllegalShipmentTransitionError extends DomainError {
   constructor(shipment: { id: string; status: ShipmentStatus }, to: ShipmentStatus) {
-    super('conflict', `Shipment ${shipment.id} is ${shipment.status}; it cannot become ${to}.`, { shipmentStatus: shipment.status });
+    super(
+      'conflict',
+      `Shipment ${shipment.id} is ${shipment.status}; it cannot become ${to}.`,
+      { shipmentStatus: shipment.status },
+      'shipment-state-conflict',
+    );
   }
 }
 

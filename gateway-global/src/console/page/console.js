@@ -1,6 +1,8 @@
 // The operator console: draws the cells from /console/topology (their descriptors), colours them with
 // /console/health every two seconds, lists the live instances and their configuration from
 // /console/instances (the registry), and shows the events of /console/events (SSE) as they happen.
+// An operator signed in on this origin also gets controls to move customers between partitions and to
+// drain partitions (the placement cell's operator API under /api); nobody else gets them at all.
 
 const SVG = 'http://www.w3.org/2000/svg';
 const HEALTH_EVERY_MS = 2000;
@@ -32,6 +34,8 @@ const cellViews = new Map();
 /** cell name (as the descriptors name it) → its box in the picture, and for a partitioned cell its overall status */
 const cellBoxes = new Map();
 const STATUS_TEXT = { up: 'up', degraded: 'degraded', down: 'down' };
+/** partition → its state in the cell router's copy of the placement map (active, draining, down) */
+const partitionStates = new Map();
 
 function renderEdge(view) {
   byId('edge').replaceChildren(
@@ -43,7 +47,7 @@ function renderEdge(view) {
     ),
     h(
       'section',
-      { class: 'router-box', 'aria-label': 'cell router' },
+      { class: 'router-box', id: 'router', 'aria-label': 'cell router' },
       h('h3', {}, 'cell router'),
       h('p', { class: 'summary' }, view.gateway.router),
       h('p', { class: 'router-state', id: 'router-state' }, 'Placement map: …'),
@@ -94,7 +98,7 @@ function partitionBox(cell, partition, prefixes) {
     ),
     h('p', { class: 'stream' }, h('code', {}, partition.stream), ' · ', h('code', {}, partition.subjects)),
   );
-  cellViews.set(partition.name, { box, status, gatewayHealth, components, customers, label: 'Partition' });
+  cellViews.set(partition.name, { box, status, gatewayHealth, components, customers, label: 'Partition', partitionOf: cell.name });
   return box;
 }
 
@@ -314,6 +318,7 @@ async function refreshHealth() {
   }
   for (const router of report.router ?? []) {
     for (const p of router.partitions) {
+      partitionStates.set(p.name, p.state);
       const view = cellViews.get(p.name);
       if (view?.customers) view.customers.textContent = `${p.customers} ${p.customers === 1 ? 'customer' : 'customers'} · ${p.state}`;
     }
@@ -528,6 +533,319 @@ async function refreshInstances() {
   }
 }
 
+// ── Operators: moving customers between partitions, draining partitions ──────────────────────────────
+// The placement cell's operator API through gateway-global (/api/cells/…, scope orders:admin), with the
+// token of the operator signed in on this origin. The controls are cloned from inert templates only for
+// an operator, and removed when their session ends: anonymous visitors never get them.
+
+const MOVE_FINISHED = ['done', 'rolled-back', 'cancelled'];
+const MOVE_STATES = ['pending', 'frozen', 'copied', 'flipped', 'done', 'rolling-back', 'rolled-back', 'cancelled'];
+const MOVE_POLL_MS = 500;
+const RECENT_MOVES = 10;
+
+/** The problem's detail (and its field errors) as the message of an Error. */
+class ProblemError extends Error {
+  constructor(status, problem) {
+    const fields = (problem?.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
+    super(`${problem?.detail ?? problem?.title ?? `HTTP ${status}`}${fields ? ` (${fields})` : ''}`);
+    this.status = status;
+  }
+}
+
+/** A call to the public API as the operator: the answer's JSON, or a ProblemError (status 0: no answer). */
+async function operatorApi(method, path, body) {
+  const token = operatorToken();
+  if (!token) throw new ProblemError(401, { detail: 'Your operator session has ended: sign in again in the storefront.' });
+  let res;
+  try {
+    res = await fetch(`/api${path}`, {
+      method,
+      headers: {
+        accept: 'application/json',
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ProblemError(0, { detail: 'gateway-global does not answer.' });
+  }
+  const text = await res.text();
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: the status says enough
+  }
+  if (!res.ok) throw new ProblemError(res.status, data);
+  return data;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const seconds = (from, to) => `${((Date.parse(to ?? new Date().toISOString()) - Date.parse(from)) / 1000).toFixed(1)} s`;
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const moveCounts = (migrations) =>
+  MOVE_STATES.filter((s) => migrations[s])
+    .map((s) => `${migrations[s]} ${s}`)
+    .join(' · ') || 'no moves';
+
+/** What an operator has on the page while signed in: undefined for everyone else. */
+let operatorControls;
+/** partition → { state, until }: the state asked for, shown until the router's map has it (it polls every second). */
+const expectedStates = new Map();
+
+function setStatus(el, text, tone) {
+  el.textContent = text;
+  el.classList.remove('op-ok', 'op-bad', 'op-busy');
+  if (tone) el.classList.add(`op-${tone}`);
+}
+
+function partitionState(name) {
+  const expected = expectedStates.get(name);
+  const known = partitionStates.get(name) ?? 'active';
+  if (!expected) return known;
+  if (known === expected.state || Date.now() > expected.until) {
+    expectedStates.delete(name);
+    return known;
+  }
+  return expected.state;
+}
+
+function mountOperatorControls() {
+  const router = byId('router');
+  const template = byId('moves-template');
+  const drainTemplate = byId('drain-template');
+  if (!router || !template || !drainTemplate || !topology) return undefined;
+  const panel = template.content.firstElementChild.cloneNode(true);
+  router.append(panel);
+  const select = panel.querySelector('#move-partition');
+  const partitioned = topology.cells.filter((c) => c.partitions);
+  for (const cell of partitioned) {
+    const options = cell.partitions.members.map((p) => h('option', { value: p.name, 'data-cell': cell.name }, p.name));
+    select.append(...(partitioned.length > 1 ? [h('optgroup', { label: `${cell.name} cell` }, options)] : options));
+  }
+  panel.querySelector('#move-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void startMove(panel);
+  });
+  const drains = new Map();
+  for (const [name, view] of cellViews) {
+    if (!view.partitionOf) continue;
+    const control = drainTemplate.content.firstElementChild.cloneNode(true);
+    const button = control.querySelector('.drain-button');
+    const status = control.querySelector('.drain-status');
+    button.addEventListener('click', () => {
+      if (partitionState(name) === 'draining') void undrain(name, drains.get(name));
+      else askToDrain(name, drains.get(name));
+    });
+    view.box.append(control);
+    drains.set(name, { control, button, actions: control.querySelector('.drain-actions'), status, shownState: undefined });
+  }
+  return { panel, drains, moving: false };
+}
+
+function unmountOperatorControls() {
+  operatorControls.panel.remove();
+  for (const d of operatorControls.drains.values()) d.control.remove();
+  operatorControls = undefined;
+}
+
+/** On every refresh: controls for an operator only, the drain buttons after the partitions' states, the recent moves. */
+async function refreshOperator() {
+  const operator = !!operatorToken();
+  if (!operator) {
+    if (operatorControls) unmountOperatorControls();
+    return;
+  }
+  operatorControls ??= mountOperatorControls();
+  if (!operatorControls) return;
+  const work = [refreshMoves()];
+  for (const [name, d] of operatorControls.drains) {
+    const state = partitionState(name);
+    if (d.confirming) continue;
+    showDrainButton(name, d, state);
+    // A draining partition's drain: how far it has got (and, once over, how it ended) until it is undrained.
+    if (state === 'draining') work.push(refreshDrain(name, d));
+    else if (d.shownState === 'draining') setStatus(d.status, '', undefined);
+    d.shownState = state;
+  }
+  await Promise.all(work);
+}
+
+function showDrainButton(name, d, state) {
+  // A down partition answers nobody: its customers cannot be moved off it, and it is not draining.
+  d.button.hidden = state === 'down';
+  d.button.textContent = state === 'draining' ? 'Undrain' : 'Drain';
+  d.button.setAttribute('aria-label', `${state === 'draining' ? 'Undrain' : 'Drain'} ${name}`);
+}
+
+function drainText(drain) {
+  if (drain.state === 'running')
+    return [`Draining: ${moveCounts(drain.migrations)} — ${plural(drain.customersLeft, 'customer')} left`, 'busy'];
+  if (drain.state === 'done') {
+    const rolledBack = drain.migrations['rolled-back'] ?? 0;
+    const left = drain.customersLeft > 0 || rolledBack > 0;
+    return [
+      `Drained in ${seconds(drain.startedAt, drain.finishedAt)}: ${plural(drain.migrations.done ?? 0, 'customer')} moved, ${plural(rolledBack, 'move')} rolled back; ${plural(drain.customersLeft, 'customer')} left.`,
+      left ? 'bad' : 'ok',
+    ];
+  }
+  return [`Drain undone: ${moveCounts(drain.migrations)}.`, undefined];
+}
+
+async function refreshDrain(name, d) {
+  try {
+    const [text, tone] = drainText(await operatorApi('GET', `/cells/placement/partitions/${encodeURIComponent(name)}/drain`));
+    setStatus(d.status, text, tone);
+  } catch (error) {
+    setStatus(d.status, `Drain: ${error.message}`, 'bad');
+  }
+}
+
+/** Draining moves every customer of the partition: asked once more, in the page (no dialog). */
+function askToDrain(name, d) {
+  d.confirming = true;
+  d.button.hidden = true;
+  const customers = cellViews.get(name)?.customers?.textContent ?? '';
+  const yes = h('button', { type: 'button', class: 'op-button op-danger' }, `Yes, drain ${name}`);
+  const no = h('button', { type: 'button', class: 'op-button op-quiet' }, 'Keep it');
+  const question = h(
+    'p',
+    { class: 'drain-question' },
+    `Move every customer off ${name}${customers ? ` (${customers.split(' · ')[0]})` : ''}?`,
+  );
+  const done = () => {
+    question.remove();
+    yes.remove();
+    no.remove();
+    d.confirming = false;
+    showDrainButton(name, d, partitionState(name));
+  };
+  yes.addEventListener('click', () => {
+    done();
+    void drain(name, d);
+  });
+  no.addEventListener('click', () => {
+    done();
+    d.button.focus();
+  });
+  d.actions.append(question, yes, no);
+  yes.focus();
+}
+
+async function drain(name, d) {
+  d.button.disabled = true;
+  setStatus(d.status, `Starting the drain of ${name}…`, 'busy');
+  try {
+    const answer = await operatorApi('POST', `/cells/placement/partitions/${encodeURIComponent(name)}/drain`);
+    expectedStates.set(name, { state: 'draining', until: Date.now() + 10_000 });
+    showDrainButton(name, d, 'draining');
+    d.shownState = 'draining';
+    setStatus(d.status, ...drainText(answer));
+  } catch (error) {
+    setStatus(d.status, error.message, 'bad');
+  } finally {
+    d.button.disabled = false;
+  }
+}
+
+async function undrain(name, d) {
+  d.button.disabled = true;
+  setStatus(d.status, `Making ${name} active again…`, 'busy');
+  try {
+    const answer = await operatorApi('POST', `/cells/placement/partitions/${encodeURIComponent(name)}/undrain`);
+    expectedStates.set(name, { state: 'active', until: Date.now() + 10_000 });
+    showDrainButton(name, d, 'active');
+    d.shownState = 'active';
+    const cancelled = answer.migrations.cancelled ?? 0;
+    setStatus(
+      d.status,
+      `Active again: takes new customers.${cancelled ? ` ${plural(cancelled, 'move')} of its drain not started yet cancelled.` : ''}`,
+      'ok',
+    );
+  } catch (error) {
+    setStatus(d.status, error.message, 'bad');
+  } finally {
+    d.button.disabled = false;
+  }
+}
+
+function moveText(m, states) {
+  const steps = states.join(' → ');
+  const orders = m.orders === null ? '' : ` · ${plural(m.orders, 'order')}`;
+  const head = `${m.customerId}, ${m.from} → ${m.to}: ${steps}${orders}`;
+  if (m.state === 'done') return [`${head} · ${seconds(m.createdAt, m.finishedAt)}. ${m.customerId} is served by ${m.to} now.`, 'ok'];
+  if (MOVE_FINISHED.includes(m.state)) return [`${head}. ${m.reason ?? ''} ${m.customerId} stays on ${m.from}.`, 'bad'];
+  return [`${head}${m.reason ? ` (retrying: ${m.reason})` : ''}…`, 'busy'];
+}
+
+/** The form's move: started, then followed until it ends, each state it reaches shown. */
+async function startMove(panel) {
+  const status = panel.querySelector('#move-status');
+  const submit = panel.querySelector('#move-submit');
+  const customerId = panel.querySelector('#move-customer').value.trim();
+  const option = panel.querySelector('#move-partition').selectedOptions[0];
+  if (!customerId || !option) return setStatus(status, 'Give the customer id and the partition to move them to.', 'bad');
+  submit.disabled = true;
+  setStatus(status, `Asking to move ${customerId} to ${option.value}…`, 'busy');
+  try {
+    let move = await operatorApi('POST', '/cells/migrations', { customerId, partition: option.value, cell: option.dataset.cell });
+    const states = [move.state];
+    setStatus(status, ...moveText(move, states));
+    void refreshMoves();
+    let failures = 0;
+    while (!MOVE_FINISHED.includes(move.state)) {
+      await sleep(MOVE_POLL_MS);
+      try {
+        move = await operatorApi('GET', `/cells/migrations/${encodeURIComponent(move.id)}`);
+        failures = 0;
+      } catch (error) {
+        // gateway-global or the placement cell restarting: the move goes on there; keep asking a while.
+        if (++failures < 20 && (error.status === 0 || error.status >= 502)) continue;
+        throw new ProblemError(error.status, { detail: `Lost track of the move (${error.message}); it goes on: see Recent moves.` });
+      }
+      if (states.at(-1) !== move.state) states.push(move.state);
+      setStatus(status, ...moveText(move, states));
+    }
+    void refreshMoves();
+  } catch (error) {
+    setStatus(status, error.message, 'bad');
+  } finally {
+    submit.disabled = false;
+  }
+}
+
+async function refreshMoves() {
+  if (!operatorControls) return;
+  const { panel } = operatorControls;
+  const status = panel.querySelector('#moves-status');
+  let list;
+  try {
+    list = await operatorApi('GET', `/cells/migrations?limit=${RECENT_MOVES}`);
+  } catch (error) {
+    setStatus(status, error.message, 'bad');
+    return;
+  }
+  setStatus(status, list.items.length ? '' : 'No customer has been moved yet.', undefined);
+  const body = panel.querySelector('#moves-table').tBodies[0];
+  const text = JSON.stringify(list.items);
+  if (body.dataset.shown === text) return;
+  body.dataset.shown = text;
+  body.replaceChildren(
+    ...list.items.map((m) =>
+      h(
+        'tr',
+        { class: `move move-${m.state}` },
+        h('td', {}, h('time', { datetime: m.createdAt }, time(m.createdAt))),
+        h('th', { scope: 'row' }, h('code', {}, m.customerId), m.drain ? h('span', { class: 'source' }, ` drain of ${m.drain}`) : null),
+        h('td', {}, `${m.from} → ${m.to}`),
+        h('td', {}, h('span', { class: 'move-state' }, m.state), m.reason ? h('span', { class: 'move-reason' }, ` ${m.reason}`) : null),
+        h('td', {}, m.orders ?? '–'),
+      ),
+    ),
+  );
+}
+
 async function start() {
   try {
     const res = await fetch('/console/topology', { headers: { accept: 'application/json' } });
@@ -541,9 +859,10 @@ async function start() {
   renderFlowTable(topology);
   drawFlows();
   window.addEventListener('resize', () => requestAnimationFrame(drawFlows));
-  await Promise.all([refreshHealth(), refreshInstances()]);
+  const refresh = () => Promise.all([refreshHealth().then(refreshOperator), refreshInstances()]);
+  await refresh();
   setInterval(() => {
-    if (document.visibilityState !== 'hidden') void Promise.all([refreshHealth(), refreshInstances()]);
+    if (document.visibilityState !== 'hidden') void refresh();
   }, HEALTH_EVERY_MS);
   connectFeed();
 }

@@ -7,7 +7,8 @@ import { adminNav } from './admin-nav.js';
 import { badge, inlineProblem, loading, page, requireAdmin } from './common.js';
 
 /** @typedef {import('../app.js').App} App */
-/** @typedef {import('./catalog.js').CatalogItem} CatalogItem */
+/** @typedef {import('../../../src/api-types.ts').Schemas} Schemas */
+/** @typedef {Schemas['CatalogItem']} CatalogItem */
 
 /** @param {App} app */
 export const adminProductsView = (app) => /** @param {import('../router.js').ViewContext} ctx */ async (ctx) => {
@@ -25,7 +26,7 @@ export const adminProductsView = (app) => /** @param {import('../router.js').Vie
   try {
     // The catalog is small; walk its pages (100 a page) to show all of it.
     for (let p = 1; ; p++) {
-      const found = await app.api.get(`/products?sort=name&pageSize=100&page=${p}`);
+      const found = await app.api.get('/api/products', { query: { sort: 'name', pageSize: 100, page: p } });
       items.push(...found.items);
       if (items.length >= found.total || found.items.length === 0) break;
     }
@@ -88,10 +89,14 @@ export const adminProductFormView = (app) => /** @param {import('../router.js').
   if (!requireAdmin(app, ctx, title)) return;
   /** @type {CatalogItem | undefined} */
   let product;
+  /** The version of the product the form shows (its ETag): a save made against an older one is refused (412). */
+  let etag = '';
   if (sku) {
     ctx.main.append(loading());
     try {
-      product = await app.api.get(`/products/${encodeURIComponent(sku)}`);
+      const read = await app.api.getTagged('/api/products/{sku}', { path: { sku } });
+      product = /** @type {CatalogItem} */ (read.body);
+      etag = read.etag ?? '';
     } catch (error) {
       page(
         ctx,
@@ -170,16 +175,17 @@ export const adminProductFormView = (app) => /** @param {import('../router.js').
       /** @type {HTMLElement | null} */ (form.querySelector('[aria-invalid="true"]'))?.focus();
       return;
     }
+    // Filled in: checked just above (the currency comes from its select).
     const body = {
-      name: v.name,
+      name: /** @type {string} */ (v.name),
       description: v.description ?? '',
-      category: v.category,
-      price: { amount, currency: v.currency },
+      category: /** @type {string} */ (v.category),
+      price: { amount, currency: /** @type {Schemas['Currency']} */ (v.currency) },
       imageUrl: v.imageUrl || null,
     };
     try {
-      if (product) await app.api.patch(`/products/${encodeURIComponent(product.sku)}`, body);
-      else await app.api.post('/products', { sku: v.sku, ...body });
+      if (product) await app.api.patch('/api/products/{sku}', { path: { sku: product.sku }, body, headers: { 'If-Match': etag } });
+      else await app.api.post('/api/products', { body: { sku: /** @type {string} */ (v.sku), ...body } });
       await app.navigate('/admin/products');
       app.notices.show({ tone: 'success', text: product ? `Saved ${body.name}.` : `Added ${body.name}.` });
     } catch (error) {

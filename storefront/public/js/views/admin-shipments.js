@@ -6,7 +6,8 @@ import { adminNav } from './admin-nav.js';
 import { badge, fail, inlineProblem, loading, page, poll, requireAdmin } from './common.js';
 
 /** @typedef {import('../app.js').App} App */
-/** @typedef {{ id: string, orderId: string, status: 'PENDING' | 'DISPATCHED' | 'DELIVERED' | 'CANCELLED', carrier: string, trackingNumber: string, createdAt: string, lines: { sku: string, quantity: number }[] }} Shipment */
+/** @typedef {import('../../../src/api-types.ts').Schemas} Schemas */
+/** @typedef {Schemas['Shipment']} Shipment */
 
 const TONES = { PENDING: 'wait', DISPATCHED: 'ok', DELIVERED: 'done', CANCELLED: 'muted' };
 const FILTERS = [
@@ -52,7 +53,7 @@ export const adminShipmentsView = (app) => /** @param {import('../router.js').Vi
   const act = async (shipment, step, button) => {
     button.disabled = true;
     try {
-      await app.api.post(`/shipments/${encodeURIComponent(shipment.id)}/${step}`, undefined);
+      await app.api.post(`/api/shipments/{id}/${step}`, { path: { id: shipment.id } });
       app.notices.show({
         tone: 'success',
         text: `${step === 'dispatch' ? 'Dispatched' : 'Delivered'} the shipment of order ${shipment.orderId}.`,
@@ -81,10 +82,11 @@ export const adminShipmentsView = (app) => /** @param {import('../router.js').Vi
   };
 
   const load = async () => {
-    /** @type {{ items: Shipment[], total: number }} */
+    /** @type {Schemas['ShipmentPage']} */
     let found;
     try {
-      found = await app.api.get(`/shipments?pageSize=100${status ? `&status=${status}` : ''}`, { auth: true });
+      const query = { pageSize: 100, status: /** @type {Schemas['ShipmentStatus'] | undefined} */ (status || undefined) };
+      found = await app.api.get('/api/shipments', { query, auth: true });
     } catch (error) {
       replace(content, inlineProblem(error, 'Listing shipments'));
       return !(error instanceof SessionExpiredError);

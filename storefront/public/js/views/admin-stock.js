@@ -5,7 +5,7 @@ import { adminNav } from './admin-nav.js';
 import { inlineProblem, loading, page, requireAdmin } from './common.js';
 
 /** @typedef {import('../app.js').App} App */
-/** @typedef {{ sku: string, onHand: number, reserved: number, available: number }} StockLevel */
+/** @typedef {import('../../../src/api-types.ts').Schemas['StockLevel']} StockLevel */
 
 /** @param {App} app */
 export const adminStockView = (app) => /** @param {import('../router.js').ViewContext} ctx */ async (ctx) => {
@@ -43,7 +43,7 @@ export const adminStockView = (app) => /** @param {import('../router.js').ViewCo
     const levels = [];
     try {
       for (let p = 1; ; p++) {
-        const found = await app.api.get(`/inventory?pageSize=100&page=${p}`);
+        const found = await app.api.get('/api/inventory', { query: { pageSize: 100, page: p } });
         levels.push(...found.items);
         if (levels.length >= found.total || found.items.length === 0) break;
       }
@@ -88,6 +88,12 @@ export const adminStockView = (app) => /** @param {import('../router.js').ViewCo
     );
   };
 
+  /**
+   * One Idempotency-Key per adjustment: submitted again unchanged after a failure (or a double click), it is
+   * the same key, so the stock changes once; a new one once it has been applied, or the form says otherwise.
+   */
+  let pending = { what: '', key: '' };
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const v = formValues(form);
@@ -101,8 +107,15 @@ export const adminStockView = (app) => /** @param {import('../router.js').ViewCo
     if (!v.reason) problems.push({ path: 'reason', message: 'Say why, e.g. "delivery" or "damaged".' });
     showFieldErrors(form, problems);
     if (problems.length) return;
+    const what = JSON.stringify([v.sku, delta, v.reason]);
+    if (pending.what !== what) pending = { what, key: crypto.randomUUID() };
     try {
-      const level = await app.api.post(`/inventory/${encodeURIComponent(v.sku ?? '')}/adjustments`, { delta, reason: v.reason });
+      const level = await app.api.post('/api/inventory/{sku}/adjustments', {
+        path: { sku: v.sku ?? '' },
+        body: { delta, reason: /** @type {string} */ (v.reason) },
+        headers: { 'Idempotency-Key': pending.key },
+      });
+      pending = { what: '', key: '' };
       done.textContent = `${level.sku}: ${level.onHand} on hand, ${level.available} available.`;
       form.reset();
       await load();

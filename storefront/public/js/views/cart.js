@@ -5,32 +5,33 @@ import { MAX_QUANTITY } from '../cart.js';
 import { page } from './common.js';
 
 /** @typedef {import('../app.js').App} App */
+/** @typedef {import('../../../src/api-types.ts').Schemas['Availability'] | 'gone'} Known what is known of a SKU: its availability, or that it is no longer sold */
 
 /**
  * Current availability of each SKU in the cart, to warn before ordering (the order is the real test).
  * @param {App} app
  * @param {string[]} skus
- * @returns {Promise<Map<string, { status: string, available: number | null } | 'gone'>>}
+ * @returns {Promise<Map<string, Known>>}
  */
 async function availabilityOf(app, skus) {
   const answers = await Promise.all(
     skus.map(async (sku) => {
       try {
-        const product = await app.api.get(`/products/${encodeURIComponent(sku)}`);
+        const product = await app.api.get('/api/products/{sku}', { path: { sku } });
         return /** @type {const} */ ([sku, product.availability]);
       } catch (error) {
         return /** @type {const} */ ([sku, /** @type {any} */ (error).status === 404 ? 'gone' : null]);
       }
     }),
   );
-  return new Map(/** @type {[string, any][]} */ (answers.filter(([, a]) => a !== null)));
+  return new Map(/** @type {[string, Known][]} */ (answers.filter(([, a]) => a !== null)));
 }
 
 /** @param {App} app */
 export const cartView = (app) => /** @param {import('../router.js').ViewContext} ctx */ async (ctx) => {
   const content = h('div', {});
   page(ctx, 'Your cart', content);
-  /** @type {Map<string, any>} */
+  /** @type {Map<string, Known>} */
   let availability = new Map();
 
   const render = () => {

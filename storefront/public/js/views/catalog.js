@@ -4,16 +4,17 @@ import { availabilityLabel, displayableImage, money } from '../format.js';
 import { badge, inlineProblem, loading, page, productTile } from './common.js';
 
 /** @typedef {import('../app.js').App} App */
-/** @typedef {{ sku: string, name: string, description: string, category: string, price: { amount: number, currency: string }, imageUrl: string | null, availability: import('../format.js').Availability }} CatalogItem */
+/** @typedef {import('../../../src/api-types.ts').Schemas} Schemas */
+/** @typedef {Schemas['CatalogItem']} CatalogItem */
 
 const PAGE_SIZE = 12;
-const SORTS = [
+const SORTS = /** @type {const} */ ([
   ['name', 'Name, A–Z'],
   ['-name', 'Name, Z–A'],
   ['price', 'Price, low to high'],
   ['-price', 'Price, high to low'],
   ['newest', 'Newest first'],
-];
+]);
 
 /** @type {Promise<string[]> | undefined} */
 let categories;
@@ -24,8 +25,8 @@ let categories;
  */
 function loadCategories(app) {
   categories ??= app.api
-    .get('/products?pageSize=100&sort=name')
-    .then((/** @type {{ items: CatalogItem[] }} */ page) => [...new Set(page.items.map((p) => p.category))].sort())
+    .get('/api/products', { query: { pageSize: 100, sort: 'name' } })
+    .then((page) => [...new Set(page.items.map((p) => p.category))].sort())
     .catch(() => {
       categories = undefined;
       return [];
@@ -128,13 +129,18 @@ export const catalogView = (app) => /** @param {import('../router.js').ViewConte
     for (const name of list) categorySelect.append(h('option', { value: name, selected: name === category }, name));
   });
 
-  const params = new URLSearchParams({ sort, page: String(pageNo), pageSize: String(PAGE_SIZE) });
-  if (q) params.set('q', q);
-  if (category) params.set('category', category);
-  /** @type {{ items: CatalogItem[], total: number, page: number, pageSize: number }} */
+  // The sort as the address gives it: one the API does not know is its to refuse.
+  const query = {
+    sort: /** @type {(typeof SORTS)[number][0]} */ (sort),
+    page: pageNo,
+    pageSize: PAGE_SIZE,
+    q: q || undefined,
+    category: category || undefined,
+  };
+  /** @type {Schemas['ProductPage']} */
   let found;
   try {
-    found = await app.api.get(`/products?${params}`);
+    found = await app.api.get('/api/products', { query });
   } catch (error) {
     replace(results, inlineProblem(error, 'Browsing the catalog'));
     return;

@@ -102,11 +102,10 @@ export const checkoutView = (app) => /** @param {import('../router.js').ViewCont
     submit.disabled = true;
     submit.textContent = 'Placing order…';
     try {
-      const order = await app.api.post(
-        '/orders',
-        { lines: app.cart.lines().map((l) => ({ sku: l.sku, quantity: l.quantity })), shippingAddress: address },
-        { headers: { 'Idempotency-Key': idempotencyKey } },
-      );
+      const order = await app.api.post('/api/orders', {
+        body: { lines: app.cart.lines().map((l) => ({ sku: l.sku, quantity: l.quantity })), shippingAddress: address },
+        headers: { 'Idempotency-Key': idempotencyKey },
+      });
       localStorage.setItem(ADDRESS_KEY, JSON.stringify(address));
       app.cart.clear();
       await app.navigate(`/orders/${encodeURIComponent(order.id)}`);

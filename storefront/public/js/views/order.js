@@ -1,8 +1,10 @@
-// One order, live: its status is polled every second while the order can still change, so it moves
-// PENDING → CONFIRMED → SHIPPED → DELIVERED on screen without a reload.
+// One order, live: its changes are pushed (order-stream.js) while the order can still change, so it moves
+// PENDING → CONFIRMED → SHIPPED → DELIVERED on screen without a reload; polled every second when the
+// stream cannot be opened.
 import { h, replace } from '../dom.js';
 import { ApiError, SessionExpiredError } from '../api.js';
 import { ORDER_STATUS, ORDER_STEPS, dateTime, isCancellable, isFinal, money } from '../format.js';
+import { followOrders } from '../order-stream.js';
 import { fail, inlineProblem, loading, page, poll, requireSignIn } from './common.js';
 import { statusBadge } from './orders.js';
 
@@ -31,7 +33,7 @@ function progress(order) {
  */
 async function shipmentInfo(app, orderId) {
   try {
-    const found = await app.api.get(`/shipments?orderId=${encodeURIComponent(orderId)}`, { auth: true });
+    const found = await app.api.get('/api/shipments', { query: { orderId }, auth: true });
     const shipment = found.items[0];
     if (!shipment) return h('p', { class: 'hint' }, 'A shipment is created once the order is confirmed.');
     return h(
@@ -60,7 +62,7 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
   /** @type {Order} */
   let order;
   try {
-    order = await app.api.get(`/orders/${encodeURIComponent(id)}`, { auth: true });
+    order = await app.api.get('/api/orders/{id}', { path: { id }, auth: true });
   } catch (error) {
     // Another customer's order is a 404 too: the API does not tell whether it exists.
     if (error instanceof ApiError && error.status === 404)
@@ -76,26 +78,29 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
   const cancelArea = h('div', { class: 'cancel-area' });
   const shipping = h('div', {}, loading('Loading shipping details…'));
   let shippingFor = '';
-  let ticks = 0;
 
   const renderCancel = () => {
     if (!isCancellable(order.status)) return replace(cancelArea);
+    // A change that leaves the order cancellable leaves an open "Cancel this order?" alone.
+    if (cancelArea.querySelector('.confirm')) return;
     const ask = h('button', { type: 'button', class: 'button button-danger' }, 'Cancel order');
     ask.addEventListener('click', () => {
       const yes = h('button', { type: 'button', class: 'button button-danger' }, 'Yes, cancel order');
       const no = h('button', { type: 'button', class: 'button button-quiet' }, 'Keep order');
       no.addEventListener('click', () => {
+        replace(cancelArea);
         renderCancel();
         ask.focus();
       });
       yes.addEventListener('click', async () => {
         yes.disabled = true;
         try {
-          order = await app.api.post(`/orders/${encodeURIComponent(order.id)}/cancel`, undefined);
+          order = await app.api.post('/api/orders/{id}/cancel', { path: { id: order.id } });
           app.notices.show({ tone: 'info', text: 'Your order was cancelled.' });
           render();
         } catch (error) {
           fail(app, error, 'Cancelling the order');
+          replace(cancelArea);
           await refresh().catch(() => {});
         }
       });
@@ -133,6 +138,10 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
     );
     liveNote.textContent = isFinal(order.status) ? '' : 'This page updates by itself as the order moves on.';
     renderCancel();
+    renderShipping();
+  };
+
+  const renderShipping = () => {
     if (shippingFor !== order.status && order.status !== 'PENDING' && order.status !== 'REJECTED') {
       shippingFor = order.status;
       void shipmentInfo(app, order.id)
@@ -155,7 +164,7 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
 
   const refresh = async () => {
     try {
-      order = await app.api.get(`/orders/${encodeURIComponent(order.id)}`, { auth: true });
+      order = await app.api.get('/api/orders/{id}', { path: { id: order.id }, auth: true });
       liveNote.classList.remove('stale');
     } catch (error) {
       if (error instanceof SessionExpiredError) {
@@ -167,8 +176,6 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
       return true;
     }
     if (ctx.signal.aborted) return false;
-    // Shipping details change less often (and come from another cell): every few seconds is enough.
-    if (++ticks % 5 === 0) shippingFor = '';
     render();
     return !isFinal(order.status);
   };
@@ -258,5 +265,23 @@ export const orderView = (app) => /** @param {import('../router.js').ViewContext
     h('p', {}, h('a', { href: '/orders' }, '← All my orders')),
   );
   render();
-  if (!isFinal(order.status)) poll(ctx.signal, 1_000, refresh);
+  if (isFinal(order.status)) return;
+  void followOrders({
+    api: app.api,
+    signal: ctx.signal,
+    onOrder: (changed) => {
+      // The stream starts with where the order stands: no news when the page has that already.
+      if (changed.id !== order.id || changed.updatedAt === order.updatedAt || ctx.signal.aborted) return;
+      order = changed;
+      render();
+    },
+    onLive: () => void refresh().catch(() => {}),
+    fallback: () => poll(ctx.signal, 1_000, refresh),
+  });
+  // Shipping details come from another cell, not with the order's changes: looked at again every few seconds.
+  poll(ctx.signal, 5_000, async () => {
+    shippingFor = '';
+    renderShipping();
+    return !isFinal(order.status);
+  });
 };

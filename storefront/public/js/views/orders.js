@@ -1,13 +1,14 @@
-// "My orders": the signed-in customer's orders, refreshed while any of them is still moving.
+// "My orders": the signed-in customer's orders, reloaded whenever one of them changes (pushed: order-stream.js;
+// polled every 2 s while any is still moving when the stream cannot be opened).
 import { h, replace } from '../dom.js';
 import { ORDER_STATUS, dateTime, isFinal, money, shortId } from '../format.js';
 import { SessionExpiredError } from '../api.js';
+import { followOrders } from '../order-stream.js';
 import { badge, inlineProblem, loading, page, poll, requireSignIn } from './common.js';
 
 /** @typedef {import('../app.js').App} App */
-/**
- * @typedef {{ id: string, status: import('../format.js').OrderStatus, lines: { sku: string, name: string, quantity: number, unitPrice: number, lineTotal: number }[], total: number, currency: string, createdAt: string, updatedAt: string, shippingAddress: Record<string, string>, history: { status: import('../format.js').OrderStatus, at: string, reason?: string }[] }} Order
- */
+/** @typedef {import('../../../src/api-types.ts').Schemas} Schemas */
+/** @typedef {Schemas['Order']} Order */
 
 /** @param {Order['status']} status */
 export const statusBadge = (status) => badge(ORDER_STATUS[status]?.label ?? status, ORDER_STATUS[status]?.tone ?? 'muted');
@@ -19,10 +20,10 @@ export const ordersView = (app) => /** @param {import('../router.js').ViewContex
   page(ctx, 'My orders', content);
 
   const load = async () => {
-    /** @type {{ items: Order[], total: number }} */
+    /** @type {Schemas['OrderPage']} */
     let found;
     try {
-      found = await app.api.get('/orders?pageSize=50', { auth: true });
+      found = await app.api.get('/api/orders', { query: { pageSize: 50 }, auth: true });
     } catch (error) {
       replace(content, inlineProblem(error, 'Showing your orders'));
       return !(error instanceof SessionExpiredError); // else keep trying: the orders cell may come back
@@ -76,5 +77,25 @@ export const ordersView = (app) => /** @param {import('../router.js').ViewContex
     return found.items.some((o) => !isFinal(o.status));
   };
 
-  if (await load()) poll(ctx.signal, 2_000, load);
+  await load();
+  // One reload at a time; a change pushed during one is seen by the next.
+  let reloading = false;
+  let again = false;
+  const reload = async () => {
+    again = true;
+    if (reloading) return;
+    reloading = true;
+    while (again && !ctx.signal.aborted) {
+      again = false;
+      await load();
+    }
+    reloading = false;
+  };
+  void followOrders({
+    api: app.api,
+    signal: ctx.signal,
+    onOrder: () => void reload(),
+    onLive: () => void reload(),
+    fallback: () => poll(ctx.signal, 2_000, load),
+  });
 };

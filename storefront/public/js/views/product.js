@@ -13,7 +13,7 @@ export const productView = (app) => /** @param {import('../router.js').ViewConte
   /** @type {import('./catalog.js').CatalogItem} */
   let product;
   try {
-    product = await app.api.get(`/products/${encodeURIComponent(ctx.params.sku ?? '')}`);
+    product = await app.api.get('/api/products/{sku}', { path: { sku: ctx.params.sku ?? '' } });
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
       page(

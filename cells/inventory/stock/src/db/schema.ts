@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, index, primaryKey, check } from 'drizzle-orm/sqlite-core';
+import type { StockLevel } from '@retail/inventory-contract';
 export { outbox, inbox } from '@retail/data';
 
 /**
@@ -65,4 +66,26 @@ export const adjustments = sqliteTable(
     at: text('at').notNull(),
   },
   (t) => [index('adjustments_sku').on(t.sku, t.id)],
+);
+
+/**
+ * The Idempotency-Key of each adjustment sent with one, per caller, and the hash of the request it came
+ * with (as the orders cell keeps an order's): the same key and request again is answered with the level
+ * the first one left, and applied once; the same key with another request is refused.
+ */
+export const adjustmentKeys = sqliteTable(
+  'adjustment_keys',
+  {
+    /** The caller's `sub`: keys are per caller. */
+    actor: text('actor').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    adjustmentId: integer('adjustment_id')
+      .notNull()
+      .references(() => adjustments.id),
+    /** The answer it was given: the SKU's level right after it. */
+    response: text('response', { mode: 'json' }).$type<StockLevel>().notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.actor, t.idempotencyKey] })],
 );

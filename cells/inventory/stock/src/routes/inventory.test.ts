@@ -158,12 +158,78 @@ describe('stock: adjustments', () => {
     expect(outboxEvents(t.db)).toHaveLength(0);
   });
 
+  it('refuses a shortfall as an insufficient-stock problem', async () => {
+    const res = await adjust('OUT-TENT', { delta: -4, reason: 'count' });
+    expect(await json(res)).toMatchObject({ type: '/api/problems/insufficient-stock', title: 'Insufficient stock', status: 409 });
+  });
+
   it('needs the inventory:write scope (403) and a token (401)', async () => {
     expect((await adjust('KIT-PAN', { delta: 5, reason: 'x' }, t.customer)).status).toBe(403);
     expect((await adjust('KIT-PAN', { delta: 5, reason: 'x' }, t.allocation)).status).toBe(403);
     const anonymous = await call('POST', '/inventory/KIT-PAN/adjustments', { body: { delta: 5, reason: 'x' } });
     expect(anonymous.status).toBe(401);
     expect(outboxEvents(t.db)).toHaveLength(0);
+  });
+});
+
+describe('stock: adjustments with an Idempotency-Key', () => {
+  const adjust = (sku: string, body: unknown, key: string, token = t.admin) =>
+    call('POST', `/inventory/${sku}/adjustments`, { token, body, headers: { 'idempotency-key': key } });
+  const level = async (sku: string) => json(await call('GET', `/inventory/${sku}`, { token: t.anonymous }));
+
+  it('applies a retried adjustment once and answers it as the first time, whatever happened since', async () => {
+    const first = await adjust('KIT-PAN', { delta: 5, reason: 'delivery 42' }, 'delivery-42-kit-pan');
+    expect(first.status).toBe(201);
+    const answer = await json(first);
+    expect(answer).toEqual({ sku: 'KIT-PAN', onHand: 15, reserved: 0, available: 15 });
+    // Someone else changes the level; then the first request is sent again (its answer was lost).
+    await reserve('order-9', [{ sku: 'KIT-PAN', quantity: 2 }]);
+    const retried = await adjust('KIT-PAN', { reason: 'delivery 42', delta: 5 }, 'delivery-42-kit-pan');
+    expect(retried.status).toBe(201);
+    expect(await json(retried)).toEqual(answer);
+    expect(await level('KIT-PAN')).toEqual({ sku: 'KIT-PAN', onHand: 15, reserved: 2, available: 13 });
+    expect(t.db.select().from(adjustments).all()).toHaveLength(1);
+    expect(outboxEvents(t.db).filter((e) => e.type === 'inventory.stock.changed' && e.subject === 'KIT-PAN')).toHaveLength(2);
+  });
+
+  it('refuses the same key with another body, or for another SKU, with 422 idempotency-key-reused and changes nothing', async () => {
+    expect((await adjust('KIT-PAN', { delta: 5, reason: 'delivery 43' }, 'delivery-43')).status).toBe(201);
+    for (const [sku, body] of [
+      ['KIT-PAN', { delta: 6, reason: 'delivery 43' }],
+      ['KIT-PAN', { delta: 5, reason: 'delivery 44' }],
+      ['BOO-GUIDE', { delta: 5, reason: 'delivery 43' }],
+    ] as const) {
+      const res = await adjust(sku, body, 'delivery-43');
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await json(res)).toMatchObject({ type: '/api/problems/idempotency-key-reused', title: 'Idempotency-Key reused', status: 422 });
+    }
+    expect(await level('KIT-PAN')).toMatchObject({ onHand: 15 });
+    expect(await level('BOO-GUIDE')).toMatchObject({ onHand: 25 });
+    expect(t.db.select().from(adjustments).all()).toHaveLength(1);
+  });
+
+  it('keeps keys per caller: the same key from two operators is two adjustments', async () => {
+    const other = await t.tokens.sign({ sub: 'user-operator-2', scopes: ['inventory:write'] });
+    expect((await adjust('KIT-PAN', { delta: 1, reason: 'count' }, 'shared-key-1')).status).toBe(201);
+    expect((await adjust('KIT-PAN', { delta: 1, reason: 'count' }, 'shared-key-1', other)).status).toBe(201);
+    expect(await level('KIT-PAN')).toMatchObject({ onHand: 12 });
+  });
+
+  it('keeps no key for a refused adjustment: the same request may be sent again once it can succeed', async () => {
+    expect((await adjust('OUT-TENT', { delta: -4, reason: 'count' }, 'count-tent-1')).status).toBe(409);
+    expect((await adjust('OUT-TENT', { delta: 2, reason: 'found two' }, 'found-tent-1')).status).toBe(201);
+    expect((await adjust('OUT-TENT', { delta: -4, reason: 'count' }, 'count-tent-1')).status).toBe(201);
+    expect(await level('OUT-TENT')).toMatchObject({ onHand: 1 });
+  });
+
+  it('refuses a malformed key with 400 naming the header, and applies nothing', async () => {
+    for (const key of ['short', 'has space in it', 'x'.repeat(101)]) {
+      const res = await adjust('KIT-PAN', { delta: 5, reason: 'x' }, key);
+      expect(res.status, key).toBe(400);
+      expect(await json(res)).toMatchObject({ type: '/api/problems/invalid-request', errors: [{ path: 'Idempotency-Key' }] });
+    }
+    expect(t.db.select().from(adjustments).all()).toHaveLength(0);
   });
 });
 
@@ -179,6 +245,7 @@ describe('stock: the cell boundary and the HTTP frame', () => {
 
   it('answers unknown routes with 404, wrong methods with 405 + Allow, and serves health', async () => {
     expect((await call('GET', '/stock', { token: t.anonymous })).status).toBe(404);
+    expect((await call('GET', '/stock')).status).toBe(401);
     const wrong = await call('DELETE', '/inventory/KIT-PAN', { token: t.admin });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toContain('GET');

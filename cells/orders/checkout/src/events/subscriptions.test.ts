@@ -5,6 +5,7 @@ import { HttpError } from '@retail/http-client';
 import { ServiceUnavailableError } from '@retail/kernel';
 import type { Order } from '@retail/orders-contract';
 import { freePort } from '@retail/testing';
+import { OrderBehindError } from './subscriptions.ts';
 import { checkoutTestApp, ordersCoreForThisFile, type CheckoutTestApp } from '../../test/test-app.ts';
 
 /** checkout's saga handlers commanding a real orders core service over HTTP. */
@@ -106,6 +107,21 @@ describe('checkout: shipping replies', () => {
     ]);
     expect(events[2].data).toEqual({ orderId: order.id, shipmentId: 'shp-1', carrier: 'UPS', trackingNumber: '1Z999AA1' });
     expect(events[3].data).toEqual({ orderId: order.id, shipmentId: 'shp-1' });
+  });
+});
+
+describe('checkout: steps out of order', () => {
+  it('retries a delivery that overtook its dispatch (the order may still get there), and applies it after the dispatch', async () => {
+    const order = placeOrder();
+    await deliver('inventory.reservation.confirmed', confirmed(order.id));
+    const delivery = randomUUID();
+    await expect(deliver('shipping.shipment.delivered', { shipmentId: 'shp-1', orderId: order.id }, delivery)).rejects.toBeInstanceOf(
+      OrderBehindError,
+    );
+    expect(viewOf(order.id).status).toBe('CONFIRMED');
+    await deliver('shipping.shipment.dispatched', dispatched(order.id));
+    await deliver('shipping.shipment.delivered', { shipmentId: 'shp-1', orderId: order.id }, delivery);
+    expect(viewOf(order.id).history.map((h) => h.status)).toEqual(['PENDING', 'CONFIRMED', 'SHIPPED', 'DELIVERED']);
   });
 });
 

@@ -5,7 +5,11 @@ import { inbox } from '@retail/data';
 import type { Order } from '@retail/orders-contract';
 import { json } from '@retail/testing';
 import { orderHistory, orders } from '../db/schema.ts';
-import { caller, orderCommand, ordersTestApp, testAddress, type OrdersTestApp } from '../../test/test-app.ts';
+import { ProductSubjects } from '@retail/products-contract';
+import { exampleProducts } from '@retail/orders-contract/testing';
+import { announce, caller, orderCommand, ordersTestApp, testAddress, type OrdersTestApp } from '../../test/test-app.ts';
+
+const pan = exampleProducts[0]!;
 import { outboxEvents, outboxSubjects } from '@retail/data/testing';
 
 let t: OrdersTestApp;
@@ -14,16 +18,13 @@ beforeEach(async () => {
   return t.close;
 });
 /**
- * A request as checkout sends it: a placement (or a look-up of one) carries the internal token of the
+ * A request as checkout sends it: a placement carries the internal token of the
  * customer it is for, unless the test says otherwise. `t` is replaced before each test: ask whichever
  * app is the current one.
  */
 const call: ReturnType<typeof caller> = (method, path, options = {}) => {
-  if (!/^\/internal\/(orders|placements)(\?|$)/.test(path) || options.headers?.[FORWARDED_USER_HEADER] !== undefined)
-    return caller(t)(method, path, options);
-  const named = path.includes('?')
-    ? new URLSearchParams(path.split('?')[1]).get('customerId')
-    : (options.body as { customerId?: string })?.customerId;
+  if (!/^\/internal\/orders$/.test(path) || options.headers?.[FORWARDED_USER_HEADER] !== undefined) return caller(t)(method, path, options);
+  const named = (options.body as { customerId?: string })?.customerId;
   const customer = named === 'user-bob' ? t.bob : t.alice;
   return caller(t)(method, path, { ...options, headers: { ...options.headers, [FORWARDED_USER_HEADER]: customer } });
 };
@@ -55,8 +56,8 @@ describe('orders: POST /internal/orders (place)', () => {
       currency: 'USD',
       shippingAddress: testAddress,
       lines: [
-        { sku: 'KIT-PAN', name: 'Cast Iron Pan', quantity: 2, unitPrice: 4500, lineTotal: 9000 },
-        { sku: 'KIT-KNIFE', name: 'Chef Knife', quantity: 1, unitPrice: 8900, lineTotal: 8900 },
+        { sku: 'KIT-PAN', name: 'Cast Iron Pan', quantity: 2, unitPrice: 4500, lineTotal: 9000, productVersion: 1 },
+        { sku: 'KIT-KNIFE', name: 'Chef Knife', quantity: 1, unitPrice: 8900, lineTotal: 8900, productVersion: 1 },
       ],
     });
     expect(order.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -119,7 +120,10 @@ describe('orders: POST /internal/orders (place)', () => {
     });
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect((await json(res)).detail).toBe('Idempotency-Key was used with a different request.');
+    expect(await json(res)).toMatchObject({
+      type: '/api/problems/idempotency-key-reused',
+      detail: 'Idempotency-Key was used with a different request.',
+    });
     expect(t.db.select().from(orders).all()).toHaveLength(1);
     expect(outboxSubjects(t.db)).toHaveLength(1);
   });
@@ -134,18 +138,9 @@ describe('orders: POST /internal/orders (place)', () => {
   it.each([
     ['a missing customer', { customerId: undefined }, 'customerId'],
     ['no lines', { lines: [] }, 'lines'],
-    [
-      'a quantity as a string',
-      { lines: [{ sku: 'KIT-PAN', name: 'Pan', quantity: '2', unitPrice: 4500, lineTotal: 9000 }], total: 9000 },
-      'lines.0.quantity',
-    ],
-    [
-      'a line total that does not add up',
-      { lines: [{ sku: 'KIT-PAN', name: 'Pan', quantity: 2, unitPrice: 4500, lineTotal: 1 }], total: 1 },
-      'lines.0.lineTotal',
-    ],
-    ['a total that does not add up', { total: 100 }, 'total'],
-    ['an unknown currency', { currency: 'XXX' }, 'currency'],
+    ['a quantity as a string', { lines: [{ sku: 'KIT-PAN', quantity: '2' }] }, 'lines.0.quantity'],
+    ['a price sent along (the core prices, not the caller)', { lines: [{ sku: 'KIT-PAN', quantity: 2, unitPrice: 1 }] }, 'lines.0'],
+    ['a total sent along', { total: 100 }, '(root)'],
     ['a bad address', { shippingAddress: { ...testAddress, country: 'usa' } }, 'shippingAddress.country'],
     ['a short idempotency key', { idempotencyKey: 'short' }, 'idempotencyKey'],
     ['an unknown field', { status: 'CONFIRMED' }, '(root)'],
@@ -196,47 +191,107 @@ describe('orders: POST /internal/orders (place)', () => {
     expect((await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand(), headers: notACustomer })).status).toBe(403);
     const forged = { [FORWARDED_USER_HEADER]: 'not-a-token' };
     expect((await call('POST', '/internal/orders', { token: t.checkout, body: orderCommand(), headers: forged })).status).toBe(403);
-    const lookUp = `/internal/placements?${new URLSearchParams({ customerId: 'user-bob', idempotencyKey: 'lookup-key-9', requestHash: 'a'.repeat(64) })}`;
-    expect((await call('GET', lookUp, { token: t.checkout, headers: asAlice })).status).toBe(403);
     expect(t.db.select().from(orders).all()).toHaveLength(0);
   });
 });
 
-describe('orders: GET /internal/placements (a placement answered again, without pricing)', () => {
-  const lookUp = (query: Record<string, string>, token = t.checkout) =>
-    call('GET', `/internal/placements?${new URLSearchParams(query)}`, { token });
+describe('orders: POST /internal/orders prices from its projection of the catalog', () => {
+  const placing = (body: Record<string, unknown>) => call('POST', '/internal/orders', { token: t.checkout, body: orderCommand(body) });
+  const nothingWritten = () => {
+    expect(t.db.select().from(orders).all()).toHaveLength(0);
+    expect(outboxSubjects(t.db)).toHaveLength(0);
+  };
 
-  it('answers the order as it was placed, whatever the saga did since, and stores nothing', async () => {
-    const first = await place({ idempotencyKey: 'lookup-key-1' });
-    await move(first.id, { to: 'CONFIRMED' });
-    const res = await lookUp({ customerId: 'user-alice', idempotencyKey: 'lookup-key-1', requestHash: 'a'.repeat(64) });
-    expect(res.status).toBe(200);
-    expect(res.headers.get('location')).toBe(`/orders/${first.id}`);
-    expect(await json(res)).toEqual(first);
-    expect(t.db.select().from(orders).all()).toHaveLength(1);
-    expect(outboxSubjects(t.db)).toEqual(['orders.orders-1.order.placed', 'orders.orders-1.order.confirmed']);
+  it('prices at the latest version it heard of, and records that version on each line', async () => {
+    announce(t.db, ProductSubjects.updated, { product: { ...pan, version: 2, price: { amount: 3900, currency: 'USD' } } });
+    const order = await created(await placing({ lines: [{ sku: 'KIT-PAN', quantity: 2 }] }));
+    expect(order).toMatchObject({ total: 7800, lines: [{ sku: 'KIT-PAN', unitPrice: 3900, lineTotal: 7800, productVersion: 2 }] });
   });
 
-  it('answers 404 for a key never used, or used by another customer', async () => {
-    await place({ idempotencyKey: 'lookup-key-2' });
-    expect((await lookUp({ customerId: 'user-alice', idempotencyKey: 'lookup-key-new', requestHash: 'a'.repeat(64) })).status).toBe(404);
-    expect((await lookUp({ customerId: 'user-bob', idempotencyKey: 'lookup-key-2', requestHash: 'a'.repeat(64) })).status).toBe(404);
+  it('ignores an older version arriving late, and the same version again', async () => {
+    announce(t.db, ProductSubjects.updated, { product: { ...pan, version: 3, price: { amount: 5000, currency: 'USD' } } });
+    announce(t.db, ProductSubjects.updated, { product: { ...pan, version: 2, price: { amount: 1, currency: 'USD' } } });
+    announce(t.db, ProductSubjects.updated, { product: { ...pan, version: 3, price: { amount: 2, currency: 'USD' } } });
+    const order = await created(await placing({ lines: [{ sku: 'KIT-PAN', quantity: 1 }] }));
+    expect(order.lines[0]).toMatchObject({ unitPrice: 5000, productVersion: 3 });
   });
 
-  it('answers 422 for a key used with another request', async () => {
-    await place({ idempotencyKey: 'lookup-key-3' });
-    const res = await lookUp({ customerId: 'user-alice', idempotencyKey: 'lookup-key-3', requestHash: 'b'.repeat(64) });
-    expect(res.status).toBe(422);
-    expect((await json(res)).detail).toBe('Idempotency-Key was used with a different request.');
-  });
-
-  it('refuses an incomplete query with 400 and the field errors, and a customer token with 403', async () => {
-    const res = await lookUp({ customerId: 'user-alice', idempotencyKey: 'short' });
+  it('refuses SKUs it never heard of with 400 naming each line, writing nothing', async () => {
+    const res = await placing({
+      lines: [
+        { sku: 'KIT-PAN', quantity: 1 },
+        { sku: 'NOPE-404', quantity: 1 },
+      ],
+    });
     expect(res.status).toBe(400);
-    expect((await json(res)).errors.map((e: { path: string }) => e.path).sort()).toEqual(['idempotencyKey', 'requestHash']);
-    expect((await lookUp({ customerId: 'user-alice', idempotencyKey: 'lookup-key-4', requestHash: 'a'.repeat(64) }, t.alice)).status).toBe(
-      403,
-    );
+    expect(await json(res)).toMatchObject({
+      type: '/api/problems/invalid-request',
+      errors: [{ path: 'lines.1.sku', message: 'There is no product with SKU NOPE-404.' }],
+    });
+    nothingWritten();
+  });
+
+  it('refuses a deleted product with the same 400, and prices it again once it is created anew', async () => {
+    announce(t.db, ProductSubjects.deleted, { sku: 'KIT-PAN', version: 2 }, '2026-02-01T00:00:00.000Z');
+    // The creation of the life that just ended, delivered again late: still deleted.
+    announce(t.db, ProductSubjects.created, { product: pan });
+    const res = await placing({ lines: [{ sku: 'KIT-PAN', quantity: 1 }] });
+    expect(res.status).toBe(400);
+    expect((await json(res)).errors).toEqual([{ path: 'lines.0.sku', message: 'There is no product with SKU KIT-PAN.' }]);
+    nothingWritten();
+    const anew = { ...pan, price: { amount: 4700, currency: 'USD' as const }, createdAt: '2026-03-01T00:00:00.000Z' };
+    announce(t.db, ProductSubjects.created, { product: anew });
+    const order = await created(await placing({ lines: [{ sku: 'KIT-PAN', quantity: 1 }] }));
+    expect(order.lines[0]).toMatchObject({ unitPrice: 4700, productVersion: 1 });
+  });
+
+  it('keeps a deletion that overtook the creation: the late creation of that life changes nothing', async () => {
+    announce(t.db, ProductSubjects.deleted, { sku: 'HOM-VASE', version: 2 }, '2026-02-01T00:00:00.000Z');
+    announce(t.db, ProductSubjects.created, { product: { ...pan, sku: 'HOM-VASE' } });
+    expect((await placing({ lines: [{ sku: 'HOM-VASE', quantity: 1 }] })).status).toBe(400);
+  });
+
+  it('refuses lines in different currencies with 400, writing nothing', async () => {
+    const res = await placing({
+      lines: [
+        { sku: 'KIT-PAN', quantity: 1 },
+        { sku: 'EUR-MUG', quantity: 1 },
+      ],
+    });
+    expect(res.status).toBe(400);
+    expect((await json(res)).errors).toEqual([{ path: 'lines.1.sku', message: 'EUR-MUG is priced in EUR, the order in USD.' }]);
+    nothingWritten();
+  });
+
+  it('answers 409 pricesUnknown while it has heard of no product at all, and replays what was placed before', async () => {
+    const fresh = await ordersTestApp({ catalog: false });
+    try {
+      const res = await caller(fresh)('POST', '/internal/orders', {
+        token: fresh.checkout,
+        body: orderCommand(),
+        headers: { [FORWARDED_USER_HEADER]: fresh.alice },
+      });
+      expect(res.status).toBe(409);
+      expect(await json(res)).toMatchObject({ pricesUnknown: true, detail: expect.stringMatching(/not known yet/) });
+      expect(fresh.db.select().from(orders).all()).toHaveLength(0);
+      // One event, even a deletion, and an unknown SKU is the customer's mistake again.
+      announce(fresh.db, ProductSubjects.deleted, { sku: 'OTHER-SKU', version: 2 });
+      const known = await caller(fresh)('POST', '/internal/orders', {
+        token: fresh.checkout,
+        body: orderCommand(),
+        headers: { [FORWARDED_USER_HEADER]: fresh.alice },
+      });
+      expect(known.status).toBe(400);
+    } finally {
+      fresh.close();
+    }
+    // A replay needs no price: the order placed under the key is answered even once the product is gone.
+    const command = orderCommand();
+    const first = await json(await call('POST', '/internal/orders', { token: t.checkout, body: command }));
+    announce(t.db, ProductSubjects.deleted, { sku: 'KIT-PAN', version: 2 });
+    const again = await call('POST', '/internal/orders', { token: t.checkout, body: command });
+    expect(again.status).toBe(200);
+    expect(await json(again)).toEqual(first);
   });
 });
 

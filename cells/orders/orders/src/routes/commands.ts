@@ -1,17 +1,17 @@
 import { Hono, type Context } from 'hono';
 import { requireForwardedUser, requireWorkload, type AuthedRequest, type TokenVerifier } from '@retail/auth';
-import { ForbiddenError, NotFoundError, ValidationError, readJson, readQuery } from '@retail/kernel';
+import { ForbiddenError, ValidationError, readJson } from '@retail/kernel';
 import {
   OrderScopes,
   createOrderCommandSchema,
   idempotencyKeySchema,
   orderTransitionCommandSchema,
   ordersCell,
-  placementQuerySchema,
 } from '@retail/orders-contract';
 import type { OrderBook } from '../order-book.ts';
 
-function idempotencyKey(c: Context): string {
+/** The Idempotency-Key header of a saga step: the id of the event behind it (400 when missing or malformed). */
+export function idempotencyKey(c: Context): string {
   const parsed = idempotencyKeySchema.safeParse(c.req.header('idempotency-key'));
   if (!parsed.success)
     throw new ValidationError([
@@ -44,14 +44,6 @@ export function commandRoutes(book: OrderBook, verifyToken: TokenVerifier): Hono
     forCaller(c, command.customerId);
     const { order, created } = book.place(command);
     return c.json(order, created ? 201 : 200, { location: `/orders/${order.id}` });
-  });
-
-  routes.get('/internal/placements', fromCheckout, forCustomer, (c) => {
-    const query = readQuery(c, placementQuerySchema);
-    forCaller(c, query.customerId);
-    const order = book.placement(query);
-    if (!order) throw new NotFoundError('No order was placed with this Idempotency-Key.');
-    return c.json(order, 200, { location: `/orders/${order.id}` });
   });
 
   routes.post('/internal/orders/:id/transitions', fromCheckout, async (c) => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createOrderCommandSchema, orderTransitionCommandSchema, type Order } from '@retail/orders-contract';
+import { createOrderCommandSchema, type Order } from '@retail/orders-contract';
 import { json } from '@retail/testing';
-import { caller, orderCommand, ordersTestApp, type OrdersTestApp } from '../../test/test-app.ts';
+import { advanceOrder, caller, orderCommand, ordersTestApp, type OrdersTestApp } from '../../test/test-app.ts';
 import { outboxEvents, outboxSubjects } from '@retail/data/testing';
 
 let t: OrdersTestApp;
@@ -15,17 +15,7 @@ const call: ReturnType<typeof caller> = (...request) => caller(t)(...request);
 
 const place = (overrides: Record<string, unknown> = {}): Order =>
   t.orders.place(createOrderCommandSchema.parse(orderCommand(overrides))).order;
-const advance = (order: Order, ...moves: Array<'CONFIRMED' | 'SHIPPED' | 'DELIVERED' | 'REJECTED'>) => {
-  for (const to of moves) {
-    const details = {
-      CONFIRMED: {},
-      REJECTED: { reason: 'no stock' },
-      SHIPPED: { shipmentId: 's-1', carrier: 'UPS', trackingNumber: '1Z' },
-      DELIVERED: { shipmentId: 's-1' },
-    }[to];
-    t.orders.advance(order.id, orderTransitionCommandSchema.parse({ to, ...details }), randomUUID());
-  }
-};
+const advance = (order: Order, ...moves: Parameters<typeof advanceOrder>[2][]) => advanceOrder(t, order, ...moves);
 
 describe('orders: GET /orders (the caller’s orders)', () => {
   it('lists only the caller’s own orders, newest first, with a page envelope', async () => {
@@ -146,7 +136,11 @@ describe('orders: POST /orders/{id}/cancel', () => {
     const res = await call('POST', `/orders/${order.id}/cancel`, { token: t.alice });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    expect(await json(res)).toMatchObject({ orderStatus: status, detail: expect.stringMatching(detail) });
+    expect(await json(res)).toMatchObject({
+      type: '/api/problems/order-state-conflict',
+      orderStatus: status,
+      detail: expect.stringMatching(detail),
+    });
     expect((await json(await call('GET', `/orders/${order.id}`, { token: t.alice }))).status).toBe(status);
     expect(outboxSubjects(t.db)).toHaveLength(events);
   });
@@ -201,7 +195,9 @@ describe('orders: the cell boundary and the HTTP frame', () => {
     const res = await call('POST', '/orders', { token: t.alice, body: {} });
     expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toContain('GET');
-    expect((await call('GET', '/nothing-here')).status).toBe(404);
+    // Deny by default: without the internal token nothing is answered, not even whether a route exists.
+    expect((await call('GET', '/nothing-here')).status).toBe(401);
+    expect((await call('GET', '/nothing-here', { token: t.alice })).status).toBe(404);
   });
 
   it('serves health and readiness', async () => {

@@ -116,7 +116,7 @@ describe('placement: the map', () => {
       versions.push((await json(await readMap())).version);
     };
     await step('POST', '/placement/assignments', { cell: 'orders', customerId: 'user-dave' }, t.router);
-    await step('PUT', '/cells/placement/user-dave', { partition: 'orders-1' });
+    await step('PUT', '/cells/placement/user-frank', { partition: 'orders-1' });
     await step('PUT', '/cells/placement/user-erin', { partition: 'orders-2' });
     await step('PUT', '/cells/placement/partitions/orders-2', { state: 'down' });
     await step('PUT', '/cells/placement/partitions/orders-2', { state: 'down' });

@@ -96,6 +96,15 @@ describe('placement: the operator’s view', () => {
     }
     expect(t.placements.version()).toBe(2);
   });
+
+  it('refuses a route added later under a prefix nobody listed, without a token: every route is checked', async () => {
+    t.app.get('/brand-new-prefix/:id', (c) => c.json({ id: c.req.param('id') }));
+    const anonymous = await t.call('GET', '/brand-new-prefix/1');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
+    expect((await t.call('GET', '/brand-new-prefix/1', { token: t.customer })).status).toBe(200);
+    expect((await t.call('GET', '/healthz')).status).toBe(200);
+  });
 });
 
 describe('placement: partition states', () => {
@@ -156,21 +165,20 @@ describe('placement: partition states', () => {
 });
 
 describe('placement: overrides', () => {
-  it('places a customer explicitly, announcing where they were before', async () => {
+  it('refuses to override a customer placed elsewhere: their orders are there, only a move takes them along (409)', async () => {
     const id = customerOn('orders-1');
     await assign(id);
     const res = await override(id, 'orders-2');
-    expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ customerId: id, partition: 'orders-2', state: 'active', assigned: true, source: 'override' });
-    expect(outboxEvents(t.db).at(-1)).toMatchObject({
-      type: 'placement.customer.assigned',
-      subject: id,
-      data: { cell: 'orders', customerId: id, partition: 'orders-2', source: 'override', previous: 'orders-1', version: 4 },
+    expect(res.status).toBe(409);
+    expect(await json(res)).toMatchObject({
+      type: '/api/problems/customer-placed-elsewhere',
+      partition: 'orders-1',
+      detail: expect.stringContaining('/cells/migrations'),
     });
-    // The rule no longer decides for them, and a first-use request leaves them where they are.
-    const again = await assign(id);
-    expect(again.status).toBe(200);
-    expect(await json(again)).toMatchObject({ partition: 'orders-2', source: 'override' });
+    expect(outboxSubjects(t.db)).toHaveLength(3);
+    // Where they are already, the override is recorded, and the rule no longer decides for them.
+    expect(await json(await override(id, 'orders-1'))).toMatchObject({ partition: 'orders-1', source: 'override' });
+    expect(await json(await assign(id))).toMatchObject({ partition: 'orders-1', source: 'override' });
   });
 
   it('places a customer never seen before, and repeating it changes nothing', async () => {

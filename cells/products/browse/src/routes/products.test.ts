@@ -120,6 +120,17 @@ describe('browse: product detail and availability', () => {
     expect((await json(await get('/products/KIT-KNIFE'))).name).toBe('Chef Knife v3');
   });
 
+  it('tags the detail with the catalog’s version of the product it shows, as the catalog does', async () => {
+    expect((await get('/products/KIT-KNIFE')).headers.get('etag')).toBe('"v1"');
+    t.db.transaction((tx) => upsertProduct(tx, product('KIT-KNIFE', 'Chef Knife v3', 'kitchen', 9900, { version: 3 })));
+    expect((await get('/products/KIT-KNIFE')).headers.get('etag')).toBe('"v3"');
+    // A stale event leaves both the product and its tag alone.
+    t.db.transaction((tx) => upsertProduct(tx, product('KIT-KNIFE', 'Chef Knife v2', 'kitchen', 9500, { version: 2 })));
+    expect((await get('/products/KIT-KNIFE')).headers.get('etag')).toBe('"v3"');
+    // The version is the ETag's business, not the body's: the public item is as it was.
+    expect(await json(await get('/products/KIT-KNIFE'))).not.toHaveProperty('version');
+  });
+
   it('answers 404 for an unknown or deleted SKU and 400 for a malformed one', async () => {
     t.db.transaction((tx) => deleteProduct(tx, { sku: 'KIT-PAN', version: 2 }));
     expect((await get('/products/KIT-PAN')).status).toBe(404);

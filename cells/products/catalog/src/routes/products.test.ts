@@ -29,6 +29,7 @@ describe('catalog: create', () => {
     const res = await call('POST', '/products', { token: t.admin, body: lamp });
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBe('/products/HOM-TEST-LAMP');
+    expect(res.headers.get('etag')).toBe('"v1"');
     const product = await json(res);
     expect(product).toMatchObject({ ...lamp, imageUrl: null, version: 1 });
     expect(subjects()).toEqual(['products.product.created']);
@@ -46,6 +47,7 @@ describe('catalog: create', () => {
     const res = await call('POST', '/products', { token: t.admin, body: { ...lamp, name: 'Other' } });
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(await json(res)).toMatchObject({ type: '/api/problems/duplicate-sku', title: 'Duplicate SKU', status: 409 });
     expect(subjects()).toHaveLength(1);
   });
 
@@ -94,33 +96,71 @@ describe('catalog: update and delete', () => {
   beforeEach(async () => {
     await call('POST', '/products', { token: t.admin, body: lamp });
   });
+  const ifMatch = (etag: string) => ({ 'if-match': etag });
+  const patch = (body: unknown, headers: Record<string, string> = ifMatch('"v1"')) =>
+    call('PATCH', '/products/HOM-TEST-LAMP', { token: t.admin, body, headers });
 
   it('patches fields, bumps the version and announces the update', async () => {
-    const res = await call('PATCH', '/products/HOM-TEST-LAMP', { token: t.admin, body: { price: { amount: 1999, currency: 'USD' } } });
+    const res = await patch({ price: { amount: 1999, currency: 'USD' } });
     expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBe('"v2"');
     expect(await json(res)).toMatchObject({ name: 'Test Lamp', description: 'A lamp for tests', price: { amount: 1999 }, version: 2 });
     expect(subjects()).toEqual(['products.product.created', 'products.product.updated']);
+    const read = await call('GET', '/products/HOM-TEST-LAMP', { token: t.admin });
+    expect(read.headers.get('etag')).toBe('"v2"');
   });
 
   it('refuses an empty patch with 400', async () => {
-    const res = await call('PATCH', '/products/HOM-TEST-LAMP', { token: t.admin, body: {} });
+    const res = await patch({});
     expect(res.status).toBe(400);
   });
 
-  it('answers 404 for an unknown SKU on update, delete and read', async () => {
+  it('needs If-Match on PATCH and DELETE: 428 without it, and nothing changes', async () => {
+    for (const res of [await patch({ name: 'x' }, {}), await call('DELETE', '/products/HOM-TEST-LAMP', { token: t.admin })]) {
+      expect(res.status).toBe(428);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await json(res)).toMatchObject({ type: '/api/problems/if-match-required', status: 428 });
+    }
+    expect(subjects()).toEqual(['products.product.created']);
+  });
+
+  it('refuses a change made against an earlier version with 412, changing nothing', async () => {
+    expect((await patch({ name: 'First edit' })).status).toBe(200);
+    // A second editor still holds "v1": their change would overwrite the first one unseen.
+    const stale = await patch({ name: 'Second edit' });
+    expect(stale.status).toBe(412);
+    expect(await json(stale)).toMatchObject({ type: '/api/problems/stale-if-match', title: 'Resource changed', status: 412 });
+    const gone = await call('DELETE', '/products/HOM-TEST-LAMP', { token: t.admin, headers: ifMatch('"v1"') });
+    expect(gone.status).toBe(412);
+    expect(await json(await call('GET', '/products/HOM-TEST-LAMP', { token: t.admin }))).toMatchObject({ name: 'First edit', version: 2 });
+    expect(subjects()).toEqual(['products.product.created', 'products.product.updated']);
+    // With the current ETag (or one of a list, or *) it goes through.
+    expect((await patch({ name: 'Second edit' }, ifMatch('"v1", "v2"'))).status).toBe(200);
+    expect((await patch({ name: 'Third edit' }, ifMatch('*'))).status).toBe(200);
+  });
+
+  it('does not take a weak or malformed validator', async () => {
+    expect((await patch({ name: 'x' }, ifMatch('W/"v1"'))).status).toBe(412);
+    const malformed = await patch({ name: 'x' }, ifMatch('v1'));
+    expect(malformed.status).toBe(400);
+    expect((await json(malformed)).errors).toEqual([{ path: 'If-Match', message: expect.any(String) }]);
+  });
+
+  it('answers 404 for an unknown SKU on update, delete and read, whatever If-Match says', async () => {
     for (const [method, body] of [
       ['PATCH', { name: 'x' }],
       ['DELETE', undefined],
       ['GET', undefined],
     ] as const) {
-      const res = await call(method, '/products/NOPE-123', { token: t.admin, body });
+      const res = await call(method, '/products/NOPE-123', { token: t.admin, body, headers: ifMatch('"v1"') });
       expect(res.status, method).toBe(404);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await json(res)).toMatchObject({ type: 'about:blank', title: 'Not Found' });
     }
   });
 
   it('deletes a product and announces it', async () => {
-    const res = await call('DELETE', '/products/HOM-TEST-LAMP', { token: t.admin });
+    const res = await call('DELETE', '/products/HOM-TEST-LAMP', { token: t.admin, headers: ifMatch('"v1"') });
     expect(res.status).toBe(204);
     expect((await call('GET', '/products/HOM-TEST-LAMP', { token: t.admin })).status).toBe(404);
     expect(subjects()).toEqual(['products.product.created', 'products.product.deleted']);
@@ -156,7 +196,9 @@ describe('catalog: the cell boundary', () => {
 
 describe('catalog: the HTTP frame', () => {
   it('answers unknown routes with a 404 problem and wrong methods with 405 + Allow', async () => {
-    const missing = await call('GET', '/nothing-here');
+    // Deny by default: nothing, not even whether a route exists, without the internal token.
+    expect((await call('GET', '/nothing-here')).status).toBe(401);
+    const missing = await call('GET', '/nothing-here', { token: t.admin });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
     const wrong = await call('PUT', '/products/HOM-TEST-LAMP', { token: t.admin, body: lamp });

@@ -134,7 +134,11 @@ describe('dispatch and delivery by an operator', () => {
     const deliverPending = await t.call('POST', `/shipments/${alice1.id}/deliver`, { token: t.operator });
     expect(deliverPending.status).toBe(409);
     expect(deliverPending.headers.get('content-type')).toContain('application/problem+json');
-    expect((await json(deliverPending)).detail).toMatch(/PENDING; it cannot become DELIVERED/);
+    expect(await json(deliverPending)).toMatchObject({
+      type: '/api/problems/shipment-state-conflict',
+      shipmentStatus: 'PENDING',
+      detail: expect.stringMatching(/PENDING; it cannot become DELIVERED/),
+    });
 
     t.shipments.cancelByOrder('order-a2', randomUUID());
     expect((await t.call('POST', `/shipments/${alice2.id}/dispatch`, { token: t.operator })).status).toBe(409);
@@ -241,7 +245,8 @@ describe('the cell boundary and the HTTP frame', () => {
   });
 
   it('answers unknown routes with 404 and wrong methods with 405 + Allow', async () => {
-    expect((await t.call('GET', '/nothing-here')).status).toBe(404);
+    expect((await t.call('GET', '/nothing-here')).status).toBe(401);
+    expect((await t.call('GET', '/nothing-here', { token: t.operator })).status).toBe(404);
     const wrong = await t.call('PUT', `/shipments/${alice1.id}/dispatch`, { token: t.operator });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toContain('POST');

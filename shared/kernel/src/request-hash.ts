@@ -12,5 +12,8 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** What tells a replay (same Idempotency-Key, same request) from a different request under a reused key. */
+/**
+ * What tells a replay (same Idempotency-Key, same request) from a different request under a reused key:
+ * the SHA-256 of the request's canonical JSON, so key order and absent members make no difference.
+ */
 export const requestHash = (request: unknown) => createHash('sha256').update(canonicalJson(request)).digest('hex');
