@@ -9,6 +9,7 @@ import { createLogger } from '@retail/kernel';
 import { waitFor } from '@retail/testing';
 import { inboxRetentionMs } from '@retail/descriptor';
 import {
+  appendStateToOutbox,
   appendToOutbox,
   createEvent,
   startConsumer,
@@ -167,6 +168,41 @@ describe('outbox → JetStream → idempotent consumer', () => {
     const dead = await bus.jsm.streams.getMessage('SHOP', { last_by_subj: 'shop.dlq.c' });
     expect(dead?.header.get('Dlq-Reason')).toMatch(/handler failed 3 times: cannot apply/);
     expect(dead?.header.get('Dlq-Original-Subject')).toBe('shop.flaky.noted');
+    await sub.stop();
+  });
+
+  it('sends a burst of states of one thing as its last state, keeps every other thing’s, and never drops an event', async () => {
+    const producer = testDb();
+    const consumer = testDb();
+    const state = (note: string, subject: string) => createEvent({ source: '/test', type: 'shop.level.changed', subject, data: { note } });
+    // Written while no relay runs (as during a burst, before the relay's next round): the states of
+    // `a` supersede one another; `b`'s stands; an event that says what happened is never superseded.
+    producer.transaction((tx) => {
+      appendStateToOutbox(tx, state('a1', 'a'));
+      appendToOutbox(tx, event('happened', 'shop.level.changed'));
+      appendStateToOutbox(tx, state('b1', 'b'));
+      appendStateToOutbox(tx, state('a2', 'a'));
+    });
+    producer.transaction((tx) => appendStateToOutbox(tx, state('a3', 'a')));
+    expect(
+      producer
+        .select()
+        .from(outbox)
+        .all()
+        .map((r) => JSON.parse(r.payload).data.note),
+    ).toEqual(['happened', 'b1', 'a3']);
+
+    const relay = startOutboxRelay({ db: producer, js: bus.js, logger, intervalMs: 20 });
+    const sub = consumeShop('state', { db: consumer, handlers: { 'shop.level.changed': noted } });
+    await waitFor(() => notesIn(consumer).length === 3 || undefined, { what: 'three effects' });
+    // Sent states are history: a new one after them is published as well.
+    producer.transaction((tx) => appendStateToOutbox(tx, state('a4', 'a')));
+    await waitFor(() => notesIn(consumer).length === 4 || undefined, { what: 'the fourth effect' });
+    // Different things may be handled side by side; one thing's states in order.
+    expect(notesIn(consumer).sort()).toEqual(['a3', 'a4', 'b1', 'happened']);
+    expect(notesIn(consumer).filter((n) => n.startsWith('a'))).toEqual(['a3', 'a4']);
+    expect(relay.backlog()).toBe(0);
+    await relay.stop();
     await sub.stop();
   });
 

@@ -24,7 +24,7 @@ export {
   type BucketView,
   type KvEntry,
 } from './kv.ts';
-export { appendToOutbox, startOutboxRelay, type OutboxRelay, type RelayOptions } from './outbox.ts';
+export { appendStateToOutbox, appendToOutbox, startOutboxRelay, type OutboxRelay, type RelayOptions } from './outbox.ts';
 export {
   startConsumer,
   PermanentEventError,

@@ -47,6 +47,28 @@ export function appendToOutbox(tx: AnyTx, event: CloudEvent): void {
   });
 }
 
+/**
+ * For an event that says where something stands now (a SKU's stock level) rather than what happened:
+ * it supersedes the earlier ones of its type and subject that the relay has not published yet, which are
+ * dropped in the same transaction, so a burst of changes goes out as its last state. One the relay has
+ * taken already still goes out, and this one after it; consumers see the states in order either way.
+ */
+export function appendStateToOutbox(tx: AnyTx, event: CloudEvent): void {
+  prepared(tx, 'outbox.superseded', (db) =>
+    db
+      .delete(outbox)
+      .where(
+        and(
+          isNull(outbox.sentAt),
+          eq(outbox.subject, sql.placeholder('subject')),
+          sql`json_extract(${outbox.payload}, '$.subject') = ${sql.placeholder('entity')}`,
+        ),
+      )
+      .prepare(),
+  ).run({ subject: wireSubject(event), entity: event.subject });
+  appendToOutbox(tx, event);
+}
+
 const unsentRows = (db: Db<any>) =>
   prepared(db, 'outbox.unsent', (d) =>
     d.select().from(outbox).where(isNull(outbox.sentAt)).orderBy(asc(outbox.seq)).limit(sql.placeholder('limit')).prepare(),

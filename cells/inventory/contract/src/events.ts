@@ -12,13 +12,20 @@ export const InventoryStream = 'INVENTORY';
 
 const line = z.object({ sku: z.string().min(1), quantity: z.number().int().min(1) });
 
-/** Published whenever a SKU's on-hand or reserved count changes. */
-export const stockChangedEventSchema = z.object({
-  sku: z.string().min(1),
-  onHand: z.number().int().min(0),
-  reserved: z.number().int().min(0),
-  available: z.number().int(),
-});
+/**
+ * Published whenever a SKU's on-hand or reserved count changes. It is a state, not a step: changes of one SKU
+ * made faster than they are published go out as the last of them, so a consumer keeps the latest level.
+ */
+export const stockChangedEventSchema = z
+  .object({
+    sku: z.string().min(1),
+    onHand: z.number().int().min(0),
+    reserved: z.number().int().min(0),
+    available: z.number().int(),
+  })
+  .describe(
+    'Where a SKU’s stock stands after a change. A state, not a step: changes of one SKU made faster than they are published go out as the last of them; keep the latest.',
+  );
 
 /** Every line of the order is reserved (all or nothing). */
 export const reservationConfirmedEventSchema = z.object({ orderId: z.string().min(1), lines: z.array(line).min(1) });

@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { prepared, type Db, type Tx } from '@retail/data';
-import { appendToOutbox, createEvent } from '@retail/events';
+import { appendStateToOutbox, createEvent } from '@retail/events';
 import { InventorySubjects, type StockChangedEvent, type StockLevel } from '@retail/inventory-contract';
 import * as schema from './db/schema.ts';
 
@@ -34,11 +34,14 @@ export const findLevels = (tx: Reader, skus: string[]) =>
       .map((row) => [row.sku, row]),
   );
 
-/** Every change of a SKU's counts is announced, in the transaction that made it. */
+/**
+ * Every change of a SKU's counts is announced, in the transaction that made it: as a state, so that the
+ * changes of a burst the relay has not sent yet go out as the last one (what browse keeps is the level).
+ */
 export function announceStockChange(tx: Tx<any>, row: LevelRow): StockLevel {
   const level = toStockLevel(row);
   const data: StockChangedEvent = level;
-  appendToOutbox(tx, createEvent({ source: SOURCE, type: InventorySubjects.stockChanged, subject: level.sku, data }));
+  appendStateToOutbox(tx, createEvent({ source: SOURCE, type: InventorySubjects.stockChanged, subject: level.sku, data }));
   return level;
 }
 

@@ -8,13 +8,15 @@ const self = component(ordersCell, 'orders');
 
 export function loadEnv(source = process.env) {
   return parseEnv(
-    z.object(
-      cellServiceEnv({
+    z.object({
+      ...cellServiceEnv({
         port: self.port,
         cellGatewayUrl: localUrl(ordersCell.gateway.port),
         workloadSecret: devWorkloadSecret(ordersCell.name, self.name),
       }),
-    ),
+      /** A client of `GET /orders/events` that takes no write for this long is hung up on (it resumes). */
+      STREAM_WRITE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    }),
     source,
   );
 }

@@ -16,6 +16,7 @@ import type { OrdersDb } from './transition.ts';
 export function partitionServices(
   db: OrdersDb,
   cell: CellDescriptor,
+  streams: { writeTimeoutMs?: number } = {},
 ): Pick<OrdersDeps, 'orders' | 'migration' | 'events'> & { hub: ChangeHub } {
   const hub = createChangeHub();
   const book = createOrderBook(db, eventOrigin(cell, 'orders'));
@@ -23,7 +24,7 @@ export function partitionServices(
   return {
     orders: notifyingOrderBook(book, hub),
     migration: notifyingMigration(createCustomerMigration(db, partition), hub),
-    events: { feed: createOrderFeed(db, book), hub, partition },
+    events: { feed: createOrderFeed(db, book), hub, partition, ...streams },
     hub,
   };
 }

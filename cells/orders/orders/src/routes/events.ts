@@ -1,3 +1,4 @@
+import { metrics } from '@opentelemetry/api';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { requireScopes, type AuthedRequest } from '@retail/auth';
@@ -16,6 +17,16 @@ export interface OrderEventsDeps {
   /** A client that has not taken a write in this long is hung up on; it resumes from its Last-Event-ID. */
   writeTimeoutMs?: number;
 }
+
+const meter = metrics.getMeter('@retail/orders');
+const openStreams = meter.createUpDownCounter('orders.events.streams', {
+  unit: '{stream}',
+  description: 'Streams of order changes open now',
+});
+const hungUp = meter.createCounter('orders.events.hung_up', {
+  unit: '{stream}',
+  description: 'Streams hung up on because their client took no write within the write timeout',
+});
 
 /** The position in a Last-Event-ID of this partition; anything else (garbage, another partition's) is none. */
 export function positionOf(lastEventId: string | undefined, partition: string): number | undefined {
@@ -50,6 +61,7 @@ export function orderEventRoutes(deps: OrderEventsDeps): Hono<AuthedRequest> {
         wake?.();
       };
       const hangUp = () => {
+        hungUp.add(1);
         nodeBindings(c).outgoing?.destroy();
         stream.abort();
         stop();
@@ -75,6 +87,7 @@ export function orderEventRoutes(deps: OrderEventsDeps): Hono<AuthedRequest> {
         ended: stop,
       });
       stream.onAbort(stop);
+      openStreams.add(1);
       // Skipped while a write waits: heartbeats must not pile up behind a reader that does not read.
       const heartbeat = setInterval(() => writing || void write(async () => void (await stream.write(': keep-alive\n\n'))), heartbeatMs);
       let cursor = resumeAt ?? feed.latest();
@@ -110,6 +123,7 @@ export function orderEventRoutes(deps: OrderEventsDeps): Hono<AuthedRequest> {
       } finally {
         clearInterval(heartbeat);
         unsubscribe();
+        openStreams.add(-1);
       }
     });
   });

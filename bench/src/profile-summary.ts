@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Where a function lives, shortened: a node: module, or the bundle's file under its component's folder. */
+const place = (url: string) => (url.startsWith('node:') ? url : url.replace(/^.*\/(cells|gateway-global|shared)\//, '$1/'));
+
+/**
+ * Each process's self time per function within `window` (monotonic µs, as V8's profile clock), the
+ * heaviest functions first, and the CPU spent by each process in it, as markdown.
+ */
+export function summariseProfiles(dir: string, names: Map<number | undefined, string>, window: { fromUs: number; toUs: number }) {
+  const lines: string[] = [`# Saga CPU profile (self time during the measured saga)`, ''];
+  const totals: [string, number][] = [];
+  const sections: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const pid = Number(file.split('.')[3]);
+    const name = names.get(pid) ?? `pid ${pid}`;
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    let t = profile.startTime;
+    let busy = 0;
+    for (let i = 0; i < profile.samples.length; i++) {
+      const delta = profile.timeDeltas[i] ?? 0;
+      t += delta;
+      if (t < window.fromUs || t > window.toUs) continue;
+      const node = byId.get(profile.samples[i]!)!;
+      const fn = node.callFrame.functionName || '(anonymous)';
+      if (fn === '(idle)') continue;
+      busy += delta;
+      const key = fn.startsWith('(') ? fn : `${fn} ${place(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + delta);
+    }
+    totals.push([name, busy / 1000]);
+    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
+    sections.push(
+      `## ${name}: ${(busy / 1000).toFixed(0)} ms busy`,
+      '',
+      '| self ms | % | function |',
+      '| ---: | ---: | --- |',
+      ...top.map(([k, us]) => `| ${(us / 1000).toFixed(1)} | ${((100 * us) / busy).toFixed(1)} | \`${k}\` |`),
+      '',
+    );
+  }
+  lines.push(
+    '| process | busy ms |',
+    '| --- | ---: |',
+    ...totals.sort((a, b) => b[1] - a[1]).map(([n, ms]) => `| ${n} | ${ms.toFixed(0)} |`),
+    '',
+  );
+  const text = [...lines, ...sections].join('\n');
+  writeFileSync(join(dir, 'summary.md'), text);
+  return text;
+}
