@@ -53,7 +53,7 @@ try {
   window = { fromUs, toUs: nowUs() };
   log(`saga: ${JSON.stringify({ ordersPerSecond: result.ordersPerSecond, cpu: result.cpuMsPerOrderTotal, per: result.cpuMsPerOrder })}`);
   await system.stop();
-  const summary = summariseProfiles(dir, names, window);
+  const summary = summariseProfiles(dir, names, window, result.cpuMsPerOrder);
   log(`written: ${readdirSync(dir).length} files in ${dir}`);
   process.stdout.write(summary);
 } catch (error) {

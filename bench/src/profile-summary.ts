@@ -20,8 +20,19 @@ const place = (url: string) => (url.startsWith('node:') ? url : url.replace(/^.*
  * Each process's self time per function within `window` (monotonic µs, as V8's profile clock), the
  * heaviest functions first, and the CPU spent by each process in it, as markdown.
  */
-export function summariseProfiles(dir: string, names: Map<number | undefined, string>, window: { fromUs: number; toUs: number }) {
-  const lines: string[] = [`# Saga CPU profile (self time during the measured saga)`, ''];
+export function summariseProfiles(
+  dir: string,
+  names: Map<number | undefined, string>,
+  window: { fromUs: number; toUs: number },
+  cpuMsPerOrder: Record<string, number> = {},
+) {
+  const lines: string[] = [
+    `# Saga CPU profile (self time during the measured saga)`,
+    '',
+    'Sampled ms: wall time the profiler found the process not idle, which on a saturated machine includes',
+    'time it waited for a core; compare functions within a process by their share, processes by CPU per order.',
+    '',
+  ];
   const totals: [string, number][] = [];
   const sections: string[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
@@ -46,7 +57,7 @@ export function summariseProfiles(dir: string, names: Map<number | undefined, st
     totals.push([name, busy / 1000]);
     const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
     sections.push(
-      `## ${name}: ${(busy / 1000).toFixed(0)} ms busy`,
+      `## ${name}: ${(busy / 1000).toFixed(0)} sampled ms`,
       '',
       '| self ms | % | function |',
       '| ---: | ---: | --- |',
@@ -55,9 +66,9 @@ export function summariseProfiles(dir: string, names: Map<number | undefined, st
     );
   }
   lines.push(
-    '| process | busy ms |',
-    '| --- | ---: |',
-    ...totals.sort((a, b) => b[1] - a[1]).map(([n, ms]) => `| ${n} | ${ms.toFixed(0)} |`),
+    '| process | CPU ms per order | sampled ms |',
+    '| --- | ---: | ---: |',
+    ...totals.sort((a, b) => b[1] - a[1]).map(([n, ms]) => `| ${n} | ${cpuMsPerOrder[n]?.toFixed(2) ?? '–'} | ${ms.toFixed(0)} |`),
     '',
   );
   const text = [...lines, ...sections].join('\n');

@@ -6,8 +6,8 @@ export function shippingGatewayClient(options: { pool: Pool; token: TokenSource 
 }
 
 /** The orders core service of this cell, called with workload tokens from the cell gateway. */
-export function ordersCoreHttpClient(options: { pool: Pool; token: TokenSource }) {
-  return createHttpClient({ pool: options.pool, name: 'orders orders', token: options.token });
+export function ordersCoreHttpClient(options: { pool: Pool; token: TokenSource; timeoutMs?: number }) {
+  return createHttpClient({ pool: options.pool, name: 'orders orders', token: options.token, timeoutMs: options.timeoutMs });
 }
 
 /**

@@ -42,6 +42,11 @@ export function loadEnv(source = process.env) {
     }),
     /** The orders core service, commanded inside the cell (`componentUrlVar('orders')`). */
     ORDERS_URL: z.url().default(localUrl(component(ordersCell, 'orders').port)),
+    /**
+     * How long a call to the core may take. Under the gateways' 10 s, so that a client hears checkout's
+     * 503 (retry with the same Idempotency-Key) rather than a gateway's 504; well above a saturated core's queue.
+     */
+    ORDERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(9_000).default(8_000),
     /** A confirmed order's shipment is cancelled through the shipping cell's gateway (`gatewayUrlVar('shipping')`). */
     SHIPPING_GATEWAY_URL: z.url().default(localUrl(shippingCell.gateway.port)),
     /** gateway-global's token service, for this cell's client-credentials token. */

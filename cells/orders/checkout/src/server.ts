@@ -28,6 +28,7 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
   const ordersClient = ordersCoreHttpClient({
     pool: pool('orders orders', instanceName(cell), 'orders', env.ORDERS_URL),
     token: workloadToken,
+    timeoutMs: env.ORDERS_TIMEOUT_MS,
   });
   // One client-credentials token of the orders cell for its calls to other cells (shipments) and partitions.
   const cellToken = cachedClientCredentials({

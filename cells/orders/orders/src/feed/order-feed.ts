@@ -33,6 +33,17 @@ export interface OrderFeed {
 const ACTIVE: OrderStatus[] = ['PENDING', 'CONFIRMED', 'SHIPPED'];
 const PAGE = 100;
 
+/**
+ * The customer's orders with a history entry after `after`, by their latest. The history after the position
+ * first (a range of its primary key: the newest rows), then whose they are. CROSS JOIN keeps SQLite from
+ * starting at the customer's orders, all of them; NOT INDEXED keeps it from walking the whole history by
+ * the order-id index to save a sort. Either would cost a read of everything on every change.
+ */
+export const changedSince = (customerId: string, after: number, limit: number) => sql`
+  SELECT h.order_id AS id, max(h.id) AS seq FROM order_history h NOT INDEXED CROSS JOIN orders o ON o.id = h.order_id
+  WHERE h.id > ${after} AND o.customer_id = ${customerId}
+  GROUP BY h.order_id ORDER BY seq LIMIT ${limit}`;
+
 export function createOrderFeed(db: OrdersDb, book: OrderBook): OrderFeed {
   const seq = max(schema.orderHistory.id);
   const entries = (customerId: string, rows: { id: string; seq: number | null }[]): FeedEntry[] =>
@@ -40,16 +51,8 @@ export function createOrderFeed(db: OrdersDb, book: OrderBook): OrderFeed {
   return {
     assertServed: (customerId) => assertListable(db, customerId),
     latest: () => db.select({ seq }).from(schema.orderHistory).get()?.seq ?? 0,
-    // The history after the position first (its primary key: a range of the newest rows), then whose they
-    // are: CROSS JOIN keeps SQLite from starting at the customer's orders, all of them, on every change.
     since: (customerId, after, limit = PAGE) =>
-      entries(
-        customerId,
-        db.all<{ id: string; seq: number }>(sql`
-          SELECT h.order_id AS id, max(h.id) AS seq FROM order_history h CROSS JOIN orders o ON o.id = h.order_id
-          WHERE h.id > ${after} AND o.customer_id = ${customerId}
-          GROUP BY h.order_id ORDER BY seq LIMIT ${limit}`),
-      ),
+      entries(customerId, db.all<{ id: string; seq: number }>(changedSince(customerId, after, limit))),
     active: (customerId, limit = PAGE) =>
       entries(
         customerId,

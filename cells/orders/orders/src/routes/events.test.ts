@@ -75,6 +75,24 @@ describe('orders: GET /orders/events (the caller’s orders as they change)', ()
     expect(after.events.some((e) => e.data.includes(first.id))).toBe(false);
   });
 
+  it('catches up on more than a page of missed changes, each once and in order, other customers’ between them skipped', async () => {
+    t = await ordersTestApp();
+    const before = await stream(t.alice);
+    const { id } = await before.next('ready');
+    await before.close();
+
+    const alices: string[] = [];
+    for (let i = 0; i < 250; i++) {
+      alices.push(place().id);
+      if (i % 2) place('user-bob');
+      else alices.push(place().id);
+    }
+    const after = await stream(t.alice, id);
+    await after.next('ready');
+    // 375 orders: four pages of a hundred, each order once, oldest change first.
+    expect(after.events.filter((e) => e.event === 'order').map((e) => orderOf(e).id)).toEqual(alices);
+  });
+
   it.each([
     ['garbage', 'not-an-id'],
     ['another partition’s position', 'orders-2:1'],

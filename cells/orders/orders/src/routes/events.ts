@@ -18,6 +18,9 @@ export interface OrderEventsDeps {
   writeTimeoutMs?: number;
 }
 
+/** Orders read per round of a catch-up. */
+const CATCH_UP_PAGE = 100;
+
 const meter = metrics.getMeter('@retail/orders');
 const openStreams = meter.createUpDownCounter('orders.events.streams', {
   unit: '{stream}',
@@ -93,16 +96,17 @@ export function orderEventRoutes(deps: OrderEventsDeps): Hono<AuthedRequest> {
       let cursor = resumeAt ?? feed.latest();
       const catchUp = async () => {
         while (!done) {
+          // Both read in one tick, in which nothing can be written: a batch short of a page is everything
+          // of theirs up to `top`, so later reads start there. What is written meanwhile wakes the stream.
           const top = feed.latest();
-          const batch = feed.since(customerId, cursor);
-          // Nothing of theirs up to `top` (read before): later reads start there.
-          if (batch.length === 0) {
-            cursor = Math.max(cursor, top);
-            return;
-          }
+          const batch = feed.since(customerId, cursor, CATCH_UP_PAGE);
           for (const entry of batch) {
             await sendOrder(entry);
             cursor = entry.seq;
+          }
+          if (batch.length < CATCH_UP_PAGE) {
+            cursor = Math.max(cursor, top);
+            return;
           }
         }
       };
