@@ -10,6 +10,8 @@ export interface BenchConfig {
   orders: number;
   /** Concurrent clients placing them. */
   clients: number;
+  /** Orders per second offered in the open-loop saga run (0: not run). */
+  sagaRate: number;
   /** How long the saga may take before the run is reported as FAILED. */
   sagaTimeoutSeconds: number;
   /** Customers on the partition the drain row empties (0: the row is not run). */
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultResultsDir: string): B
     connections: Math.round(number(env, 'BENCH_CONNECTIONS', 64, 1)),
     orders: Math.round(number(env, 'BENCH_ORDERS', 2000, 1)),
     clients: Math.round(number(env, 'BENCH_CLIENTS', 64, 1)),
+    sagaRate: number(env, 'BENCH_SAGA_RATE', 200, 0),
     sagaTimeoutSeconds: number(env, 'BENCH_SAGA_TIMEOUT', 120, 1),
     drainCustomers: Math.round(number(env, 'BENCH_DRAIN_CUSTOMERS', 1000, 0)),
     // Well past the 10 s after which an idle process drops the code it has not run (shared/kernel/src/idle-memory.ts).

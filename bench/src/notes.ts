@@ -12,6 +12,7 @@ function busyRuns(r: BenchResults): string[] {
   mark('telemetry disabled', tracing?.disabled.otherCpuPercent);
   for (const run of [...(tracing?.off ?? []), ...(tracing?.on ?? [])]) mark(run.title, run.otherCpuPercent);
   mark('saga', measured(r.saga)?.otherCpuPercent);
+  mark('saga at a steady rate', measured(r.sagaPaced)?.otherCpuPercent);
   mark('start-up', measured(r.startup)?.otherCpuPercent);
   return out;
 }

@@ -14,7 +14,10 @@ interface CpuProfile {
 }
 
 /** Where a function lives, shortened: a node: module, or the bundle's file under its component's folder. */
-const place = (url: string) => (url.startsWith('node:') ? url : url.replace(/^.*\/(cells|gateway-global|shared)\//, '$1/'));
+const place = (url: string) =>
+  url.startsWith('node:')
+    ? url
+    : url.replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*\/(cells|gateway-global|shared)\//, '$1/');
 
 /**
  * Each process's self time per function within `window` (monotonic µs, as V8's profile clock), the

@@ -53,6 +53,7 @@ const results: BenchResults = {
   gatewayPath: { notMeasured: 'not reached' },
   tracing: { notMeasured: 'not reached' },
   saga: { notMeasured: 'not reached' },
+  sagaPaced: { notMeasured: 'not reached' },
   partitions: {
     router: { notMeasured: 'not reached' },
     blastRadius: { notMeasured: 'not reached' },
@@ -125,7 +126,7 @@ if (system) {
     );
 
     // The saga on a product of its own with the stock for every order.
-    const saga = async (label: string) => {
+    const saga = async (label: string, ratePerSecond?: number) => {
       const sku = await customers.productWithStock(label, config.orders);
       // Quiet first: the idle CPU it measures before the first POST is subtracted from each process's.
       await waitUntilQuiet(watched(), { timeoutSeconds: 30, log, what: 'before the saga' });
@@ -138,6 +139,7 @@ if (system) {
           processes: watched(),
           orders: config.orders,
           clients: config.clients,
+          ratePerSecond,
           timeoutSeconds: config.sagaTimeoutSeconds,
         },
         log,
@@ -151,6 +153,9 @@ if (system) {
     await sleep(config.settleSeconds * 1000);
     results.memory.quietAfterSaga = sampleMemory(watched());
     log(`memory once quiet after the saga: ${results.memory.quietAfterSaga.totalMiB} MiB`);
+    results.sagaPaced = config.sagaRate
+      ? await attempt('saga at a steady rate', log, () => saga('BENCH-PACED', config.sagaRate))
+      : { notMeasured: 'BENCH_SAGA_RATE=0' };
 
     results.discovery.sagaTwoCheckouts = await attempt('saga with two checkouts', log, async () => {
       log(`starting a second instance of every checkout (${extraCheckouts.map((p) => p.name).join(', ')})`);
@@ -213,7 +218,7 @@ if (system) {
     // Setting up (sign-in, test products) failed: what was not reached says so, the rest stands.
     const message = `the bench stopped early: ${(error as Error).message.split('\n')[0]}`;
     log(message);
-    for (const part of ['gatewayPath', 'tracing', 'saga'] as const) {
+    for (const part of ['gatewayPath', 'tracing', 'saga', 'sagaPaced'] as const) {
       if ('notMeasured' in results[part] && (results[part] as NotMeasured).notMeasured === 'not reached')
         results[part] = { notMeasured: message };
     }

@@ -16,13 +16,21 @@ export interface SagaDeps {
   /** The system's processes and nats-server, whose CPU per order is measured. */
   processes: readonly { name: string; pid?: number }[];
   orders: number;
+  /** Closed loop: this many clients, each placing its next order when its last was answered. */
   clients: number;
+  /**
+   * Open loop instead: one order every 1/rate s whatever the answers (as many in flight as that takes), so
+   * the latency is that of a system offered this rate, not of one kept saturated.
+   */
+  ratePerSecond?: number;
   timeoutSeconds: number;
 }
 
 export interface SagaResult {
   orders: number;
   clients: number;
+  /** Orders per second offered by an open-loop run; null for a closed-loop one. */
+  offeredPerSecond: number | null;
   confirmed: number;
   rejected: number;
   /** POSTs answered with anything but 201. */
@@ -86,30 +94,46 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
   const refusedStatuses: Record<string, number> = {};
   let firstRefusal: string | undefined;
   let next = 0;
-  log(`saga: ${deps.orders} orders from ${deps.clients} concurrent clients`);
+  const rate = deps.ratePerSecond;
+  log(
+    rate
+      ? `saga: ${deps.orders} orders offered at ${rate}/s (open loop)`
+      : `saga: ${deps.orders} orders from ${deps.clients} concurrent clients`,
+  );
   const spent = await cpuSpentBy(deps.processes);
   const cpu = watchCpu();
   const started = performance.now();
   const progress = setInterval(() => log(`saga: ${placedAt.size} placed, ${confirmedAt.size} confirmed`), 5_000);
-  const client = async (k: number) => {
-    const token = deps.customers[k % deps.customers.length]!;
-    while (next < deps.orders) {
-      const i = next++;
-      const sent = performance.now();
-      const res: Partial<ApiResponse<Schemas['Order']>> & { status: number; network?: string } = await deps
-        .placeOrder(token, [{ sku: deps.sku, quantity: 1 }], `${run}-${i}`)
-        .catch((error: Error) => ({ status: 0, network: error.message }));
-      const answered = performance.now();
-      postLatencies.push(answered - sent);
-      if (res.status === 201 && typeof res.body?.id === 'string') placedAt.set(res.body.id, answered);
-      else {
-        const status = res.status || 'network error';
-        refusedStatuses[status] = (refusedStatuses[status] ?? 0) + 1;
-        firstRefusal ??= `${status}: ${res.network ?? res.problem?.detail ?? res.problem?.title ?? JSON.stringify(res.body)}`;
-      }
+  const placeOne = async (token: string, i: number) => {
+    const sent = performance.now();
+    const res: Partial<ApiResponse<Schemas['Order']>> & { status: number; network?: string } = await deps
+      .placeOrder(token, [{ sku: deps.sku, quantity: 1 }], `${run}-${i}`)
+      .catch((error: Error) => ({ status: 0, network: error.message }));
+    const answered = performance.now();
+    postLatencies.push(answered - sent);
+    if (res.status === 201 && typeof res.body?.id === 'string') placedAt.set(res.body.id, answered);
+    else {
+      const status = res.status || 'network error';
+      refusedStatuses[status] = (refusedStatuses[status] ?? 0) + 1;
+      firstRefusal ??= `${status}: ${res.network ?? res.problem?.detail ?? res.problem?.title ?? JSON.stringify(res.body)}`;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(deps.clients, deps.orders) }, (_, k) => client(k)));
+  const tokenOf = (k: number) => deps.customers[k % deps.customers.length]!;
+  if (rate) {
+    // Each order at its due time from the start (no drift), whether or not the earlier ones were answered.
+    const inFlight: Promise<void>[] = [];
+    for (let i = 0; i < deps.orders; i++) {
+      const wait = started + (i * 1000) / rate - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      inFlight.push(placeOne(tokenOf(i), i));
+    }
+    await Promise.all(inFlight);
+  } else {
+    const client = async (k: number) => {
+      while (next < deps.orders) await placeOne(tokenOf(k), next++);
+    };
+    await Promise.all(Array.from({ length: Math.min(deps.clients, deps.orders) }, (_, k) => client(k)));
+  }
   posting = false;
   checkDone();
   const timedOut = await Promise.race([
@@ -143,6 +167,7 @@ export async function runSaga(deps: SagaDeps, log: Log): Promise<SagaResult> {
   const result: SagaResult = {
     orders: deps.orders,
     clients: deps.clients,
+    offeredPerSecond: rate ?? null,
     confirmed: confirmedIds.length,
     rejected,
     refused,
