@@ -454,6 +454,9 @@ function sagaSection(out: string[], title: string, part: SagaResult | NotMeasure
           ['CPU per order, all processes + nats-server', `${num(saga.cpuMsPerOrderTotal, 2)} ms`],
           ['Confirmed / rejected / refused POSTs', `${saga.confirmed} / ${saga.rejected} / ${saga.refused}`],
           ...(saga.firstRefusal ? [['First refusal', saga.firstRefusal]] : []),
+          ...(saga.warnings?.length
+            ? [['What the processes warned of meanwhile (last 3 each)', saga.warnings.join('<br>').replaceAll('|', '\\|')]]
+            : []),
           ["Other processes' CPU during the run", `${num(saga.otherCpuPercent, 1)} % of the machine`],
         ],
       ),

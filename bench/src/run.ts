@@ -130,7 +130,8 @@ if (system) {
       const sku = await customers.productWithStock(label, config.orders);
       // Quiet first: the idle CPU it measures before the first POST is subtracted from each process's.
       await waitUntilQuiet(watched(), { timeoutSeconds: 30, log, what: 'before the saga' });
-      return runSaga(
+      const logged = new Map(system.plans.map((p) => [p.name, system.process(p.name).output().length]));
+      const result = await runSaga(
         {
           placeOrder: customers.placeOrder,
           customers: [customers.alice, customers.bob],
@@ -144,7 +145,22 @@ if (system) {
         },
         log,
       );
+      // What the processes warned of meanwhile: where a refused POST or a lost order came from.
+      if (result.failure) result.warnings = warningsSince(logged);
+      for (const line of result.warnings ?? []) log(`saga: ${line}`);
+      return result;
     };
+    const warningsSince = (logged: Map<string, number>) =>
+      system.plans.flatMap((p) =>
+        system
+          .process(p.name)
+          .output()
+          .slice(logged.get(p.name) ?? 0)
+          .split('\n')
+          .filter((line) => /"level":(40|50|60)/.test(line))
+          .slice(-3)
+          .map((line) => `${p.name}: ${line.slice(0, 400)}`),
+      );
     results.saga = await attempt('saga', log, () => saga('BENCH-SAGA'));
     results.memory.afterSaga = sampleMemory(watched());
     log(`memory after the saga: ${results.memory.afterSaga.totalMiB} MiB`);

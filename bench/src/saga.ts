@@ -38,6 +38,8 @@ export interface SagaResult {
   refusedStatuses: Record<string, number>;
   /** What the first refused POST said (its problem+json detail). */
   firstRefusal?: string;
+  /** When the run FAILED: the last warnings and errors each process logged during it (set by the caller, who has their output). */
+  warnings?: string[];
   /** orders / (first POST → last CONFIRMED pushed); null when the run FAILED. */
   ordersPerSecond: number | null;
   elapsedSeconds: number;
