@@ -16,7 +16,6 @@ import type { OrdersDb } from './transition.ts';
 export function partitionServices(
   db: OrdersDb,
   cell: CellDescriptor,
-  streams: { writeTimeoutMs?: number } = {},
 ): Pick<OrdersDeps, 'orders' | 'migration' | 'events'> & { hub: ChangeHub } {
   const hub = createChangeHub();
   const book = createOrderBook(db, eventOrigin(cell, 'orders'));
@@ -24,7 +23,7 @@ export function partitionServices(
   return {
     orders: notifyingOrderBook(book, hub),
     migration: notifyingMigration(createCustomerMigration(db, partition), hub),
-    events: { feed: createOrderFeed(db, book), hub, partition, ...streams },
+    events: { feed: createOrderFeed(db, book), hub, partition },
     hub,
   };
 }

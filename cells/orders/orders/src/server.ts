@@ -16,8 +16,10 @@ export async function compose(context: CellServiceContext<Env>): Promise<Compose
   const { db, bus, resources } = await openCoreStore(context, openOwnDatabase(databaseFile(env, cell), instanceName(cell)));
   // Its own durable per partition (every partition prices its own orders), from the start of PRODUCTS.
   const consumers = startComponentConsumers({ ...context, bus, db, handlers: priceHandlers() });
+  const services = partitionServices(db, cell);
   const app = createApp({
-    ...partitionServices(db, cell, { writeTimeoutMs: env.STREAM_WRITE_TIMEOUT_MS }),
+    ...services,
+    events: { ...services.events, writeTimeoutMs: env.STREAM_WRITE_TIMEOUT_MS },
     verifyToken,
     logger,
     isReady: bus.isConnected,
