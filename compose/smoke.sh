@@ -7,6 +7,7 @@
 # Demo users are switched on explicitly (DEMO_USERS=true); alice's password is read from setup's store.
 #
 #   bash compose/smoke.sh
+#   SMOKE_NATS_NODES=3 bash compose/smoke.sh    the same over compose.nats-cluster.yaml: NATS as a 3-node cluster
 #
 # Engine: $CONTAINER_ENGINE (or `container-engine` on PATH), a Docker-API engine wrapper with the
 # commands up / smoke / down; otherwise Docker Compose v2 (`docker compose`).
@@ -63,6 +64,22 @@ teardown() {
 sed "s/^name: .*/name: $project/" compose.yaml >"$file"
 trap teardown EXIT
 
+# SMOKE_NATS_NODES=3: compose.yaml with compose.nats-cluster.yaml merged over it, as `docker compose -f
+# compose.yaml -f compose.nats-cluster.yaml` would run them (one file, which the engine's commands take).
+merge_cluster() {
+  [ "${SMOKE_NATS_NODES:-1}" = 3 ] || return 0
+  say "NATS as a 3-node cluster: compose.nats-cluster.yaml merged over compose.yaml"
+  sed '/^name: /d' compose.yaml >".base-$file"
+  local merged
+  if command -v docker-compose >/dev/null; then
+    merged=$(docker-compose -f ".base-$file" -f compose.nats-cluster.yaml config)
+  else
+    merged=$(docker compose -f ".base-$file" -f compose.nats-cluster.yaml config)
+  fi
+  rm -f ".base-$file"
+  printf 'name: %s\n%s\n' "$project" "$merged" >"$file"
+}
+
 export GATEWAY_PORT=${SMOKE_GATEWAY_PORT:-$(free_port 18080)}
 export JAEGER_UI_PORT=${SMOKE_JAEGER_UI_PORT:-$(free_port 26686)}
 export PUBLIC_URL=http://localhost:$GATEWAY_PORT
@@ -72,6 +89,7 @@ base=http://127.0.0.1:$GATEWAY_PORT
 if [ -n "$engine" ]; then
   say "preparing the container engine ($engine up)"
   eval "$("$engine" up)"
+  merge_cluster
   say "removing what an earlier run may have left"
   engine_down >/dev/null 2>&1 || true
   say "building the image and starting every service; waiting until all are healthy"
@@ -87,6 +105,7 @@ if [ -n "$engine" ]; then
   fi
 else
   command -v docker >/dev/null || { echo "needs CONTAINER_ENGINE, container-engine on PATH, or Docker Compose v2" >&2; exit 2; }
+  merge_cluster
   engine_down >/dev/null 2>&1 || true
   say "building the image and starting every service; waiting until all are healthy"
   engine_compose up -d --build --wait

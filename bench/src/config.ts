@@ -20,6 +20,8 @@ export interface BenchConfig {
   settleSeconds: number;
   /** How long to wait at the start for other processes to leave the CPU alone (0: only look). */
   quietWaitSeconds: number;
+  /** Run the saga again on a system whose NATS is a 3-node cluster. */
+  natsCluster: boolean;
   /** Measure `npm start` to its ready line. */
   startup: boolean;
   /** Where latest.md, latest.json and the timestamped JSON go. */
@@ -47,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaultResultsDir: string): B
     // Well past the 10 s after which an idle process drops the code it has not run (shared/kernel/src/idle-memory.ts).
     settleSeconds: number(env, 'BENCH_SETTLE', 35, 0),
     quietWaitSeconds: number(env, 'BENCH_QUIET_WAIT', 0, 0),
+    natsCluster: env.BENCH_NATS_CLUSTER !== '0' && env.BENCH_NATS_CLUSTER !== 'false',
     startup: env.BENCH_STARTUP !== '0' && env.BENCH_STARTUP !== 'false',
     resultsDir: env.BENCH_RESULTS_DIR || defaultResultsDir,
   };

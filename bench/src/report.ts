@@ -295,6 +295,35 @@ export function toMarkdown(r: BenchResults): string {
     '',
   );
 
+  const cluster = measured(r.natsCluster);
+  out.push('## NATS as a 3-node JetStream cluster (streams with 3 replicas)', '');
+  if (!cluster) out.push(`Not measured: ${notMeasuredWhy(r.natsCluster)}.`, '');
+  else {
+    const perSecond = (x: SagaResult | undefined) =>
+      x?.ordersPerSecond == null ? (x?.failure ?? '—') : `${num(x.ordersPerSecond)} orders/s`;
+    const natsCpu = (x: SagaResult | undefined) =>
+      x ? Object.entries(x.cpuMsPerOrder).reduce((sum, [name, ms]) => (name.startsWith('nats-server') ? sum + ms : sum), 0) : null;
+    out.push(
+      `The same closed-loop saga (${num(cluster.orders)} orders, ${num(cluster.clients)} clients) on a second system started after the first one stopped, whose bus is three nats-servers routing to each other: every publish is stored on two of the three before it is acknowledged.`,
+      '',
+      table(
+        ['Figure', 'one node', '3-node cluster'],
+        [
+          ['Saga throughput', perSecond(one), perSecond(cluster)],
+          [
+            '201 → CONFIRMED p50 / p99',
+            `${num(one?.confirmP50Ms ?? null)} / ${num(one?.confirmP99Ms ?? null)} ms`,
+            `${num(cluster.confirmP50Ms)} / ${num(cluster.confirmP99Ms)} ms`,
+          ],
+          ['CPU per order, all processes', `${num(one?.cpuMsPerOrderTotal ?? null, 2)} ms`, `${num(cluster.cpuMsPerOrderTotal, 2)} ms`],
+          ['… of which nats-server (every node)', `${num(natsCpu(one), 2)} ms`, `${num(natsCpu(cluster), 2)} ms`],
+          ['POSTs refused', num(one?.refused ?? null), num(cluster.refused)],
+        ],
+      ),
+      '',
+    );
+  }
+
   out.push('## The partitioned orders cell', '');
   const router = measured(r.partitions.router);
   if (!router) out.push(`Cell router: ${notMeasuredWhy(r.partitions.router)}.`, '');

@@ -30,6 +30,8 @@ export interface BenchResults {
   saga: SagaResult | NotMeasured;
   /** The same saga offered at a steady rate (open loop, BENCH_SAGA_RATE): latency when not saturated. */
   sagaPaced: SagaResult | NotMeasured;
+  /** The saga (closed loop, as `saga`) on a second system whose NATS is a 3-node JetStream cluster, streams with 3 replicas. */
+  natsCluster: SagaResult | NotMeasured;
   /** The partitioned orders cell: the cell router's cost, one partition's outage, and a partition drained under load. */
   partitions: { router: RouterCost | NotMeasured; blastRadius: BlastRadius | NotMeasured; drain?: DrainResult | NotMeasured };
   /** Instances and discovery: what the registry and balancing cost on row (c), and the saga with two checkouts per partition. */

@@ -12,12 +12,12 @@ import { measureGatewayPath } from './gateway-path.ts';
 import { interrupted, onInterrupt } from './interrupts.ts';
 import { sleep, stderrLog } from './log.ts';
 import { describeMachine, machineLine } from './machine.ts';
-import { sampleMemory, waitUntilQuiet, type WatchedProcess } from './memory.ts';
+import { sampleMemory, waitUntilQuiet } from './memory.ts';
 import { ensureNginx, startNginxChain } from './nginx.ts';
 import { benchNotes } from './notes.ts';
 import { targetRows, writeResults } from './report.ts';
 import { attempt, type BenchResults, type NotMeasured } from './results.ts';
-import { runSaga } from './saga.ts';
+import { sagaOn, watchedProcesses } from './saga-on.ts';
 import { measureStartup } from './startup.ts';
 import { workloadToken } from './tokens.ts';
 import { measureTracingCost } from './tracing.ts';
@@ -54,6 +54,7 @@ const results: BenchResults = {
   tracing: { notMeasured: 'not reached' },
   saga: { notMeasured: 'not reached' },
   sagaPaced: { notMeasured: 'not reached' },
+  natsCluster: { notMeasured: 'not reached' },
   partitions: {
     router: { notMeasured: 'not reached' },
     blastRadius: { notMeasured: 'not reached' },
@@ -84,12 +85,7 @@ if (system) {
   try {
     // One instance of each component for every row but the saga with two checkouts.
     for (const proc of extraCheckouts) await proc.stop();
-    const watched = (): WatchedProcess[] => [
-      ...system.plans
-        .filter((p) => system.process(p.name).pid() !== undefined)
-        .map((p) => ({ name: p.name, pid: system.process(p.name).pid() })),
-      { name: 'nats-server', pid: system.nats.process.pid() },
-    ];
+    const watched = () => watchedProcesses(system);
     log(`system up at ${system.url}; letting it settle (${config.settleSeconds} s, then until quiet)`);
     await sleep(config.settleSeconds * 1000);
     await waitUntilQuiet(watched(), { timeoutSeconds: 30, log, what: 'idle' });
@@ -125,41 +121,12 @@ if (system) {
       ),
     );
 
-    // The saga on a product of its own with the stock for every order.
-    const saga = async (label: string, ratePerSecond?: number) => {
-      const sku = await customers.productWithStock(label, config.orders);
-      // Quiet first: the idle CPU it measures before the first POST is subtracted from each process's.
-      await waitUntilQuiet(watched(), { timeoutSeconds: 30, log, what: 'before the saga' });
-      const logged = new Map(system.plans.map((p) => [p.name, system.process(p.name).output().length]));
-      const result = await runSaga(
-        {
-          placeOrder: customers.placeOrder,
-          customers: [customers.alice, customers.bob],
-          sku,
-          url: system.url,
-          processes: watched(),
-          orders: config.orders,
-          clients: config.clients,
-          ratePerSecond,
-          timeoutSeconds: config.sagaTimeoutSeconds,
-        },
+    const saga = (label: string, ratePerSecond?: number) =>
+      sagaOn(
+        system,
+        customers,
+        { label, ratePerSecond, orders: config.orders, clients: config.clients, timeoutSeconds: config.sagaTimeoutSeconds },
         log,
-      );
-      // What the processes warned of meanwhile: where a refused POST or a lost order came from.
-      if (result.failure) result.warnings = warningsSince(logged);
-      for (const line of result.warnings ?? []) log(`saga: ${line}`);
-      return result;
-    };
-    const warningsSince = (logged: Map<string, number>) =>
-      system.plans.flatMap((p) =>
-        system
-          .process(p.name)
-          .output()
-          .slice(logged.get(p.name) ?? 0)
-          .split('\n')
-          .filter((line) => /"level":(40|50|60)/.test(line))
-          .slice(-3)
-          .map((line) => `${p.name}: ${line.slice(0, 400)}`),
       );
     results.saga = await attempt('saga', log, () => saga('BENCH-SAGA'));
     results.memory.afterSaga = sampleMemory(watched());
@@ -244,6 +211,29 @@ if (system) {
     await system.stop();
   }
 }
+
+// The same saga on a second system whose bus is a 3-node JetStream cluster (every stream on all three).
+results.natsCluster =
+  config.natsCluster && !interrupted()
+    ? await attempt('saga on a 3-node NATS cluster', log, async () => {
+        log('starting the system again, with NATS as a 3-node JetStream cluster');
+        const clustered = await startTestSystem({ extraEnv: systemEnv, entry: BUNDLE, conformance: false, natsNodes: 3 });
+        const forget = onInterrupt(() => clustered.stop());
+        try {
+          await sleep(config.settleSeconds * 1000);
+          const customers = await shop(apiClient(clustered.url));
+          return await sagaOn(
+            clustered,
+            customers,
+            { label: 'BENCH-CLUSTER', orders: config.orders, clients: config.clients, timeoutSeconds: config.sagaTimeoutSeconds },
+            log,
+          );
+        } finally {
+          forget();
+          await clustered.stop();
+        }
+      })
+    : { notMeasured: config.natsCluster ? 'interrupted' : 'BENCH_NATS_CLUSTER=0' };
 
 results.startup = config.startup
   ? await attempt('start-up', log, () => measureStartup({ log }))

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import { globalGateway, systemCells } from '@retail/topology';
 import { callTargets, instanceName } from '@retail/descriptor';
-import { composeNatsOptions, NATS_PASSWORDS_FILE } from './nats-auth.ts';
+import { composeNatsNodes, composeNatsOptions, NATS_PASSWORDS_FILE } from './nats-auth.ts';
+import { NATS_ROUTES_FILE, natsNodes } from './nats-cluster.ts';
 import { SECRETS_MOUNT, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
 import { parseScale, partitionCounts, planSystem, repoRoot, type ProcessPlan } from './plan.ts';
 import { BUNDLE } from './build.ts';
@@ -42,12 +43,19 @@ export const PUBLISHING_SERVICES = [globalGateway.name, 'jaeger'] as const;
 
 const APP_DIR = '/app';
 const DATA_DIR = '/data';
-const NATS_URL = `nats://nats:${composeNatsOptions.port}`;
+/** Every node's address (NATS_URL): clients fail over among them. */
+const natsUrlOf = (nodes: readonly string[]) => nodes.map((node) => `nats://${node}:${composeNatsOptions.port}`).join(',');
 const OTLP_ENDPOINT = 'http://jaeger:4318';
 /** A cell's components send their spans to their cell gateway, which relays them to the collector. */
 const tracedThrough = (env: Record<string, string>) => ({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: env.CELL_GATEWAY_URL! });
-/** nats-server waits for the passwords setup writes into its secrets volume (on a first start, a moment). */
-const NATS_START = `until [ -s /etc/nats/secrets/${NATS_PASSWORDS_FILE} ]; do sleep 0.2; done; exec nats-server --config /etc/nats/nats.conf`;
+/**
+ * nats-server waits for the passwords setup writes into its secrets volume (on a first start, a moment);
+ * a cluster's node for its routes too, and it runs under its service's name.
+ */
+const natsStart = (node?: string) =>
+  node
+    ? `until [ -s /etc/nats/secrets/${NATS_PASSWORDS_FILE} ] && [ -s /etc/nats/secrets/${NATS_ROUTES_FILE} ]; do sleep 0.2; done; exec nats-server --config /etc/nats/nats.conf --name ${node}`
+    : `until [ -s /etc/nats/secrets/${NATS_PASSWORDS_FILE} ]; do sleep 0.2; done; exec nats-server --config /etc/nats/nats.conf`;
 /** What clients (and so the token issuer) call gateway-global; set PUBLIC_URL when GATEWAY_PORT changes. */
 const PUBLIC_URL = '${PUBLIC_URL:-http://localhost:8080}';
 
@@ -103,6 +111,10 @@ export interface ComposeFile {
  */
 export function composeModel(partitions: Record<string, string | undefined> = {}): ComposeFile {
   const cells = systemCells(partitions);
+  // NATS_NODES=3: a JetStream cluster (compose.nats-cluster.yaml), every stream on all three nodes.
+  const nodes = natsNodes(partitions);
+  const natsServices = composeNatsNodes(nodes);
+  const NATS_URL = natsUrlOf(natsServices);
   const plans = planSystem({
     partitions,
     // SCALE=orders/checkout=2: a service per further instance (orders-1-checkout-2), found through the registry.
@@ -114,7 +126,7 @@ export function composeModel(partitions: Record<string, string | undefined> = {}
     issuer: PUBLIC_URL,
   });
   const services: Record<string, ComposeService> = {};
-  const volumes: Record<string, Record<string, never>> = { 'nats-data': {} };
+  const volumes: Record<string, Record<string, never>> = {};
   const networks: ComposeFile['networks'] = { [EDGE_NETWORK]: {} };
   const planOf = (name: string) => plans.find((p) => p.name === name)!;
   /** A component's instances: its first, then any further ones (`SCALE`). */
@@ -203,8 +215,9 @@ export function composeModel(partitions: Record<string, string | undefined> = {}
       SECRETS_STORE: SETUP_STORE,
       SECRETS_OUT: SETUP_OUT,
       SETUP_READY_FILE: SETUP_READY,
-      // The same system as every service: secrets and streams for each partition.
+      // The same system as every service: secrets and streams for each partition, on every node.
       ...partitionCounts(partitions),
+      ...(nodes > 1 ? { NATS_NODES: String(nodes) } : {}),
       ...Object.fromEntries(storedSecretNames(cells).map((name) => [name, fromEnv(name, '')])),
     },
     volumes: [
@@ -217,21 +230,26 @@ export function composeModel(partitions: Record<string, string | undefined> = {}
     restart: 'on-failure',
   };
 
-  services.nats = {
-    image: NATS_IMAGE,
-    // The passwords are in the secrets volume, written by setup; nats.conf includes them from there.
-    entrypoint: ['sh', '-c', NATS_START],
-    volumes: [
-      `nats-data:${composeNatsOptions.storeDir}`,
-      './nats/nats.conf:/etc/nats/nats.conf:ro',
-      `${secretsVolume('nats')}:/etc/nats/secrets:ro`,
-    ],
-    networks: [...cells.map((c) => busNetwork(instanceName(c))), busNetwork(EDGE_NETWORK)],
-    depends_on: { [SETUP_SERVICE]: { condition: 'service_started' } },
-    // The alpine variant has busybox wget; the monitoring port answers /healthz once JetStream is up.
-    healthcheck: healthcheck(['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${composeNatsOptions.monitorPort}/healthz`]),
-    restart: 'unless-stopped',
-  };
+  for (const node of natsServices) {
+    const data = node === 'nats' ? 'nats-data' : `${node}-data`;
+    volumes[data] = {};
+    services[node] = {
+      image: NATS_IMAGE,
+      // The passwords are in the secrets volume, written by setup; nats.conf includes them from there.
+      entrypoint: ['sh', '-c', natsStart(nodes > 1 ? node : undefined)],
+      volumes: [
+        `${data}:${composeNatsOptions.storeDir}`,
+        `./nats/${nodes > 1 ? 'nats-cluster.conf' : 'nats.conf'}:/etc/nats/nats.conf:ro`,
+        `${secretsVolume('nats')}:/etc/nats/secrets:ro`,
+      ],
+      // A cluster's nodes meet on every bus network; their route port takes only the route password.
+      networks: [...cells.map((c) => busNetwork(instanceName(c))), busNetwork(EDGE_NETWORK)],
+      depends_on: { [SETUP_SERVICE]: { condition: 'service_started' } },
+      // The alpine variant has busybox wget; the monitoring port answers /healthz once JetStream is up.
+      healthcheck: healthcheck(['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${composeNatsOptions.monitorPort}/healthz`]),
+      restart: 'unless-stopped',
+    };
+  }
 
   // Nothing depends on the trace collector: exporting spans is best effort.
   // On a network of its own with the gateways only (cells send spans through their gateway), and its
@@ -296,7 +314,12 @@ const FLOW_LISTS = new Set(['command', 'entrypoint', 'networks', 'test', 'ports'
 
 /** The committed file's text. YAML 1.1 quoting, so that docker-compose 1.29's parser reads every value as written. */
 export function composeYaml(partitions: Record<string, string | undefined> = {}): string {
-  const doc = new Document(composeModel(partitions), { version: '1.1' });
+  return HEADER + composeText(composeModel(partitions));
+}
+
+/** A compose model as text people read: short lists on one line, a blank line between services. */
+export function composeText(model: object): string {
+  const doc = new Document(model, { version: '1.1' });
   visit(doc, {
     Pair(_, pair) {
       if (isScalar(pair.key) && FLOW_LISTS.has(String(pair.key.value)) && isSeq(pair.value)) pair.value.flow = true;
@@ -306,5 +329,5 @@ export function composeYaml(partitions: Record<string, string | undefined> = {})
   const services = doc.get('services');
   if (isMap(top)) for (const item of top.items.slice(1)) if (isScalar(item.key)) item.key.spaceBefore = true;
   if (isMap(services)) for (const item of services.items.slice(1)) if (isScalar(item.key)) item.key.spaceBefore = true;
-  return HEADER + doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0 });
 }

@@ -2,9 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { systemCells } from '@retail/topology';
-import { composeNatsOptions, natsConfPath, natsServerConfig } from './nats-auth.ts';
+import { composeNatsClusterConfig, composeNatsOptions, natsClusterConfPath, natsConfPath, natsServerConfig } from './nats-auth.ts';
 import { repoRoot } from './plan.ts';
 
 mkdirSync(dirname(natsConfPath), { recursive: true });
 writeFileSync(natsConfPath, natsServerConfig({ cells: systemCells(process.env), ...composeNatsOptions }));
-console.log(`wrote ${relative(repoRoot, natsConfPath)}`);
+writeFileSync(natsClusterConfPath, composeNatsClusterConfig(systemCells(process.env)));
+console.log(`wrote ${relative(repoRoot, natsConfPath)} and ${relative(repoRoot, natsClusterConfPath)}`);

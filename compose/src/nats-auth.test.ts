@@ -9,7 +9,9 @@ import { createLogger, type Logger } from '@retail/kernel';
 import { startTestNats, tempDir, waitFor, type TempDir, type TestNats } from '@retail/testing';
 import { addressed, deadLetterSubject, instanceName, ownSubjects, streamLimits, type CellDescriptor } from '@retail/descriptor';
 import {
+  composeNatsClusterConfig,
   composeNatsOptions,
+  natsClusterConfPath,
   defaultNatsPassword,
   EDGE_NATS_USER,
   natsConfPath,
@@ -163,6 +165,15 @@ describe('the generated permissions', () => {
 
   it('compose/nats/nats.conf is what the descriptors generate now (run `npm run generate:nats`)', () => {
     expect(readFileSync(natsConfPath, 'utf8')).toBe(natsServerConfig({ cells, ...composeNatsOptions }));
+  });
+
+  it('compose/nats/nats-cluster.conf is the same users with a cluster block (run `npm run generate:nats`)', () => {
+    const text = readFileSync(natsClusterConfPath, 'utf8');
+    expect(text).toBe(composeNatsClusterConfig(cells));
+    expect(text.replace(/cluster \{[\s\S]*?\n\}\n/, '')).toBe(readFileSync(natsConfPath, 'utf8'));
+    expect(text).toMatch(
+      /cluster \{\n {2}name: "retail"\n {2}listen: "0.0.0.0:6222"\n {2}authorization \{ user: "route", password: \$NATS_ROUTE_PASSWORD \}\n {2}include "secrets\/routes.conf"\n\}/,
+    );
   });
 });
 

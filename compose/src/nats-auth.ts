@@ -4,6 +4,7 @@ import { CONFIG_BUCKET } from '@retail/config';
 import { REGISTRY_BUCKET } from '@retail/registry';
 import { instanceName, ownSubjects, type CellDescriptor } from '@retail/descriptor';
 import { devNatsPassword } from '@retail/kernel';
+import { clusterBlock, NATS_ROUTES_FILE } from './nats-cluster.ts';
 
 /**
  * NATS authorization derived from the cell descriptors: one user per cell that may publish only on its
@@ -172,6 +173,10 @@ export function natsServerConfig(options: {
    * nats-server's environment (npm start, the tests).
    */
   passwordsFile?: string;
+  /** This node's name, when it is one of a cluster's (`server_name`; compose passes it as `--name` instead). */
+  serverName?: string;
+  /** A node of a cluster (nats-cluster.ts): where it listens for routes, and the file that lists them. */
+  cluster?: { listen: string; routesFile: string };
 }): string {
   const lines = [
     '# Generated from the cell descriptors (compose/src/nats-auth.ts) by `npm run generate:nats`; do not edit.',
@@ -182,6 +187,8 @@ export function natsServerConfig(options: {
   if (options.passwordsFile) lines.push(`include ${quote(options.passwordsFile)}`);
   if (options.port !== undefined) lines.push(`port: ${options.port}`);
   if (options.monitorPort !== undefined) lines.push(`http_port: ${options.monitorPort}`);
+  if (options.serverName) lines.push(`server_name: ${quote(options.serverName)}`);
+  if (options.cluster) lines.push(...clusterBlock(options.cluster));
   lines.push(options.storeDir ? `jetstream {\n  store_dir: ${quote(options.storeDir)}\n}` : 'jetstream: enabled');
   lines.push('authorization {', '  users: [');
   for (const spec of natsUsers(options.cells)) lines.push(...renderUser(spec).map((l) => `    ${l}`));
@@ -200,6 +207,20 @@ export const composeNatsOptions = {
   storeDir: '/data',
   passwordsFile: `secrets/${NATS_PASSWORDS_FILE}`,
 } as const;
+/** Where compose's cluster nodes listen for each other (compose.nats-cluster.yaml). */
+export const COMPOSE_NATS_CLUSTER_PORT = 6222;
+
+/** compose's nats-server services: `nats`, and for a cluster `nats-2`, `nats-3`, … (each node's server name too). */
+export const composeNatsNodes = (nodes: number) => Array.from({ length: nodes }, (_, i) => (i === 0 ? 'nats' : `nats-${i + 1}`));
+
+/** compose/nats/nats-cluster.conf: compose's nats.conf with a cluster block; each node passes its name as `--name`. */
+export const natsClusterConfPath = fileURLToPath(new URL('../nats/nats-cluster.conf', import.meta.url));
+export const composeNatsClusterConfig = (cells: readonly CellDescriptor[]) =>
+  natsServerConfig({
+    cells,
+    ...composeNatsOptions,
+    cluster: { listen: `0.0.0.0:${COMPOSE_NATS_CLUSTER_PORT}`, routesFile: `secrets/${NATS_ROUTES_FILE}` },
+  });
 
 function renderUser({ user, note, permissions }: NatsUserSpec): string[] {
   const lines = [`# ${note}`, '{', `  user: ${quote(user)}`, `  password: $${natsPasswordVar(user)}`];

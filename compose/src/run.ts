@@ -1,8 +1,10 @@
+import type { ChildProcess } from 'node:child_process';
 import { isAbsolute, join, resolve } from 'node:path';
 import { provisionStreams } from '@retail/events';
 import { systemCells } from '@retail/topology';
 import { natsPasswordEnv, natsPasswordVar, natsServerConfig, SYSTEM_NATS_USER } from './nats-auth.ts';
-import { isPortOpen, natsServerBinary, startNatsServer } from './nats-server.ts';
+import { isPortOpen, natsClusterNodeFiles, natsServerBinary, startNatsServer } from './nats-server.ts';
+import { DEV_ROUTE_PASSWORD, NATS_ROUTE_PASSWORD_VAR, natsNodes, natsReplicas } from './nats-cluster.ts';
 import { instancePlanName, metricsPortName, parseScale, planSystem, repoRoot, type PlanOptions, type ProcessPlan } from './plan.ts';
 import { createScaler } from './scaling.ts';
 import { openRuntimeBus, type RuntimeBus } from './runtime-bus.ts';
@@ -36,7 +38,18 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
 
   const dataDir = resolve(repoRoot, process.env.DATA_DIR ?? '.data');
   const natsPort = Number(process.env.NATS_PORT ?? 4250);
-  const natsUrl = process.env.NATS_URL ?? `nats://127.0.0.1:${natsPort}`;
+  // NATS_NODES=3: a JetStream cluster of three nodes on NATS_PORT and the two ports after it, routing to
+  // each other on NATS_CLUSTER_PORT and the two after it; every stream kept on all three.
+  const nodes = (() => {
+    try {
+      return natsNodes(process.env);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  })();
+  const natsPorts = Array.from({ length: nodes }, (_, i) => natsPort + i);
+  const clusterPorts = Array.from({ length: nodes }, (_, i) => Number(process.env.NATS_CLUSTER_PORT ?? 6250) + i);
+  const natsUrl = process.env.NATS_URL ?? natsPorts.map((port) => `nats://127.0.0.1:${port}`).join(',');
   const color = process.stdout.isTTY === true;
   // NATS_PASSWORD_<USER> from the environment, else the development defaults: the same values go to
   // nats-server (its config refers to them) and to each process as NATS_PASS.
@@ -99,8 +112,10 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
     if (await isPortOpen(plan.port)) taken.push(`${plan.port} (${plan.name})`);
     if (await isPortOpen(plan.metricsPort)) taken.push(`${plan.metricsPort} (${plan.name} metrics)`);
   }
-  if (!process.env.NATS_URL && (await isPortOpen(natsPort)))
-    taken.push(`${natsPort} (nats-server; set NATS_PORT, or NATS_URL to use that server)`);
+  for (const port of process.env.NATS_URL ? [] : natsPorts)
+    if (await isPortOpen(port)) taken.push(`${port} (nats-server; set NATS_PORT, or NATS_URL to use that server)`);
+  for (const port of process.env.NATS_URL || nodes === 1 ? [] : clusterPorts)
+    if (await isPortOpen(port)) taken.push(`${port} (nats-server's cluster port; set NATS_CLUSTER_PORT)`);
   if (taken.length)
     fail(`These ports are already in use: ${taken.join(', ')}.\n  Stop what is listening there (another npm start?) and try again.`);
 
@@ -133,21 +148,40 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   let control: ControlServer | undefined;
   let runtime: RuntimeBus | undefined;
   // Every cell connects as its own user (compose/nats/nats.conf is the same config, for compose).
-  const natsConfig = natsServerConfig({ cells, port: natsPort, storeDir: join(dataDir, 'nats') });
   // Only errors, e.g. a permission violation: which user tried to publish on which subject.
-  const showNatsErrors = (line: string) => {
-    if (line.includes('[ERR]')) console.error(`${'nats-server'.padEnd(24)}│ ${line}`);
+  const showNatsErrors = (node: string) => (line: string) => {
+    if (line.includes('[ERR]')) console.error(`${node.padEnd(24)}│ ${line}`);
   };
-  const nats = natsBinary
-    ? await startNatsServer({
-        binary: natsBinary,
-        port: natsPort,
-        dataDir,
-        config: natsConfig,
-        env: natsPasswords,
-        onOutput: showNatsErrors,
-      }).catch((e: Error) => fail(e.message))
-    : undefined;
+  const routePassword = process.env[NATS_ROUTE_PASSWORD_VAR] || DEV_ROUTE_PASSWORD;
+  const natsServers: ChildProcess[] = [];
+  if (natsBinary)
+    for (const [i, port] of natsPorts.entries()) {
+      // One node keeps its data in .data/nats, as before clusters; a cluster's nodes in nats-1, nats-2, …
+      const node = nodes === 1 ? 'nats' : `nats-${i + 1}`;
+      const nodeDir = join(dataDir, node);
+      const files =
+        nodes === 1
+          ? { config: natsServerConfig({ cells, port, storeDir: nodeDir }), routes: undefined }
+          : natsClusterNodeFiles({
+              cells,
+              port,
+              storeDir: nodeDir,
+              serverName: node,
+              clusterAddress: `127.0.0.1:${clusterPorts[i]}`,
+              clusterAddresses: clusterPorts.map((p) => `127.0.0.1:${p}`),
+              routePassword,
+            });
+      natsServers.push(
+        await startNatsServer({
+          binary: natsBinary,
+          port,
+          dataDir: nodes === 1 ? dataDir : nodeDir,
+          ...files,
+          env: { ...natsPasswords, [NATS_ROUTE_PASSWORD_VAR]: routePassword },
+          onOutput: showNatsErrors(nodes === 1 ? 'nats-server' : node),
+        }).catch((e: Error) => fail(e.message)),
+      );
+    }
 
   async function shutdown(code: number) {
     if (shuttingDown) return;
@@ -156,11 +190,15 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
     await control?.close();
     await supervisor.stopAll();
     await runtime?.close();
-    if (nats && nats.exitCode === null) {
-      const exited = new Promise((r) => nats.once('exit', r));
-      nats.kill('SIGTERM');
-      await exited;
-    }
+    await Promise.all(
+      natsServers
+        .filter((nats) => nats.exitCode === null)
+        .map((nats) => {
+          const exited = new Promise((r) => nats.once('exit', r));
+          nats.kill('SIGTERM');
+          return exited;
+        }),
+    );
     console.log('Stopped.');
     process.exit(code);
   }
@@ -176,6 +214,7 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
       pass: natsPassword(SYSTEM_NATS_USER),
       cells,
       buckets: platformBuckets,
+      replicas: natsReplicas(nodes),
     }).catch((error: Error) => {
       throw new Error(`could not set up the streams and consumers on NATS ${natsUrl}: ${error.message}`);
     });

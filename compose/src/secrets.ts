@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { globalGateway } from '@retail/topology';
 import { clientSecretVar, instanceName, workloadSecretVar, type CellDescriptor } from '@retail/descriptor';
 import { EDGE_NATS_USER, natsPasswordVar, natsUser, natsUserNames } from './nats-auth.ts';
+import { NATS_ROUTE_PASSWORD_VAR } from './nats-cluster.ts';
 
 /**
  * Which secret each deployed process gets, derived from the cell descriptors. compose's setup service
@@ -11,6 +12,7 @@ import { EDGE_NATS_USER, natsPasswordVar, natsUser, natsUserNames } from './nats
  *
  * Secrets, by the name they are kept (and can be provided) under:
  *   NATS_PASSWORD_<USER>                 nats-server and that user's processes (a cell's, edge, system)
+ *   NATS_ROUTE_PASSWORD                  the nodes of a NATS cluster, joining each other (nats-cluster.ts)
  *   CLIENT_SECRET_<CELL>                 gateway-global (the token service) and the cell's calling components
  *   WORKLOAD_SECRET_<CELL>_<COMPONENT>   the component and its cell gateway (POST /internal/token)
  * where <CELL> is a running cell: a global cell's name or a partition's (ORDERS_2).
@@ -59,16 +61,21 @@ export function secretGrants(cells: readonly CellDescriptor[]): SecretGrants {
   return grants;
 }
 
-/** Every stored secret: what the grants name, and every NATS user's password (nats-server needs them all). */
+/**
+ * Every stored secret: what the grants name, every NATS user's password (nats-server needs them all), and
+ * the route password a cluster's nodes join each other with (kept even for one node, ready for a cluster).
+ */
 export function storedSecretNames(cells: readonly CellDescriptor[]): string[] {
   const granted = Object.values(secretGrants(cells)).flatMap((own) => Object.values(own));
-  return [...new Set([...natsUserNames(cells).map(natsPasswordVar), ...granted])].sort();
+  return [...new Set([...natsUserNames(cells).map(natsPasswordVar), NATS_ROUTE_PASSWORD_VAR, ...granted])].sort();
 }
 
 /** 240 random bits, URL-safe, a letter first: usable as it is wherever a secret goes, nats.conf included. */
 export const generateSecret = () => `s${randomBytes(30).toString('base64url')}`;
 
-export function natsPasswordsConf(cells: readonly CellDescriptor[], secretOf: (name: string) => string): string {
-  const lines = natsUserNames(cells).map((user) => `${natsPasswordVar(user)}: ${JSON.stringify(secretOf(natsPasswordVar(user)))}`);
+/** nats-server's passwords file; with `cluster`, the route password too (nats-server refuses a variable nothing uses). */
+export function natsPasswordsConf(cells: readonly CellDescriptor[], secretOf: (name: string) => string, cluster = false): string {
+  const names = [...natsUserNames(cells).map(natsPasswordVar), ...(cluster ? [NATS_ROUTE_PASSWORD_VAR] : [])];
+  const lines = names.map((name) => `${name}: ${JSON.stringify(secretOf(name))}`);
   return `# Written by the setup service (compose/src/setup.ts) from its secret store; do not edit.\n${lines.join('\n')}\n`;
 }

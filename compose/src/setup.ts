@@ -6,14 +6,16 @@
 //      gets passwords.conf.
 //   3. Once NATS is up, every cell's stream and durable consumers are created as the descriptors
 //      declare, as the `system` user: the cells' own users may not create or change them.
-//   4. It then stays up and healthy (`/tmp/setup-ready`), so that services can wait for it.
+//   4. It then stays up and healthy (`/tmp/setup-ready`), so that services can wait for it; with
+//      SETUP_ONCE=true (a Kubernetes Job) it exits instead.
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemCells } from '@retail/topology';
 
 // The running system as compose runs it (the descriptors' partition counts).
 const cells = systemCells(process.env);
-import { NATS_PASSWORDS_FILE, natsPasswordVar, SYSTEM_NATS_USER } from './nats-auth.ts';
+import { COMPOSE_NATS_CLUSTER_PORT, composeNatsNodes, NATS_PASSWORDS_FILE, natsPasswordVar, SYSTEM_NATS_USER } from './nats-auth.ts';
+import { NATS_ROUTE_PASSWORD_VAR, NATS_ROUTES_FILE, natsNodes, natsReplicas, natsRoutesConf } from './nats-cluster.ts';
 import { generateSecret, natsPasswordsConf, secretGrants, serviceName, storedSecretNames } from './secrets.ts';
 import { provisionStreams } from '@retail/events';
 import { platformBuckets } from './buckets.ts';
@@ -25,6 +27,8 @@ const COMPOSE_CONFIG = 'config/compose.yaml';
 const STORE = process.env.SECRETS_STORE ?? '/setup-store';
 const OUT = process.env.SECRETS_OUT ?? '/out';
 const NATS_URL = process.env.NATS_URL ?? 'nats://nats:4222';
+// NATS_NODES=3 (compose.nats-cluster.yaml): the routes for the nodes, and every stream on all three.
+const nodes = natsNodes(process.env);
 const READY = process.env.SETUP_READY_FILE ?? '/tmp/setup-ready';
 
 const log = (message: string) => console.log(`[setup] ${message}`);
@@ -64,7 +68,17 @@ function handOut(secrets: Map<string, string>) {
   }
   const natsDir = join(OUT, 'nats');
   mkdirSync(natsDir, { recursive: true });
-  writeAtomically(join(natsDir, NATS_PASSWORDS_FILE), natsPasswordsConf(cells, secretOf), 0o444);
+  writeAtomically(join(natsDir, NATS_PASSWORDS_FILE), natsPasswordsConf(cells, secretOf, nodes > 1), 0o444);
+  // A cluster's routes name the route password, so they are a secret file too (nats-cluster.ts).
+  if (nodes > 1)
+    writeAtomically(
+      join(natsDir, NATS_ROUTES_FILE),
+      natsRoutesConf(
+        composeNatsNodes(nodes).map((node) => `${node}:${COMPOSE_NATS_CLUSTER_PORT}`),
+        secretOf(NATS_ROUTE_PASSWORD_VAR),
+      ),
+      0o444,
+    );
   log(`secrets handed to ${Object.keys(secretGrants(cells)).length} services and nats`);
 }
 
@@ -80,6 +94,7 @@ await provisionStreams({
   pass: secrets.get(natsPasswordVar(SYSTEM_NATS_USER))!,
   cells,
   buckets: platformBuckets,
+  replicas: natsReplicas(nodes),
   waitMs: 120_000,
 });
 log('streams and consumers provisioned');
@@ -88,7 +103,9 @@ const runtime = await openRuntimeBus({ url: NATS_URL, pass: secrets.get(natsPass
 await runtime.close();
 writeFileSync(READY, new Date().toISOString());
 log('ready');
-// Up until stopped, so that depends_on can wait for it to be healthy.
+// SETUP_ONCE=true (a Kubernetes Job): done. Otherwise up until stopped, so that compose's depends_on can
+// wait for it to be healthy.
+if (process.env.SETUP_ONCE === 'true') process.exit(0);
 const idle = setInterval(() => {}, 2 ** 30);
 for (const signal of ['SIGTERM', 'SIGINT'] as const)
   process.once(signal, () => {

@@ -7,6 +7,9 @@ import { provisionStreams } from '@retail/events';
 import { systemCells } from '@retail/topology';
 import {
   metricsPortName,
+  natsReplicas,
+  NATS_ROUTE_PASSWORD_VAR,
+  writeLocalClusterNode,
   natsPasswordOf,
   natsPasswordVar,
   natsServerConfig,
@@ -24,10 +27,12 @@ import {
   realProcess,
   startOtlpReceiver,
   startTestNats,
+  startTestNatsCluster,
   tempDir,
   type OtlpReceiver,
   type RealProcess,
   type TestNats,
+  type TestNatsCluster,
 } from '@retail/testing';
 import { watchEvents, type EventViolation } from '@retail/contracts/event-conformance';
 import { startConformanceProxy } from './conformance-proxy.ts';
@@ -48,7 +53,10 @@ export interface TestSystem {
   tolerateEvents(accept: (violation: EventViolation) => boolean): void;
   /** What the contract checks have seen so far (all 0 with `conformance: false`). */
   contractChecks(): { answers: number; events: number; spans: number };
+  /** The nats-server; of a cluster, its first node, with every node's URL as `url` (NATS_URL). */
   nats: TestNats;
+  /** With `natsNodes` > 1: every node, to stop, kill and restart one. */
+  natsCluster?: TestNatsCluster;
   /** NATS credentials of a user: a cell, `edge`, or `system` (every permission, for test clients). */
   natsCredentials(user: string): { user: string; pass: string };
   /** nats-server's monitoring endpoint (`/connz?auth=1` shows who is connected as which user). */
@@ -77,6 +85,8 @@ export async function startTestSystem(
      * benchmark turns it off: it measures the system, not the checks.
      */
     conformance?: boolean;
+    /** nats-server nodes: 1 (the default), or a JetStream cluster of 3 with every stream on all of them. */
+    natsNodes?: number;
   } = {},
 ): Promise<TestSystem> {
   // The sources by default; the benchmark runs the bundles (`dist/main.mjs`), as npm start and the image do.
@@ -84,13 +94,29 @@ export async function startTestSystem(
   // The running system as npm start runs it: every partition of the orders cell a cell of its own.
   const cells = systemCells({});
   const data = tempDir('retail-system-');
-  const monitorPort = await freePort();
-  const configFile = join(data.path, 'nats.conf');
-  writeFileSync(configFile, natsServerConfig({ cells, monitorPort }));
   // A letter first: nats-server parses the variable's value (see usableNatsPassword).
-  const passwords = Object.fromEntries(natsUserNames(cells).map((user) => [natsPasswordVar(user), `n${randomBytes(12).toString('hex')}`]));
+  const word = () => `n${randomBytes(12).toString('hex')}`;
+  const passwords: Record<string, string> = Object.fromEntries(natsUserNames(cells).map((user) => [natsPasswordVar(user), word()]));
   const natsPassword = (user: string) => natsPasswordOf(user, passwords);
-  const nats = await startTestNats({ configFile, env: passwords });
+  const natsNodes = options.natsNodes ?? 1;
+  let monitorPort = 0;
+  let natsCluster: TestNatsCluster | undefined;
+  let nats: TestNats;
+  if (natsNodes === 1) {
+    monitorPort = await freePort();
+    const configFile = join(data.path, 'nats.conf');
+    writeFileSync(configFile, natsServerConfig({ cells, monitorPort }));
+    nats = await startTestNats({ configFile, env: passwords });
+  } else {
+    const routePassword = word();
+    natsCluster = await startTestNatsCluster({
+      nodes: natsNodes,
+      env: { ...passwords, [NATS_ROUTE_PASSWORD_VAR]: routePassword },
+      configFile: (node, all) => writeLocalClusterNode(data.path, node, all, { cells, routePassword }),
+    });
+    monitorPort = natsCluster.nodes[0]!.monitorPort;
+    nats = { ...natsCluster.nodes[0]!, url: natsCluster.url, dispose: natsCluster.dispose };
+  }
   // As npm start does: the streams and durables set up by the system user, which cell users may not.
   await provisionStreams({
     servers: nats.url,
@@ -98,6 +124,7 @@ export async function startTestSystem(
     pass: natsPassword(SYSTEM_NATS_USER),
     cells,
     buckets: platformBuckets,
+    replicas: natsReplicas(natsNodes),
   }).catch(async (error) => {
     await nats.dispose();
     data.remove();
@@ -172,6 +199,7 @@ export async function startTestSystem(
     otlp,
     contractChecks: () => ({ answers: proxy?.checked() ?? 0, events: events?.report().checked ?? 0, spans: otlp?.spans.length ?? 0 }),
     nats,
+    natsCluster,
     natsCredentials: (user) => ({ user, pass: natsPassword(user) }),
     natsMonitorUrl: `http://127.0.0.1:${monitorPort}`,
     plans,

@@ -19,6 +19,8 @@ export interface BucketSpec {
   name: string;
   /** Values older than this disappear (a registry's TTL); left out, they stay. */
   maxAgeMs?: number;
+  /** Copies on the servers of a NATS cluster (as a stream's `replicas`); left out, 1. */
+  replicas?: number;
 }
 
 export interface KvEntry {
@@ -38,7 +40,9 @@ export async function ensureBucket(jsm: JetStreamManager, spec: BucketSpec): Pro
   const max_age = nanos(spec.maxAgeMs ?? 0);
   try {
     const info = await jsm.streams.info(name);
-    if (info.config.max_age !== max_age) await jsm.streams.update(name, { ...info.config, max_age });
+    const num_replicas = spec.replicas ?? info.config.num_replicas;
+    if (info.config.max_age !== max_age || info.config.num_replicas !== num_replicas)
+      await jsm.streams.update(name, { ...info.config, max_age, num_replicas });
     return;
   } catch (error) {
     if (!isNotFound(error)) throw error;
@@ -55,6 +59,7 @@ export async function ensureBucket(jsm: JetStreamManager, spec: BucketSpec): Pro
     deny_delete: true,
     allow_direct: true,
     duplicate_window: nanos(Math.min(spec.maxAgeMs || 120_000, 120_000)),
+    num_replicas: spec.replicas ?? 1,
   });
 }
 

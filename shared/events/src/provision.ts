@@ -27,19 +27,35 @@ export async function provisionStreams(options: {
   cells: readonly CellDescriptor[];
   /** Key-value buckets of the platform (the registry, configuration), created as NATS KV lays them out. */
   buckets?: readonly BucketSpec[];
+  /** Copies of every stream and bucket: 3 on a 3-node cluster (`natsReplicas`), 1 on a single server. */
+  replicas?: number;
   waitMs?: number;
 }): Promise<void> {
   const nc = await connectWithin(options);
+  const deadline = Date.now() + (options.waitMs ?? 30_000);
+  const { replicas } = options;
   try {
-    const jsm = await jetstreamManager(nc, { timeout: 10_000 });
-    for (const cell of options.cells) await ensureStream(jsm, cellStream(cell));
-    for (const cell of options.cells)
-      for (const durable of declaredDurables(cell, options.cells)) await ensureDurable(jsm, durable.stream, durableConfig(durable));
-    for (const bucket of options.buckets ?? []) await ensureBucket(jsm, bucket);
+    for (;;) {
+      try {
+        const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+        for (const cell of options.cells) await ensureStream(jsm, { ...cellStream(cell), replicas });
+        for (const cell of options.cells)
+          for (const durable of declaredDurables(cell, options.cells)) await ensureDurable(jsm, durable.stream, durableConfig(durable));
+        for (const bucket of options.buckets ?? []) await ensureBucket(jsm, { ...bucket, replicas });
+        return;
+      } catch (error) {
+        // A cluster that has just started answers so until its nodes have elected a leader.
+        if (!isNotReadyYet(error) || Date.now() >= deadline) throw error;
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    }
   } finally {
     await nc.close();
   }
 }
+
+const isNotReadyYet = (error: unknown) =>
+  /temporarily unavailable|no responders|timeout|insufficient resources/i.test(String((error as Error)?.message));
 
 /** Connected, or the reason it could not be within `waitMs`; wrong credentials fail at once. */
 async function connectWithin(options: { servers: string; user?: string; pass?: string; waitMs?: number }): Promise<NatsConnection> {

@@ -12,6 +12,11 @@ export interface StreamSpec {
   maxAgeMs?: number;
   /** The oldest events are dropped beyond this size; left out, as for `maxAgeMs`. */
   maxBytes?: number;
+  /**
+   * Copies of the stream on the servers of a NATS cluster (1 on a single server, 3 on a 3-node cluster: it
+   * survives the loss of one). Left out: an existing stream keeps its own, a new one gets 1.
+   */
+  replicas?: number;
 }
 
 /** The stream a running cell owns: its subjects (`<cell>.>`, a partition's `<cell>.<partition>.>`), with its descriptor's age and size limits. */
@@ -47,6 +52,7 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
         duplicate_window: nanos(2 * 60_000),
         max_age: nanos(spec.maxAgeMs ?? DEFAULT_STREAM_LIMITS.maxAgeMs),
         max_bytes: spec.maxBytes ?? DEFAULT_STREAM_LIMITS.maxBytes,
+        num_replicas: spec.replicas ?? 1,
       });
       return;
     } catch (error) {
@@ -100,6 +106,7 @@ function differences(config: StreamConfig, spec: StreamSpec): Partial<StreamUpda
   if (config.max_age !== maxAge) changes.max_age = maxAge;
   const maxBytes = spec.maxBytes ?? (config.max_bytes > 0 ? config.max_bytes : DEFAULT_STREAM_LIMITS.maxBytes);
   if (config.max_bytes !== maxBytes) changes.max_bytes = maxBytes;
+  if (spec.replicas !== undefined && config.num_replicas !== spec.replicas) changes.num_replicas = spec.replicas;
   return Object.keys(changes).length ? changes : undefined;
 }
 

@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { freePort, realProcess, type RealProcess } from '@retail/testing';
 
 const main = fileURLToPath(new URL('../test/shop-main.ts', import.meta.url));
 const partitionedMain = fileURLToPath(new URL('../test/partitioned-shop-main.ts', import.meta.url));
 const unguardedMain = fileURLToPath(new URL('../test/unguarded-shop-main.ts', import.meta.url));
+// Each test starts a real Node process, which takes 4 s of a busy two-core machine: more than vitest's 5 s default allows for.
+vi.setConfig({ testTimeout: 30_000 });
 const started: RealProcess[] = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((p) => p.stop()));
