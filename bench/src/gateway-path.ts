@@ -1,4 +1,5 @@
 import type { BenchConfig } from './config.ts';
+import { startFloorServer } from './floor.ts';
 import { measureLoad, type LoadResult } from './load.ts';
 import { measurePaced } from './paced.ts';
 import type { Log } from './log.ts';
@@ -21,10 +22,12 @@ export interface GatewayPathTargets {
   internalToken: () => Promise<string>;
   /** nginx as two plain proxy hops in front of `origin`; throws when nginx cannot be had. */
   startNginx: (origin: string) => Promise<NginxChain>;
+  /** The processes of path (c), by name, whose CPU per request is measured against the floor's. */
+  hops: readonly { name: string; pid?: number }[];
 }
 
 export interface GatewayRow {
-  id: 'a' | 'b' | 'c' | 'd' | 'c-half' | 'c-paced';
+  id: 'a' | 'b' | 'c' | 'd' | 'c-half' | 'c-paced' | 'floor';
   label: string;
   /** FAILED rows carry why; a row that could not run at all has no result. */
   result?: LoadResult;
@@ -39,16 +42,32 @@ export interface GatewayPathResult {
   halfRateP99Ms: number | null;
   /** p99 of (c) at the same rate, evenly paced. */
   pacedHalfRateP99Ms: number | null;
+  /** CPU per request of each process on (c) against a bare node:http server's (the floor), same run; null when either failed. */
+  readPathCpu: ReadPathCpu | null;
+}
+
+/** What each hop of the read path spends on a request, against the least a Node server spends. */
+export interface ReadPathCpu {
+  /** µs of CPU per request of a bare `node:http` server answering the same bytes. */
+  floorUs: number;
+  hops: { name: string; us: number; timesFloor: number }[];
 }
 
 export async function measureGatewayPath(targets: GatewayPathTargets, config: BenchConfig, log: Log): Promise<GatewayPathResult> {
-  const run = (title: string, url: string, headers: () => Promise<Record<string, string>> | Record<string, string>, overallRate?: number) =>
+  const run = (
+    title: string,
+    url: string,
+    headers: () => Promise<Record<string, string>> | Record<string, string>,
+    overallRate?: number,
+    processes?: GatewayPathTargets['hops'],
+  ) =>
     measureLoad(
       {
         title,
         url,
         headers,
         overallRate,
+        processes,
         connections: config.connections,
         warmupSeconds: config.warmupSeconds,
         durationSeconds: config.durationSeconds,
@@ -64,8 +83,15 @@ export async function measureGatewayPath(targets: GatewayPathTargets, config: Be
   rows.push({ id: 'a', label: 'direct to products/browse, internal token', result: a });
   const b = await run('(b) products cell gateway', `${targets.cellGatewayUrl}${targets.path}`, user);
   rows.push({ id: 'b', label: 'products cell gateway → browse, user JWT', result: b });
-  const c = await run('(c) gateway-global', `${targets.globalUrl}${apiPath}`, user);
+  const c = await run('(c) gateway-global', `${targets.globalUrl}${apiPath}`, user, undefined, targets.hops);
   rows.push({ id: 'c', label: 'gateway-global → cell gateway → browse, user JWT', result: c });
+  // The floor, right after (c): the same answer's bytes from node:http alone.
+  const body = await (await fetch(`${targets.serviceUrl}${targets.path}`, { headers: await internal() })).text();
+  const floorServer = await startFloorServer(body);
+  const floor = await run('(floor) bare node:http, same body', floorServer.url, () => ({}), undefined, [
+    { name: FLOOR, pid: floorServer.pid },
+  ]).finally(() => floorServer.stop());
+  rows.push({ id: 'floor', label: `a bare node:http server answering the same ${body.length} bytes`, result: floor });
 
   let d: LoadResult | undefined;
   let chain: NginxChain | undefined;
@@ -111,5 +137,17 @@ export async function measureGatewayPath(targets: GatewayPathTargets, config: Be
     ratios: { 'b/a': ratio(b, a), 'c/a': ratio(c, a), 'c/d': ratio(c, d) },
     halfRateP99Ms: half && !half.failure ? half.p99Ms : null,
     pacedHalfRateP99Ms: paced && !paced.failure ? paced.p99Ms : null,
+    readPathCpu: readPathCpu(c, floor),
+  };
+}
+
+const FLOOR = 'floor';
+
+function readPathCpu(c: LoadResult, floor: LoadResult): ReadPathCpu | null {
+  const floorUs = floor.cpuUsPerRequest?.[FLOOR];
+  if (c.failure || floor.failure || !floorUs || !c.cpuUsPerRequest) return null;
+  return {
+    floorUs,
+    hops: Object.entries(c.cpuUsPerRequest).map(([name, us]) => ({ name, us, timesFloor: round(us / floorUs, 2) })),
   };
 }

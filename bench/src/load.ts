@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { watchCpu } from './cpu-watch.ts';
+import { processCpuMs, watchCpu } from './cpu-watch.ts';
 import type { Log } from './log.ts';
 import { round } from './stats.ts';
 
@@ -16,6 +16,8 @@ export interface LoadSpec {
   overallRate?: number;
   /** Called between the warm-up and the measured run. */
   beforeMeasure?: () => void;
+  /** Processes whose CPU per 2xx answer is measured over the measured run (the hops of the path, the floor). */
+  processes?: readonly { name: string; pid?: number }[];
 }
 
 export interface LoadResult {
@@ -37,6 +39,8 @@ export interface LoadResult {
   otherCpuPercent: number;
   /** Why the run does not count: errors, timeouts or answers other than 2xx (a 429 included). */
   failure?: string;
+  /** µs of CPU (user + system, from /proc in 10 ms ticks) per 2xx answer, by process, when `processes` were given. */
+  cpuUsPerRequest?: Record<string, number>;
 }
 
 const once = (url: string, connections: number, seconds: number, headers: Record<string, string>, overallRate?: number) =>
@@ -54,8 +58,18 @@ export async function measureLoad(spec: LoadSpec, log: Log): Promise<LoadResult>
   log(`${spec.title}: measuring ${spec.durationSeconds} s, ${spec.connections} connections${rate}`);
   const measureHeaders = await headers();
   const cpu = watchCpu();
+  const spentBefore = cpuOf(spec.processes);
   const r = await once(spec.url, spec.connections, spec.durationSeconds, measureHeaders, spec.overallRate);
   const otherCpuPercent = cpu.otherPercent();
+  const spent = cpuOf(spec.processes);
+  const cpuUsPerRequest = spec.processes?.length
+    ? Object.fromEntries(
+        [...spent].flatMap(([name, ms]) => {
+          const before = spentBefore.get(name);
+          return before === undefined || r['2xx'] === 0 ? [] : [[name, round(((ms - before) * 1000) / r['2xx'], 1)]];
+        }),
+      )
+    : undefined;
   const statusCodes = Object.fromEntries(
     Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [code, (s as { count: number }).count]),
   );
@@ -74,9 +88,20 @@ export async function measureLoad(spec: LoadSpec, log: Log): Promise<LoadResult>
       timeouts: r.timeouts,
       statusCodes,
       otherCpuPercent,
+      ...(cpuUsPerRequest ? { cpuUsPerRequest } : {}),
     },
     r.duration,
     log,
+  );
+}
+
+/** CPU ms each named process has used so far (the ones still running). */
+function cpuOf(processes: LoadSpec['processes'] = []): Map<string, number> {
+  return new Map(
+    processes.flatMap(({ name, pid }) => {
+      const ms = pid === undefined ? undefined : processCpuMs(pid);
+      return ms === undefined ? [] : [[name, ms] as const];
+    }),
   );
 }
 

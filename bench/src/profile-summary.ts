@@ -21,19 +21,25 @@ const place = (url: string) =>
 
 /**
  * Each process's self time per function within `window` (monotonic µs, as V8's profile clock), the
- * heaviest functions first, and the CPU spent by each process in it, as markdown.
+ * heaviest functions first, and the CPU spent by each process in it (`cpuMsPerOrder`, per order of the
+ * saga by default; `heading` names another unit), as markdown.
  */
 export function summariseProfiles(
   dir: string,
   names: Map<number | undefined, string>,
   window: { fromUs: number; toUs: number },
   cpuMsPerOrder: Record<string, number> = {},
+  heading: { title: string; unit: string; digits: number } = {
+    title: 'Saga CPU profile (self time during the measured saga)',
+    unit: 'CPU ms per order',
+    digits: 2,
+  },
 ) {
   const lines: string[] = [
-    `# Saga CPU profile (self time during the measured saga)`,
+    `# ${heading.title}`,
     '',
     'Sampled ms: wall time the profiler found the process not idle, which on a saturated machine includes',
-    'time it waited for a core; compare functions within a process by their share, processes by CPU per order.',
+    `time it waited for a core; compare functions within a process by their share, processes by ${heading.unit}.`,
     '',
   ];
   const totals: [string, number][] = [];
@@ -69,9 +75,11 @@ export function summariseProfiles(
     );
   }
   lines.push(
-    '| process | CPU ms per order | sampled ms |',
+    `| process | ${heading.unit} | sampled ms |`,
     '| --- | ---: | ---: |',
-    ...totals.sort((a, b) => b[1] - a[1]).map(([n, ms]) => `| ${n} | ${cpuMsPerOrder[n]?.toFixed(2) ?? '–'} | ${ms.toFixed(0)} |`),
+    ...totals
+      .sort((a, b) => b[1] - a[1])
+      .map(([n, ms]) => `| ${n} | ${cpuMsPerOrder[n]?.toFixed(heading.digits) ?? '–'} | ${ms.toFixed(0)} |`),
     '',
   );
   const text = [...lines, ...sections].join('\n');

@@ -76,6 +76,16 @@ export function targetRows(r: BenchResults): TargetRow[] {
       (v) => v >= 35,
       notMeasuredWhy(r.gatewayPath),
     ),
+    ...['gateway-global', 'products/gateway', 'products/browse'].map((name) =>
+      row(
+        `Read path (c): ${name}'s CPU per request against a bare node:http server's, same run`,
+        '≤ 2.5× the floor',
+        gateway?.readPathCpu?.hops.find((hop) => hop.name === name)?.timesFloor,
+        '×',
+        (v) => v <= 2.5,
+        gateway ? 'not measured: (c) or the floor FAILED' : notMeasuredWhy(r.gatewayPath),
+      ),
+    ),
     p99AtHalfRate('autocannon overallRate', gateway?.halfRateP99Ms, half),
     p99AtHalfRate('evenly paced', gateway?.pacedHalfRateP99Ms, paced),
     throughputLostTo('tracing (c), 100 % sampled, OTLP/HTTP', '< 20 %', tracing?.dropPercent, tracing && [...tracing.off, ...tracing.on]),
@@ -236,6 +246,17 @@ export function toMarkdown(r: BenchResults): string {
       ),
       '',
     );
+    const cpu = gateway.readPathCpu;
+    if (cpu)
+      out.push(
+        `CPU per request on (c), by process (user + system time from /proc over the measured run, ÷ 2xx answers), against a bare \`node:http\` server answering the same bytes (the floor, measured right after (c)): **${num(cpu.floorUs, 1)} µs**.`,
+        '',
+        table(
+          ['Process', 'µs per request', '× the floor'],
+          cpu.hops.map((hop) => [hop.name, num(hop.us, 1), `${hop.timesFloor.toFixed(2)}×`]),
+        ),
+        '',
+      );
   }
 
   const tracing = openSection(out, '## Cost of tracing on the gateway path (c)', r.tracing);

@@ -115,6 +115,7 @@ if (system) {
             workloadSecret: browse.env.WORKLOAD_SECRET!,
           }),
           startNginx: (origin) => startNginxChain({ nginx: ensureNginx(log), origin }),
+          hops: ['gateway-global', 'products/gateway', 'products/browse'].map((name) => ({ name, pid: system.process(name).pid() })),
         },
         config,
         log,
