@@ -2,13 +2,12 @@
 // products cell gateway to browse, loaded with autocannon while every process runs under the V8 CPU
 // profiler: one .cpuprofile per process in BENCH_PROFILE_DIR (default bench/profiles/read), then the self
 // time of gateway-global, the products gateway and browse by function, as profiles/read/summary.md.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BUNDLE, buildBundles, deployableDirs } from '@retail/system';
 import { waitFor } from '@retail/testing';
 import { shop } from '../../e2e/src/retail.ts';
 import { apiClient } from '../../e2e/src/client.ts';
-import { startTestSystem } from '../../e2e/src/system.ts';
+import { nowUs, startProfiledSystem } from './profiled-system.ts';
 import { measureLoad } from './load.ts';
 import { stderrLog } from './log.ts';
 import { summariseProfiles } from './profile-summary.ts';
@@ -17,20 +16,7 @@ const log = stderrLog();
 const dir = process.env.BENCH_PROFILE_DIR || fileURLToPath(new URL('../profiles/read', import.meta.url));
 const seconds = Number(process.env.BENCH_DURATION ?? 20);
 const HOPS = ['gateway-global', 'products/gateway', 'products/browse'];
-rmSync(dir, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
-
-await buildBundles(deployableDirs());
-const system = await startTestSystem({
-  entry: BUNDLE,
-  conformance: false,
-  extraEnv: {
-    RATE_LIMIT_PER_SECOND: '0',
-    LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
-    NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=250`,
-  },
-});
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+const system = await startProfiledSystem(dir, 250);
 try {
   const api = apiClient(system.url);
   const customers = await shop(api);

@@ -1,12 +1,11 @@
 // npm run bench:profile — the order saga with every process under the V8 CPU profiler: one .cpuprofile per
 // process in BENCH_PROFILE_DIR (default bench/profiles/saga), written as each process exits; then the
 // self time of each process during the saga, by function and by package, as profiles/saga/summary.md.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BUNDLE, buildBundles, deployableDirs } from '@retail/system';
 import { shop } from '../../e2e/src/retail.ts';
 import { apiClient } from '../../e2e/src/client.ts';
-import { startTestSystem } from '../../e2e/src/system.ts';
+import { nowUs, startProfiledSystem } from './profiled-system.ts';
 import { stderrLog } from './log.ts';
 import { runSaga } from './saga.ts';
 import { summariseProfiles } from './profile-summary.ts';
@@ -14,20 +13,7 @@ import { summariseProfiles } from './profile-summary.ts';
 const log = stderrLog();
 const dir = process.env.BENCH_PROFILE_DIR || fileURLToPath(new URL('../profiles/saga', import.meta.url));
 const orders = Number(process.env.BENCH_ORDERS ?? 2000);
-rmSync(dir, { recursive: true, force: true });
-mkdirSync(dir, { recursive: true });
-
-await buildBundles(deployableDirs());
-const system = await startTestSystem({
-  entry: BUNDLE,
-  conformance: false,
-  extraEnv: {
-    RATE_LIMIT_PER_SECOND: '0',
-    LOGIN_MAX_FAILURES_PER_CLIENT: '1000000',
-    NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir} --cpu-prof-interval=500`,
-  },
-});
-const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+const system = await startProfiledSystem(dir, 500);
 let window = { fromUs: 0, toUs: 0 };
 try {
   const customers = await shop(apiClient(system.url));
