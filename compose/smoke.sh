@@ -20,6 +20,7 @@ project=${SMOKE_PROJECT:-cellular-retail-smoke}
 file=.smoke-$project.yaml
 engine=${CONTAINER_ENGINE:-$(command -v container-engine || true)}
 started=$SECONDS
+failed_step=""
 
 say() { printf '\n[smoke %3ds] %s\n' $((SECONDS - started)) "$*"; }
 
@@ -40,7 +41,7 @@ engine_compose() {
 
 # Run inside a container on failure: slow name resolution there turns into timeouts between services.
 lookups='const dns = require("node:dns").promises;
-(async () => { for (const name of ["orders-1-orders", "orders-1-gateway", "products-gateway", "gateway-global", "nats"]) {
+(async () => { for (const name of ["orders-1-orders", "orders-1-gateway", "gateway-global", "nats"]) {
   const t = Date.now(); const r = await dns.lookup(name).then((a) => a.address, (e) => e.code);
   console.log(`  ${name}: ${r} in ${Date.now() - t} ms`); } })()'
 
@@ -56,7 +57,7 @@ teardown() {
   say "tearing down project $project"
   engine_down 2>&1 | tail -n 3 || true
   rm -f "$file"
-  if [ "$status" -eq 0 ]; then say "PASSED in $((SECONDS - started)) s"; else say "FAILED (exit $status) after $((SECONDS - started)) s"; fi
+  if [ "$status" -eq 0 ]; then say "PASSED in $((SECONDS - started)) s"; else say "FAILED (exit $status) after $((SECONDS - started)) s${failed_step:+: $failed_step}"; fi
   exit "$status"
 }
 
@@ -96,6 +97,7 @@ if [ -n "$engine" ]; then
   # The engine (podman under the Docker API) has, after many runs on one machine, failed to start a
   # container ("write child: broken pipe"). A second attempt on a restarted engine tells that apart
   # from a real failure; a real failure fails both.
+  failed_step="the engine could not build or start every service, or one stayed unhealthy (see its state and logs above)"
   if ! "$engine" smoke "$file"; then
     say "the engine could not start everything; restarting the engine and trying once more"
     engine_down >/dev/null 2>&1 || true
@@ -103,6 +105,7 @@ if [ -n "$engine" ]; then
     eval "$("$engine" up)"
     "$engine" smoke "$file"
   fi
+  failed_step=""
 else
   command -v docker >/dev/null || { echo "needs CONTAINER_ENGINE, container-engine on PATH, or Docker Compose v2" >&2; exit 2; }
   merge_cluster
@@ -116,16 +119,32 @@ expected=$(cd .. && node --input-type=module -e "import('./compose/src/secrets.t
 stored=$(engine_compose exec -T setup sh -c 'cd /setup-store && for f in *; do printf "%s %s\n" "$f" "$(wc -c <"$f")"; done')
 for name in $expected; do
   length=$(awk -v n="$name" '$1 == n { print $2 }' <<<"$stored")
-  if [ -z "$length" ] || [ "$length" -lt 32 ]; then echo "secret $name was not generated (length ${length:-none})" >&2; exit 1; fi
+  if [ -z "$length" ] || [ "$length" -lt 32 ]; then
+    failed_step="secret $name was not generated (length ${length:-none})"
+    echo "$failed_step" >&2
+    exit 1
+  fi
 done
 echo "  ✓ $(wc -w <<<"$expected") secrets generated and kept in setup's store"
 alice_password=$(engine_compose exec -T setup cat /setup-store/DEMO_PASSWORD_ALICE)
 
 say "API scenario against gateway-global at $base"
-BASE=$base ALICE_PASSWORD=$alice_password node --input-type=module - <<'EOF'
+# What failed is said again on the closing line, below the containers' logs.
+set +e
+BASE=$base ALICE_PASSWORD=$alice_password node --input-type=module - 2>&1 <<'EOF' | tee ".failure-$file"
 const base = process.env.BASE;
 const step = (text) => console.log(`  ✓ ${text}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// A read on a cold stack, retried as the order below is: its first hop may still be resolving names.
+async function settled(what, attempt) {
+  const by = Date.now() + 90_000;
+  for (;;) {
+    const res = await attempt().catch((error) => ({ status: 0, text: String(error) }));
+    if ((res.status !== 0 && res.status < 500) || Date.now() > by) return res;
+    console.log(`    (${res.status || 'no answer'} for ${what}: ${res.text.slice(0, 120)} — retrying)`);
+    await sleep(2_000);
+  }
+}
 async function call(method, path, { token, body, form, headers = {} } = {}) {
   const init = { method, headers: { ...headers }, signal: AbortSignal.timeout(10_000) };
   if (token) init.headers.authorization = `Bearer ${token}`;
@@ -144,7 +163,7 @@ function expect(ok, what, res) {
   if (!ok) throw new Error(`${what}${res ? ` — got ${res.status} ${res.text.slice(0, 300)}` : ''}`);
 }
 
-const ready = await call('GET', '/readyz');
+const ready = await settled('/readyz', () => call('GET', '/readyz'));
 expect(ready.status === 200, 'gateway-global is ready', ready);
 step('gateway-global answers /readyz through the published port');
 
@@ -163,7 +182,7 @@ expect(signIn.status === 200 && signIn.json?.access_token, 'alice signs in', sig
 const token = signIn.json.access_token;
 step('alice signs in with the password setup generated for her (OAuth2 password grant)');
 
-const list = await call('GET', '/api/products?pageSize=50');
+const list = await settled('the catalog', () => call('GET', '/api/products?pageSize=50'));
 expect(list.status === 200 && list.json?.items?.length > 0, 'the catalog lists products', list);
 const product = list.json.items.find((p) => (p.availability?.available ?? 0) > 0) ?? list.json.items[0];
 step(`the catalog lists ${list.json.total} products; ordering ${product.sku}`);
@@ -202,3 +221,11 @@ while (Date.now() < deadline) {
 expect(seen?.json?.status === 'CONFIRMED', 'the order is CONFIRMED by the saga (inventory reserved it over NATS)', seen);
 step(`order ${placed.json.id} is CONFIRMED (${seen.json.history.map((h) => h.status).join(' → ')})`);
 EOF
+scenario_status=${PIPESTATUS[0]}
+set -e
+if [ "$scenario_status" -ne 0 ]; then
+  failed_step=$(grep -m1 -E '^(Error|[A-Za-z]*Error)' ".failure-$file" || echo "the API scenario (exit $scenario_status)")
+  rm -f ".failure-$file"
+  exit "$scenario_status"
+fi
+rm -f ".failure-$file"
