@@ -1,7 +1,8 @@
 // npm run bench:profile:read — the read path (c), GET /api/products/<sku> through gateway-global and the
 // products cell gateway to browse, loaded with autocannon while every process runs under the V8 CPU
 // profiler: one .cpuprofile per process in BENCH_PROFILE_DIR (default bench/profiles/read), then the self
-// time of gateway-global, the products gateway and browse by function, as profiles/read/summary.md.
+// time of gateway-global, the products gateway and browse by function, as profiles/read/summary.md, and a
+// flame graph of each of the three (profiles/read/<process>.svg).
 import { readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@retail/testing';
@@ -11,6 +12,7 @@ import { nowUs, startProfiledSystem } from './profiled-system.ts';
 import { measureLoad } from './load.ts';
 import { stderrLog } from './log.ts';
 import { summariseProfiles } from './profile-summary.ts';
+import { writeFlameGraph } from './flame-graph.ts';
 
 const log = stderrLog();
 const dir = process.env.BENCH_PROFILE_DIR || fileURLToPath(new URL('../profiles/read', import.meta.url));
@@ -50,6 +52,11 @@ try {
     unit: 'CPU µs per request',
     digits: 0,
   });
+  // A flame graph per process, committed beside the summary (the .cpuprofile files are not: ~1.5 MB each).
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
+    const name = names.get(Number(file.split('.')[3]))!;
+    writeFlameGraph(`${dir}/${file}`, `${dir}/${name.replace('/', '-')}.svg`, `${name}, read path (c)`, window);
+  }
   process.stdout.write(summary);
 } catch (error) {
   await system.stop();

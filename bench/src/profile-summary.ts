@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   samples: number[];
@@ -49,7 +49,15 @@ export function summariseProfiles(
     const name = names.get(pid) ?? `pid ${pid}`;
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+    const keyOf = (node: ProfileNode) => {
+      const fn = node.callFrame.functionName || '(anonymous)';
+      return fn.startsWith('(') ? fn : `${fn} ${place(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
+    };
     const self = new Map<string, number>();
+    // Inclusive: the sample counts for every function on its stack (once, however deep the recursion).
+    const total = new Map<string, number>();
     let t = profile.startTime;
     let busy = 0;
     for (let i = 0; i < profile.samples.length; i++) {
@@ -57,11 +65,16 @@ export function summariseProfiles(
       t += delta;
       if (t < window.fromUs || t > window.toUs) continue;
       const node = byId.get(profile.samples[i]!)!;
-      const fn = node.callFrame.functionName || '(anonymous)';
-      if (fn === '(idle)') continue;
+      if (node.callFrame.functionName === '(idle)') continue;
       busy += delta;
-      const key = fn.startsWith('(') ? fn : `${fn} ${place(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`;
+      const key = keyOf(node);
       self.set(key, (self.get(key) ?? 0) + delta);
+      const onStack = new Set<string>();
+      for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+        const k = keyOf(byId.get(id)!);
+        if (k !== '(root)') onStack.add(k);
+      }
+      for (const k of onStack) total.set(k, (total.get(k) ?? 0) + delta);
     }
     totals.push([name, busy / 1000]);
     const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
@@ -71,6 +84,15 @@ export function summariseProfiles(
       '| self ms | % | function |',
       '| ---: | ---: | --- |',
       ...top.map(([k, us]) => `| ${(us / 1000).toFixed(1)} | ${((100 * us) / busy).toFixed(1)} | \`${k}\` |`),
+      '',
+      `Inclusive (the function and all it called), ${name}:`,
+      '',
+      '| total ms | % | function |',
+      '| ---: | ---: | --- |',
+      ...[...total.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 40)
+        .map(([k, us]) => `| ${(us / 1000).toFixed(1)} | ${((100 * us) / busy).toFixed(1)} | \`${k}\` |`),
       '',
     );
   }
