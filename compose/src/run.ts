@@ -27,6 +27,15 @@ const fail = (message: string): never => {
   process.exit(1);
 };
 
+/** The value, or the error's message as `fail` says it (a setting the environment got wrong). */
+function orFail<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+}
+
 /**
  * Start NATS and every process of the plan in dependency order; restart a process that crashes (with
  * backoff) while the others keep serving; let `npm run cells` stop and start a cell; stop all of it on
@@ -40,13 +49,7 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   const natsPort = Number(process.env.NATS_PORT ?? 4250);
   // NATS_NODES=3: a JetStream cluster of three nodes on NATS_PORT and the two ports after it, routing to
   // each other on NATS_CLUSTER_PORT and the two after it; every stream kept on all three.
-  const nodes = (() => {
-    try {
-      return natsNodes(process.env);
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-  })();
+  const nodes = orFail(() => natsNodes(process.env));
   const natsPorts = Array.from({ length: nodes }, (_, i) => natsPort + i);
   const clusterPorts = Array.from({ length: nodes }, (_, i) => Number(process.env.NATS_CLUSTER_PORT ?? 6250) + i);
   const natsUrl = process.env.NATS_URL ?? natsPorts.map((port) => `nats://127.0.0.1:${port}`).join(',');
@@ -54,29 +57,11 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   // NATS_PASSWORD_<USER> from the environment, else the development defaults: the same values go to
   // nats-server (its config refers to them) and to each process as NATS_PASS.
   // The running system: every global cell, every partition (ORDERS_PARTITIONS sets how many).
-  const cells = (() => {
-    try {
-      return systemCells(process.env);
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-  })();
-  const natsPasswords = (() => {
-    try {
-      return natsPasswordEnv(cells);
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-  })();
+  const cells = orFail(() => systemCells(process.env));
+  const natsPasswords = orFail(() => natsPasswordEnv(cells));
   const natsPassword = (user: string) => natsPasswords[natsPasswordVar(user)]!;
   // SCALE=orders/checkout=2,products/gateway=2: further instances of components that hold no data.
-  const scale = (() => {
-    try {
-      return parseScale(process.env.SCALE, cells);
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-  })();
+  const scale = orFail(() => parseScale(process.env.SCALE, cells));
   const planOptions: PlanOptions = {
     dataDir,
     natsUrl,
@@ -119,14 +104,7 @@ export async function runSystem(options: RunOptions = {}): Promise<void> {
   if (taken.length)
     fail(`These ports are already in use: ${taken.join(', ')}.\n  Stop what is listening there (another npm start?) and try again.`);
 
-  const natsBinary = (() => {
-    if (process.env.NATS_URL) return undefined;
-    try {
-      return natsServerBinary();
-    } catch (error) {
-      return fail((error as Error).message);
-    }
-  })();
+  const natsBinary = process.env.NATS_URL ? undefined : orFail(natsServerBinary);
 
   // Development runs the sources under --watch; otherwise each process runs its bundle, built here
   // when missing or older than its sources (a no-op on a built tree).
