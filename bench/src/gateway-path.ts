@@ -1,5 +1,5 @@
 import type { BenchConfig } from './config.ts';
-import { startFloorServer } from './floor.ts';
+import { startBareProxy, startFloorServer } from './floor.ts';
 import { measureLoad, type LoadResult } from './load.ts';
 import { measurePaced } from './paced.ts';
 import type { Log } from './log.ts';
@@ -27,7 +27,7 @@ export interface GatewayPathTargets {
 }
 
 export interface GatewayRow {
-  id: 'a' | 'b' | 'c' | 'd' | 'c-half' | 'c-paced' | 'floor';
+  id: 'a' | 'b' | 'c' | 'd' | 'c-half' | 'c-paced' | 'floor' | 'floor-proxy';
   label: string;
   /** FAILED rows carry why; a row that could not run at all has no result. */
   result?: LoadResult;
@@ -50,6 +50,8 @@ export interface GatewayPathResult {
 export interface ReadPathCpu {
   /** µs of CPU per request of a bare `node:http` server answering the same bytes. */
   floorUs: number;
+  /** µs of CPU per request of a bare undici proxy in front of that server (the floor of a hop that forwards); null when it failed. */
+  proxyUs: number | null;
   hops: { name: string; us: number; timesFloor: number }[];
 }
 
@@ -88,10 +90,30 @@ export async function measureGatewayPath(targets: GatewayPathTargets, config: Be
   // The floor, right after (c): the same answer's bytes from node:http alone.
   const body = await (await fetch(`${targets.serviceUrl}${targets.path}`, { headers: await internal() })).text();
   const floorServer = await startFloorServer(body);
-  const floor = await run('(floor) bare node:http, same body', floorServer.url, () => ({}), undefined, [
-    { name: FLOOR, pid: floorServer.pid },
-  ]).finally(() => floorServer.stop());
+  let floor: LoadResult;
+  let proxied: LoadResult | undefined;
+  let proxySkipped: string | undefined;
+  try {
+    floor = await run('(floor) bare node:http, same body', floorServer.url, () => ({}), undefined, [{ name: FLOOR, pid: floorServer.pid }]);
+    // The floor of a hop that forwards: undici's Agent streaming the answer through, and nothing else.
+    try {
+      const proxy = await startBareProxy(floorServer.url);
+      proxied = await run('(floor-proxy) bare undici proxy in front of it', proxy.url, () => ({}), undefined, [
+        { name: PROXY, pid: proxy.pid },
+      ]).finally(() => proxy.stop());
+    } catch (error) {
+      proxySkipped = (error as Error).message.split('\n')[0];
+    }
+  } finally {
+    await floorServer.stop();
+  }
   rows.push({ id: 'floor', label: `a bare node:http server answering the same ${body.length} bytes`, result: floor });
+  rows.push({
+    id: 'floor-proxy',
+    label: 'a bare undici proxy (no framework) in front of that server',
+    result: proxied,
+    skipped: proxySkipped,
+  });
 
   let d: LoadResult | undefined;
   let chain: NginxChain | undefined;
@@ -137,17 +159,20 @@ export async function measureGatewayPath(targets: GatewayPathTargets, config: Be
     ratios: { 'b/a': ratio(b, a), 'c/a': ratio(c, a), 'c/d': ratio(c, d) },
     halfRateP99Ms: half && !half.failure ? half.p99Ms : null,
     pacedHalfRateP99Ms: paced && !paced.failure ? paced.p99Ms : null,
-    readPathCpu: readPathCpu(c, floor),
+    readPathCpu: readPathCpu(c, floor, proxied),
   };
 }
 
 const FLOOR = 'floor';
+const PROXY = 'bare proxy';
 
-function readPathCpu(c: LoadResult, floor: LoadResult): ReadPathCpu | null {
+function readPathCpu(c: LoadResult, floor: LoadResult, proxied: LoadResult | undefined): ReadPathCpu | null {
   const floorUs = floor.cpuUsPerRequest?.[FLOOR];
   if (c.failure || floor.failure || !floorUs || !c.cpuUsPerRequest) return null;
+  const proxyUs = proxied && !proxied.failure ? proxied.cpuUsPerRequest?.[PROXY] : undefined;
   return {
     floorUs,
+    proxyUs: proxyUs ?? null,
     hops: Object.entries(c.cpuUsPerRequest).map(([name, us]) => ({ name, us, timesFloor: round(us / floorUs, 2) })),
   };
 }

@@ -1,6 +1,7 @@
 // npm run bench:read — only the read path's cost per request: (c), GET /api/products/<sku> through
 // gateway-global and the products cell gateway to browse, with each process's CPU per request, then the
-// floor (a bare node:http server answering the same bytes) in the same run. A minute and a half instead
+// floor (a bare node:http server answering the same bytes) and a bare undici proxy in front of it (the
+// floor of a hop that forwards) in the same run. A minute and a half instead
 // of the whole bench's half hour: for trying one change to a hop at a time. BENCH_DURATION (default 10 s)
 // per measured run, BENCH_REPEAT runs of (c) (default 3, the median reported), BENCH_CLIENTS (default 64)
 // connections.
@@ -9,7 +10,7 @@ import { waitFor } from '@retail/testing';
 import { shop } from '../../e2e/src/retail.ts';
 import { apiClient } from '../../e2e/src/client.ts';
 import { startTestSystem } from '../../e2e/src/system.ts';
-import { startFloorServer } from './floor.ts';
+import { startBareProxy, startFloorServer } from './floor.ts';
 import { measureLoad, type LoadResult } from './load.ts';
 import { stderrLog } from './log.ts';
 import { round } from './stats.ts';
@@ -60,22 +61,30 @@ try {
   };
   const body = await (await fetch(url, { headers: headers() })).text();
   const floorServer = await startFloorServer(body);
-  const floor = await measureLoad(
-    {
-      title: '(floor)',
-      url: floorServer.url,
-      connections,
-      warmupSeconds: 2,
-      durationSeconds: seconds,
-      processes: [{ name: 'floor', pid: floorServer.pid }],
-    },
-    log,
-  ).finally(() => floorServer.stop());
+  const proxy = await startBareProxy(floorServer.url).catch(async (error) => {
+    await floorServer.stop();
+    throw error;
+  });
+  const bare = (title: string, target: string, name: string, pid: number) =>
+    measureLoad({ title, url: target, connections, warmupSeconds: 2, durationSeconds: seconds, processes: [{ name, pid }] }, log);
+  let floor: LoadResult;
+  let proxied: LoadResult;
+  try {
+    floor = await bare('(floor)', floorServer.url, 'floor', floorServer.pid);
+    // The floor of a hop that forwards: the bare proxy's own CPU, its upstream's not counted.
+    proxied = await bare('(bare proxy)', proxy.url, 'proxy', proxy.pid);
+  } finally {
+    await Promise.all([proxy.stop(), floorServer.stop()]);
+  }
   const floorUs = floor.cpuUsPerRequest?.floor ?? Number.NaN;
+  const proxyUs = proxied.cpuUsPerRequest?.proxy ?? Number.NaN;
   const lines = [
     `(c) ${c.failure ? `FAILED: ${c.failure}` : c.requestsPerSecond} req/s, p99 ${c.p99Ms} ms (median of ${repeats}); floor ${floor.requestsPerSecond} req/s, ${floorUs} µs per request`,
+    `bare undici proxy in front of it: ${proxyUs} µs per request (${round(proxyUs / floorUs, 1)}× the floor)`,
     ...Object.entries(c.cpuUsPerRequest ?? {}).map(
-      ([name, us]) => `  ${name.padEnd(18)} ${String(us).padStart(6)} µs  ${round(us / floorUs, 1)}× the floor`,
+      ([name, us]) =>
+        `  ${name.padEnd(18)} ${String(us).padStart(6)} µs  ${round(us / floorUs, 1)}× the floor` +
+        (name.endsWith('browse') ? '' : `, ${round(us / proxyUs, 1)}× the bare proxy`),
     ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -251,9 +251,16 @@ export function toMarkdown(r: BenchResults): string {
       out.push(
         `CPU per request on (c), by process (user + system time from /proc over the measured run, ÷ 2xx answers), against a bare \`node:http\` server answering the same bytes (the floor, measured right after (c)): **${num(cpu.floorUs, 1)} µs**.`,
         '',
+        `A bare undici proxy in front of that server, the least a Node hop that forwards can spend: **${cpu.proxyUs === null ? 'FAILED' : `${num(cpu.proxyUs, 1)} µs`}**.`,
+        '',
         table(
-          ['Process', 'µs per request', '× the floor'],
-          cpu.hops.map((hop) => [hop.name, num(hop.us, 1), `${hop.timesFloor.toFixed(2)}×`]),
+          ['Process', 'µs per request', '× the floor', '× the bare proxy'],
+          cpu.hops.map((hop) => [
+            hop.name,
+            num(hop.us, 1),
+            `${hop.timesFloor.toFixed(2)}×`,
+            cpu.proxyUs === null || hop.name.endsWith('browse') ? '–' : `${(hop.us / cpu.proxyUs).toFixed(2)}×`,
+          ]),
         ),
         '',
       );
