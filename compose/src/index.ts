@@ -13,6 +13,7 @@ export {
   SYSTEM_NATS_USER,
 } from './nats-auth.ts';
 export { BUNDLE, buildBundles, deployableDirs } from './build.ts';
-export { isPortOpen, writeLocalClusterNode } from './nats-server.ts';
+export { isPortOpen } from '@retail/testing';
+export { writeLocalClusterNode } from './nats-server.ts';
 export { NATS_ROUTE_PASSWORD_VAR, natsReplicas } from './nats-cluster.ts';
 export { platformBuckets } from './buckets.ts';

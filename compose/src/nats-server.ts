@@ -1,23 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import type { CellDescriptor } from '@retail/descriptor';
+import { isPortOpen } from '@retail/testing';
 import { natsServerConfig } from './nats-auth.ts';
 import { NATS_ROUTES_FILE, natsRoutesConf } from './nats-cluster.ts';
 
 /** Where to find nats-server, or an error that says how to install it (one wording for the runner and the tests). */
 export { natsServerBinary } from '@retail/testing/nats-binary';
-
-export function isPortOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /**
  * A private nats-server on 127.0.0.1, run with `config` (nats.conf text, see nats-auth.ts) written under

@@ -34,6 +34,7 @@ export async function provisionStreams(options: {
   const nc = await connectWithin(options);
   const deadline = Date.now() + (options.waitMs ?? 30_000);
   const { replicas } = options;
+  const clustered = (replicas ?? 1) > 1;
   try {
     for (;;) {
       try {
@@ -44,8 +45,9 @@ export async function provisionStreams(options: {
         for (const bucket of options.buckets ?? []) await ensureBucket(jsm, { ...bucket, replicas });
         return;
       } catch (error) {
-        // A cluster that has just started answers so until its nodes have elected a leader.
-        if (!isNotReadyYet(error) || Date.now() >= deadline) throw error;
+        // A cluster that has just started answers so until its nodes have elected a leader; a single
+        // server that answers so is not going to get better, and is reported at once.
+        if (!clustered || !isNotReadyYet(error) || Date.now() >= deadline) throw error;
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }
     }

@@ -1,4 +1,4 @@
-export { freePort, waitFor, json } from './ports.ts';
+export { freePort, isPortOpen, waitFor, json } from './ports.ts';
 export { tempDir, type TempDir } from './tempdir.ts';
 export { realProcess, type RealProcess, type ProcessSpec } from './process.ts';
 export { startTestNats, startTestNatsCluster, type TestNats, type TestNatsCluster, type TestNatsNode } from './nats.ts';

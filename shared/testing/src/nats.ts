@@ -1,6 +1,5 @@
-import { createConnection } from 'node:net';
 import { natsServerBinary } from './nats-binary.ts';
-import { freePort, waitFor } from './ports.ts';
+import { freePort, isPortOpen, waitFor } from './ports.ts';
 import { realProcess, type RealProcess } from './process.ts';
 import { tempDir } from './tempdir.ts';
 
@@ -33,7 +32,7 @@ async function startNode(options: { configFile?: string; env?: Record<string, st
   const proc = realProcess({ name: options.name ?? 'nats-server', command: natsServerBinary(), args, env: options.env });
   const start = async () => {
     await proc.start();
-    await waitFor(() => isListening(port), { what: `${options.name ?? 'nats-server'} to listen` }).catch((error: Error) => {
+    await waitFor(() => isPortOpen(port), { what: `${options.name ?? 'nats-server'} to listen` }).catch((error: Error) => {
       // e.g. a config it cannot load: its own words say why
       throw new Error(`${error.message}\n--- nats-server output ---\n${proc.output()}`);
     });
@@ -52,15 +51,6 @@ async function startNode(options: { configFile?: string; env?: Record<string, st
     process: proc,
   };
 }
-
-const isListening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 /** One node of a test cluster, as its config needs it. */
 export interface TestNatsNode {
