@@ -57,11 +57,15 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
       return;
     } catch (error) {
       if (isSubjectOverlap(error)) throw await overlapping(jsm, spec, error as Error);
-      // another component of the cell created it at the same moment: loop and read it back
-      if (attempt > 2 || isPermissionDenied(error)) throw error;
+      // Another component of the cell created it at the same moment: loop and read it back. Anything else
+      // (a cluster still electing its leaders, a timeout) is this error, not the "not found" read before it.
+      if (attempt > 2 || !isNameInUse(error)) throw error;
     }
   }
 }
+
+/** JetStream's err_code 10058: a stream of this name exists (with another configuration than the one asked for). */
+const isNameInUse = (error: unknown) => /already in use/i.test(String((error as Error)?.message));
 
 /** JetStream's err_code 10065: another stream already captures some of these subjects. */
 const isSubjectOverlap = (error: unknown) => /subjects overlap/i.test(String((error as Error)?.message));
