@@ -45,7 +45,7 @@ export async function provisionStreams(options: {
         for (const bucket of options.buckets ?? []) await ensureBucket(jsm, { ...bucket, replicas });
         return;
       } catch (error) {
-        // A cluster that has just started answers so until its nodes have elected a leader; a single
+        // A cluster that has just started answers so until its nodes have met and elected a leader; a single
         // server that answers so is not going to get better, and is reported at once.
         if (!clustered || !isNotReadyYet(error) || Date.now() >= deadline) throw error;
         await new Promise((r) => setTimeout(r, RETRY_MS));
@@ -57,7 +57,7 @@ export async function provisionStreams(options: {
 }
 
 const isNotReadyYet = (error: unknown) =>
-  /temporarily unavailable|no responders|timeout|insufficient resources/i.test(String((error as Error)?.message));
+  /temporarily unavailable|no responders|timeout|insufficient resources|no suitable peers/i.test(String((error as Error)?.message));
 
 /** Connected, or the reason it could not be within `waitMs`; wrong credentials fail at once. */
 async function connectWithin(options: { servers: string; user?: string; pass?: string; waitMs?: number }): Promise<NatsConnection> {
