@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { ForbiddenError, UnauthorizedError } from '@retail/kernel';
+import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '@retail/kernel';
 import { FORWARDED_USER_HEADER, internalScope, workloadSubject } from './internal.ts';
 import { bearerToken, type Principal, type TokenVerifier } from './tokens.ts';
 
@@ -60,7 +60,8 @@ export function requireForwardedUser(verify: TokenVerifier, ...scopes: string[])
   return async (c, next) => {
     const token = c.req.header(FORWARDED_USER_HEADER);
     if (!token) throw new ForbiddenError(`Send the caller's internal token in ${FORWARDED_USER_HEADER}.`);
-    const user = await verify(token).catch(() => {
+    const user = await verify(token).catch((error: unknown) => {
+      if (error instanceof ServiceUnavailableError) throw error;
       throw new ForbiddenError(`The token in ${FORWARDED_USER_HEADER} is invalid or expired.`);
     });
     if (user.clientId || user.sub.startsWith('service:') || !hasScopes(user, scopes))

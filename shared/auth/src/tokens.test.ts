@@ -52,12 +52,17 @@ it('marks access tokens at+jwt, and an access-token verifier refuses any other t
   await expect(createVerifier({ jwks: () => keys.jwks(), ...pins, audience: API_AUDIENCE })(access)).resolves.toBeTruthy();
 });
 
-/** A JWKS endpoint that counts its fetches and serves whatever key set it is given. */
-async function jwksServer(initial: object) {
+/** A JWKS endpoint that counts its fetches and serves whatever key set it is given (a number: that status instead). */
+async function jwksServer(initial: object | number) {
   let body = initial;
   let fetches = 0;
   const server = createServer((_req, res) => {
     fetches++;
+    if (typeof body === 'number') {
+      res.statusCode = body;
+      res.end();
+      return;
+    }
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(body));
   });
@@ -67,7 +72,7 @@ async function jwksServer(initial: object) {
   return {
     url,
     fetches: () => fetches,
-    publish: (next: object) => {
+    publish: (next: object | number) => {
       body = next;
     },
   };
@@ -97,6 +102,34 @@ it('answers a flood of tokens with unknown key ids at once, refetching the JWKS 
   expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
   expect(elapsed).toBeLessThan(500);
   expect(jwks.fetches()).toBeLessThanOrEqual(2);
+});
+
+it("answers 503, not 401, while the issuer's key set cannot be fetched, and takes the token once it can", async () => {
+  const keys = await openKeyStore({ alg: 'ES256' });
+  const token = await signToken(keys, request);
+  // Nothing listening at all: connection refused.
+  const closed = await jwksServer(503);
+  await new Promise((r) => servers.pop()!.close(r));
+  await expect(createVerifier({ jwks: closed.url, ...pins })(token)).rejects.toMatchObject({ status: 503 });
+
+  // An issuer still starting (503), then one that answers something other than a key set.
+  const jwks = await jwksServer(503);
+  const verify = createVerifier({ jwks: jwks.url, ...pins });
+  await expect(verify(token)).rejects.toMatchObject({ status: 503, message: expect.stringMatching(/key set/) });
+  jwks.publish({ not: 'a key set' });
+  await expect(verify(token)).rejects.toMatchObject({ status: 503 });
+  jwks.publish(keys.jwks());
+  expect(await verify(token)).toMatchObject({ sub: 'user-1' });
+  // A key set in hand that does not hold the token's key is still the token's fault.
+  const { privateKey } = await generateKeyPair('ES256');
+  const forged = await new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: 'made-up' })
+    .setSubject('m')
+    .setIssuer('iss')
+    .setAudience('aud')
+    .setExpirationTime('1m')
+    .sign(privateKey);
+  await expect(verify(forged)).rejects.toMatchObject({ status: 401 });
 });
 
 it('learns a removed key from a refetched JWKS and refuses its remembered tokens', async () => {

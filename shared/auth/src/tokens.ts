@@ -5,12 +5,13 @@ import {
   decodeJwt,
   createRemoteJWKSet,
   customFetch,
+  errors,
   jwtVerify,
   type JSONWebKeySet,
   type JWTPayload,
 } from 'jose';
 import { fetch as undiciFetch } from 'undici';
-import { UnauthorizedError } from '@retail/kernel';
+import { ServiceUnavailableError, UnauthorizedError } from '@retail/kernel';
 import type { KeyStore, SigningAlgorithm } from './keystore.ts';
 
 export interface Principal {
@@ -105,7 +106,9 @@ export function createVerifier(options: VerifierOptions): TokenVerifier {
         typ: options.type,
         requiredClaims: ['exp', 'sub'],
       });
-    } catch {
+    } catch (error) {
+      // The issuer's key set out of reach says nothing about the token: try again, not "sign in again".
+      if (error instanceof ServiceUnavailableError) throw error;
       throw new UnauthorizedError('The bearer token is invalid or expired.');
     }
     const principal = principalFromClaims(verified.payload);
@@ -142,7 +145,14 @@ function keyResolver(jwks: VerifierOptions['jwks']): KeyResolver {
   let kids = new Set<string | undefined>();
   let kidsReadAt = Number.NEGATIVE_INFINITY;
   return {
-    resolve: remote,
+    async resolve(...args) {
+      try {
+        return await remote(...args);
+      } catch (error) {
+        if (keySetUnreachable(error)) throw new ServiceUnavailableError("The token issuer's key set cannot be fetched; try again shortly.");
+        throw error;
+      }
+    },
     knows(kid) {
       // Cache hits never ask jose for a key: a set past its age is refetched from here, in the background.
       if (!remote.fresh && !remote.reloading) remote.reload().catch(() => {});
@@ -154,6 +164,15 @@ function keyResolver(jwks: VerifierOptions['jwks']): KeyResolver {
       return kids.has(kid);
     },
   };
+}
+
+/**
+ * Whether a remote key set failed to arrive (timed out, connection refused, not a 200, not a key set)
+ * rather than arrived without the token's key: jose's errors about the token all have a code of their own.
+ */
+function keySetUnreachable(error: unknown): boolean {
+  if (!(error instanceof errors.JOSEError)) return true;
+  return [errors.JWKSTimeout.code, errors.JWKSInvalid.code, errors.JOSEError.code].includes(error.code);
 }
 
 /**
