@@ -52,6 +52,17 @@ it('marks access tokens at+jwt, and an access-token verifier refuses any other t
   await expect(createVerifier({ jwks: () => keys.jwks(), ...pins, audience: API_AUDIENCE })(access)).resolves.toBeTruthy();
 });
 
+/** A token for `pins`' issuer and audience signed with a key of the test's own, under key id `kid`. */
+function signedWith(privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'], kid: string, sub: string): Promise<string> {
+  return new SignJWT({ scope: 'a' })
+    .setProtectedHeader({ alg: 'ES256', kid })
+    .setSubject(sub)
+    .setIssuer('iss')
+    .setAudience('aud')
+    .setExpirationTime('1m')
+    .sign(privateKey);
+}
+
 /** A JWKS endpoint that counts its fetches and serves whatever key set it is given (a number: that status instead). */
 async function jwksServer(initial: object | number) {
   let body = initial;
@@ -85,17 +96,7 @@ it('answers a flood of tokens with unknown key ids at once, refetching the JWKS 
   expect(await verify(await signToken(keys, request))).toMatchObject({ sub: 'user-1' });
 
   const { privateKey } = await generateKeyPair('ES256');
-  const forged = await Promise.all(
-    Array.from({ length: 50 }, (_, i) =>
-      new SignJWT({ scope: 'a' })
-        .setProtectedHeader({ alg: 'ES256', kid: `made-up-${i}` })
-        .setSubject('mallory')
-        .setIssuer('iss')
-        .setAudience('aud')
-        .setExpirationTime('1m')
-        .sign(privateKey),
-    ),
-  );
+  const forged = await Promise.all(Array.from({ length: 50 }, (_, i) => signedWith(privateKey, `made-up-${i}`, 'mallory')));
   const started = performance.now();
   const outcomes = await Promise.allSettled(forged.map((t) => verify(t)));
   const elapsed = performance.now() - started;
@@ -122,14 +123,7 @@ it("answers 503, not 401, while the issuer's key set cannot be fetched, and take
   expect(await verify(token)).toMatchObject({ sub: 'user-1' });
   // A key set in hand that does not hold the token's key is still the token's fault.
   const { privateKey } = await generateKeyPair('ES256');
-  const forged = await new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', kid: 'made-up' })
-    .setSubject('m')
-    .setIssuer('iss')
-    .setAudience('aud')
-    .setExpirationTime('1m')
-    .sign(privateKey);
-  await expect(verify(forged)).rejects.toMatchObject({ status: 401 });
+  await expect(verify(await signedWith(privateKey, 'made-up', 'm'))).rejects.toMatchObject({ status: 401 });
 });
 
 it('learns a removed key from a refetched JWKS and refuses its remembered tokens', async () => {
@@ -156,12 +150,5 @@ it('does not accept a key it was never given', async () => {
   const keys = await openKeyStore({ alg: 'ES256' });
   const verify = createVerifier({ jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'other', alg: 'ES256' }] }, ...pins });
   await expect(verify(await signToken(keys, request))).rejects.toMatchObject({ status: 401 });
-  const signed = await new SignJWT({})
-    .setProtectedHeader({ alg: 'ES256', kid: 'other' })
-    .setSubject('s')
-    .setIssuer('iss')
-    .setAudience('aud')
-    .setExpirationTime('1m')
-    .sign(privateKey);
-  expect(await verify(signed)).toMatchObject({ sub: 's' });
+  expect(await verify(await signedWith(privateKey, 'other', 's'))).toMatchObject({ sub: 's' });
 });
